@@ -1,0 +1,25 @@
+//! Twofold's product logic, shared by the `twofold` CLI and the desktop app.
+//!
+//! This crate owns one-time-password generation ([`otp`]), the `otpauth://` key URI format
+//! ([`otp::uri`]) and the encrypted vault with its key slots ([`vault`]). It does not own any
+//! user interface: no Tauri, no web view strings, no terminal prompts. Callers pass time in
+//! (`code_at(unix)`) and pass key sources in ([`vault::KeyStore`]), so everything here runs
+//! in tests without a clock, a desktop or a keyring.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod otp;
+pub mod vault;
+
+pub use error::{Error, Result};
+
+/// Seconds since the Unix epoch, from the system clock.
+///
+/// The only place core reads the clock; everything else takes time as a parameter.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

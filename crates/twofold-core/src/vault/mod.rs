@@ -1,0 +1,707 @@
+//! The encrypted vault: accounts, settings, and the file that holds them.
+//!
+//! [`Vault`] is an open vault: its path, its master key and the last generation read. Every
+//! change goes through [`Vault::update`], which takes the file lock, reloads the newest
+//! generation from disk, applies the change and writes atomically, so the CLI and the app can
+//! both write without losing each other's changes. A vault that does not decrypt or declares an
+//! unknown version is refused and never written. Key slots are in [`keys`], the file format and
+//! the atomic write in `file`.
+
+mod file;
+pub mod keys;
+
+use std::path::{Path, PathBuf};
+
+use zeroize::Zeroizing;
+
+pub use file::VERSION;
+use file::{Envelope, FileStamp, Header, Slot, WriteLock, B64};
+pub use keys::{KdfParams, KeyStore, KeyringStore, MasterKey, MemoryStore, KEYRING_SERVICE};
+
+use crate::otp::uri::OtpUri;
+use crate::otp::{Algorithm, Code, Otp, OtpKind, Secret};
+use crate::{Error, Result};
+
+/// A stable account identifier (a UUID string).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct AccountId(pub String);
+
+impl std::fmt::Display for AccountId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One account in the vault. Holds a [`Secret`], so it is neither `Serialize` nor sent to a UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Stable id.
+    pub id: AccountId,
+    /// The unique name people and scripts use (`twofold code NAME`).
+    pub name: String,
+    /// The service that issued it.
+    pub issuer: String,
+    /// The account at that service.
+    pub account: String,
+    /// Code parameters and secret.
+    pub otp: Otp,
+    /// Free-form tags.
+    pub tags: Vec<String>,
+    /// Unix seconds when it was added.
+    pub created: u64,
+    /// Unix seconds when a code was last used (copied, or an HOTP code generated).
+    pub last_used: Option<u64>,
+}
+
+impl Account {
+    /// The account as an `otpauth://` URI (contains the secret).
+    pub fn to_uri(&self) -> Zeroizing<String> {
+        OtpUri {
+            issuer: self.issuer.clone(),
+            account: self.account.clone(),
+            otp: self.otp.clone(),
+        }
+        .to_uri()
+    }
+}
+
+/// Vault-wide settings.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Seconds added to the system clock when computing TOTP codes (a measured skew).
+    pub clock_offset_secs: i64,
+}
+
+/// What a new account is made from.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// The account; its name defaults to `issuer:account` (or whichever of the two exists).
+    pub uri: OtpUri,
+    /// An explicit name.
+    pub name: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// Changes to an account's descriptive fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountPatch {
+    /// New name (must stay unique).
+    pub name: Option<String>,
+    /// New issuer.
+    pub issuer: Option<String>,
+    /// New account label.
+    pub account: Option<String>,
+    /// New tags.
+    pub tags: Option<Vec<String>>,
+}
+
+/// The decrypted contents of a vault.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VaultData {
+    /// The accounts, in the order they were added.
+    pub accounts: Vec<Account>,
+    /// Settings.
+    pub settings: Settings,
+    /// Incremented by every write; tells generations apart.
+    pub generation: u64,
+}
+
+impl VaultData {
+    /// Finds an account by exact name, then id, then a case-insensitive name that matches
+    /// only one account.
+    pub fn find(&self, name_or_id: &str) -> Result<&Account> {
+        let i = self.index_of(name_or_id)?;
+        Ok(&self.accounts[i])
+    }
+
+    fn index_of(&self, key: &str) -> Result<usize> {
+        if let Some(i) = self
+            .accounts
+            .iter()
+            .position(|a| a.name == key || a.id.0 == key)
+        {
+            return Ok(i);
+        }
+        let folded: Vec<usize> = (0..self.accounts.len())
+            .filter(|&i| self.accounts[i].name.to_lowercase() == key.to_lowercase())
+            .collect();
+        match folded.as_slice() {
+            [i] => Ok(*i),
+            _ => Err(Error::NotFound(key.to_string())),
+        }
+    }
+
+    fn check_name_free(&self, name: &str, except: Option<&AccountId>) -> Result<()> {
+        let taken = self
+            .accounts
+            .iter()
+            .any(|a| Some(&a.id) != except && a.name.to_lowercase() == name.to_lowercase());
+        if taken {
+            return Err(Error::AlreadyExists(name.to_string()));
+        }
+        Ok(())
+    }
+}
+
+/// Which key sources a vault has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SlotKinds {
+    /// An OS keyring entry holds the master key.
+    pub keyring: bool,
+    /// A password unlocks the master key.
+    pub password: bool,
+}
+
+/// How to open a vault.
+pub enum Unlock<'a> {
+    /// With the master key from the OS keyring (or another [`KeyStore`]).
+    Keyring(&'a dyn KeyStore),
+    /// With the password slot.
+    Password(&'a str),
+}
+
+/// Which slots a new vault gets; at least one.
+pub struct CreateOptions<'a> {
+    /// Keep the master key in this key store.
+    pub keyring: Option<&'a dyn KeyStore>,
+    /// Wrap the master key under this password.
+    pub password: Option<&'a str>,
+    /// Argon2id cost for the password slot.
+    pub kdf: KdfParams,
+}
+
+/// The default vault location: `vault.json` in the platform's data directory
+/// (`~/.local/share/twofold`, `~/Library/Application Support/app.twofold.Twofold`, `%APPDATA%`).
+pub fn default_vault_path() -> Result<PathBuf> {
+    directories::ProjectDirs::from("app", "twofold", "Twofold")
+        .map(|d| d.data_dir().join("vault.json"))
+        .ok_or_else(|| Error::Locked("no home directory to keep the vault in".into()))
+}
+
+/// An open vault.
+pub struct Vault {
+    path: PathBuf,
+    key: MasterKey,
+    header: Header,
+    data: VaultData,
+    stamp: FileStamp,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("path", &self.path)
+            .field("accounts", &self.data.accounts.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    /// Whether a vault file exists at `path`.
+    pub fn exists(path: &Path) -> bool {
+        path.exists()
+    }
+
+    /// Which slots the vault at `path` has, without unlocking it.
+    pub fn probe(path: &Path) -> Result<SlotKinds> {
+        let (env, _) = file::read_envelope(path)?;
+        Ok(slot_kinds(&env.header))
+    }
+
+    /// Creates a new, empty vault. Refuses to touch an existing file.
+    pub fn create(path: &Path, opts: &CreateOptions<'_>) -> Result<Vault> {
+        if opts.keyring.is_none() && opts.password.is_none() {
+            return Err(Error::InvalidParameter {
+                field: "key slots",
+                reason: "a vault needs the keyring, a password, or both".into(),
+            });
+        }
+        let _lock = WriteLock::acquire(path)?;
+        if path.exists() {
+            return Err(Error::VaultExists(path.to_path_buf()));
+        }
+        let key = MasterKey::generate()?;
+        let vault_id = uuid::Uuid::new_v4().to_string();
+        let mut slots = Vec::new();
+        if let Some(store) = opts.keyring {
+            let user = format!("vault-{vault_id}");
+            store.set(KEYRING_SERVICE, &user, &key.to_base64())?;
+            slots.push(Slot::Keyring {
+                service: KEYRING_SERVICE.into(),
+                user,
+            });
+        }
+        if let Some(pw) = opts.password {
+            slots.push(password_slot(&key, &vault_id, pw, opts.kdf)?);
+        }
+        let header = Header {
+            format: file::FORMAT.into(),
+            version: VERSION,
+            vault_id,
+            slots,
+        };
+        let mut vault = Vault {
+            path: path.to_path_buf(),
+            key,
+            header,
+            data: VaultData::default(),
+            stamp: FileStamp::default(),
+        };
+        vault.write(&vault.data.clone())?;
+        Ok(vault)
+    }
+
+    /// Opens and decrypts the vault at `path`.
+    pub fn open(path: &Path, unlock: &Unlock<'_>) -> Result<Vault> {
+        let (env, stamp) = file::read_envelope(path)?;
+        let key = unlock_key(&env.header, unlock)?;
+        let data = decrypt(path, &env, &key)?;
+        Ok(Vault {
+            path: path.to_path_buf(),
+            key,
+            header: env.header,
+            data,
+            stamp,
+        })
+    }
+
+    /// The vault file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The slots this vault has.
+    pub fn slots(&self) -> SlotKinds {
+        slot_kinds(&self.header)
+    }
+
+    /// The accounts as of the last read.
+    pub fn accounts(&self) -> &[Account] {
+        &self.data.accounts
+    }
+
+    /// The decrypted data as of the last read.
+    pub fn data(&self) -> &VaultData {
+        &self.data
+    }
+
+    /// The settings as of the last read.
+    pub fn settings(&self) -> &Settings {
+        &self.data.settings
+    }
+
+    /// Finds an account (see [`VaultData::find`]).
+    pub fn find(&self, name_or_id: &str) -> Result<&Account> {
+        self.data.find(name_or_id)
+    }
+
+    /// Re-reads the file if another process changed it since the last read; returns whether
+    /// it did.
+    pub fn refresh(&mut self) -> Result<bool> {
+        if FileStamp::of(&self.path) == self.stamp {
+            return Ok(false);
+        }
+        let (env, stamp) = file::read_envelope(&self.path)?;
+        self.check_same_vault(&env.header)?;
+        self.data = decrypt(&self.path, &env, &self.key)?;
+        self.header = env.header;
+        self.stamp = stamp;
+        Ok(true)
+    }
+
+    /// Applies a change under the file lock to the newest generation on disk and writes it
+    /// atomically. If `change` fails, nothing is written.
+    pub fn update<T>(&mut self, change: impl FnOnce(&mut VaultData) -> Result<T>) -> Result<T> {
+        let _lock = WriteLock::acquire(&self.path)?;
+        let (env, _) = file::read_envelope(&self.path)?;
+        self.check_same_vault(&env.header)?;
+        let mut data = decrypt(&self.path, &env, &self.key)?;
+        self.header = env.header;
+        let out = change(&mut data)?;
+        data.generation += 1;
+        self.write(&data)?;
+        self.data = data;
+        Ok(out)
+    }
+
+    /// Adds an account and returns its id.
+    pub fn add(&mut self, new: NewAccount, now: u64) -> Result<AccountId> {
+        let name = match new.name.as_deref().map(str::trim) {
+            Some(n) if !n.is_empty() => n.to_string(),
+            Some(_) => return Err(invalid_name()),
+            None => default_name(&new.uri),
+        };
+        self.update(|d| {
+            d.check_name_free(&name, None)?;
+            let id = AccountId(uuid::Uuid::new_v4().to_string());
+            d.accounts.push(Account {
+                id: id.clone(),
+                name,
+                issuer: new.uri.issuer,
+                account: new.uri.account,
+                otp: new.uri.otp,
+                tags: new.tags,
+                created: now,
+                last_used: None,
+            });
+            Ok(id)
+        })
+    }
+
+    /// Changes an account's name, issuer, label or tags.
+    pub fn edit(&mut self, name_or_id: &str, patch: AccountPatch) -> Result<()> {
+        self.update(|d| {
+            let i = d.index_of(name_or_id)?;
+            let id = d.accounts[i].id.clone();
+            if let Some(name) = &patch.name {
+                let name = name.trim();
+                if name.is_empty() {
+                    return Err(invalid_name());
+                }
+                d.check_name_free(name, Some(&id))?;
+                d.accounts[i].name = name.to_string();
+            }
+            let a = &mut d.accounts[i];
+            if let Some(v) = patch.issuer {
+                a.issuer = v.trim().to_string();
+            }
+            if let Some(v) = patch.account {
+                a.account = v.trim().to_string();
+            }
+            if let Some(v) = patch.tags {
+                a.tags = v;
+            }
+            Ok(())
+        })
+    }
+
+    /// Removes an account.
+    pub fn remove(&mut self, name_or_id: &str) -> Result<Account> {
+        self.update(|d| {
+            let i = d.index_of(name_or_id)?;
+            Ok(d.accounts.remove(i))
+        })
+    }
+
+    /// The current code of a TOTP/Steam account at `unix` (the clock offset setting applied).
+    /// For HOTP it shows the code of the stored counter without using it up; use
+    /// [`Vault::next_hotp`] to take a code.
+    pub fn code(&self, name_or_id: &str, unix: u64) -> Result<Code> {
+        let a = self.find(name_or_id)?;
+        Ok(a.otp.code_at(crate::otp::apply_offset(
+            unix,
+            self.data.settings.clock_offset_secs,
+        )))
+    }
+
+    /// Takes the next HOTP code: the counter moves on and is written to disk before the code
+    /// is returned, so no code is ever handed out twice.
+    pub fn next_hotp(&mut self, name_or_id: &str, now: u64) -> Result<Code> {
+        self.update(|d| {
+            let i = d.index_of(name_or_id)?;
+            let a = &mut d.accounts[i];
+            if a.otp.kind != OtpKind::Hotp {
+                return Err(Error::InvalidParameter {
+                    field: "account",
+                    reason: format!("{:?} is time-based, not a counter (HOTP) account", a.name),
+                });
+            }
+            let code = a.otp.code_at(0);
+            a.otp.counter += 1;
+            a.last_used = Some(now);
+            Ok(code)
+        })
+    }
+
+    /// Records that a code of the account was used (copied).
+    pub fn mark_used(&mut self, name_or_id: &str, now: u64) -> Result<()> {
+        self.update(|d| {
+            let i = d.index_of(name_or_id)?;
+            d.accounts[i].last_used = Some(now);
+            Ok(())
+        })
+    }
+
+    /// Replaces the settings.
+    pub fn set_settings(&mut self, settings: Settings) -> Result<()> {
+        self.update(|d| {
+            d.settings = settings;
+            Ok(())
+        })
+    }
+
+    /// Adds, replaces (`Some`) or removes (`None`) the password slot. Removing the only slot
+    /// is refused.
+    pub fn set_password(&mut self, password: Option<&str>, kdf: KdfParams) -> Result<()> {
+        let new_slot = password
+            .map(|pw| password_slot(&self.key, &self.header.vault_id, pw, kdf))
+            .transpose()?;
+        self.change_slots(|slots| {
+            slots.retain(|s| !matches!(s, Slot::Password { .. }));
+            slots.extend(new_slot);
+        })
+    }
+
+    /// Adds a keyring slot (or replaces the key stored in it).
+    pub fn add_keyring_slot(&mut self, store: &dyn KeyStore) -> Result<()> {
+        let user = format!("vault-{}", self.header.vault_id);
+        store.set(KEYRING_SERVICE, &user, &self.key.to_base64())?;
+        self.change_slots(|slots| {
+            slots.retain(|s| !matches!(s, Slot::Keyring { .. }));
+            slots.push(Slot::Keyring {
+                service: KEYRING_SERVICE.into(),
+                user,
+            });
+        })
+    }
+
+    /// Removes the keyring slot and deletes its keyring entry; refused if it is the only slot.
+    pub fn remove_keyring_slot(&mut self, store: &dyn KeyStore) -> Result<()> {
+        let removed: Vec<Slot> = self
+            .header
+            .slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Keyring { .. }))
+            .cloned()
+            .collect();
+        self.change_slots(|slots| slots.retain(|s| !matches!(s, Slot::Keyring { .. })))?;
+        for s in removed {
+            if let Slot::Keyring { service, user } = s {
+                store.delete(&service, &user)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn change_slots(&mut self, f: impl FnOnce(&mut Vec<Slot>)) -> Result<()> {
+        let _lock = WriteLock::acquire(&self.path)?;
+        let (env, _) = file::read_envelope(&self.path)?;
+        self.check_same_vault(&env.header)?;
+        let mut data = decrypt(&self.path, &env, &self.key)?;
+        let mut header = env.header;
+        f(&mut header.slots);
+        if header.slots.is_empty() {
+            return Err(Error::InvalidParameter {
+                field: "key slots",
+                reason: "the vault would have no way to be unlocked".into(),
+            });
+        }
+        self.header = header;
+        data.generation += 1;
+        self.write(&data)?;
+        self.data = data;
+        Ok(())
+    }
+
+    fn check_same_vault(&self, on_disk: &Header) -> Result<()> {
+        if on_disk.vault_id != self.header.vault_id {
+            return Err(Error::VaultCorrupt {
+                path: self.path.clone(),
+                reason: "the file was replaced by a different vault".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, data: &VaultData) -> Result<()> {
+        let plain = stored::encode(data)?;
+        let (nonce, ciphertext) = keys::seal(&self.key.0, &plain, &self.header.aad())?;
+        let env = Envelope {
+            header: self.header.clone(),
+            cipher: "aes-256-gcm".into(),
+            nonce: B64(nonce.to_vec()),
+            ciphertext: B64(ciphertext),
+        };
+        let bytes = serde_json::to_vec_pretty(&env)
+            .map_err(|e| Error::io("encoding the vault", std::io::Error::other(e)))?;
+        file::write_atomic(&self.path, &bytes)?;
+        self.stamp = FileStamp::of(&self.path);
+        Ok(())
+    }
+}
+
+fn invalid_name() -> Error {
+    Error::InvalidParameter {
+        field: "name",
+        reason: "it is empty".into(),
+    }
+}
+
+/// `issuer:account`, or whichever of the two is set.
+fn default_name(uri: &OtpUri) -> String {
+    match (uri.issuer.is_empty(), uri.account.is_empty()) {
+        (false, false) => format!("{}:{}", uri.issuer, uri.account),
+        (false, true) => uri.issuer.clone(),
+        _ => uri.account.clone(),
+    }
+}
+
+fn slot_kinds(h: &Header) -> SlotKinds {
+    SlotKinds {
+        keyring: h.slots.iter().any(|s| matches!(s, Slot::Keyring { .. })),
+        password: h.slots.iter().any(|s| matches!(s, Slot::Password { .. })),
+    }
+}
+
+fn password_slot(key: &MasterKey, vault_id: &str, password: &str, kdf: KdfParams) -> Result<Slot> {
+    if password.is_empty() {
+        return Err(Error::InvalidParameter {
+            field: "password",
+            reason: "it is empty".into(),
+        });
+    }
+    let mut salt = [0u8; 16];
+    keys::fill_random(&mut salt)?;
+    let kek = kdf.derive(password, &salt)?;
+    let (nonce, wrapped) = keys::seal(&kek, key.0.as_ref(), vault_id.as_bytes())?;
+    Ok(Slot::Password {
+        kdf,
+        salt: B64(salt.to_vec()),
+        nonce: B64(nonce.to_vec()),
+        wrapped_key: B64(wrapped),
+    })
+}
+
+fn unlock_key(h: &Header, unlock: &Unlock<'_>) -> Result<MasterKey> {
+    match unlock {
+        Unlock::Password(pw) => {
+            let Some(Slot::Password {
+                kdf,
+                salt,
+                nonce,
+                wrapped_key,
+            }) = h.slots.iter().find(|s| matches!(s, Slot::Password { .. }))
+            else {
+                return Err(Error::Locked(
+                    "this vault has no password slot; it opens with the OS keyring".into(),
+                ));
+            };
+            let kek = kdf.derive(pw, &salt.0)?;
+            let raw = keys::open(&kek, &nonce.0, &wrapped_key.0, h.vault_id.as_bytes())
+                .ok_or(Error::WrongPassword)?;
+            let arr: [u8; 32] = raw
+                .as_slice()
+                .try_into()
+                .map_err(|_| Error::WrongPassword)?;
+            Ok(MasterKey(Zeroizing::new(arr)))
+        }
+        Unlock::Keyring(store) => {
+            let Some(Slot::Keyring { service, user }) =
+                h.slots.iter().find(|s| matches!(s, Slot::Keyring { .. }))
+            else {
+                return Err(Error::Locked(
+                    "this vault has no keyring slot; unlock it with its password".into(),
+                ));
+            };
+            match store.get(service, user)? {
+                Some(k) => MasterKey::from_base64(&k),
+                None => Err(Error::Locked(
+                    "the keyring has no key for this vault (was it created on another machine or user?); unlock it with its password".into(),
+                )),
+            }
+        }
+    }
+}
+
+fn decrypt(path: &Path, env: &Envelope, key: &MasterKey) -> Result<VaultData> {
+    let plain = keys::open(&key.0, &env.nonce.0, &env.ciphertext.0, &env.header.aad())
+        .ok_or_else(|| Error::VaultUndecryptable(path.to_path_buf()))?;
+    stored::decode(&plain).map_err(|reason| Error::VaultCorrupt {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// The plaintext inside the envelope. These record types exist only here, so the public
+/// [`Account`] (which holds a [`Secret`]) never needs to be serializable.
+mod stored {
+    use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Data {
+        accounts: Vec<StoredAccount>,
+        #[serde(default)]
+        settings: Settings,
+        #[serde(default)]
+        generation: u64,
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct StoredAccount {
+        id: AccountId,
+        name: String,
+        issuer: String,
+        account: String,
+        kind: OtpKind,
+        algorithm: Algorithm,
+        digits: u32,
+        period: u64,
+        counter: u64,
+        secret: Zeroizing<String>,
+        #[serde(default)]
+        tags: Vec<String>,
+        created: u64,
+        #[serde(default)]
+        last_used: Option<u64>,
+    }
+
+    pub fn encode(d: &VaultData) -> Result<Zeroizing<Vec<u8>>> {
+        let data = Data {
+            accounts: d
+                .accounts
+                .iter()
+                .map(|a| StoredAccount {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    issuer: a.issuer.clone(),
+                    account: a.account.clone(),
+                    kind: a.otp.kind,
+                    algorithm: a.otp.algorithm,
+                    digits: a.otp.digits,
+                    period: a.otp.period,
+                    counter: a.otp.counter,
+                    secret: a.otp.secret.to_base32(),
+                    tags: a.tags.clone(),
+                    created: a.created,
+                    last_used: a.last_used,
+                })
+                .collect(),
+            settings: d.settings.clone(),
+            generation: d.generation,
+        };
+        serde_json::to_vec(&data)
+            .map(Zeroizing::new)
+            .map_err(|e| Error::io("encoding the vault", std::io::Error::other(e)))
+    }
+
+    pub fn decode(bytes: &[u8]) -> std::result::Result<VaultData, String> {
+        let data: Data = serde_json::from_slice(bytes).map_err(|e| format!("account data: {e}"))?;
+        let accounts = data
+            .accounts
+            .into_iter()
+            .map(|s| {
+                let secret = Secret::from_base32_lenient(&s.secret)
+                    .map_err(|e| format!("account {:?}: {e}", s.name))?;
+                let otp = Otp::new(s.kind, s.algorithm, s.digits, s.period, s.counter, secret)
+                    .map_err(|e| format!("account {:?}: {e}", s.name))?;
+                Ok(Account {
+                    id: s.id,
+                    name: s.name,
+                    issuer: s.issuer,
+                    account: s.account,
+                    otp,
+                    tags: s.tags,
+                    created: s.created,
+                    last_used: s.last_used,
+                })
+            })
+            .collect::<std::result::Result<Vec<_>, String>>()?;
+        Ok(VaultData {
+            accounts,
+            settings: data.settings,
+            generation: data.generation,
+        })
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the system packages Twofold needs to build, run and test on Debian/Ubuntu.
+# Idempotent: does nothing when every package is already installed.
+set -euo pipefail
+
+PACKAGES=(
+  # Tauri v2 on Linux
+  build-essential pkg-config file curl libssl-dev
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+  # keyring crate (Secret Service over D-Bus)
+  libdbus-1-dev dbus
+  # tests: a real Secret Service, a headless X server, the WebKit WebDriver, the clipboard
+  gnome-keyring libsecret-tools dbus-x11 xvfb xauth webkit2gtk-driver xclip
+  # tests: .deb inspection, benchmarks, screenshots
+  dpkg-dev hyperfine desktop-file-utils librsvg2-bin
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup-system: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
