@@ -112,7 +112,8 @@ impl Secret {
                 ' ' | '\t' | '\n' | '\r' | '-' | '_' => {}
                 'a'..='z' | 'A'..='Z' | '2'..='7' => clean.push(c.to_ascii_uppercase()),
                 '=' => {}
-                '0' | '1' | '8' | '9' => return Err(Error::InvalidSecret(format!(
+                '0' | '1' | '8' | '9' => {
+                    return Err(Error::InvalidSecret(format!(
                     "character {} is {c:?}; base32 uses only the letters A-Z and the digits 2-7{}",
                     i + 1,
                     match c {
@@ -121,7 +122,8 @@ impl Secret {
                         '8' => " (did you mean the letter B?)",
                         _ => "",
                     }
-                ))),
+                )))
+                }
                 _ => {
                     return Err(Error::InvalidSecret(format!(
                         "character {} is {:?}; base32 uses only the letters A-Z and the digits 2-7",

@@ -1,0 +1,393 @@
+//! `twofold`: the headless face of Twofold.
+//!
+//! Every command parses its arguments, makes one call into `twofold-core` and prints the result
+//! (plain text, or one JSON object/array with `--json`). This binary owns the terminal: prompts,
+//! exit codes and how errors read; it owns no OTP or vault logic.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{anyhow, bail, Result};
+use clap::{Parser, Subcommand};
+use twofold_core::otp::uri::OtpUri;
+use twofold_core::otp::Code;
+use twofold_core::vault::{
+    default_vault_path, AccountPatch, CreateOptions, KdfParams, KeyringStore, NewAccount, Unlock,
+    Vault,
+};
+use zeroize::Zeroizing;
+
+#[derive(Parser)]
+#[command(
+    name = "twofold",
+    version,
+    about = "Two-factor codes and the Twofold vault, from the terminal"
+)]
+struct Cli {
+    /// The vault file (default: the platform data directory).
+    #[arg(long, global = true, env = "TWOFOLD_VAULT", value_name = "PATH")]
+    vault: Option<PathBuf>,
+    /// Do not use the OS keyring: the vault opens with its password only.
+    #[arg(long, global = true, env = "TWOFOLD_NO_KEYRING", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    no_keyring: bool,
+    /// Print how long unlocking and the rest of the command took, on stderr.
+    #[arg(long, global = true, hide = true)]
+    timings: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the current code of an account, or of an otpauth:// URI (no vault needed).
+    Code {
+        /// The account's name (see `twofold list`).
+        #[arg(required_unless_present = "uri", conflicts_with = "uri")]
+        name: Option<String>,
+        /// An otpauth:// URI to compute the code for, without touching the vault.
+        #[arg(long)]
+        uri: Option<String>,
+        /// Compute the code at this time (Unix seconds) instead of now.
+        #[arg(long, value_name = "UNIX_SECONDS")]
+        at: Option<u64>,
+        /// Print a JSON object with the code and its validity window.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add an account from an otpauth:// URI.
+    Add {
+        /// The otpauth:// URI (as in the QR code a service shows).
+        #[arg(long)]
+        uri: String,
+        /// The name to use for it (default: issuer:account).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the accounts (never their secrets).
+    List {
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename an account.
+    Rename {
+        /// The current name.
+        old: String,
+        /// The new name.
+        new: String,
+    },
+    /// Remove an account (the previous vault generation stays in vault.json.bak).
+    Remove {
+        /// The account's name.
+        name: String,
+    },
+    /// Print an account's otpauth:// URI, secret included, to move it elsewhere.
+    Reveal {
+        /// The account's name.
+        name: String,
+    },
+    /// Set, change or remove the vault's password (read from TWOFOLD_NEW_PASSWORD or a prompt).
+    Password {
+        /// Remove the password slot (the vault then opens only with the OS keyring).
+        #[arg(long)]
+        remove: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("twofold: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let started = Instant::now();
+    let timings = cli.timings;
+    let ctx = Ctx {
+        vault: cli.vault,
+        no_keyring: cli.no_keyring,
+        unlock_time: Default::default(),
+    };
+    let result = dispatch(&ctx, cli.command);
+    if timings {
+        let unlock = ctx.unlock_time.get();
+        eprintln!(
+            "timings: unlock {:.2} ms, rest {:.2} ms",
+            unlock.as_secs_f64() * 1e3,
+            (started.elapsed() - unlock).as_secs_f64() * 1e3
+        );
+    }
+    result
+}
+
+struct Ctx {
+    vault: Option<PathBuf>,
+    no_keyring: bool,
+    unlock_time: std::cell::Cell<std::time::Duration>,
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
+    let now = twofold_core::unix_now();
+    match command {
+        Command::Code {
+            name: None,
+            uri: Some(uri),
+            at,
+            json,
+        } => {
+            let uri = OtpUri::parse(&uri)?;
+            let code = uri.otp.code_at(at.unwrap_or(now));
+            print_code(&code, uri.otp.period, None, json)
+        }
+        Command::Code {
+            name: Some(name),
+            at,
+            json,
+            ..
+        } => {
+            let mut vault = ctx.open()?;
+            let account = vault.find(&name)?;
+            let (period, shown) = (account.otp.period, account.name.clone());
+            let code = if account.otp.kind == twofold_core::otp::OtpKind::Hotp {
+                vault.next_hotp(&name, now)?
+            } else {
+                vault.code(&name, at.unwrap_or(now))?
+            };
+            print_code(&code, period, Some(&shown), json)
+        }
+        Command::Code { .. } => bail!("give an account name or --uri"),
+        Command::Add { uri, name } => {
+            let uri = OtpUri::parse(&uri)?;
+            let mut vault = ctx.open_or_create()?;
+            let id = vault.add(
+                NewAccount {
+                    uri,
+                    name,
+                    tags: Vec::new(),
+                },
+                now,
+            )?;
+            let added = vault.find(&id.0)?;
+            println!("added {}", added.name);
+            Ok(())
+        }
+        Command::List { json } => {
+            let vault = ctx.open()?;
+            if json {
+                let list: Vec<_> = vault
+                    .accounts()
+                    .iter()
+                    .map(|a| {
+                        serde_json::json!({
+                            "id": a.id.0, "name": a.name, "issuer": a.issuer, "account": a.account,
+                            "kind": a.otp.kind, "algorithm": a.otp.algorithm, "digits": a.otp.digits,
+                            "period": a.otp.period, "tags": a.tags, "created": a.created,
+                            "lastUsed": a.last_used,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else if vault.accounts().is_empty() {
+                eprintln!("no accounts yet; add one with `twofold add --uri 'otpauth://...'`");
+            } else {
+                let width = vault
+                    .accounts()
+                    .iter()
+                    .map(|a| a.name.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for a in vault.accounts() {
+                    println!("{:width$}  {}  {}", a.name, a.otp.kind.as_str(), a.issuer);
+                }
+            }
+            Ok(())
+        }
+        Command::Rename { old, new } => {
+            let mut vault = ctx.open()?;
+            vault.edit(
+                &old,
+                AccountPatch {
+                    name: Some(new.clone()),
+                    ..Default::default()
+                },
+            )?;
+            println!("renamed {old} to {new}");
+            Ok(())
+        }
+        Command::Remove { name } => {
+            let mut vault = ctx.open()?;
+            let removed = vault.remove(&name)?;
+            println!("removed {}", removed.name);
+            Ok(())
+        }
+        Command::Reveal { name } => {
+            let vault = ctx.open()?;
+            println!("{}", vault.find(&name)?.to_uri().as_str());
+            Ok(())
+        }
+        Command::Password { remove } => {
+            let mut vault = ctx.open()?;
+            if remove {
+                vault.set_password(None, KdfParams::default())?;
+                println!("password removed; the vault opens with the OS keyring only");
+            } else {
+                let pw = new_password()?;
+                vault.set_password(Some(&pw), KdfParams::default())?;
+                println!("password set");
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_code(code: &Code, period: u64, name: Option<&str>, json: bool) -> Result<()> {
+    if json {
+        let mut v = serde_json::json!({
+            "code": code.code,
+            "validFrom": code.valid_from,
+            "validUntil": code.valid_until,
+            "period": period,
+        });
+        if let Some(n) = name {
+            v["name"] = n.into();
+        }
+        println!("{v}");
+    } else {
+        println!("{}", code.code);
+    }
+    Ok(())
+}
+
+impl Ctx {
+    fn path(&self) -> Result<PathBuf> {
+        match &self.vault {
+            Some(p) => Ok(p.clone()),
+            None => Ok(default_vault_path()?),
+        }
+    }
+
+    /// Opens the vault: with TWOFOLD_PASSWORD when set, else the OS keyring, else (or when the
+    /// keyring fails) a password prompt on a terminal.
+    fn open(&self) -> Result<Vault> {
+        let path = self.path()?;
+        if !Vault::exists(&path) {
+            bail!(
+                "no vault at {}; add an account first with `twofold add --uri 'otpauth://...'`",
+                path.display()
+            );
+        }
+        let slots = Vault::probe(&path)?;
+        let started = Instant::now();
+        let result = self.unlock(&path, slots);
+        self.unlock_time.set(started.elapsed());
+        result
+    }
+
+    fn unlock(
+        &self,
+        path: &std::path::Path,
+        slots: twofold_core::vault::SlotKinds,
+    ) -> Result<Vault> {
+        if let Some(pw) = env_password("TWOFOLD_PASSWORD") {
+            if slots.password {
+                return Ok(Vault::open(path, &Unlock::Password(&pw))?);
+            }
+        }
+        let keyring_err = if slots.keyring && !self.no_keyring {
+            match Vault::open(path, &Unlock::Keyring(&KeyringStore)) {
+                Ok(v) => return Ok(v),
+                Err(e @ (twofold_core::Error::Keyring(_) | twofold_core::Error::Locked(_))) => {
+                    Some(e)
+                }
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            None
+        };
+        if slots.password && std::io::stdin().is_terminal() {
+            let pw = Zeroizing::new(rpassword::prompt_password("Vault password: ")?);
+            return Ok(Vault::open(path, &Unlock::Password(&pw))?);
+        }
+        match (keyring_err, slots.password) {
+            (Some(e), true) => Err(anyhow!(
+                "{e}; or set TWOFOLD_PASSWORD to use the vault's password"
+            )),
+            (Some(e), false) => Err(e.into()),
+            (None, true) => Err(anyhow!(
+                "the vault is locked; set TWOFOLD_PASSWORD or run in a terminal to type it"
+            )),
+            (None, false) => Err(anyhow!(
+                "the vault has only a keyring slot and --no-keyring was given"
+            )),
+        }
+    }
+
+    /// Opens the vault, or creates it with a keyring slot (and a password slot when
+    /// TWOFOLD_PASSWORD is set).
+    fn open_or_create(&self) -> Result<Vault> {
+        let path = self.path()?;
+        if Vault::exists(&path) {
+            return self.open();
+        }
+        let pw = env_password("TWOFOLD_PASSWORD");
+        let keyring: Option<&dyn twofold_core::vault::KeyStore> = if self.no_keyring {
+            None
+        } else {
+            Some(&KeyringStore)
+        };
+        if keyring.is_none() && pw.is_none() {
+            bail!("--no-keyring needs a password for the new vault: set TWOFOLD_PASSWORD");
+        }
+        let opts = |keyring| CreateOptions {
+            keyring,
+            password: pw.as_deref().map(|s| s.as_str()),
+            kdf: KdfParams::default(),
+        };
+        let vault = match Vault::create(&path, &opts(keyring)) {
+            Ok(v) => v,
+            Err(twofold_core::Error::Keyring(e)) if pw.is_some() => {
+                eprintln!("twofold: note: the OS keyring is not usable ({e}); the new vault opens with TWOFOLD_PASSWORD only");
+                Vault::create(&path, &opts(None))?
+            }
+            Err(twofold_core::Error::Keyring(e)) => {
+                bail!("cannot keep the vault key in the OS keyring ({e}); set TWOFOLD_PASSWORD to protect the vault with a password instead")
+            }
+            Err(e) => return Err(e.into()),
+        };
+        eprintln!("twofold: created a new vault at {}", path.display());
+        Ok(vault)
+    }
+}
+
+fn env_password(var: &str) -> Option<Zeroizing<String>> {
+    std::env::var(var)
+        .ok()
+        .filter(|s| !s.is_empty())
+        .map(Zeroizing::new)
+}
+
+fn new_password() -> Result<Zeroizing<String>> {
+    if let Some(pw) = env_password("TWOFOLD_NEW_PASSWORD") {
+        return Ok(pw);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("set TWOFOLD_NEW_PASSWORD, or run in a terminal to type the new password");
+    }
+    let a = Zeroizing::new(rpassword::prompt_password("New vault password: ")?);
+    let b = Zeroizing::new(rpassword::prompt_password("Repeat it: ")?);
+    if a != b {
+        bail!("the passwords differ; nothing was changed");
+    }
+    if a.is_empty() {
+        bail!("the password is empty; nothing was changed");
+    }
+    Ok(a)
+}

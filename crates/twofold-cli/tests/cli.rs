@@ -1,0 +1,201 @@
+//! The `twofold` command's contract, run as a real process (password slot, no keyring; the
+//! keyring path runs against a real Secret Service in the root `tests/` suite).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const AWS_URI: &str = "otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Amazon%20Web%20Services";
+
+fn twofold(vault: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_twofold"))
+        .args(args)
+        .env("TWOFOLD_VAULT", vault)
+        .env("TWOFOLD_PASSWORD", "test password")
+        .env("TWOFOLD_NO_KEYRING", "1")
+        .env_remove("TWOFOLD_NEW_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn err(out: &Output) -> String {
+    assert!(
+        !out.status.success(),
+        "unexpectedly succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.stdout.is_empty(), "errors go to stderr, not stdout");
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+#[test]
+fn code_for_a_uri_needs_no_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("never-created.json");
+    // RFC 6238, SHA1, T = 1111111109 ("12345678901234567890" in base32).
+    let uri = "otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8";
+    assert_eq!(
+        ok(&twofold(
+            &vault,
+            &["code", "--uri", uri, "--at", "1111111109"]
+        )),
+        "07081804\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&twofold(
+        &vault,
+        &["code", "--uri", uri, "--at", "1111111109", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(json["code"], "07081804");
+    assert_eq!(json["validUntil"], 1111111110);
+    assert!(!vault.exists());
+}
+
+#[test]
+fn add_list_code_rename_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    assert!(ok(&twofold(
+        &vault,
+        &["add", "--uri", AWS_URI, "--name", "aws-prod"]
+    ))
+    .contains("added aws-prod"));
+    ok(&twofold(
+        &vault,
+        &[
+            "add",
+            "--uri",
+            "otpauth://hotp/Corp:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0",
+        ],
+    ));
+
+    let list = ok(&twofold(&vault, &["list"]));
+    assert!(
+        list.contains("aws-prod") && list.contains("Corp:bob"),
+        "{list}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&twofold(&vault, &["list", "--json"]))).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[0]["issuer"], "Amazon Web Services");
+    for text in [&list, &json.to_string()] {
+        assert!(!text.contains("GEZDGNBV"), "list printed a secret: {text}");
+    }
+
+    let at = ["code", "aws-prod", "--at", "1111111109"];
+    assert_eq!(ok(&twofold(&vault, &at)), "081804\n");
+    // The vault's code and the URI's code agree.
+    assert_eq!(
+        ok(&twofold(&vault, &at)),
+        ok(&twofold(
+            &vault,
+            &["code", "--uri", AWS_URI, "--at", "1111111109"]
+        ))
+    );
+
+    // HOTP: each call uses up one counter value, across processes.
+    assert_eq!(ok(&twofold(&vault, &["code", "Corp:bob"])), "755224\n");
+    assert_eq!(ok(&twofold(&vault, &["code", "Corp:bob"])), "287082\n");
+
+    ok(&twofold(&vault, &["rename", "aws-prod", "aws"]));
+    assert_eq!(
+        ok(&twofold(&vault, &["code", "aws", "--at", "1111111109"])),
+        "081804\n"
+    );
+    assert!(err(&twofold(&vault, &["code", "aws-prod"])).contains("no account named \"aws-prod\""));
+    ok(&twofold(&vault, &["remove", "aws"]));
+    assert!(!ok(&twofold(&vault, &["list"])).contains("aws"));
+
+    let revealed = ok(&twofold(&vault, &["reveal", "Corp:bob"]));
+    assert!(
+        revealed.starts_with("otpauth://hotp/Corp:bob?secret=GEZDGNBV")
+            && revealed.contains("counter=2"),
+        "{revealed}"
+    );
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    assert!(err(&twofold(&vault, &["list"])).contains("no vault at"));
+    assert!(err(&twofold(
+        &vault,
+        &["add", "--uri", "otpauth://totp/x?secret=ABC1"]
+    ))
+    .contains("character 4 is '1'"));
+    assert!(!vault.exists(), "a failed add must not create a vault");
+    assert!(
+        err(&twofold(&vault, &["code", "--uri", "https://example.com"])).contains("otpauth://")
+    );
+
+    ok(&twofold(&vault, &["add", "--uri", AWS_URI]));
+    let before = std::fs::read(&vault).unwrap();
+    assert!(err(&twofold(&vault, &["add", "--uri", AWS_URI])).contains("already exists"));
+    assert!(err(&twofold(&vault, &["rename", "nope", "x"])).contains("no account named"));
+    assert_eq!(std::fs::read(&vault).unwrap(), before);
+
+    let wrong = Command::new(env!("CARGO_BIN_EXE_twofold"))
+        .args(["list"])
+        .env("TWOFOLD_VAULT", &vault)
+        .env("TWOFOLD_PASSWORD", "not it")
+        .env("TWOFOLD_NO_KEYRING", "1")
+        .output()
+        .unwrap();
+    assert!(err(&wrong).contains("wrong password"));
+
+    std::fs::write(&vault, b"garbage").unwrap();
+    assert!(
+        err(&twofold(&vault, &["add", "--uri", AWS_URI, "--name", "x"]))
+            .contains("not a readable twofold vault")
+    );
+    assert_eq!(std::fs::read(&vault).unwrap(), b"garbage");
+}
+
+#[test]
+fn without_keyring_or_password_a_vault_is_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_twofold"))
+        .args(["add", "--uri", AWS_URI])
+        .env("TWOFOLD_VAULT", &vault)
+        .env("TWOFOLD_NO_KEYRING", "1")
+        .env_remove("TWOFOLD_PASSWORD")
+        .output()
+        .unwrap();
+    assert!(err(&out).contains("TWOFOLD_PASSWORD"));
+    assert!(!vault.exists());
+}
+
+#[test]
+fn password_can_be_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    ok(&twofold(&vault, &["add", "--uri", AWS_URI]));
+    let out = Command::new(env!("CARGO_BIN_EXE_twofold"))
+        .args(["password"])
+        .env("TWOFOLD_VAULT", &vault)
+        .env("TWOFOLD_PASSWORD", "test password")
+        .env("TWOFOLD_NEW_PASSWORD", "new one")
+        .env("TWOFOLD_NO_KEYRING", "1")
+        .output()
+        .unwrap();
+    ok(&out);
+    assert!(err(&twofold(&vault, &["list"])).contains("wrong password"));
+    let out = Command::new(env!("CARGO_BIN_EXE_twofold"))
+        .args(["list"])
+        .env("TWOFOLD_VAULT", &vault)
+        .env("TWOFOLD_PASSWORD", "new one")
+        .env("TWOFOLD_NO_KEYRING", "1")
+        .output()
+        .unwrap();
+    assert!(ok(&out).contains("Amazon Web Services"));
+}
