@@ -4,6 +4,8 @@
 //! (plain text, or one JSON object/array with `--json`). This binary owns the terminal: prompts,
 //! exit codes and how errors read; it owns no OTP or vault logic.
 
+mod aws;
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,8 +16,8 @@ use clap::{Parser, Subcommand};
 use twofold_core::otp::uri::OtpUri;
 use twofold_core::otp::Code;
 use twofold_core::vault::{
-    default_vault_path, AccountPatch, CreateOptions, KdfParams, KeyringStore, NewAccount, Unlock,
-    Vault,
+    default_vault_path, AccountPatch, CreateOptions, KdfParams, KeyringStore, MasterKey,
+    NewAccount, Unlock, Vault,
 };
 use zeroize::Zeroizing;
 
@@ -89,6 +91,8 @@ enum Command {
         /// The account's name.
         name: String,
     },
+    /// AWS MFA: enroll a virtual device, list, resync, deactivate, resume interrupted enrollments.
+    Aws(aws::AwsArgs),
     /// Set, change or remove the vault's password (read from TWOFOLD_NEW_PASSWORD or a prompt).
     Password {
         /// Remove the password slot (the vault then opens only with the OS keyring).
@@ -120,7 +124,7 @@ fn run(cli: Cli) -> Result<()> {
     if timings {
         let unlock = ctx.unlock_time.get();
         eprintln!(
-            "timings: unlock {:.2} ms, rest {:.2} ms",
+            "timings: unlock {:.2} ms, rest {:.2} ms (in process)",
             unlock.as_secs_f64() * 1e3,
             (started.elapsed() - unlock).as_secs_f64() * 1e3
         );
@@ -128,7 +132,7 @@ fn run(cli: Cli) -> Result<()> {
     result
 }
 
-struct Ctx {
+pub(crate) struct Ctx {
     vault: Option<PathBuf>,
     no_keyring: bool,
     unlock_time: std::cell::Cell<std::time::Duration>,
@@ -233,6 +237,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             println!("{}", vault.find(&name)?.to_uri().as_str());
             Ok(())
         }
+        Command::Aws(args) => aws::run(ctx, args),
         Command::Password { remove } => {
             let mut vault = ctx.open()?;
             if remove {
@@ -276,6 +281,15 @@ impl Ctx {
 
     /// Opens the vault: with TWOFOLD_PASSWORD when set, else the OS keyring, else (or when the
     /// keyring fails) a password prompt on a terminal.
+    /// Opens the vault when it exists.
+    fn open_if_exists(&self) -> Result<Option<Vault>> {
+        if Vault::exists(&self.path()?) {
+            self.open().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     fn open(&self) -> Result<Vault> {
         let path = self.path()?;
         if !Vault::exists(&path) {
@@ -286,23 +300,23 @@ impl Ctx {
         }
         let slots = Vault::probe(&path)?;
         let started = Instant::now();
-        let result = self.unlock(&path, slots);
+        let key = self.unlock(&path, slots)?;
         self.unlock_time.set(started.elapsed());
-        result
+        Ok(Vault::open_with_key(&path, key)?)
     }
 
     fn unlock(
         &self,
         path: &std::path::Path,
         slots: twofold_core::vault::SlotKinds,
-    ) -> Result<Vault> {
+    ) -> Result<MasterKey> {
         if let Some(pw) = env_password("TWOFOLD_PASSWORD") {
             if slots.password {
-                return Ok(Vault::open(path, &Unlock::Password(&pw))?);
+                return Ok(Vault::unlock(path, &Unlock::Password(&pw))?);
             }
         }
         let keyring_err = if slots.keyring && !self.no_keyring {
-            match Vault::open(path, &Unlock::Keyring(&KeyringStore)) {
+            match Vault::unlock(path, &Unlock::Keyring(&KeyringStore)) {
                 Ok(v) => return Ok(v),
                 Err(e @ (twofold_core::Error::Keyring(_) | twofold_core::Error::Locked(_))) => {
                     Some(e)
@@ -314,7 +328,7 @@ impl Ctx {
         };
         if slots.password && std::io::stdin().is_terminal() {
             let pw = Zeroizing::new(rpassword::prompt_password("Vault password: ")?);
-            return Ok(Vault::open(path, &Unlock::Password(&pw))?);
+            return Ok(Vault::unlock(path, &Unlock::Password(&pw))?);
         }
         match (keyring_err, slots.password) {
             (Some(e), true) => Err(anyhow!(

@@ -62,6 +62,17 @@ pub enum Error {
     /// The OS keyring (Keychain, Credential Manager, Secret Service) failed.
     #[error("os keyring: {0}")]
     Keyring(String),
+    /// An AWS call failed; the message says what to do.
+    #[error(transparent)]
+    Aws(#[from] crate::aws::AwsError),
+    /// The user already has the most MFA devices AWS allows.
+    #[error("{user} already has {count} MFA devices, the most AWS allows; deactivate and delete one first (`twofold aws deactivate --serial ... --delete`)")]
+    DeviceLimit {
+        /// The IAM user.
+        user: String,
+        /// How many devices they have.
+        count: usize,
+    },
     /// A file operation failed.
     #[error("{context}: {source}")]
     Io {

@@ -1,15 +1,18 @@
 //! Twofold's product logic, shared by the `twofold` CLI and the desktop app.
 //!
 //! This crate owns one-time-password generation ([`otp`]), the `otpauth://` key URI format
-//! ([`otp::uri`]) and the encrypted vault with its key slots ([`vault`]). It does not own any
+//! ([`otp::uri`]), the encrypted vault with its key slots ([`vault`]) and the AWS IAM/STS
+//! enrollment and lifecycle logic ([`aws`]). It does not own any
 //! user interface: no Tauri, no web view strings, no terminal prompts. Callers pass time in
 //! (`code_at(unix)`) and pass key sources in ([`vault::KeyStore`]), so everything here runs
 //! in tests without a clock, a desktop or a keyring.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod aws;
 pub mod error;
 pub mod otp;
+pub mod qr;
 pub mod vault;
 
 pub use error::{Error, Result};

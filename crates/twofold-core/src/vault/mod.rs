@@ -51,6 +51,36 @@ pub struct Account {
     pub created: u64,
     /// Unix seconds when a code was last used (copied, or an HOTP code generated).
     pub last_used: Option<u64>,
+    /// The AWS MFA device this account's secret belongs to, when Twofold enrolled it.
+    pub aws: Option<AwsLink>,
+}
+
+/// Where an AWS virtual MFA device's seed came from and what it is attached to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsLink {
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// The IAM user the device is (or is being) enabled for.
+    pub user_name: String,
+    /// That user's ARN.
+    pub user_arn: String,
+    /// The device's serial number (its ARN, `arn:aws:iam::ACCOUNT:mfa/NAME`).
+    pub serial: String,
+    /// The AWS profile this device serves (its `mfa_serial`), if known.
+    pub profile: Option<String>,
+    /// Whether EnableMFADevice has succeeded.
+    pub status: AwsStatus,
+}
+
+/// The enrollment state of an AWS-linked account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AwsStatus {
+    /// Created and its seed saved, not yet enabled: an enrollment to resume or abort.
+    Pending,
+    /// Enabled and verified.
+    Active,
 }
 
 impl Account {
@@ -255,8 +285,21 @@ impl Vault {
 
     /// Opens and decrypts the vault at `path`.
     pub fn open(path: &Path, unlock: &Unlock<'_>) -> Result<Vault> {
+        let key = Vault::unlock(path, unlock)?;
+        Vault::open_with_key(path, key)
+    }
+
+    /// Obtains the vault's master key from one of its slots, without decrypting the accounts.
+    /// With [`Vault::open_with_key`] this is [`Vault::open`] in two steps, so a caller can keep
+    /// the key (or time the slot) separately.
+    pub fn unlock(path: &Path, unlock: &Unlock<'_>) -> Result<MasterKey> {
+        let (env, _) = file::read_envelope(path)?;
+        unlock_key(&env.header, unlock)
+    }
+
+    /// Opens the vault at `path` with a master key already obtained.
+    pub fn open_with_key(path: &Path, key: MasterKey) -> Result<Vault> {
         let (env, stamp) = file::read_envelope(path)?;
-        let key = unlock_key(&env.header, unlock)?;
         let data = decrypt(path, &env, &key)?;
         Ok(Vault {
             path: path.to_path_buf(),
@@ -345,6 +388,7 @@ impl Vault {
                 tags: new.tags,
                 created: now,
                 last_used: None,
+                aws: None,
             });
             Ok(id)
         })
@@ -645,6 +689,9 @@ mod stored {
         created: u64,
         #[serde(default)]
         last_used: Option<u64>,
+        // Added for AWS enrollment; older vaults have none.
+        #[serde(default)]
+        aws: Option<AwsLink>,
     }
 
     pub fn encode(d: &VaultData) -> Result<Zeroizing<Vec<u8>>> {
@@ -666,6 +713,7 @@ mod stored {
                     tags: a.tags.clone(),
                     created: a.created,
                     last_used: a.last_used,
+                    aws: a.aws.clone(),
                 })
                 .collect(),
             settings: d.settings.clone(),
@@ -695,6 +743,7 @@ mod stored {
                     tags: s.tags,
                     created: s.created,
                     last_used: s.last_used,
+                    aws: s.aws,
                 })
             })
             .collect::<std::result::Result<Vec<_>, String>>()?;

@@ -1,0 +1,439 @@
+//! `twofold aws ...`: enrollment and the MFA device lifecycle from a terminal.
+//!
+//! Each command connects with the standard AWS chain (or `--profile`, `--endpoint-url`),
+//! makes its calls through `twofold_core::aws` and prints text, or one JSON object with
+//! `--json`. Progress and warnings go to stderr so stdout stays scriptable.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
+use serde_json::json;
+use twofold_core::aws::client::{AwsClient, ConnectOptions, IamApi};
+use twofold_core::aws::enroll::{self, EnrollRequest, Step};
+use twofold_core::vault::{Account, AccountId};
+
+use crate::Ctx;
+
+/// Options shared by every `aws` command.
+#[derive(Args)]
+pub struct AwsArgs {
+    /// The AWS profile to use (default: the standard credential chain).
+    #[arg(long, global = true, env = "AWS_PROFILE")]
+    profile: Option<String>,
+    /// Send IAM and STS calls to this endpoint (also AWS_ENDPOINT_URL).
+    #[arg(long, global = true)]
+    endpoint_url: Option<String>,
+    /// The region for signing and STS (IAM is global).
+    #[arg(long, global = true)]
+    region: Option<String>,
+    /// Print one JSON object.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: AwsCommand,
+}
+
+#[derive(Subcommand)]
+enum AwsCommand {
+    /// Who the credentials belong to, and how far this clock is from AWS's.
+    Whoami,
+    /// Create, save and enable a virtual MFA device for yourself or another IAM user.
+    Enroll {
+        /// The IAM user (default: the caller).
+        #[arg(long)]
+        user: Option<String>,
+        /// The device name (default: the user name).
+        #[arg(long)]
+        device_name: Option<String>,
+        /// Keep the seed on a phone too: print its QR code and ask for two codes from it.
+        #[arg(long)]
+        phone: bool,
+    },
+    /// List a user's MFA devices.
+    Devices {
+        /// The IAM user (default: the caller).
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Resynchronise a device whose codes drifted (codes from the vault, or typed).
+    Resync {
+        /// The device's serial number (ARN).
+        #[arg(long)]
+        serial: String,
+        /// The IAM user (default: from the vault, else the caller).
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Deactivate a device (a lost phone), and with --delete delete it.
+    Deactivate {
+        /// The device's serial number (ARN).
+        #[arg(long)]
+        serial: String,
+        /// The IAM user (default: from the vault, else the caller).
+        #[arg(long)]
+        user: Option<String>,
+        /// Also delete the virtual device and its account in the vault.
+        #[arg(long)]
+        delete: bool,
+    },
+    /// Enrollments that were interrupted: list them, or resume or abort one.
+    Pending {
+        /// Finish this pending enrollment (its name or id).
+        #[arg(long, conflicts_with = "abort")]
+        resume: Option<String>,
+        /// Abandon this pending enrollment: delete the device in AWS and the vault entry.
+        #[arg(long)]
+        abort: Option<String>,
+    },
+    /// Virtual MFA devices assigned to nobody (left by abandoned enrollments).
+    Orphans {
+        /// Delete them.
+        #[arg(long)]
+        delete: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx, args: AwsArgs) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(run_async(ctx, args))
+}
+
+async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
+    let opts = ConnectOptions {
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        static_keys: None,
+    };
+    let api = AwsClient::connect(&opts).await;
+    let json = args.json;
+    let now = twofold_core::unix_now;
+    match args.command {
+        AwsCommand::Whoami => {
+            let me = api.caller_identity().await?;
+            let skew = api.clock_skew();
+            warn_skew(skew);
+            if json {
+                println!(
+                    "{}",
+                    json!({ "account": me.account, "arn": me.arn, "userId": me.user_id, "userName": me.user_name(), "clockSkewSecs": skew })
+                );
+            } else {
+                println!("{}", me.arn);
+                println!("account {}", me.account);
+            }
+        }
+        AwsCommand::Enroll {
+            user,
+            device_name,
+            phone,
+        } => {
+            let mut vault = ctx.open_or_create()?;
+            let req = EnrollRequest {
+                user,
+                device_name,
+                profile: args.profile.clone(),
+            };
+            let started = std::time::Instant::now();
+            let mut ask =
+                |account: &Account, last: Option<&twofold_core::Error>| ask_codes(account, last);
+            let mut progress = |step: Step| {
+                if !json {
+                    eprintln!("twofold: {}", step_text(step));
+                }
+            };
+            let typed: Option<
+                &mut dyn FnMut(
+                    &Account,
+                    Option<&twofold_core::Error>,
+                ) -> twofold_core::Result<(String, String)>,
+            > = if phone { Some(&mut ask) } else { None };
+            let result = enroll::enroll(&api, &mut vault, &req, typed, &mut progress, &now).await;
+            let done = match result {
+                Ok(done) => done,
+                Err(e) => {
+                    if !enroll::pending(&vault).is_empty() {
+                        eprintln!("twofold: the seed is saved in the vault; finish with `twofold aws pending --resume NAME` or undo with `--abort NAME` (see `twofold aws pending`)");
+                    }
+                    return Err(e.into());
+                }
+            };
+            warn_skew(api.clock_skew());
+            if json {
+                println!(
+                    "{}",
+                    json!({
+                        "serial": done.serial, "user": done.user_name, "name": done.name,
+                        "account": done.account.0, "elapsedMs": started.elapsed().as_millis() as u64,
+                    })
+                );
+            } else {
+                eprintln!(
+                    "twofold: MFA is enabled for {}; the account {:?} in Twofold gives its codes.",
+                    done.user_name, done.name
+                );
+                eprintln!("twofold: next: sign out and back in to the console with a code, or use `twofold code {:?}` for the CLI.", done.name);
+                println!("{}", done.serial);
+            }
+        }
+        AwsCommand::Devices { user } => {
+            let user = resolve_user(&api, user).await?;
+            let devices = api.list_mfa_devices(&user).await?;
+            if json {
+                println!("{}", json!({ "user": user, "devices": devices }));
+            } else if devices.is_empty() {
+                println!("{user} has no MFA device");
+            } else {
+                for d in devices {
+                    let when = d.enabled_at.map(aws_date).unwrap_or_default();
+                    println!("{}  {:?}  enabled {when}", d.serial, d.kind);
+                }
+            }
+        }
+        AwsCommand::Resync { serial, user } => {
+            let vault = ctx.open_if_exists()?;
+            let held = vault.as_ref().and_then(|v| {
+                v.accounts()
+                    .iter()
+                    .find(|a| a.aws.as_ref().is_some_and(|l| l.serial == serial))
+                    .cloned()
+            });
+            let user = match (user, held.as_ref().and_then(|a| a.aws.as_ref())) {
+                (Some(u), _) => u,
+                (None, Some(l)) => l.user_name.clone(),
+                (None, None) => resolve_user(&api, None).await?,
+            };
+            let typed = match &held {
+                Some(_) => None,
+                None => Some(read_two_codes("this device")?),
+            };
+            let typed_ref = typed.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
+            enroll::resync(
+                &api,
+                &user,
+                &serial,
+                held.as_ref().map(|a| &a.otp),
+                typed_ref,
+                now(),
+            )
+            .await?;
+            print_done(
+                json,
+                json!({ "serial": serial, "user": user, "resynced": true }),
+                &format!("resynchronised {serial}"),
+            );
+        }
+        AwsCommand::Deactivate {
+            serial,
+            user,
+            delete,
+        } => {
+            let mut vault = ctx.open_if_exists()?;
+            let link_user = vault.as_ref().and_then(|v| {
+                v.accounts().iter().find_map(|a| {
+                    a.aws
+                        .as_ref()
+                        .filter(|l| l.serial == serial)
+                        .map(|l| l.user_name.clone())
+                })
+            });
+            let user = match (user, link_user) {
+                (Some(u), _) | (None, Some(u)) => u,
+                (None, None) => resolve_user(&api, None).await?,
+            };
+            enroll::deactivate(&api, vault.as_mut(), &user, &serial, delete).await?;
+            let what = if delete {
+                "deactivated and deleted"
+            } else {
+                "deactivated"
+            };
+            print_done(
+                json,
+                json!({ "serial": serial, "user": user, "deactivated": true, "deleted": delete }),
+                &format!("{what} {serial}"),
+            );
+        }
+        AwsCommand::Pending { resume, abort } => {
+            let mut vault = ctx.open()?;
+            if let Some(name) = resume {
+                let id = AccountId(vault.find(&name)?.id.0.clone());
+                let done = enroll::resume(&api, &mut vault, &id, None, now()).await?;
+                print_done(
+                    json,
+                    json!({ "serial": done.serial, "user": done.user_name, "name": done.name, "resumed": true }),
+                    &done.serial,
+                );
+            } else if let Some(name) = abort {
+                let id = AccountId(vault.find(&name)?.id.0.clone());
+                enroll::abort(&api, &mut vault, &id).await?;
+                print_done(
+                    json,
+                    json!({ "aborted": name }),
+                    &format!("aborted {name}; the device was deleted in AWS"),
+                );
+            } else {
+                let list = enroll::pending(&vault);
+                if json {
+                    let items: Vec<_> = list.iter().map(|(a, l)| json!({ "name": a.name, "id": a.id.0, "serial": l.serial, "user": l.user_name, "created": a.created })).collect();
+                    println!("{}", json!({ "pending": items }));
+                } else if list.is_empty() {
+                    println!("no interrupted enrollment");
+                } else {
+                    for (a, l) in &list {
+                        println!(
+                            "{}  {}  (user {}; resume: twofold aws pending --resume {:?})",
+                            a.name, l.serial, l.user_name, a.name
+                        );
+                    }
+                }
+            }
+        }
+        AwsCommand::Orphans { delete } => {
+            let orphans = api.list_unassigned_virtual_devices().await?;
+            let vault = ctx.open_if_exists()?;
+            // A device whose enrollment is pending in this vault is not an orphan yet.
+            let pending: Vec<String> = vault
+                .as_ref()
+                .map(|v| {
+                    enroll::pending(v)
+                        .into_iter()
+                        .map(|(_, l)| l.serial)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let orphans: Vec<_> = orphans
+                .into_iter()
+                .filter(|d| !pending.contains(&d.serial))
+                .collect();
+            if delete {
+                for d in &orphans {
+                    api.delete_virtual_mfa_device(&d.serial).await?;
+                }
+            }
+            if json {
+                println!("{}", json!({ "orphans": orphans, "deleted": delete }));
+            } else {
+                for d in &orphans {
+                    println!("{}{}", if delete { "deleted " } else { "" }, d.serial);
+                }
+                if orphans.is_empty() {
+                    println!("no unassigned virtual MFA device");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_done(json: bool, value: serde_json::Value, text: &str) {
+    if json {
+        println!("{value}");
+    } else {
+        println!("{text}");
+    }
+}
+
+async fn resolve_user(api: &AwsClient, user: Option<String>) -> Result<String> {
+    if let Some(u) = user {
+        return Ok(u);
+    }
+    let me = api.caller_identity().await?;
+    match me.user_name() {
+        Some(u) => Ok(u),
+        None => bail!("{} is not an IAM user; name the user with --user", me.arn),
+    }
+}
+
+fn warn_skew(skew: Option<i64>) {
+    if let Some(s) = skew.filter(|s| s.abs() > 15) {
+        eprintln!(
+            "twofold: warning: this computer's clock is {} s {} AWS's; TOTP codes will be wrong. Fix the clock.",
+            s.abs(),
+            if s > 0 { "behind" } else { "ahead of" }
+        );
+    }
+}
+
+fn step_text(step: Step) -> &'static str {
+    match step {
+        Step::Identify => "checking who you are and the user's devices...",
+        Step::Create => "creating the virtual MFA device...",
+        Step::Persist => "saving its seed in the vault...",
+        Step::Enable => "enabling it with two consecutive codes...",
+        Step::Verify => "verifying...",
+        Step::Done => "done",
+    }
+}
+
+/// `YYYY-MM-DD` in UTC, without a date crate (civil-from-days, H. Hinnant).
+fn aws_date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Shows the seed's QR code (the user keeps it on a phone) and reads two codes.
+fn ask_codes(
+    account: &Account,
+    last: Option<&twofold_core::Error>,
+) -> twofold_core::Result<(String, String)> {
+    let mut err = std::io::stderr().lock();
+    match last {
+        None => {
+            let qr = twofold_core::qr::to_terminal(&account.to_uri())?;
+            let _ = writeln!(
+                err,
+                "Scan this with your phone's authenticator app:\n{}",
+                qr.as_str()
+            );
+        }
+        Some(e) => {
+            let _ = writeln!(err, "twofold: {e}");
+        }
+    }
+    drop(err);
+    read_two_codes("your phone").map_err(|e| twofold_core::Error::InvalidParameter {
+        field: "codes",
+        reason: e.to_string(),
+    })
+}
+
+fn read_two_codes(from: &str) -> Result<(String, String)> {
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    let mut lines = stdin.lock().lines();
+    let mut read = |prompt: &str| -> Result<String> {
+        if interactive {
+            eprint!("{prompt}");
+            std::io::stderr().flush()?;
+        }
+        match lines.next() {
+            Some(line) => Ok(line?.trim().replace(' ', "")),
+            None => bail!("no codes given (standard input closed)"),
+        }
+    };
+    let c1 = read(&format!("First code from {from}: "))?;
+    let c2 = read("The next code, after it changes: ")?;
+    Ok((c1, c2))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates() {
+        assert_eq!(super::aws_date(0), "1970-01-01");
+        assert_eq!(super::aws_date(1_700_000_000), "2023-11-14");
+        assert_eq!(super::aws_date(951_782_400), "2000-02-29");
+    }
+}

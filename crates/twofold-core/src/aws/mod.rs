@@ -1,0 +1,13 @@
+//! AWS: the IAM and STS clients, MFA enrollment and the device lifecycle.
+//!
+//! [`client`] holds the calls behind the [`client::IamApi`] trait and their aws-sdk
+//! implementation; [`enroll`] the enrollment state machine and lifecycle operations that run
+//! on any `IamApi`; [`error`] the classification of AWS failures into advice. Nothing here
+//! prints or prompts: the CLI and the app do that.
+
+pub mod client;
+pub mod enroll;
+pub mod error;
+
+pub use client::{AwsClient, ConnectOptions, IamApi, Identity, MfaDevice};
+pub use error::{AwsError, AwsErrorKind};
