@@ -1,0 +1,550 @@
+"""Patches moto 5.2's IAM/STS handlers in-process so the MFA calls behave like AWS.
+
+What moto lacks and this adds (errors are AWS-shaped Query-API XML, see `AwsError`):
+
+| call | enforced here |
+| --- | --- |
+| CreateVirtualMFADevice | name `[\\w+=,.@-]+`, 1..226 chars (ValidationError); QRCodePNG is a real PNG |
+| EnableMFADevice | unknown serial -> NoSuchEntity; assigned -> EntityAlreadyExists; 8 per user -> LimitExceeded; codes |
+| ResyncMFADevice | implemented (moto: HTTP 500); device must be the user's; codes |
+| DeleteVirtualMFADevice | assigned device -> DeleteConflict |
+| ListMFADevices | no UserName -> the caller |
+| GetSessionToken | SerialNumber + TokenCode checked against the caller's devices; credentials that work |
+| AssumeRole | SerialNumber + TokenCode checked the same way when given |
+| policy evaluation | `Bool`/`BoolIfExists` on `aws:MultiFactorAuthPresent` evaluated (moto ignores Bool) |
+
+Codes: the pair must be two consecutive 30 s windows, the first within +-`TOLERANCE` windows of now;
+a single code (GetSessionToken) within +-`TOLERANCE`. A window at or before the last one accepted
+for that device is refused (no replay), as AWS does.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import io
+import re
+import secrets
+import threading
+import time
+import urllib.parse
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+import qrcode
+from botocore.credentials import Credentials
+from werkzeug.exceptions import HTTPException
+
+from moto.core.responses import ActionResult, EmptyResult
+from moto.iam import access_control
+from moto.iam.access_control import (
+    CreateAccessKeyFailure,
+    IAMPolicyStatement,
+    IAMUserAccessKey,
+    PermissionResult,
+)
+from moto.iam.models import IAMBackend, iam_backends
+from moto.iam.responses import IamResponse
+from moto.sts.responses import TokenResponse
+from moto.utilities.utils import get_partition
+
+from .totp import code_at_window, window_of
+
+IAM_XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/"
+STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+MFA_DEVICES_PER_USER = 8
+INVALID_CODE = "Authentication code for device is not valid."
+INVALID_OTP = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+
+# Windows of clock skew accepted around now (set by server.py's --tolerance).
+TOLERANCE = 1
+
+LOCK = threading.RLock()
+
+
+@dataclass
+class DeviceState:
+    """What the emulator remembers about a virtual MFA device beyond moto's model."""
+
+    codes_verified: bool = False
+    last_used_window: int | None = None
+
+
+@dataclass
+class Session:
+    """Credentials issued by GetSessionToken: they act as the IAM user who asked for them."""
+
+    account_id: str
+    user_name: str
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+    expiration: datetime.datetime
+    mfa_serial: str | None
+    mfa_auth_time: float | None
+
+
+DEVICES: dict[str, DeviceState] = {}
+SESSIONS: dict[str, Session] = {}
+
+# aws:MultiFactorAuthPresent of the request being authorized on this thread: True/False for
+# session credentials, None (key absent) for long-term keys. Set in `_create_access_key`.
+_CTX = threading.local()
+
+
+def _now() -> float:
+    return time.time()
+
+
+class AwsError(HTTPException):
+    """An AWS Query-API error (IAM or STS): moto's `call_action` returns it as the response."""
+
+    def __init__(self, status: int, code: str, message: str, xmlns: str = IAM_XMLNS) -> None:
+        super().__init__()
+        self.code = status
+        self.error_code = code
+        self.description = error_xml(code, message, xmlns)
+
+    def get_headers(self, environ: Any = None, scope: Any = None) -> list[tuple[str, str]]:
+        return [("Content-Type", "text/xml")]
+
+
+def error_xml(code: str, message: str, xmlns: str) -> str:
+    """`<ErrorResponse>` exactly as IAM and STS send it."""
+    return (
+        f'<ErrorResponse xmlns="{xmlns}">'
+        f"<Error><Type>Sender</Type><Code>{escape(code)}</Code>"
+        f"<Message>{escape(message)}</Message></Error>"
+        f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
+    )
+
+
+def _validation(value: Any, member: str, constraint: str, xmlns: str = IAM_XMLNS) -> AwsError:
+    shown = "null" if value is None else f"'{value}'"
+    return AwsError(
+        400,
+        "ValidationError",
+        f"1 validation error detected: Value {shown} at '{member}' failed to satisfy "
+        f"constraint: {constraint}",
+        xmlns,
+    )
+
+
+def _check_code_format(value: str | None, member: str, xmlns: str = IAM_XMLNS) -> str:
+    if value is None:
+        raise _validation(None, member, "Member must not be null", xmlns)
+    if not re.fullmatch(r"\d*", value):
+        raise _validation(
+            value, member, "Member must satisfy regular expression pattern: [\\d]+", xmlns
+        )
+    if len(value) != 6:
+        op = "greater" if len(value) < 6 else "less"
+        raise _validation(value, member, f"Member must have length {op} than or equal to 6", xmlns)
+    return value
+
+
+def _state(serial: str) -> DeviceState:
+    return DEVICES.setdefault(serial, DeviceState())
+
+
+def _accept_pair(serial: str, seed: str, code1: str, code2: str) -> bool:
+    """Checks two consecutive codes and, when they pass, burns their windows. Hold LOCK."""
+    now = window_of(_now())
+    last = _state(serial).last_used_window
+    for w in range(now - TOLERANCE, now + TOLERANCE + 1):
+        if last is not None and w <= last:
+            continue
+        if code_at_window(seed, w) == code1 and code_at_window(seed, w + 1) == code2:
+            _state(serial).last_used_window = w + 1
+            return True
+    return False
+
+
+def _accept_single(serial: str, seed: str, code: str) -> bool:
+    """Checks one code and, when it passes, burns its window. Hold LOCK."""
+    now = window_of(_now())
+    last = _state(serial).last_used_window
+    for w in range(now - TOLERANCE, now + TOLERANCE + 1):
+        if last is not None and w <= last:
+            continue
+        if code_at_window(seed, w) == code:
+            _state(serial).last_used_window = w
+            return True
+    return False
+
+
+def otpauth_uri(device_name: str, account_id: str, seed: str) -> str:
+    """The URI AWS encodes in QRCodePNG."""
+    issuer = "Amazon%20Web%20Services"
+    label = urllib.parse.quote(device_name, safe="")
+    return f"otpauth://totp/{issuer}:{label}@{account_id}?secret={seed}&issuer={issuer}"
+
+
+def qr_png(data: str) -> bytes:
+    """A real PNG QR code of `data`."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=6, border=4)
+    qr.add_data(data)
+    qr.make(fit=True)
+    out = io.BytesIO()
+    qr.make_image().get_image().save(out, format="PNG")
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# IAM handlers (methods installed on moto's IamResponse; moto authorizes before calling them)
+
+_orig_create_virtual = IamResponse.create_virtual_mfa_device
+_orig_delete_virtual = IamResponse.delete_virtual_mfa_device
+
+
+def create_virtual_mfa_device(self: IamResponse) -> ActionResult:
+    name = self._get_param("VirtualMFADeviceName")
+    member = "virtualMFADeviceName"
+    if name is None:
+        raise _validation(None, member, "Member must not be null")
+    if len(name) < 1:
+        raise _validation(name, member, "Member must have length greater than or equal to 1")
+    if len(name) > 226:
+        raise _validation(name, member, "Member must have length less than or equal to 226")
+    if not re.fullmatch(r"[\w+=,.@-]+", name, re.ASCII):
+        raise _validation(
+            name, member, "Member must satisfy regular expression pattern: [\\w+=,.@-]+"
+        )
+    result = _orig_create_virtual(self)
+    device = result.result["VirtualMFADevice"]  # type: ignore[index]
+    device.qr_code_png = qr_png(
+        otpauth_uri(name, self.current_account, device.base32_string_seed)
+    )
+    with LOCK:
+        DEVICES[device.serial_number] = DeviceState()
+    return result
+
+
+def enable_mfa_device(self: IamResponse) -> ActionResult:
+    user_name = self._get_param("UserName")
+    serial = self._get_param("SerialNumber")
+    code1 = _check_code_format(self._get_param("AuthenticationCode1"), "authenticationCode1")
+    code2 = _check_code_format(self._get_param("AuthenticationCode2"), "authenticationCode2")
+    backend = self.backend
+    user = backend.get_user(user_name)  # NoSuchEntity from moto
+    device = backend.virtual_mfa_devices.get(serial)
+    if device is None:
+        raise AwsError(
+            404, "NoSuchEntity", f"VirtualMFADevice with serial number {serial} doesn't exist."
+        )
+    if device.user is not None or serial in user.mfa_devices:
+        raise AwsError(409, "EntityAlreadyExists", f"MFA device {serial} is already in use.")
+    if len(user.mfa_devices) >= MFA_DEVICES_PER_USER:
+        raise AwsError(
+            409,
+            "LimitExceeded",
+            f"Cannot exceed quota for MFADevicesPerUser: {MFA_DEVICES_PER_USER}",
+        )
+    with LOCK:
+        if not _accept_pair(serial, device.base32_string_seed, code1, code2):
+            raise AwsError(403, "InvalidAuthenticationCode", INVALID_CODE)
+        _state(serial).codes_verified = True
+        backend.enable_mfa_device(user_name, serial, code1, code2)
+    return EmptyResult()
+
+
+def resync_mfa_device(self: IamResponse) -> ActionResult:
+    user_name = self._get_param("UserName")
+    serial = self._get_param("SerialNumber")
+    code1 = _check_code_format(self._get_param("AuthenticationCode1"), "authenticationCode1")
+    code2 = _check_code_format(self._get_param("AuthenticationCode2"), "authenticationCode2")
+    backend = self.backend
+    user = backend.get_user(user_name)
+    device = backend.virtual_mfa_devices.get(serial)
+    if device is None or serial not in user.mfa_devices:
+        raise AwsError(
+            404, "NoSuchEntity", f"MFA device with serial number {serial} not found for user."
+        )
+    with LOCK:
+        if not _accept_pair(serial, device.base32_string_seed, code1, code2):
+            raise AwsError(403, "InvalidAuthenticationCode", INVALID_CODE)
+    return EmptyResult()
+
+
+def delete_virtual_mfa_device(self: IamResponse) -> ActionResult:
+    serial = self._get_param("SerialNumber")
+    device = self.backend.virtual_mfa_devices.get(serial)
+    if device is not None and device.user is not None:
+        raise AwsError(
+            409,
+            "DeleteConflict",
+            "MFA device is assigned to a user. Deactivate it before deleting it.",
+        )
+    result = _orig_delete_virtual(self)
+    with LOCK:
+        DEVICES.pop(serial, None)
+    return result
+
+
+def list_mfa_devices(self: IamResponse) -> ActionResult:
+    user_name = self._get_param("UserName")
+    if not user_name:
+        user = self.backend.get_user_from_access_key_id(self.get_access_key())
+        if user is None:
+            raise AwsError(
+                400, "ValidationError", "Must specify userName when calling with non-User credentials"
+            )
+        user_name = user.name
+    devices = self.backend.list_mfa_devices(user_name)
+    return ActionResult(
+        {
+            "MFADevices": [
+                {
+                    "UserName": user_name,
+                    "SerialNumber": d.serial_number,
+                    "EnableDate": d.enable_date,
+                }
+                for d in devices
+            ],
+            "IsTruncated": False,
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# STS handlers
+
+
+def _caller_user(self: TokenResponse, iam: IAMBackend) -> Any:
+    return iam.get_user_from_access_key_id(self.get_access_key())
+
+
+def _check_mfa(iam: IAMBackend, user: Any, serial: str | None, code: str | None) -> str | None:
+    """Validates an STS SerialNumber/TokenCode pair; returns the serial, or None if none given."""
+    if not serial and not code:
+        return None
+    if not serial or not code:
+        raise AwsError(
+            403,
+            "AccessDenied",
+            "MultiFactorAuthentication failed, must provide both MFA serial number and "
+            "one time pass code.",
+            STS_XMLNS,
+        )
+    _check_code_format(code, "tokenCode", STS_XMLNS)
+    device = iam.virtual_mfa_devices.get(serial)
+    if user is None or device is None or serial not in user.mfa_devices:
+        raise AwsError(403, "AccessDenied", INVALID_OTP, STS_XMLNS)
+    with LOCK:
+        if not _accept_single(serial, device.base32_string_seed, code):
+            raise AwsError(403, "AccessDenied", INVALID_OTP, STS_XMLNS)
+    return serial
+
+
+def get_session_token(self: TokenResponse) -> ActionResult:
+    iam = iam_backends[self.current_account][get_partition(self.region)]
+    if self.get_access_key() in SESSIONS:
+        raise AwsError(
+            403, "AccessDenied", "Cannot call GetSessionToken with session credentials", STS_XMLNS
+        )
+    user = _caller_user(self, iam)
+    if user is None:
+        raise AwsError(
+            403, "AccessDenied", "Cannot call GetSessionToken with session credentials", STS_XMLNS
+        )
+    duration = self._get_param("DurationSeconds")
+    duration = 43200 if duration is None else int(duration)
+    if duration < 900:
+        raise _validation(
+            duration, "durationSeconds", "Member must have value greater than or equal to 900",
+            STS_XMLNS,
+        )
+    if duration > 129600:
+        raise _validation(
+            duration, "durationSeconds", "Member must have value less than or equal to 129600",
+            STS_XMLNS,
+        )
+    serial = _check_mfa(iam, user, self._get_param("SerialNumber"), self._get_param("TokenCode"))
+
+    # A temp key registered in moto's account-wide key table, so moto routes it to this account.
+    key = iam.create_temp_access_key()
+    token = base64.b64encode(b"twofold-session:" + secrets.token_bytes(240)).decode()
+    expiration = datetime.datetime.now(datetime.timezone.utc).replace(
+        microsecond=0, tzinfo=None
+    ) + datetime.timedelta(seconds=duration)
+    with LOCK:
+        SESSIONS[key.access_key_id] = Session(
+            account_id=self.current_account,
+            user_name=user.name,
+            access_key_id=key.access_key_id,
+            secret_access_key=key.secret_access_key,
+            session_token=token,
+            expiration=expiration,
+            mfa_serial=serial,
+            mfa_auth_time=_now() if serial else None,
+        )
+    return ActionResult(
+        {
+            "Credentials": {
+                "AccessKeyId": key.access_key_id,
+                "SecretAccessKey": key.secret_access_key,
+                "SessionToken": token,
+                "Expiration": expiration,
+            }
+        }
+    )
+
+
+_orig_assume_role = TokenResponse.assume_role
+
+
+def assume_role(self: TokenResponse) -> ActionResult:
+    serial = self._get_param("SerialNumber")
+    code = self._get_param("TokenCode")
+    if serial or code:
+        iam = iam_backends[self.current_account][get_partition(self.region)]
+        _check_mfa(iam, _caller_user(self, iam), serial, code)
+    return _orig_assume_role(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# Authentication of session credentials, and the MFA condition key
+
+
+class SessionUserAccessKey(IAMUserAccessKey):
+    """moto's view of GetSessionToken credentials: the user's policies, with a session token."""
+
+    def __init__(self, account_id: str, partition: str, session: Session) -> None:
+        self.account_id = account_id
+        self.partition = partition
+        self._owner_user_name = session.user_name
+        self._access_key_id = session.access_key_id
+        self._secret_access_key = session.secret_access_key
+        self._session_token = session.session_token
+
+    def create_credentials(self) -> Credentials:
+        return Credentials(self._access_key_id, self._secret_access_key, self._session_token)
+
+
+_orig_create_access_key = access_control.create_access_key
+
+
+def _create_access_key(
+    account_id: str, partition: str, access_key_id: str, headers: dict[str, str]
+) -> Any:
+    session = SESSIONS.get(access_key_id)
+    if session is None:
+        _CTX.mfa_present = None
+        return _orig_create_access_key(
+            account_id=account_id, partition=partition, access_key_id=access_key_id, headers=headers
+        )
+    if headers.get("X-Amz-Security-Token") != session.session_token:
+        raise CreateAccessKeyFailure(reason="InvalidToken")
+    if session.expiration < datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None):
+        raise AwsError(
+            403, "ExpiredToken", "The security token included in the request is expired"
+        )
+    if session.user_name not in iam_backends[account_id][partition].users:
+        raise CreateAccessKeyFailure(reason="InvalidId")
+    _CTX.mfa_present = session.mfa_serial is not None
+    return SessionUserAccessKey(account_id, partition, session)
+
+
+_orig_get_user_from_key = IAMBackend.get_user_from_access_key_id
+
+
+def _get_user_from_access_key_id(self: IAMBackend, access_key_id: str) -> Any:
+    session = SESSIONS.get(access_key_id)
+    if session is not None and session.account_id == self.account_id:
+        return self.users.get(session.user_name)
+    return _orig_get_user_from_key(self, access_key_id)
+
+
+def _mfa_conditions_hold(conditions: dict[str, Any], mfa_present: bool | None) -> bool:
+    """Evaluates the `aws:MultiFactorAuthPresent` Bool/BoolIfExists parts of a Condition block.
+
+    Everything else in the block is left to moto (which treats it as matched)."""
+    for operator, pairs in conditions.items():
+        if_exists = operator.endswith("IfExists")
+        if operator.removesuffix("IfExists") != "Bool" or not isinstance(pairs, dict):
+            continue
+        for key, expected in pairs.items():
+            if key.lower() != "aws:multifactorauthpresent":
+                continue
+            if mfa_present is None:
+                if not if_exists:
+                    return False
+                continue
+            wanted = expected if isinstance(expected, list) else [expected]
+            actual = "true" if mfa_present else "false"
+            if actual not in [str(v).lower() for v in wanted]:
+                return False
+    return True
+
+
+_orig_statement_permitted = IAMPolicyStatement.is_action_permitted
+
+
+def _statement_permitted(
+    self: IAMPolicyStatement,
+    action: str,
+    resource: str = "*",
+    principal: str | None = None,
+    incoming_condition_values: dict[str, str] | None = None,
+) -> PermissionResult:
+    conditions = self._statement.get("Condition")
+    # principal is set only for trust policies, which moto evaluates its own way.
+    if conditions and principal is None and hasattr(_CTX, "mfa_present"):
+        if not _mfa_conditions_hold(conditions, _CTX.mfa_present):
+            return PermissionResult.NEUTRAL
+    return _orig_statement_permitted(self, action, resource, principal, incoming_condition_values)
+
+
+def install() -> None:
+    """Applies the patches. Idempotent."""
+    if getattr(IamResponse, "_twofold_hardened", False):
+        return
+    IamResponse.create_virtual_mfa_device = create_virtual_mfa_device
+    IamResponse.enable_mfa_device = enable_mfa_device
+    IamResponse.resync_mfa_device = resync_mfa_device
+    IamResponse.delete_virtual_mfa_device = delete_virtual_mfa_device
+    IamResponse.list_mfa_devices = list_mfa_devices
+    TokenResponse.get_session_token = get_session_token
+    TokenResponse.assume_role = assume_role
+    access_control.create_access_key = _create_access_key
+    IAMBackend.get_user_from_access_key_id = _get_user_from_access_key_id
+    IAMPolicyStatement.is_action_permitted = _statement_permitted
+    IamResponse._twofold_hardened = True
+
+
+def device_report() -> dict[str, Any]:
+    """Every virtual MFA device in every account, for `GET /_twofold/devices`."""
+    out: dict[str, Any] = {}
+    with LOCK:
+        for account_id, partitions in list(iam_backends.items()):
+            for backend in list(partitions.values()):
+                for serial, device in list(backend.virtual_mfa_devices.items()):
+                    state = DEVICES.get(serial, DeviceState())
+                    out[serial] = {
+                        "accountId": account_id,
+                        "user": device.user.name if device.user is not None else None,
+                        "enabled": device.user is not None,
+                        "enableDate": device.enable_date.isoformat() if device.enable_date else None,
+                        "codesVerified": state.codes_verified,
+                        "lastUsedWindow": state.last_used_window,
+                        "seed": device.base32_string_seed,
+                    }
+    return out
+
+
+def session_report() -> list[dict[str, Any]]:
+    """GetSessionToken credentials issued so far (no secrets), for `GET /_twofold/sessions`."""
+    with LOCK:
+        return [
+            {
+                "accessKeyId": s.access_key_id,
+                "userName": s.user_name,
+                "accountId": s.account_id,
+                "mfaSerial": s.mfa_serial,
+                "expiration": s.expiration.isoformat() + "Z",
+            }
+            for s in SESSIONS.values()
+        ]
