@@ -12,7 +12,11 @@ PACKAGES=(
   # tests: a real Secret Service, a headless X server, the WebKit WebDriver, the clipboard
   gnome-keyring libsecret-tools dbus-x11 xvfb xauth webkit2gtk-driver xclip
   # tests: .deb inspection, benchmarks, screenshots
-  dpkg-dev hyperfine desktop-file-utils librsvg2-bin
+  dpkg-dev hyperfine desktop-file-utils
+  # tests: the Python venvs of the IAM emulator and the AWS CLI
+  python3 python3-venv
+  # icons: rsvg-convert renders icons/twofold.svg
+  librsvg2-bin
 )
 
 missing=()

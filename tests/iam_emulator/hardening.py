@@ -448,6 +448,17 @@ def _create_access_key(
     return SessionUserAccessKey(account_id, partition, session)
 
 
+_orig_check_action_permitted = access_control.IAMRequestBase.check_action_permitted
+
+
+def _check_action_permitted(self: Any, resource: str) -> None:
+    """AWS needs no permission for GetSessionToken (policies cannot control it, as for
+    GetCallerIdentity); moto asks for `sts:GetSessionToken` in the caller's policies."""
+    if self._action == "sts:GetSessionToken":
+        return
+    _orig_check_action_permitted(self, resource)
+
+
 _orig_get_user_from_key = IAMBackend.get_user_from_access_key_id
 
 
@@ -512,6 +523,7 @@ def install() -> None:
     access_control.create_access_key = _create_access_key
     IAMBackend.get_user_from_access_key_id = _get_user_from_access_key_id
     IAMPolicyStatement.is_action_permitted = _statement_permitted
+    access_control.IAMRequestBase.check_action_permitted = _check_action_permitted
     IamResponse._twofold_hardened = True
 
 

@@ -11,6 +11,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 use twofold_core::aws::client::{AwsClient, ConnectOptions, IamApi};
 use twofold_core::aws::enroll::{self, EnrollRequest, Step};
+use twofold_core::aws::{profiles, sessions};
 use twofold_core::vault::{Account, AccountId};
 
 use crate::Ctx;
@@ -86,6 +87,28 @@ enum AwsCommand {
         #[arg(long)]
         abort: Option<String>,
     },
+    /// Temporary credentials with MFA for a profile, written as a profile (or printed for a shell).
+    Session {
+        /// Seconds the session lasts (default: the profile's duration_seconds, else AWS's default).
+        #[arg(long)]
+        duration: Option<i32>,
+        /// The profile to write them to (default: <profile>-mfa).
+        #[arg(long)]
+        target_profile: Option<String>,
+        /// Print `export AWS_...=` lines instead of writing the credentials file.
+        #[arg(long)]
+        env: bool,
+    },
+    /// Print credential_process JSON for a profile (cached until 5 minutes before expiry).
+    CredentialProcess,
+    /// Add a `[profile <P>-mfa]` whose credential_process is Twofold, so `aws --profile P-mfa` just works.
+    SetupProfile,
+    /// Link a vault account to a profile's mfa_serial (for accounts Twofold did not enroll).
+    Link {
+        /// The vault account that holds the device's seed.
+        #[arg(long)]
+        account: String,
+    },
     /// Virtual MFA devices assigned to nobody (left by abandoned enrollments).
     Orphans {
         /// Delete them.
@@ -101,7 +124,96 @@ pub fn run(ctx: &Ctx, args: AwsArgs) -> Result<()> {
     rt.block_on(run_async(ctx, args))
 }
 
+fn need_profile(profile: &Option<String>) -> Result<&str> {
+    profile
+        .as_deref()
+        .ok_or_else(|| anyhow::anyhow!("name the AWS profile with --profile"))
+}
+
 async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
+    let json = args.json;
+    // Session commands make their own clients from the profile, and a cached session makes no
+    // call at all: keep them off the generic client set-up.
+    match &args.command {
+        AwsCommand::CredentialProcess => {
+            let profile = need_profile(&args.profile)?;
+            let mut vault = ctx.open()?;
+            let s = sessions::session(
+                &mut vault,
+                profile,
+                None,
+                args.endpoint_url.clone(),
+                &twofold_core::unix_now,
+                &mut wait_for_window,
+            )
+            .await?;
+            println!("{}", sessions::credential_process_json(&s.credentials));
+            return Ok(());
+        }
+        AwsCommand::Session {
+            duration,
+            target_profile,
+            env,
+        } => {
+            let profile = need_profile(&args.profile)?;
+            let mut vault = ctx.open()?;
+            let s = sessions::session(
+                &mut vault,
+                profile,
+                *duration,
+                args.endpoint_url.clone(),
+                &twofold_core::unix_now,
+                &mut wait_for_window,
+            )
+            .await?;
+            let c = &s.credentials;
+            let left = c.expiration - twofold_core::unix_now() as i64;
+            if *env {
+                println!("export AWS_ACCESS_KEY_ID={}", c.access_key_id);
+                println!(
+                    "export AWS_SECRET_ACCESS_KEY={}",
+                    c.secret_access_key.as_str()
+                );
+                println!("export AWS_SESSION_TOKEN={}", c.session_token.as_str());
+                println!(
+                    "export AWS_CREDENTIAL_EXPIRATION={}",
+                    sessions::rfc3339(c.expiration)
+                );
+            } else {
+                let target = target_profile
+                    .clone()
+                    .unwrap_or_else(|| format!("{profile}-mfa"));
+                let path = sessions::write_profile(&target, c)?;
+                print_done(
+                    json,
+                    json!({ "profile": target, "file": path, "expiration": sessions::rfc3339(c.expiration), "source": s.source }),
+                    &format!("wrote profile {target} to {}; it expires in {} min (aws --profile {target} ...)", path.display(), left / 60),
+                );
+            }
+            return Ok(());
+        }
+        AwsCommand::SetupProfile => {
+            let profile = profiles::find_profile(need_profile(&args.profile)?)?;
+            if profile.mfa_serial.is_none() {
+                bail!("profile {:?} has no mfa_serial; add `mfa_serial = arn:aws:iam::ACCOUNT:mfa/DEVICE` to it first", profile.name);
+            }
+            let (target, path) = sessions::setup_profile(&profile, &self_command())?;
+            print_done(json, json!({ "profile": target, "file": path }), &format!("added [profile {target}] to {}; try: aws sts get-caller-identity --profile {target}", path.display()));
+            return Ok(());
+        }
+        AwsCommand::Link { account } => {
+            let profile = profiles::find_profile(need_profile(&args.profile)?)?;
+            let mut vault = ctx.open()?;
+            sessions::link(&mut vault, account, &profile)?;
+            print_done(
+                json,
+                json!({ "profile": profile.name, "account": account }),
+                &format!("linked {account} to profile {}", profile.name),
+            );
+            return Ok(());
+        }
+        _ => {}
+    }
     let opts = ConnectOptions {
         profile: args.profile.clone(),
         region: args.region.clone(),
@@ -109,7 +221,6 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
         static_keys: None,
     };
     let api = AwsClient::connect(&opts).await;
-    let json = args.json;
     let now = twofold_core::unix_now;
     match args.command {
         AwsCommand::Whoami => {
@@ -145,12 +256,8 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
                     eprintln!("twofold: {}", step_text(step));
                 }
             };
-            let typed: Option<
-                &mut dyn FnMut(
-                    &Account,
-                    Option<&twofold_core::Error>,
-                ) -> twofold_core::Result<(String, String)>,
-            > = if phone { Some(&mut ask) } else { None };
+            let typed: Option<&mut enroll::AskCodes<'_>> =
+                if phone { Some(&mut ask) } else { None };
             let result = enroll::enroll(&api, &mut vault, &req, typed, &mut progress, &now).await;
             let done = match result {
                 Ok(done) => done,
@@ -168,6 +275,7 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
                     json!({
                         "serial": done.serial, "user": done.user_name, "name": done.name,
                         "account": done.account.0, "elapsedMs": started.elapsed().as_millis() as u64,
+                    "apiCalls": api.calls(),
                     })
                 );
             } else {
@@ -291,6 +399,12 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
                 }
             }
         }
+        AwsCommand::CredentialProcess
+        | AwsCommand::Session { .. }
+        | AwsCommand::SetupProfile
+        | AwsCommand::Link { .. } => {
+            unreachable!("handled above")
+        }
         AwsCommand::Orphans { delete } => {
             let orphans = api.list_unassigned_virtual_devices().await?;
             let vault = ctx.open_if_exists()?;
@@ -326,6 +440,33 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Waits for the next TOTP window, saying why (AWS refuses a code twice).
+fn wait_for_window(secs: u64) {
+    eprintln!(
+        "twofold: this window's code was already sent to AWS; waiting {secs} s for the next one"
+    );
+    std::thread::sleep(std::time::Duration::from_secs(secs));
+}
+
+/// How the AWS CLI should run Twofold: `twofold` when that is this binary on PATH, else this
+/// binary's absolute path.
+fn self_command() -> String {
+    let me = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.canonicalize().ok());
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("twofold"))
+            .find(|p| p.is_file())
+            .and_then(|p| p.canonicalize().ok())
+    });
+    match (me, on_path) {
+        (Some(me), Some(found)) if me == found => "twofold".into(),
+        (Some(me), _) => me.display().to_string(),
+        _ => "twofold".into(),
+    }
 }
 
 fn print_done(json: bool, value: serde_json::Value, text: &str) {

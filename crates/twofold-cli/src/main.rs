@@ -93,6 +93,12 @@ enum Command {
     },
     /// AWS MFA: enroll a virtual device, list, resync, deactivate, resume interrupted enrollments.
     Aws(aws::AwsArgs),
+    /// Show or set the clock offset (seconds) applied to TOTP codes, for a clock that is off.
+    ClockOffset {
+        /// The new offset, e.g. 30 or -15; without it, print the current one.
+        #[arg(allow_hyphen_values = true)]
+        seconds: Option<i64>,
+    },
     /// Set, change or remove the vault's password (read from TWOFOLD_NEW_PASSWORD or a prompt).
     Password {
         /// Remove the password slot (the vault then opens only with the OS keyring).
@@ -238,6 +244,16 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             Ok(())
         }
         Command::Aws(args) => aws::run(ctx, args),
+        Command::ClockOffset { seconds } => {
+            let mut vault = ctx.open()?;
+            if let Some(s) = seconds {
+                let mut settings = vault.settings().clone();
+                settings.clock_offset_secs = s;
+                vault.set_settings(settings)?;
+            }
+            println!("{:+}", vault.settings().clock_offset_secs);
+            Ok(())
+        }
         Command::Password { remove } => {
             let mut vault = ctx.open()?;
             if remove {

@@ -1,6 +1,9 @@
 //! The `twofold` command's contract, run as a real process (password slot, no keyring; the
 //! keyring path runs against a real Secret Service in the root `tests/` suite).
 
+// Test helpers outside #[test] fns may unwrap too: a failure is the test failing.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -1,5 +1,8 @@
 //! The vault through its public API: slots, accounts, generations, and refusal of damaged files.
 
+// Test helpers outside #[test] fns may unwrap too: a failure is the test failing.
+#![allow(clippy::unwrap_used)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -187,8 +187,28 @@ pub trait IamApi: Send + Sync {
         code: &str,
         duration_secs: Option<i32>,
     ) -> impl Future<Output = Result<SessionCredentials, AwsError>> + Send;
+    /// STS AssumeRole with an MFA code.
+    fn assume_role(
+        &self,
+        role: &RoleRequest,
+        serial: &str,
+        code: &str,
+    ) -> impl Future<Output = Result<SessionCredentials, AwsError>> + Send;
     /// The last measured clock skew (server minus local, seconds).
     fn clock_skew(&self) -> Option<i64>;
+}
+
+/// What to assume.
+#[derive(Debug, Clone, Default)]
+pub struct RoleRequest {
+    /// `role_arn`.
+    pub role_arn: String,
+    /// `role_session_name` (default: `twofold-<unix time>`).
+    pub session_name: Option<String>,
+    /// `external_id`.
+    pub external_id: Option<String>,
+    /// `duration_seconds`.
+    pub duration_secs: Option<i32>,
 }
 
 /// Where the credentials and endpoint come from.
@@ -221,9 +241,9 @@ impl std::fmt::Debug for StaticKeys {
     }
 }
 
-/// Reads the `Date` header of each response into a shared skew value.
+/// Reads the `Date` header of each response into a shared skew value, and counts responses.
 #[derive(Debug, Clone, Default)]
-struct ClockProbe(Arc<Mutex<Option<i64>>>);
+struct ClockProbe(Arc<Mutex<Option<i64>>>, Arc<std::sync::atomic::AtomicU32>);
 
 impl Intercept for ClockProbe {
     fn name(&self) -> &'static str {
@@ -236,6 +256,7 @@ impl Intercept for ClockProbe {
         _components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Some(date) = context.response().headers().get("date") {
             if let Ok(server) = aws_smithy_types::DateTime::from_str(
                 date,
@@ -315,6 +336,11 @@ impl AwsClient {
         }
     }
 
+    /// HTTP requests answered so far (retries included).
+    pub fn calls(&self) -> u32 {
+        self.probe.1.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     fn fail<E>(
         &self,
         op: &'static str,
@@ -329,11 +355,14 @@ impl AwsClient {
             SdkError::ServiceError(s) if s.err().code().is_some() => {
                 let err = s.err();
                 let code = err.code().unwrap_or_default().to_string();
-                (
-                    AwsError::kind_of(&code),
-                    code,
-                    err.message().unwrap_or_default().to_string(),
-                )
+                let message = err.message().unwrap_or_default().to_string();
+                // STS reports a wrong MFA code as a plain AccessDenied.
+                let kind = if message.contains("MultiFactorAuthentication failed") {
+                    AwsErrorKind::InvalidCode
+                } else {
+                    AwsError::kind_of(&code)
+                };
+                (kind, code, message)
             }
             SdkError::TimeoutError(_) => (AwsErrorKind::Network, String::new(), "timed out".into()),
             SdkError::DispatchFailure(d) => {
@@ -567,6 +596,44 @@ impl IamApi for AwsClient {
             .map_err(|e| self.fail("GetSessionToken", Some(serial.to_string()), e))?;
         let c = out.credentials().ok_or_else(|| AwsError {
             op: "GetSessionToken",
+            kind: AwsErrorKind::Other,
+            code: String::new(),
+            message: "the response has no credentials".into(),
+            resource: None,
+            skew_secs: None,
+        })?;
+        Ok(SessionCredentials {
+            access_key_id: c.access_key_id().to_string(),
+            secret_access_key: Zeroizing::new(c.secret_access_key().to_string()),
+            session_token: Zeroizing::new(c.session_token().to_string()),
+            expiration: c.expiration().secs(),
+        })
+    }
+
+    async fn assume_role(
+        &self,
+        role: &RoleRequest,
+        serial: &str,
+        code: &str,
+    ) -> Result<SessionCredentials, AwsError> {
+        let name = role
+            .session_name
+            .clone()
+            .unwrap_or_else(|| format!("twofold-{}", crate::unix_now()));
+        let out = self
+            .sts
+            .assume_role()
+            .role_arn(&role.role_arn)
+            .role_session_name(name)
+            .serial_number(serial)
+            .token_code(code)
+            .set_external_id(role.external_id.clone())
+            .set_duration_seconds(role.duration_secs)
+            .send()
+            .await
+            .map_err(|e| self.fail("AssumeRole", Some(role.role_arn.clone()), e))?;
+        let c = out.credentials().ok_or_else(|| AwsError {
+            op: "AssumeRole",
             kind: AwsErrorKind::Other,
             code: String::new(),
             message: "the response has no credentials".into(),

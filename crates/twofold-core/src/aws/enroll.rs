@@ -257,23 +257,27 @@ pub async fn verify<A: IamApi>(api: &A, link: &AwsLink) -> Result<()> {
     }
 }
 
-/// Marks a pending account active.
+/// Marks a pending account active, and records the current TOTP window as used for its
+/// device: EnableMFADevice has just consumed it, and AWS refuses a code twice, so the first
+/// session waits for the next window instead of failing.
 pub fn activate(vault: &mut Vault, id: &AccountId) -> Result<()> {
-    set_status(vault, id, AwsStatus::Active)
-}
-
-fn set_status(vault: &mut Vault, id: &AccountId, status: AwsStatus) -> Result<()> {
+    let now = crate::unix_now();
     vault.update(|d| {
         let a = d
             .accounts
             .iter_mut()
             .find(|a| &a.id == id)
             .ok_or_else(|| Error::NotFound(id.0.clone()))?;
+        let period = a.otp.period.max(1);
         let link = a
             .aws
             .as_mut()
             .ok_or_else(|| Error::NotFound(format!("{} (not an AWS device)", a.name)))?;
-        link.status = status;
+        link.status = AwsStatus::Active;
+        let serial = link.serial.clone();
+        let window = crate::otp::apply_offset(now, d.settings.clock_offset_secs) / period;
+        let used = d.used_windows.entry(serial).or_insert(0);
+        *used = (*used).max(window);
         Ok(())
     })
 }
@@ -369,6 +373,10 @@ pub async fn abort<A: IamApi>(api: &A, vault: &mut Vault, id: &AccountId) -> Res
     Ok(())
 }
 
+/// Asks the user for two codes from their phone; shown the pending account (to draw its QR
+/// code) and, on a retry, why the last codes were refused.
+pub type AskCodes<'a> = dyn FnMut(&Account, Option<&Error>) -> Result<(String, String)> + 'a;
+
 /// What [`enroll`] should do.
 #[derive(Debug, Clone, Default)]
 pub struct EnrollRequest {
@@ -388,7 +396,7 @@ pub async fn enroll<A: IamApi>(
     api: &A,
     vault: &mut Vault,
     req: &EnrollRequest,
-    mut typed_codes: Option<&mut dyn FnMut(&Account, Option<&Error>) -> Result<(String, String)>>,
+    mut typed_codes: Option<&mut AskCodes<'_>>,
     progress: &mut dyn FnMut(Step),
     now: &dyn Fn() -> u64,
 ) -> Result<Enrolled> {

@@ -2,12 +2,15 @@
 //!
 //! [`client`] holds the calls behind the [`client::IamApi`] trait and their aws-sdk
 //! implementation; [`enroll`] the enrollment state machine and lifecycle operations that run
-//! on any `IamApi`; [`error`] the classification of AWS failures into advice. Nothing here
+//! on any `IamApi`; [`error`] the classification of AWS failures into advice; [`profiles`] the
+//! AWS CLI's config and credentials files; [`sessions`] MFA session credentials for them. Nothing here
 //! prints or prompts: the CLI and the app do that.
 
 pub mod client;
 pub mod enroll;
 pub mod error;
+pub mod profiles;
+pub mod sessions;
 
 pub use client::{AwsClient, ConnectOptions, IamApi, Identity, MfaDevice};
 pub use error::{AwsError, AwsErrorKind};

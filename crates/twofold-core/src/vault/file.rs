@@ -186,6 +186,16 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 /// Writes `bytes` to `path` atomically (the caller holds the [`WriteLock`]). When `path`
 /// exists, its current generation is kept as `<path>.bak` first.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace_file(path, bytes, true)
+}
+
+/// Replaces `path` atomically with a 0600 file holding `bytes` (temp file, fsync, rename,
+/// fsync the directory), for files other than the vault: no backup is kept.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace_file(path, bytes, false)
+}
+
+fn replace_file(path: &Path, bytes: &[u8], keep_previous: bool) -> Result<()> {
     let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(d) => d.to_path_buf(),
         None => PathBuf::from("."),
@@ -195,7 +205,10 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    remove_stale_temporaries(&dir, &name);
+    if keep_previous {
+        // Only the lock holder writes the vault, so any temporary left now is stale.
+        remove_stale_temporaries(&dir, &name);
+    }
 
     let mut rnd = [0u8; 6];
     super::keys::fill_random(&mut rnd)?;
@@ -214,7 +227,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             .map_err(|e| Error::io(format!("syncing {}", tmp.display()), e))?;
         drop(f);
 
-        if path.exists() {
+        if keep_previous && path.exists() {
             keep_backup(path)?;
         }
         fs::rename(&tmp, path)

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-pub use file::VERSION;
+pub use file::{write_private_file, VERSION};
 use file::{Envelope, FileStamp, Header, Slot, WriteLock, B64};
 pub use keys::{KdfParams, KeyStore, KeyringStore, MasterKey, MemoryStore, KEYRING_SERVICE};
 
@@ -127,6 +127,31 @@ pub struct AccountPatch {
     pub tags: Option<Vec<String>>,
 }
 
+/// AWS session credentials kept (encrypted, in the vault) until shortly before they expire.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CachedSession {
+    /// The AWS profile they were obtained for.
+    pub profile: String,
+    /// Access key id (`ASIA...`).
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_access_key: Zeroizing<String>,
+    /// Session token.
+    pub session_token: Zeroizing<String>,
+    /// Expiry, Unix seconds.
+    pub expiration: i64,
+}
+
+impl std::fmt::Debug for CachedSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedSession")
+            .field("profile", &self.profile)
+            .field("expiration", &self.expiration)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The decrypted contents of a vault.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VaultData {
@@ -134,6 +159,11 @@ pub struct VaultData {
     pub accounts: Vec<Account>,
     /// Settings.
     pub settings: Settings,
+    /// Cached AWS sessions, by profile.
+    pub sessions: Vec<CachedSession>,
+    /// The last TOTP window whose code was sent to AWS, per MFA serial: AWS refuses a code
+    /// twice, so the next call waits for a fresh window.
+    pub used_windows: std::collections::BTreeMap<String, u64>,
     /// Incremented by every write; tells generations apart.
     pub generation: u64,
 }
@@ -670,6 +700,11 @@ mod stored {
         settings: Settings,
         #[serde(default)]
         generation: u64,
+        // Added for AWS sessions; older vaults have none.
+        #[serde(default)]
+        sessions: Vec<CachedSession>,
+        #[serde(default)]
+        used_windows: std::collections::BTreeMap<String, u64>,
     }
 
     #[derive(serde::Serialize, serde::Deserialize)]
@@ -718,6 +753,8 @@ mod stored {
                 .collect(),
             settings: d.settings.clone(),
             generation: d.generation,
+            sessions: d.sessions.clone(),
+            used_windows: d.used_windows.clone(),
         };
         serde_json::to_vec(&data)
             .map(Zeroizing::new)
@@ -751,6 +788,8 @@ mod stored {
             accounts,
             settings: data.settings,
             generation: data.generation,
+            sessions: data.sessions,
+            used_windows: data.used_windows,
         })
     }
 }

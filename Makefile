@@ -1,0 +1,25 @@
+# Thin aliases for the scripts; the scripts are the source of truth.
+.PHONY: run test bench deb setup clean-cache
+
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/twofold/target
+
+run:            ## install everything, build and run the app (README command 1)
+	bash scripts/run.sh
+
+test:           ## the whole test suite (README command 2; also .ci/run)
+	bash scripts/test.sh
+
+bench:          ## benchmarks
+	bash scripts/bench.sh
+
+deb:            ## build the release .deb into $(CARGO_TARGET_DIR)/release/bundle/deb/
+	bash scripts/setup-tools.sh
+	TAURI_APP_PATH=$(CURDIR)/src-tauri TAURI_FRONTEND_PATH=$(CURDIR)/ui \
+		ui/node_modules/.bin/tauri build --bundles deb
+	@ls -1 $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb
+
+setup:          ## install system packages and tools only
+	bash scripts/setup-tools.sh
+
+clean-cache:    ## drop the build cache outside the clone
+	rm -rf $(CARGO_TARGET_DIR)

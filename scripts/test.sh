@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# THE test command for Twofold (README, `make test`, `.ci/run`). From a clean Debian/Ubuntu
+# machine it installs what is missing, then runs every check and prints a summary:
+#   fmt, clippy (-D warnings), core-is-Tauri-free, cargo deny (bans licenses sources), UI build +
+#   typecheck (+ lint/test when defined), release app + .deb via the Tauri CLI, and
+#   `cargo test --workspace` inside a private environment (scripts/test-env.sh: throwaway HOME,
+#   D-Bus + gnome-keyring Secret Service, Xvfb, tauri-driver), then the TS-bindings freshness check.
+# Exits non-zero if any step failed. Builds are cached in $CARGO_TARGET_DIR
+# (default ~/.cache/twofold/target), outside the clone, so a reused CI machine reuses them.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/twofold/target}"
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+export PATH="$CARGO_HOME/bin:$PATH"
+export CI="${CI:-true}" CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-always}"
+export TWOFOLD_ARTIFACTS="${TWOFOLD_ARTIFACTS:-$HOME/.cache/twofold/artifacts/$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$TWOFOLD_ARTIFACTS" "$CARGO_TARGET_DIR"
+
+results=()
+# --locked once Cargo.lock is committed: CI must build exactly what was reviewed.
+LOCKED=()
+git ls-files --error-unmatch Cargo.lock >/dev/null 2>&1 && LOCKED=(--locked)
+failed=0
+t_start=$(date +%s)
+
+# step <name> <command...>: runs one check, logs it to the artifacts dir, records the outcome.
+step() {
+  local name=$1; shift
+  local log="$TWOFOLD_ARTIFACTS/$(tr -c 'a-zA-Z0-9\n-' '-' <<<"$name").log"
+  local t0=$(date +%s) rc
+  printf '\n\033[1m==> %s\033[0m\n' "$name"
+  "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  local secs=$(( $(date +%s) - t0 ))
+  if [ "$rc" -eq 0 ]; then
+    results+=("PASS  ${secs}s  $name")
+  else
+    results+=("FAIL  ${secs}s  $name   (exit $rc, log: $log)")
+    failed=1
+  fi
+  return "$rc"
+}
+skip() { results+=("SKIP        $1   ($2)"); }
+
+summary() {
+  printf '\n\033[1m==> Summary (%ss)\033[0m\n' "$(( $(date +%s) - t_start ))"
+  printf '  %s\n' "${results[@]}"
+  echo "  artifacts (screenshots, logs): $TWOFOLD_ARTIFACTS"
+  echo "  note: cargo deny advisories are not checked here (the RustSec database is on GitHub," \
+    "unreachable from this machine); CI runs them."
+  if [ "$failed" -ne 0 ]; then echo "RESULT: FAILED"; else echo "RESULT: OK"; fi
+}
+
+has_npm_script() {
+  [ -f ui/package.json ] && node -e \
+    'const s=require("./ui/package.json").scripts||{}; process.exit(s[process.argv[1]]?0:1)' "$1"
+}
+
+# --- 0. tools --------------------------------------------------------------------------------
+if ! step "setup tools" bash scripts/setup-tools.sh; then
+  summary; exit 1
+fi
+
+step "cargo fmt --check" cargo fmt --all -- --check
+
+# --- 1. UI (before clippy: the app crate embeds ui/dist at compile time) ---------------------
+if [ -f ui/package.json ]; then
+  for script in lint typecheck test build; do
+    if has_npm_script "$script"; then
+      step "ui: npm run $script" npm --prefix ui run "$script"
+    else
+      skip "ui: npm run $script" "no such script in ui/package.json"
+    fi
+  done
+else
+  skip "ui" "no ui/package.json"
+fi
+
+# --- 2. static checks ------------------------------------------------------------------------
+step "cargo clippy -D warnings" cargo clippy --workspace --all-targets "${LOCKED[@]}" -- -D warnings
+
+core_tauri_free() {
+  local tree
+  tree="$(cargo tree -p twofold-core -e normal --prefix none "${LOCKED[@]}")" || return 1
+  if grep -q '^tauri' <<<"$tree"; then
+    echo "twofold-core depends on tauri:"; grep '^tauri' <<<"$tree" | sort -u; return 1
+  fi
+  echo "twofold-core has no tauri dependency"
+}
+step "core is Tauri-free" core_tauri_free
+
+step "cargo deny (bans licenses sources)" cargo deny "${LOCKED[@]}" check --hide-inclusion-graph bans licenses sources
+
+# --- 3. release app + .deb -------------------------------------------------------------------
+tauri_cli() {
+  if [ -x ui/node_modules/.bin/tauri ]; then
+    ui/node_modules/.bin/tauri "$@"
+  elif cargo tauri --version >/dev/null 2>&1; then
+    cargo tauri "$@"
+  else
+    echo "no Tauri CLI: add @tauri-apps/cli to ui/package.json devDependencies"; return 1
+  fi
+}
+# Run from the repo root with both project dirs named, so the CLI never guesses; the CLI reads the
+# target dir from cargo metadata, so the external CARGO_TARGET_DIR is honoured.
+export TAURI_APP_PATH="$ROOT/src-tauri" TAURI_FRONTEND_PATH="$ROOT/ui"
+step "tauri build --bundles deb (release)" tauri_cli build --bundles deb
+release="$CARGO_TARGET_DIR/release"
+[ -x "$release/twofold-app" ] && export TWOFOLD_APP_BIN="$release/twofold-app"
+deb="$(ls -t "$release"/bundle/deb/*.deb 2>/dev/null | head -n1)"
+[ -n "$deb" ] && export TWOFOLD_DEB="$deb"
+
+# --- 4. tests --------------------------------------------------------------------------------
+step "build CLI" cargo build "${LOCKED[@]}" -p twofold-cli && export TWOFOLD_CLI_BIN="$CARGO_TARGET_DIR/debug/twofold"
+step "build tests" cargo test --workspace "${LOCKED[@]}" --no-run
+echo "TWOFOLD_APP_BIN=${TWOFOLD_APP_BIN:-<missing>} TWOFOLD_DEB=${TWOFOLD_DEB:-<missing>}" \
+  "TWOFOLD_CLI_BIN=${TWOFOLD_CLI_BIN:-<missing>}"
+step "cargo test --workspace (private env: keyring, Xvfb, tauri-driver)" \
+  bash scripts/test-env.sh cargo test --workspace "${LOCKED[@]}"
+
+# --- 5. generated files ----------------------------------------------------------------------
+bindings_fresh() {
+  local untracked
+  git diff --exit-code --stat -- ui/src/bindings || {
+    echo "ui/src/bindings changed when the tests ran: commit the regenerated files"; return 1; }
+  untracked="$(git ls-files --others --exclude-standard -- ui/src/bindings)"
+  if [ -n "$untracked" ]; then
+    echo "new generated bindings are not tracked:"; echo "$untracked"; return 1
+  fi
+  echo "ui/src/bindings is fresh"
+}
+if [ -n "$(git ls-files -- ui/src/bindings 2>/dev/null)" ]; then
+  step "TS bindings fresh" bindings_fresh
+else
+  skip "TS bindings fresh" "ui/src/bindings is not tracked by git yet"
+fi
+
+summary
+exit "$failed"

@@ -1,0 +1,241 @@
+//! What the end-to-end tests get from their environment, and small process/time helpers.
+//!
+//! `scripts/test.sh` (through `scripts/test-env.sh`) starts the real things the tests need,
+//! in a throwaway session, and names them in environment variables:
+//!
+//! | variable | what |
+//! | --- | --- |
+//! | `TWOFOLD_SECRET_SERVICE=1` | a private D-Bus session with an unlocked gnome-keyring |
+//! | `DISPLAY` | an Xvfb server |
+//! | `TWOFOLD_WEBDRIVER_URL` | `tauri-driver` (with WebKitWebDriver), e.g. `http://127.0.0.1:4444` |
+//! | `TWOFOLD_APP_BIN` | the release `twofold-app` binary |
+//! | `TWOFOLD_DEB` | the `.deb` bundle |
+//! | `TWOFOLD_CLI_BIN` | the `twofold` CLI binary |
+//! | `TWOFOLD_ARTIFACTS` | a directory for screenshots and logs kept after the run |
+//!
+//! A test that needs one of them and does not find it PANICS with a hint: end-to-end tests never
+//! skip silently. This module does not start anything itself.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output};
+use std::time::{Duration, Instant};
+
+/// The value of `name`, or a panic that says how to run the tests.
+#[track_caller]
+pub fn require_env(name: &str) -> String {
+    match std::env::var(name) {
+        Ok(v) if !v.is_empty() => v,
+        _ => panic!(
+            "{name} is not set. The end-to-end tests need the environment that \
+             `bash scripts/test.sh` builds (Secret Service, Xvfb, tauri-driver, built app). \
+             Run them through it, or by hand with \
+             `bash scripts/test-env.sh cargo test -p twofold-e2e` after `bash scripts/test.sh` \
+             has built the app once."
+        ),
+    }
+}
+
+/// `require_env(name)` as a path that must exist.
+#[track_caller]
+pub fn require_path(name: &str) -> PathBuf {
+    let path = PathBuf::from(require_env(name));
+    assert!(
+        path.exists(),
+        "{name}={} does not exist; rebuild with scripts/test.sh",
+        path.display()
+    );
+    path
+}
+
+/// The release app binary (`TWOFOLD_APP_BIN`).
+#[track_caller]
+pub fn app_bin() -> PathBuf {
+    require_path("TWOFOLD_APP_BIN")
+}
+
+/// The `.deb` bundle (`TWOFOLD_DEB`).
+#[track_caller]
+pub fn deb_path() -> PathBuf {
+    require_path("TWOFOLD_DEB")
+}
+
+/// The WebDriver server URL (`TWOFOLD_WEBDRIVER_URL`).
+#[track_caller]
+pub fn webdriver_url() -> String {
+    require_env("TWOFOLD_WEBDRIVER_URL")
+}
+
+/// The X display the harness started (`DISPLAY`).
+#[track_caller]
+pub fn display() -> String {
+    require_env("DISPLAY")
+}
+
+/// Asserts the harness's private Secret Service is running (`TWOFOLD_SECRET_SERVICE=1`).
+#[track_caller]
+pub fn require_secret_service() {
+    assert_eq!(
+        require_env("TWOFOLD_SECRET_SERVICE"),
+        "1",
+        "TWOFOLD_SECRET_SERVICE must be 1"
+    );
+    require_env("DBUS_SESSION_BUS_ADDRESS");
+}
+
+/// The artifacts directory (`TWOFOLD_ARTIFACTS`), created if needed.
+#[track_caller]
+pub fn artifacts_dir() -> PathBuf {
+    let dir = PathBuf::from(require_env("TWOFOLD_ARTIFACTS"));
+    std::fs::create_dir_all(&dir).expect("create TWOFOLD_ARTIFACTS");
+    dir
+}
+
+/// A path for a named artifact (screenshot, log) under [`artifacts_dir`].
+#[track_caller]
+pub fn artifact(name: &str) -> PathBuf {
+    artifacts_dir().join(name)
+}
+
+/// The workspace root (the parent of this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR` or `<workspace>/target`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                workspace_root().join(dir)
+            }
+        }
+        _ => workspace_root().join("target"),
+    }
+}
+
+/// The `twofold` CLI binary: `TWOFOLD_CLI_BIN`, else the newest of `debug/twofold` and
+/// `release/twofold` in the target dir. Panics when there is none.
+#[track_caller]
+pub fn cli_bin() -> PathBuf {
+    if let Some(path) = std::env::var_os("TWOFOLD_CLI_BIN").filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        assert!(
+            path.exists(),
+            "TWOFOLD_CLI_BIN={} does not exist",
+            path.display()
+        );
+        return path;
+    }
+    let exe = format!("twofold{}", std::env::consts::EXE_SUFFIX);
+    let target = target_dir();
+    ["debug", "release"]
+        .iter()
+        .map(|profile| target.join(profile).join(&exe))
+        .filter_map(|p| {
+            std::fs::metadata(&p)
+                .and_then(|m| m.modified())
+                .ok()
+                .map(|t| (t, p))
+        })
+        .max()
+        .map(|(_, p)| p)
+        .unwrap_or_else(|| {
+            panic!(
+                "no twofold CLI binary under {}: set TWOFOLD_CLI_BIN or run \
+                 `cargo build -p twofold-cli` (scripts/test.sh does)",
+                target.display()
+            )
+        })
+}
+
+/// A fixture file under `tests/fixtures/`.
+pub fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(relative)
+}
+
+/// A fresh temporary directory, removed on drop.
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("twofold-e2e-")
+        .tempdir()
+        .expect("create temp dir")
+}
+
+/// Polls `probe` every `every` until it returns `Some` or `timeout` passes (then `None`).
+pub fn poll<T>(
+    timeout: Duration,
+    every: Duration,
+    mut probe: impl FnMut() -> Option<T>,
+) -> Option<T> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(found) = probe() {
+            return Some(found);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(every);
+    }
+}
+
+/// Runs `cmd` to completion and panics with its output unless it succeeds.
+#[track_caller]
+pub fn run_ok(cmd: &mut Command) -> Output {
+    let output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "{cmd:?} failed with {}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// A child process that is killed and reaped when dropped, so a failing test leaves nothing behind.
+#[derive(Debug)]
+pub struct ChildGuard(pub Child);
+
+impl ChildGuard {
+    /// Spawns `cmd`.
+    #[track_caller]
+    pub fn spawn(cmd: &mut Command) -> Self {
+        ChildGuard(
+            cmd.spawn()
+                .unwrap_or_else(|e| panic!("cannot spawn {cmd:?}: {e}")),
+        )
+    }
+
+    /// Waits up to `timeout` for the process to exit; `None` if it is still running.
+    pub fn wait_timeout(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        poll(timeout, Duration::from_millis(50), || {
+            self.0.try_wait().ok().flatten()
+        })
+    }
+
+    /// Kills the process (if still running) and reaps it.
+    pub fn kill(&mut self) -> Option<ExitStatus> {
+        let _ = self.0.kill();
+        self.0.wait().ok()
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+        }
+        let _ = self.0.wait();
+    }
+}

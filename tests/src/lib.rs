@@ -1,0 +1,10 @@
+//! `twofold-e2e`: end-to-end tests that cross process boundaries.
+//!
+//! The library holds what the suites in `tests/tests/` share: [`harness`] (what the test
+//! environment provides and small process helpers) and [`webdriver`] (a synchronous W3C WebDriver
+//! client for the app under `tauri-driver`). The suites themselves need the environment that
+//! `scripts/test.sh` starts; run them through it.
+
+pub mod harness;
+pub mod iam;
+pub mod webdriver;

@@ -1,0 +1,385 @@
+//! A small synchronous W3C WebDriver client for driving the Twofold app through `tauri-driver`.
+//!
+//! It speaks plain HTTP/JSON (ureq + serde_json) and covers what the end-to-end tests need:
+//! sessions, finding elements by CSS, clicks, typing, text and attributes, synchronous scripts,
+//! screenshots, and polling with a deadline. It does not cover actions, frames or windows.
+//!
+//! WebKitWebDriver runs one session at a time, so every [`Session`] holds a process-wide lock
+//! for its lifetime: tests in one binary that each open a session are serialised, not failed.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+use crate::harness;
+
+/// The key under which W3C WebDriver returns an element reference.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// How long one HTTP request may take; creating a session starts the app, so this is generous.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The default timeout of [`Session::wait_for`] and friends.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(15);
+
+static SESSION_LOCK: Mutex<()> = Mutex::new(());
+
+/// What can go wrong talking to the WebDriver server.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server could not be reached or the connection broke.
+    #[error("webdriver transport: {0}")]
+    Transport(String),
+    /// The server answered with a W3C error (`no such element`, `javascript error`, ...).
+    #[error("webdriver {status} {error}: {message}")]
+    WebDriver {
+        /// HTTP status code.
+        status: u16,
+        /// The W3C error code, e.g. `no such element`.
+        error: String,
+        /// The server's explanation.
+        message: String,
+    },
+    /// The server answered with something that is not the expected JSON shape.
+    #[error("unexpected webdriver response: {0}")]
+    Protocol(String),
+    /// A condition polled by `wait_until` did not hold before the deadline.
+    #[error("timed out after {timeout:?} waiting for {what}; last error: {last}")]
+    Timeout {
+        /// What was being waited for.
+        what: String,
+        /// How long we waited.
+        timeout: Duration,
+        /// The last error seen while polling, or `none`.
+        last: String,
+    },
+    /// Writing a screenshot failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// The W3C error code when the server returned one (`no such element`, ...).
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::WebDriver { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Result alias for WebDriver calls.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One WebDriver session: one running instance of the app. Deleted (and the app closed) on drop.
+pub struct Session {
+    agent: ureq::Agent,
+    base: String,
+    id: String,
+    _exclusive: MutexGuard<'static, ()>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("base", &self.base)
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
+impl Session {
+    /// Starts the app at `application` through the server named by `TWOFOLD_WEBDRIVER_URL`.
+    pub fn start(application: &Path) -> Result<Self> {
+        Self::start_with_args(&harness::webdriver_url(), application, &[])
+    }
+
+    /// Starts `application` with command-line `args` through the WebDriver server at `server`.
+    ///
+    /// The app inherits the environment of `tauri-driver`, not of the test: per-test
+    /// environment variables cannot be passed, use `args` instead.
+    pub fn start_with_args(server: &str, application: &Path, args: &[&str]) -> Result<Self> {
+        Self::start_with_capabilities(
+            server,
+            json!({
+                "browserName": "wry",
+                "tauri:options": { "application": application, "args": args },
+            }),
+        )
+    }
+
+    /// Starts a session with explicit W3C `alwaysMatch` capabilities.
+    pub fn start_with_capabilities(server: &str, always_match: Value) -> Result<Self> {
+        let exclusive = SESSION_LOCK
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let agent = ureq::AgentBuilder::new().timeout(REQUEST_TIMEOUT).build();
+        let base = server.trim_end_matches('/').to_owned();
+        let body = json!({ "capabilities": { "alwaysMatch": always_match } });
+        let value = send(&agent, "POST", &format!("{base}/session"), Some(body))?;
+        let id = value
+            .get("sessionId")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::Protocol(format!("no sessionId in {value}")))?
+            .to_owned();
+        Ok(Session {
+            agent,
+            base,
+            id,
+            _exclusive: exclusive,
+        })
+    }
+
+    /// The session id the server assigned.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+        let url = format!("{}/session/{}{}", self.base, self.id, path);
+        send(&self.agent, method, &url, body)
+    }
+
+    /// The document title.
+    pub fn title(&self) -> Result<String> {
+        as_string(self.call("GET", "/title", None)?)
+    }
+
+    /// The serialised DOM of the current page.
+    pub fn page_source(&self) -> Result<String> {
+        as_string(self.call("GET", "/source", None)?)
+    }
+
+    /// The first element matching a CSS selector (error `no such element` when none does).
+    pub fn find(&self, css: &str) -> Result<Element<'_>> {
+        let body = json!({ "using": "css selector", "value": css });
+        let value = self.call("POST", "/element", Some(body))?;
+        self.element_from(&value)
+    }
+
+    /// Every element matching a CSS selector, possibly none.
+    pub fn find_all(&self, css: &str) -> Result<Vec<Element<'_>>> {
+        let body = json!({ "using": "css selector", "value": css });
+        let value = self.call("POST", "/elements", Some(body))?;
+        value
+            .as_array()
+            .ok_or_else(|| Error::Protocol(format!("expected an array, got {value}")))?
+            .iter()
+            .map(|v| self.element_from(v))
+            .collect()
+    }
+
+    fn element_from(&self, value: &Value) -> Result<Element<'_>> {
+        let id = value
+            .get(ELEMENT_KEY)
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::Protocol(format!("not an element reference: {value}")))?;
+        Ok(Element {
+            session: self,
+            id: id.to_owned(),
+        })
+    }
+
+    /// Runs `script` as the body of a synchronous function with `args` as `arguments`
+    /// and returns what it returns (`return ...;`).
+    pub fn execute(&self, script: &str, args: &[Value]) -> Result<Value> {
+        let body = json!({ "script": script, "args": args });
+        self.call("POST", "/execute/sync", Some(body))
+    }
+
+    /// Takes a screenshot of the window and writes it as PNG to `path`.
+    pub fn screenshot(&self, path: &Path) -> Result<()> {
+        let encoded = as_string(self.call("GET", "/screenshot", None)?)?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .map_err(|e| Error::Protocol(format!("screenshot is not base64: {e}")))?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, png)?;
+        Ok(())
+    }
+
+    /// Polls `probe` every 100 ms until it returns `Ok(Some(_))` or `timeout` passes.
+    /// Errors from `probe` count as "not yet" and are reported in the timeout error.
+    pub fn wait_until<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut probe: impl FnMut(&Session) -> Result<Option<T>>,
+    ) -> Result<T> {
+        let deadline = Instant::now() + timeout;
+        let mut last = String::from("none");
+        loop {
+            match probe(self) {
+                Ok(Some(found)) => return Ok(found),
+                Ok(None) => {}
+                Err(e) => last = e.to_string(),
+            }
+            if Instant::now() >= deadline {
+                return Err(Error::Timeout {
+                    what: what.to_owned(),
+                    timeout,
+                    last,
+                });
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits for an element matching `css` to exist.
+    pub fn wait_for(&self, css: &str, timeout: Duration) -> Result<Element<'_>> {
+        let id = self.wait_until(&format!("element `{css}`"), timeout, |s| {
+            Ok(s.find(css).ok().map(|e| e.id))
+        })?;
+        Ok(Element { session: self, id })
+    }
+
+    /// Waits until some element matching `css` has text containing `needle`; returns that text.
+    pub fn wait_for_text(&self, css: &str, needle: &str, timeout: Duration) -> Result<String> {
+        self.wait_until(&format!("`{needle}` in `{css}`"), timeout, |s| {
+            for el in s.find_all(css)? {
+                let text = el.text()?;
+                if text.contains(needle) {
+                    return Ok(Some(text));
+                }
+            }
+            Ok(None)
+        })
+    }
+
+    /// Waits until the document has loaded and `body` has at least one child element.
+    pub fn wait_for_render(&self, timeout: Duration) -> Result<()> {
+        self.wait_until("the page to render", timeout, |s| {
+            let ready = s.execute(
+                "return document.readyState === 'complete' \
+                 && !!document.body && document.body.childElementCount > 0;",
+                &[],
+            )?;
+            Ok(ready.as_bool().unwrap_or(false).then_some(()))
+        })
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // Closing the session closes the app; errors here would only hide the real failure.
+        let url = format!("{}/session/{}", self.base, self.id);
+        let _ = send(&self.agent, "DELETE", &url, None);
+    }
+}
+
+/// An element of the current page.
+#[derive(Debug, Clone)]
+pub struct Element<'s> {
+    session: &'s Session,
+    id: String,
+}
+
+impl Element<'_> {
+    fn call(&self, method: &str, what: &str, body: Option<Value>) -> Result<Value> {
+        self.session
+            .call(method, &format!("/element/{}{}", self.id, what), body)
+    }
+
+    /// Clicks the element (scrolling it into view first).
+    pub fn click(&self) -> Result<()> {
+        self.call("POST", "/click", Some(json!({}))).map(drop)
+    }
+
+    /// Clears an input or textarea.
+    pub fn clear(&self) -> Result<()> {
+        self.call("POST", "/clear", Some(json!({}))).map(drop)
+    }
+
+    /// Types `text` into the element.
+    pub fn send_keys(&self, text: &str) -> Result<()> {
+        self.call("POST", "/value", Some(json!({ "text": text })))
+            .map(drop)
+    }
+
+    /// The rendered text of the element.
+    pub fn text(&self) -> Result<String> {
+        as_string(self.call("GET", "/text", None)?)
+    }
+
+    /// An attribute value, `None` when absent.
+    pub fn attribute(&self, name: &str) -> Result<Option<String>> {
+        let value = self.call("GET", &format!("/attribute/{name}"), None)?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// A DOM property (e.g. `value` of an input), as JSON.
+    pub fn property(&self, name: &str) -> Result<Value> {
+        self.call("GET", &format!("/property/{name}"), None)
+    }
+
+    /// Whether the element is displayed.
+    pub fn is_displayed(&self) -> Result<bool> {
+        Ok(self
+            .call("GET", "/displayed", None)?
+            .as_bool()
+            .unwrap_or(false))
+    }
+}
+
+/// `GET {server}/status`: the server's readiness document.
+pub fn status(server: &str) -> Result<Value> {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(5))
+        .build();
+    send(
+        &agent,
+        "GET",
+        &format!("{}/status", server.trim_end_matches('/')),
+        None,
+    )
+}
+
+fn as_string(value: Value) -> Result<String> {
+    match value {
+        Value::String(s) => Ok(s),
+        other => Err(Error::Protocol(format!("expected a string, got {other}"))),
+    }
+}
+
+/// Sends one request and unwraps the W3C `{"value": ...}` envelope.
+fn send(agent: &ureq::Agent, method: &str, url: &str, body: Option<Value>) -> Result<Value> {
+    let request = agent.request(method, url);
+    let response = match body {
+        Some(body) => request.send_json(body),
+        None => request.call(),
+    };
+    match response {
+        Ok(response) => {
+            let mut json: Value = response
+                .into_json()
+                .map_err(|e| Error::Protocol(format!("{method} {url}: {e}")))?;
+            Ok(json
+                .get_mut("value")
+                .map(Value::take)
+                .unwrap_or(Value::Null))
+        }
+        Err(ureq::Error::Status(status, response)) => {
+            let json: Value = response.into_json().unwrap_or(Value::Null);
+            let value = json.get("value").unwrap_or(&Value::Null);
+            let field = |k: &str| {
+                value
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            Err(Error::WebDriver {
+                status,
+                error: field("error"),
+                message: field("message"),
+            })
+        }
+        Err(e) => Err(Error::Transport(format!("{method} {url}: {e}"))),
+    }
+}

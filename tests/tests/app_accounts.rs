@@ -1,0 +1,202 @@
+//! The app under WebDriver: add an account by pasting an otpauth:// link, check the code it shows
+//! against the `twofold` CLI, copy it and read the X clipboard, and open the vault the app wrote
+//! with the CLI (through the same Secret Service). Screenshots of every screen go to
+//! `$TWOFOLD_ARTIFACTS`.
+
+// Test helpers outside #[test] fns may unwrap too: a failure is the test failing.
+#![allow(clippy::unwrap_used)]
+
+use std::process::Command;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use serde_json::json;
+use twofold_e2e::harness;
+use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
+
+const URI: &str = "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example";
+const NAME: &str = "Example:alice@example.com";
+const ROW: &str = ".account-row[data-name=\"Example:alice@example.com\"]";
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs()
+}
+
+/// The CLI's codes for URI at the previous, current and next period: the app's code must be one
+/// of them, whichever side of a 30 s boundary each process read the clock.
+fn cli_codes_around(now: u64) -> Vec<String> {
+    [now - 30, now, now + 30]
+        .iter()
+        .map(|t| {
+            let out = harness::run_ok(Command::new(harness::cli_bin()).args([
+                "code",
+                "--uri",
+                URI,
+                "--at",
+                &t.to_string(),
+            ]));
+            String::from_utf8(out.stdout)
+                .expect("the CLI prints UTF-8")
+                .trim()
+                .replace(' ', "")
+        })
+        .collect()
+}
+
+fn clipboard() -> Option<String> {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Best-effort screenshot with a short timeout. Under Xvfb, WebKitWebDriver's screenshot waits
+/// for the next paint, so on a page that is idle (the empty state) it never answers: nudge a
+/// repaint first, and never fail the test over a screenshot.
+fn shot(session: &Session, name: &str) {
+    let nudge = "const d = document.createElement('div'); \
+        d.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:2px;opacity:0.01'; \
+        document.body.append(d); setTimeout(() => d.remove(), 1500);";
+    let _ = session.execute(nudge, &[]);
+    let url = format!(
+        "{}/session/{}/screenshot",
+        harness::webdriver_url().trim_end_matches('/'),
+        session.id()
+    );
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(4))
+        .build();
+    let result = agent
+        .get(&url)
+        .call()
+        .map_err(|e| e.to_string())
+        .and_then(|r| {
+            r.into_json::<serde_json::Value>()
+                .map_err(|e| e.to_string())
+        })
+        .and_then(|v| {
+            let b64 = v["value"]
+                .as_str()
+                .ok_or("no PNG in the answer")?
+                .to_string();
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| e.to_string())
+        });
+    match result {
+        Ok(png) => std::fs::write(harness::artifact(name), png).expect("write the screenshot"),
+        Err(e) => eprintln!("screenshot {name} not taken: {e}"),
+    }
+}
+
+#[test]
+fn add_by_link_shows_the_cli_code_and_copies_it() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let vault = dir.path().join("vault.json");
+    let vault_arg = vault.to_str().unwrap();
+    let session = Session::start_with_args(
+        &harness::webdriver_url(),
+        &harness::app_bin(),
+        &["--vault", vault_arg],
+    )
+    .expect("start the app under WebDriver");
+
+    // 1. A new user sees what to do.
+    let empty = session
+        .wait_for("#empty-state", DEFAULT_WAIT)
+        .expect("empty state");
+    assert!(empty.text().unwrap().contains("Add your first account"));
+    assert!(
+        vault.exists(),
+        "the app created its vault (keyring slot) on first start"
+    );
+    shot(&session, "app-01-empty.png");
+
+    // 2. Paste the link in the Add dialog.
+    session.find("#add-account").unwrap().click().unwrap();
+    let input = session
+        .wait_for("#uri-input", DEFAULT_WAIT)
+        .expect("add dialog");
+    input.send_keys(URI).unwrap();
+    shot(&session, "app-02-add-dialog.png");
+    session.find("#add-submit").unwrap().click().unwrap();
+
+    // 3. The row shows the same code as the CLI.
+    let code_css = format!("{ROW} .account-code[data-code]");
+    session
+        .wait_for(&code_css, DEFAULT_WAIT)
+        .expect("the new account shows a code");
+    assert!(
+        session.find_all("#add-dialog").unwrap().is_empty(),
+        "the dialog closed"
+    );
+    let shown = session.find(&code_css).unwrap().text().unwrap();
+    let now = unix_now();
+    let digits = shown.replace(' ', "");
+    assert_eq!(digits.len(), 6, "six digits, grouped: {shown:?}");
+    assert!(
+        shown.contains(' '),
+        "the code is grouped for reading: {shown:?}"
+    );
+    let expected = cli_codes_around(now);
+    assert!(
+        expected.contains(&digits),
+        "app shows {digits}, CLI says {expected:?} around {now}"
+    );
+    shot(&session, "app-03-list.png");
+
+    // 4. Clicking the row copies the code; a toast says so and when it clears.
+    session.find(ROW).unwrap().click().unwrap();
+    let toast = session
+        .wait_for_text("#toast", "Copied", DEFAULT_WAIT)
+        .expect("copy toast");
+    assert!(toast.contains("clears in 30 s"), "{toast}");
+    shot(&session, "app-04-toast.png");
+    let copied = harness::poll(Duration::from_secs(5), Duration::from_millis(100), || {
+        clipboard().filter(|c| c.len() == 6)
+    })
+    .expect("the clipboard holds a 6-digit code");
+    let expected = cli_codes_around(unix_now());
+    assert!(
+        expected.contains(&copied),
+        "clipboard {copied}, CLI says {expected:?}"
+    );
+
+    // 5. Keyboard: Enter copies the selected row again.
+    session
+        .execute(
+            "document.getElementById('toast').hidden = true; \
+             document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));",
+            &[],
+        )
+        .unwrap();
+    session
+        .wait_for_text("#toast", "Copied", DEFAULT_WAIT)
+        .expect("Enter copies");
+
+    // 6. The CLI opens the vault the app wrote (same Secret Service) and agrees on the code.
+    let out = harness::run_ok(
+        Command::new(harness::cli_bin()).args(["--vault", vault_arg, "list", "--json"]),
+    );
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = list.to_string();
+    assert!(text.contains(NAME), "{text}");
+    assert!(
+        !text.contains("JBSWY3DPEHPK3PXP"),
+        "list shows no secret: {text}"
+    );
+    let out = harness::run_ok(
+        Command::new(harness::cli_bin()).args(["--vault", vault_arg, "code", NAME, "--json"]),
+    );
+    let code: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(code["period"], json!(30));
+    let cli_code = code["code"].as_str().unwrap().to_string();
+    assert!(cli_codes_around(unix_now()).contains(&cli_code));
+}
