@@ -84,6 +84,13 @@ class Controls:
                 "403 Forbidden", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))]
             )
             return [body]
+        # Keep the raw body: moto recomputes SigV4 signatures from it when it can, and from the
+        # re-encoded form parameters when werkzeug has consumed it, which breaks for clients that
+        # percent-encode differently from botocore (the Rust SDK with `$`, `{`, `}`).
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(raw)
+        hardening._CTX.raw_body = raw
         with _LOCK:
             armed = bool(THROTTLES)
             held = bool(HOLDS)

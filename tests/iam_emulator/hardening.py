@@ -433,9 +433,11 @@ def _create_access_key(
     session = SESSIONS.get(access_key_id)
     if session is None:
         _CTX.mfa_present = None
-        return _orig_create_access_key(
+        key = _orig_create_access_key(
             account_id=account_id, partition=partition, access_key_id=access_key_id, headers=headers
         )
+        _CTX.username = getattr(key, "_owner_user_name", None)
+        return key
     if headers.get("X-Amz-Security-Token") != session.session_token:
         raise CreateAccessKeyFailure(reason="InvalidToken")
     if session.expiration < datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None):
@@ -445,6 +447,7 @@ def _create_access_key(
     if session.user_name not in iam_backends[account_id][partition].users:
         raise CreateAccessKeyFailure(reason="InvalidId")
     _CTX.mfa_present = session.mfa_serial is not None
+    _CTX.username = session.user_name
     return SessionUserAccessKey(account_id, partition, session)
 
 
@@ -501,12 +504,73 @@ def _statement_permitted(
     principal: str | None = None,
     incoming_condition_values: dict[str, str] | None = None,
 ) -> PermissionResult:
+    username = getattr(_CTX, "username", None)
+    if principal is None and username and "${aws:username}" in str(self._statement):
+        # AWS substitutes policy variables before matching; moto does not.
+        self = IAMPolicyStatement(_substitute(self._statement, "${aws:username}", username))
     conditions = self._statement.get("Condition")
     # principal is set only for trust policies, which moto evaluates its own way.
     if conditions and principal is None and hasattr(_CTX, "mfa_present"):
         if not _mfa_conditions_hold(conditions, _CTX.mfa_present):
             return PermissionResult.NEUTRAL
     return _orig_statement_permitted(self, action, resource, principal, incoming_condition_values)
+
+
+def _substitute(value: Any, variable: str, replacement: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(variable, replacement)
+    if isinstance(value, list):
+        return [_substitute(v, variable, replacement) for v in value]
+    if isinstance(value, dict):
+        return {k: _substitute(v, variable, replacement) for k, v in value.items()}
+    return value
+
+
+# IAM actions whose resource is a user (the UserName parameter, else the caller).
+_USER_ACTIONS = {
+    "GetUser", "ListMFADevices", "EnableMFADevice", "ResyncMFADevice", "DeactivateMFADevice",
+    "ChangePassword", "GetLoginProfile", "CreateLoginProfile", "UpdateLoginProfile",
+    "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",
+    "ListSSHPublicKeys", "ListServiceSpecificCredentials", "ListSigningCertificates",
+}
+_orig_determine_resource = IamResponse._determine_resource
+
+
+def _determine_resource(self: IamResponse) -> str:
+    """The resource ARN AWS authorizes an IAM call against; moto uses "*" for all but roles, so
+    resource-scoped statements (`user/${aws:username}`, `mfa/${aws:username}`) never match."""
+    resource = _orig_determine_resource(self)
+    if resource != "*":
+        return resource
+    action = (self.data.get("Action") or [""])[0]
+    account = self.current_account
+    param = lambda name: (self.data.get(name) or [None])[0]  # noqa: E731
+    if action == "CreateVirtualMFADevice" and param("VirtualMFADeviceName"):
+        return f"arn:aws:iam::{account}:mfa/{param('VirtualMFADeviceName')}"
+    if action == "DeleteVirtualMFADevice" and param("SerialNumber"):
+        return str(param("SerialNumber"))
+    if action in _USER_ACTIONS:
+        name = param("UserName")
+        if not name:
+            try:
+                iam = iam_backends[account][get_partition(self.region)]
+                user = iam.get_user_from_access_key_id(self.get_access_key())
+                name = user.name if user is not None else None
+            except Exception:  # unsigned or unknown key: authentication will refuse it
+                name = None
+        if name:
+            return f"arn:aws:iam::{account}:user/{name}"
+    return "*"
+
+
+_orig_create_aws_request = access_control.IAMRequestBase._create_aws_request
+
+
+def _create_aws_request(self: Any) -> Any:
+    raw = getattr(_CTX, "raw_body", b"")
+    if not self._body and raw:
+        self._body = raw
+    return _orig_create_aws_request(self)
 
 
 def install() -> None:
@@ -524,6 +588,8 @@ def install() -> None:
     IAMBackend.get_user_from_access_key_id = _get_user_from_access_key_id
     IAMPolicyStatement.is_action_permitted = _statement_permitted
     access_control.IAMRequestBase.check_action_permitted = _check_action_permitted
+    IamResponse._determine_resource = _determine_resource
+    access_control.IAMRequestBase._create_aws_request = _create_aws_request
     IamResponse._twofold_hardened = True
 
 

@@ -222,6 +222,71 @@ impl IamEmulator {
         ]
     }
 
+    /// Runs the real AWS CLI (the `venv-awscli` that scripts/setup-python.sh builds) against
+    /// this emulator with `creds`; returns its JSON output, or the error text.
+    pub fn aws(&self, creds: &Credentials, args: &[&str]) -> Result<serde_json::Value, String> {
+        let venv = std::env::var_os("TWOFOLD_AWSCLI_VENV")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                let home = std::env::var_os("TWOFOLD_REAL_HOME")
+                    .or_else(|| std::env::var_os("HOME"))
+                    .unwrap_or_default();
+                PathBuf::from(home).join(".cache/twofold/venv-awscli")
+            });
+        let out = Command::new(venv.join("bin/aws"))
+            .args(args)
+            .args(["--output", "json"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .envs(self.aws_env(creds))
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .output()
+            .map_err(|e| {
+                format!(
+                    "cannot run the aws CLI from {} ({e}); run scripts/setup-python.sh",
+                    venv.display()
+                )
+            })?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        if text.trim().is_empty() {
+            return Ok(serde_json::Value::Null);
+        }
+        serde_json::from_str(&text).map_err(|e| format!("aws {args:?}: not JSON ({e}): {text}"))
+    }
+
+    /// `aws` as the admin, panicking on failure (for test set-up).
+    #[track_caller]
+    pub fn admin_aws(&self, args: &[&str]) -> serde_json::Value {
+        self.aws(&self.admin, args)
+            .unwrap_or_else(|e| panic!("aws {args:?}: {e}"))
+    }
+
+    /// Runs a Python script with boto3 in the emulator's venv, with an `iam` client for the
+    /// admin already made (for bulk set-up, e.g. a thousand users). Returns its stdout.
+    #[track_caller]
+    pub fn admin_python(&self, script: &str) -> String {
+        let prelude = format!(
+            "import boto3\niam = boto3.client('iam', endpoint_url={:?}, region_name='us-east-1', aws_access_key_id={:?}, aws_secret_access_key={:?})\n",
+            self.endpoint, self.admin.access_key_id, self.admin.secret_access_key
+        );
+        let out = Command::new(venv_python())
+            .args(["-c", &format!("{prelude}{script}")])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run the venv python: {e}"));
+        assert!(
+            out.status.success(),
+            "python set-up failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     #[track_caller]
     fn get_json(&self, path: &str) -> serde_json::Value {
         ureq::get(&format!("{}{path}", self.endpoint))

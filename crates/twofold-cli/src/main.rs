@@ -5,6 +5,7 @@
 //! exit codes and how errors read; it owns no OTP or vault logic.
 
 mod aws;
+mod scan;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -59,15 +60,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Add an account from an otpauth:// URI.
+    /// Add an account from an otpauth:// URI, or every account in QR code images (--scan).
     Add {
         /// The otpauth:// URI (as in the QR code a service shows).
-        #[arg(long)]
-        uri: String,
+        #[arg(long, required_unless_present = "scan", conflicts_with = "scan")]
+        uri: Option<String>,
+        /// An image of the QR code (PNG, JPEG, WebP, BMP, GIF); repeat it for each code of a
+        /// Google Authenticator export.
+        #[arg(long, value_name = "FILE")]
+        scan: Vec<std::path::PathBuf>,
         /// The name to use for it (default: issuer:account).
         #[arg(long)]
         name: Option<String>,
     },
+    /// Read QR codes from image files, the screen, the clipboard or the webcam and print them.
+    Scan(scan::ScanArgs),
     /// List the accounts (never their secrets).
     List {
         /// Print a JSON array.
@@ -174,7 +181,16 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             print_code(&code, period, Some(&shown), json)
         }
         Command::Code { .. } => bail!("give an account name or --uri"),
-        Command::Add { uri, name } => {
+        Command::Add {
+            uri: None,
+            scan,
+            name,
+        } => scan::add(ctx, &scan, name, now),
+        Command::Add {
+            uri: Some(uri),
+            name,
+            ..
+        } => {
             let uri = OtpUri::parse(&uri)?;
             let mut vault = ctx.open_or_create()?;
             let id = vault.add(
@@ -244,6 +260,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             Ok(())
         }
         Command::Aws(args) => aws::run(ctx, args),
+        Command::Scan(args) => scan::run(args),
         Command::ClockOffset { seconds } => {
             let mut vault = ctx.open()?;
             if let Some(s) = seconds {

@@ -73,6 +73,39 @@ pub enum Error {
         /// How many devices they have.
         count: usize,
     },
+    /// No QR code could be read in the image(s).
+    #[error("no QR code found in the image")]
+    QrNotFound,
+    /// A QR code was read but holds neither an `otpauth://` nor an `otpauth-migration://` URI;
+    /// the text is what it held, truncated.
+    #[error("not an authenticator QR code: it contains {0:?}")]
+    NotAuthenticatorQr(String),
+    /// A Google Authenticator export (`otpauth-migration://`) could not be read.
+    #[error("invalid google authenticator export: {0}")]
+    InvalidMigration(String),
+    /// An image file could not be read or decoded.
+    #[error("cannot read the image {path}: {reason}")]
+    Image {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong (unknown format, truncated file...).
+        reason: String,
+    },
+    /// No webcam is connected (or none is visible to this process).
+    #[error("no camera found")]
+    NoCamera,
+    /// The webcam is there but could not be opened or read.
+    #[error("camera: {0}")]
+    Camera(String),
+    /// This build of twofold has no camera support (the `camera` cargo feature is off).
+    #[error("this twofold was built without camera support")]
+    CameraUnsupported,
+    /// The screen could not be captured; the text says why and what to do instead.
+    #[error("screen capture: {0}")]
+    ScreenCapture(String),
+    /// The clipboard could not be read or holds no image.
+    #[error("clipboard: {0}")]
+    Clipboard(String),
     /// A file operation failed.
     #[error("{context}: {source}")]
     Io {

@@ -291,7 +291,13 @@ impl AwsClient {
                     .build(),
             );
         if let Some(p) = &opts.profile {
-            loader = loader.profile_name(p);
+            // A named profile wins over AWS_ACCESS_KEY_ID and friends, as `aws --profile` does;
+            // the default chain would let environment keys sign instead.
+            loader = loader.profile_name(p).credentials_provider(
+                aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .profile_name(p)
+                    .build(),
+            );
         }
         if let Some(url) = &opts.endpoint_url {
             loader = loader.endpoint_url(url);
@@ -341,7 +347,12 @@ impl AwsClient {
         self.probe.1.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    fn fail<E>(
+    /// The IAM client, for the admin operations in [`super::admin`].
+    pub(crate) fn iam(&self) -> &aws_sdk_iam::Client {
+        &self.iam
+    }
+
+    pub(crate) fn fail<E>(
         &self,
         op: &'static str,
         resource: Option<String>,
@@ -367,7 +378,7 @@ impl AwsClient {
             SdkError::TimeoutError(_) => (AwsErrorKind::Network, String::new(), "timed out".into()),
             SdkError::DispatchFailure(d) => {
                 let detail = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
-                if detail.contains("credentials") || detail.contains("no providers in chain") {
+                if detail.contains("credential") || detail.contains("no providers in chain") {
                     (AwsErrorKind::NoCredentials, String::new(), detail)
                 } else if d.is_io() || d.is_timeout() {
                     let at = self
@@ -386,7 +397,7 @@ impl AwsClient {
             }
             _ => {
                 let detail = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
-                let kind = if detail.contains("credentials") {
+                let kind = if detail.contains("credential") {
                     AwsErrorKind::NoCredentials
                 } else {
                     AwsErrorKind::Other

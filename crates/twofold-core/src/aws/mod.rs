@@ -1,4 +1,4 @@
-//! AWS: the IAM and STS clients, MFA enrollment and the device lifecycle.
+//! AWS: the IAM and STS clients, MFA enrollment, the device lifecycle, sessions and admin.
 //!
 //! [`client`] holds the calls behind the [`client::IamApi`] trait and their aws-sdk
 //! implementation; [`enroll`] the enrollment state machine and lifecycle operations that run
@@ -6,6 +6,7 @@
 //! AWS CLI's config and credentials files; [`sessions`] MFA session credentials for them. Nothing here
 //! prints or prompts: the CLI and the app do that.
 
+pub mod admin;
 pub mod client;
 pub mod enroll;
 pub mod error;

@@ -1,7 +1,18 @@
-//! QR codes out: an `otpauth://` URI as SVG (for the app) or as text for a terminal.
+//! QR codes in and out.
 //!
-//! Decoding (camera, screen, files) is not here yet. The output contains the secret, so it is
-//! returned in zeroizing strings and shown only where the user asked to see it.
+//! In: frames come from a [`FrameSource`] (an image file, a directory of images, the clipboard,
+//! the screen, or the webcam in [`crate::camera`]); [`decode`] reads every code in a frame with
+//! one pipeline; [`Payload`] says what a code's text means (an `otpauth://` account or a Google
+//! Authenticator export). Out: an `otpauth://` URI as SVG (for the app) or as text for a
+//! terminal. Both directions carry secrets, so they are shown only where the user asked.
+
+pub mod decode;
+pub mod payload;
+pub mod source;
+
+pub use decode::{decode_gray, decode_image};
+pub use payload::Payload;
+pub use source::{Clipboard, Frame, FrameSource, ImageDir, ImageFile, Screen};
 
 use qrcode::render::{svg, unicode};
 use qrcode::{EcLevel, QrCode};
@@ -41,6 +52,35 @@ pub fn to_terminal(text: &str) -> Result<Zeroizing<String>> {
             .quiet_zone(true)
             .build(),
     ))
+}
+
+/// The texts of every QR code in the frame; [`Error::QrNotFound`] when there is none.
+pub fn scan_frame(frame: &Frame) -> Result<Vec<String>> {
+    let found = decode_image(&frame.image);
+    if found.is_empty() {
+        Err(Error::QrNotFound)
+    } else {
+        Ok(found)
+    }
+}
+
+/// Reads frames from a live source (camera, screen) until one holds a QR code, the source
+/// runs out, or `timeout` passes; returns that frame's origin and texts.
+pub fn scan_until_found(
+    source: &mut dyn FrameSource,
+    timeout: std::time::Duration,
+) -> Result<(String, Vec<String>)> {
+    let started = std::time::Instant::now();
+    while let Some(frame) = source.next_frame()? {
+        let found = decode_image(&frame.image);
+        if !found.is_empty() {
+            return Ok((frame.origin, found));
+        }
+        if started.elapsed() >= timeout {
+            break;
+        }
+    }
+    Err(Error::QrNotFound)
 }
 
 #[cfg(test)]

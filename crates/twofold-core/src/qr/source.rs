@@ -1,0 +1,310 @@
+//! Where frames come from: image files, a directory of them, the clipboard, the screen. The
+//! webcam is [`crate::camera`] (cargo feature `camera`). Every source yields [`Frame`]s for the
+//! one decode pipeline in [`super::decode`].
+
+use std::path::{Path, PathBuf};
+
+use image::{DynamicImage, ImageReader, RgbaImage};
+
+use crate::{Error, Result};
+
+/// One image to look for QR codes in, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// The pixels.
+    pub image: DynamicImage,
+    /// Where it came from, for messages: a file path, "screen 1", "clipboard", "camera".
+    pub origin: String,
+}
+
+/// Something that produces frames: a file (once), a directory (each image), the screen (each
+/// monitor), the clipboard (once), a webcam (until it is dropped).
+pub trait FrameSource {
+    /// The next frame, or `None` when the source has no more.
+    fn next_frame(&mut self) -> Result<Option<Frame>>;
+}
+
+/// The image file extensions read (the formats `image` is built with).
+pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "bmp", "gif"];
+
+/// Reads an image file: PNG, JPEG, WebP, BMP or GIF (the format is taken from the content).
+pub fn load_image(path: &Path) -> Result<DynamicImage> {
+    let err = |reason: String| Error::Image {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let reader = ImageReader::open(path)
+        .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?
+        .with_guessed_format()
+        .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+    if reader.format().is_none() {
+        return Err(err("not a PNG, JPEG, WebP, BMP or GIF image".into()));
+    }
+    reader.decode().map_err(|e| err(e.to_string()))
+}
+
+/// One image file, read once.
+#[derive(Debug)]
+pub struct ImageFile {
+    path: Option<PathBuf>,
+}
+
+impl ImageFile {
+    /// A source that yields the file's image once.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        ImageFile {
+            path: Some(path.into()),
+        }
+    }
+}
+
+impl FrameSource for ImageFile {
+    fn next_frame(&mut self) -> Result<Option<Frame>> {
+        match self.path.take() {
+            None => Ok(None),
+            Some(p) => Ok(Some(Frame {
+                image: load_image(&p)?,
+                origin: p.display().to_string(),
+            })),
+        }
+    }
+}
+
+/// Every image file of a directory (by extension, in name order), one frame each. Used by the
+/// tests to feed recorded frames through the same pipeline as the camera.
+#[derive(Debug)]
+pub struct ImageDir {
+    files: std::vec::IntoIter<PathBuf>,
+}
+
+impl ImageDir {
+    /// Lists the directory's image files now; they are read one per [`FrameSource::next_frame`].
+    pub fn new(dir: &Path) -> Result<Self> {
+        let rd = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?;
+        let mut files = Vec::new();
+        for entry in rd {
+            let path = entry
+                .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?
+                .path();
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(|e| e.to_ascii_lowercase());
+            if ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
+                files.push(path);
+            }
+        }
+        files.sort();
+        Ok(ImageDir {
+            files: files.into_iter(),
+        })
+    }
+
+    /// How many image files are left.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no image file is left.
+    pub fn is_empty(&self) -> bool {
+        self.files.len() == 0
+    }
+}
+
+impl FrameSource for ImageDir {
+    fn next_frame(&mut self) -> Result<Option<Frame>> {
+        match self.files.next() {
+            None => Ok(None),
+            Some(p) => Ok(Some(Frame {
+                image: load_image(&p)?,
+                origin: p.display().to_string(),
+            })),
+        }
+    }
+}
+
+/// The image on the clipboard, read once.
+#[derive(Debug, Default)]
+pub struct Clipboard {
+    done: bool,
+}
+
+impl Clipboard {
+    /// A source that reads the clipboard's image on the first frame.
+    pub fn new() -> Self {
+        Clipboard::default()
+    }
+}
+
+impl FrameSource for Clipboard {
+    fn next_frame(&mut self) -> Result<Option<Frame>> {
+        if std::mem::replace(&mut self.done, true) {
+            return Ok(None);
+        }
+        let mut cb = arboard::Clipboard::new().map_err(|e| Error::Clipboard(e.to_string()))?;
+        let data = cb.get_image().map_err(|e| match e {
+            arboard::Error::ContentNotAvailable => Error::Clipboard(
+                "it holds no image (copy the QR code's image, not its text)".into(),
+            ),
+            e => Error::Clipboard(e.to_string()),
+        })?;
+        let image = RgbaImage::from_raw(
+            data.width as u32,
+            data.height as u32,
+            data.bytes.into_owned(),
+        )
+        .ok_or_else(|| Error::Clipboard("the image's size and data do not match".into()))?;
+        Ok(Some(Frame {
+            image: DynamicImage::ImageRgba8(image),
+            origin: "clipboard".into(),
+        }))
+    }
+}
+
+/// Every monitor, one frame each. On X11 the monitors are read through RandR; a Wayland session
+/// is refused with a message (it needs the desktop portal, which twofold does not use yet).
+#[derive(Debug, Default)]
+pub struct Screen {
+    frames: Option<std::vec::IntoIter<Frame>>,
+}
+
+impl Screen {
+    /// A source that captures every monitor on the first frame, then yields them in turn.
+    pub fn new() -> Self {
+        Screen::default()
+    }
+}
+
+impl FrameSource for Screen {
+    fn next_frame(&mut self) -> Result<Option<Frame>> {
+        if self.frames.is_none() {
+            self.frames = Some(capture_screens()?.into_iter());
+        }
+        Ok(self.frames.as_mut().and_then(|f| f.next()))
+    }
+}
+
+#[cfg(all(unix, not(target_os = "macos"), not(target_os = "android")))]
+fn capture_screens() -> Result<Vec<Frame>> {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::randr::ConnectionExt as _;
+    use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder};
+
+    let wayland = std::env::var("XDG_SESSION_TYPE").is_ok_and(|s| s == "wayland")
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|s| !s.is_empty());
+    if wayland {
+        return Err(Error::ScreenCapture(
+            "this is a Wayland session, where capturing the screen needs the desktop portal, \
+             which twofold does not support yet; save a screenshot and scan the file, or copy \
+             the QR code's image and scan the clipboard"
+                .into(),
+        ));
+    }
+    let fail = |what: &str, e: &dyn std::fmt::Display| Error::ScreenCapture(format!("{what}: {e}"));
+    let (conn, screen_num) =
+        x11rb::connect(None).map_err(|e| fail("cannot connect to the X display", &e))?;
+    let setup = conn.setup();
+    let screen = setup
+        .roots
+        .get(screen_num)
+        .ok_or_else(|| Error::ScreenCapture("the X display has no such screen".into()))?;
+    let root = screen.root;
+    let whole = (0i16, 0i16, screen.width_in_pixels, screen.height_in_pixels);
+    // Each monitor on its own, so a small code on one of them is not downscaled with the rest.
+    let monitors: Vec<(i16, i16, u16, u16)> = conn
+        .randr_get_monitors(root, true)
+        .ok()
+        .and_then(|c| c.reply().ok())
+        .map(|r| {
+            r.monitors
+                .iter()
+                .map(|m| (m.x, m.y, m.width, m.height))
+                .filter(|m| m.2 > 0 && m.3 > 0)
+                .collect()
+        })
+        .filter(|m: &Vec<_>| !m.is_empty())
+        .unwrap_or_else(|| vec![whole]);
+    let lsb_first = setup.image_byte_order == ImageOrder::LSB_FIRST;
+    let mut frames = Vec::new();
+    for (i, (x, y, w, h)) in monitors.into_iter().enumerate() {
+        let reply = conn
+            .get_image(ImageFormat::Z_PIXMAP, root, x, y, w, h, !0)
+            .map_err(|e| fail("cannot capture the screen", &e))?
+            .reply()
+            .map_err(|e| fail("cannot capture the screen", &e))?;
+        let bpp = setup
+            .pixmap_formats
+            .iter()
+            .find(|f| f.depth == reply.depth)
+            .map(|f| f.bits_per_pixel)
+            .unwrap_or(0);
+        if bpp != 32 || reply.depth < 24 {
+            return Err(Error::ScreenCapture(format!(
+                "the X display's {}-bit colour depth is not supported",
+                reply.depth
+            )));
+        }
+        let (w, h) = (u32::from(w), u32::from(h));
+        let mut rgba = Vec::with_capacity(reply.data.len());
+        for px in reply.data.chunks_exact(4) {
+            let (r, g, b) = if lsb_first {
+                (px[2], px[1], px[0])
+            } else {
+                (px[1], px[2], px[3])
+            };
+            rgba.extend_from_slice(&[r, g, b, 255]);
+        }
+        let image = RgbaImage::from_raw(w, h, rgba)
+            .ok_or_else(|| Error::ScreenCapture("the X server sent a short image".into()))?;
+        frames.push(Frame {
+            image: DynamicImage::ImageRgba8(image),
+            origin: format!("screen {}", i + 1),
+        });
+    }
+    Ok(frames)
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"), not(target_os = "android"))))]
+fn capture_screens() -> Result<Vec<Frame>> {
+    Err(Error::ScreenCapture(
+        "capturing the screen is not supported on this platform yet; save a screenshot and scan \
+         the file, or copy the QR code's image and scan the clipboard"
+            .into(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_yields_its_images_in_order_and_skips_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.png", "a.bmp"] {
+            image::GrayImage::new(4, 4)
+                .save(dir.path().join(name))
+                .unwrap();
+        }
+        std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        let mut src = ImageDir::new(dir.path()).unwrap();
+        assert_eq!(src.len(), 2);
+        let first = src.next_frame().unwrap().unwrap();
+        assert!(first.origin.ends_with("a.bmp"));
+        assert!(src.next_frame().unwrap().unwrap().origin.ends_with("b.png"));
+        assert!(src.next_frame().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_file_that_is_not_an_image_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.png");
+        std::fs::write(&p, "hello, not a picture").unwrap();
+        let e = ImageFile::new(&p).next_frame().unwrap_err();
+        assert!(matches!(e, Error::Image { .. }), "{e}");
+        let e = ImageFile::new(dir.path().join("missing.png"))
+            .next_frame()
+            .unwrap_err();
+        assert!(e.to_string().contains("missing.png"), "{e}");
+    }
+}
