@@ -268,8 +268,7 @@ fn enforce_denies_guarded_calls_until_the_user_enrolls_and_dry_run_changes_nothi
     let value = |k: &str| {
         creds
             .lines()
-            .filter(|l| l.starts_with(k))
-            .last()
+            .rfind(|l| l.starts_with(k))
             .unwrap()
             .split(" = ")
             .nth(1)
