@@ -90,7 +90,11 @@ fn vault_survives_sigkill_at_random_moments() {
             .unwrap()
             .read_to_string(&mut out)
             .unwrap();
-        if let Some(last) = out.lines().filter_map(|l| l.parse::<u64>().ok()).next_back() {
+        if let Some(last) = out
+            .lines()
+            .filter_map(|l| l.parse::<u64>().ok())
+            .next_back()
+        {
             writes += last - confirmed;
             confirmed = last;
         }

@@ -370,7 +370,10 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
                 (Some(u), _) | (None, Some(u)) => u,
                 (None, None) => resolve_user(&api, None).await?,
             };
-            enroll::deactivate(&api, vault.as_mut(), &user, &serial, delete).await?;
+            enroll::deactivate(&api, &user, &serial, delete).await?;
+            if let (true, Some(vault)) = (delete, vault.as_mut()) {
+                enroll::forget_device(vault, &serial)?;
+            }
             let what = if delete {
                 "deactivated and deleted"
             } else {

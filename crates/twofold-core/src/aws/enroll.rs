@@ -353,10 +353,10 @@ pub async fn resume<A: IamApi>(
     })
 }
 
-/// Abandons a pending enrollment: deletes the virtual device in AWS and then the vault account.
-/// Refused when the device is already enabled (that is a deactivation, not an abort).
-pub async fn abort<A: IamApi>(api: &A, vault: &mut Vault, id: &AccountId) -> Result<()> {
-    let (_, link) = linked(vault, id)?;
+/// The AWS half of abandoning a pending enrollment: deletes its virtual device (already gone is
+/// fine). Refused when the device is enabled (that is a deactivation, not an abort). Takes no
+/// vault, so a caller holding the vault behind a mutex need not hold it across the call.
+pub async fn delete_pending_device<A: IamApi>(api: &A, link: &AwsLink) -> Result<()> {
     if link.status == AwsStatus::Active {
         return Err(Error::InvalidParameter {
             field: "enrollment",
@@ -365,10 +365,16 @@ pub async fn abort<A: IamApi>(api: &A, vault: &mut Vault, id: &AccountId) -> Res
         });
     }
     match api.delete_virtual_mfa_device(&link.serial).await {
-        Ok(()) => {}
-        Err(e) if e.kind == AwsErrorKind::NotFound => {}
-        Err(e) => return Err(e.into()),
+        Ok(()) => Ok(()),
+        Err(e) if e.kind == AwsErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e.into()),
     }
+}
+
+/// Abandons a pending enrollment: deletes the virtual device in AWS and then the vault account.
+pub async fn abort<A: IamApi>(api: &A, vault: &mut Vault, id: &AccountId) -> Result<()> {
+    let (_, link) = linked(vault, id)?;
+    delete_pending_device(api, &link).await?;
     vault.remove(&id.0)?;
     Ok(())
 }
@@ -476,31 +482,28 @@ pub async fn resync<A: IamApi>(
     Ok(api.resync_mfa_device(user, serial, &c1, &c2).await?)
 }
 
-/// Deactivates a device (lost phone) and, with `delete`, deletes the virtual device too. The
-/// vault account linked to it, if any, is removed after AWS has done both.
-pub async fn deactivate<A: IamApi>(
-    api: &A,
-    vault: Option<&mut Vault>,
-    user: &str,
-    serial: &str,
-    delete: bool,
-) -> Result<()> {
+/// Deactivates a device (lost phone) and, with `delete`, deletes the virtual device too (IAM
+/// refuses to delete an assigned device, so the order matters). Then call [`forget_device`].
+pub async fn deactivate<A: IamApi>(api: &A, user: &str, serial: &str, delete: bool) -> Result<()> {
     api.deactivate_mfa_device(user, serial).await?;
     if delete {
         api.delete_virtual_mfa_device(serial).await?;
-        if let Some(vault) = vault {
-            let linked: Vec<String> = vault
-                .accounts()
-                .iter()
-                .filter(|a| a.aws.as_ref().is_some_and(|l| l.serial == serial))
-                .map(|a| a.id.0.clone())
-                .collect();
-            for id in linked {
-                vault.remove(&id)?;
-            }
-        }
     }
     Ok(())
+}
+
+/// Removes the vault accounts that held the seed of a deleted device; returns how many.
+pub fn forget_device(vault: &mut Vault, serial: &str) -> Result<usize> {
+    let linked: Vec<String> = vault
+        .accounts()
+        .iter()
+        .filter(|a| a.aws.as_ref().is_some_and(|l| l.serial == serial))
+        .map(|a| a.id.0.clone())
+        .collect();
+    for id in &linked {
+        vault.remove(id)?;
+    }
+    Ok(linked.len())
 }
 
 #[cfg(test)]

@@ -1,0 +1,37 @@
+//! Declares every app command so each one needs an `allow-<command>` grant in a capability.
+
+const COMMANDS: &[&str] = &[
+    "vault_status",
+    "vault_unlock",
+    "vault_create",
+    "vault_lock",
+    "accounts_list",
+    "account_add_from_uri",
+    "account_add_manual",
+    "account_update",
+    "account_remove",
+    "account_reveal",
+    "code_current",
+    "hotp_next",
+    "code_copy",
+    "code_pair",
+    "aws_profiles",
+    "aws_whoami",
+    "aws_disconnect",
+    "aws_enroll_start",
+    "aws_enroll_confirm",
+    "aws_pending",
+    "aws_enroll_resume",
+    "aws_enroll_abort",
+    "aws_devices",
+    "aws_resync",
+    "aws_deactivate",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {e:#}");
+    }
+}

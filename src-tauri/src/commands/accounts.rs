@@ -1,0 +1,141 @@
+//! Listing, adding, editing, removing and revealing accounts.
+
+use tauri::{AppHandle, Runtime};
+use twofold_core::otp::uri::OtpUri;
+use twofold_core::otp::{Otp, Secret};
+use twofold_core::vault::{AccountPatch, NewAccount, Vault};
+use zeroize::Zeroizing;
+
+use crate::error::{ErrorKind, IpcError, Result};
+use crate::events;
+use crate::models::{AccountSummary, AccountUpdate, ManualAccount, RevealedSecret};
+use crate::state::AppStateRef;
+
+fn summary(vault: &Vault, id: &str) -> Result<AccountSummary> {
+    Ok(AccountSummary::from(vault.find(id)?))
+}
+
+/// Every account, without secrets. Picks up changes another process (the CLI) wrote.
+#[tauri::command]
+pub fn accounts_list(state: AppStateRef<'_>) -> Result<Vec<AccountSummary>> {
+    state.with_vault(|v| {
+        v.refresh()?;
+        Ok(v.accounts().iter().map(AccountSummary::from).collect())
+    })
+}
+
+/// Adds an account from an `otpauth://` URI, with an optional name.
+#[tauri::command]
+pub fn account_add_from_uri<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    uri: String,
+    name: Option<String>,
+) -> Result<AccountSummary> {
+    let uri = Zeroizing::new(uri);
+    let parsed = OtpUri::parse(&uri)?;
+    let name = name.filter(|n| !n.trim().is_empty());
+    let added = state.with_vault(|v| {
+        let id = v.add(
+            NewAccount {
+                uri: parsed,
+                name,
+                tags: Vec::new(),
+            },
+            twofold_core::unix_now(),
+        )?;
+        summary(v, &id.0)
+    })?;
+    events::vault_changed(&app, "accounts");
+    Ok(added)
+}
+
+/// Adds an account from a hand-entered secret and parameters.
+#[tauri::command]
+pub fn account_add_manual<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    input: ManualAccount,
+) -> Result<AccountSummary> {
+    let issuer = input.issuer.trim().to_string();
+    let account = input.account.trim().to_string();
+    if issuer.is_empty() && account.is_empty() {
+        return Err(IpcError::new(
+            ErrorKind::InvalidInput,
+            "enter the issuer (the service) or the account name",
+        ));
+    }
+    let secret = Secret::from_base32_lenient(&input.secret)?;
+    let otp = Otp::new(
+        input.kind.into(),
+        input.algorithm.into(),
+        input.digits,
+        input.period,
+        input.counter,
+        secret,
+    )?;
+    let uri = OtpUri {
+        issuer,
+        account,
+        otp,
+    };
+    let added = state.with_vault(|v| {
+        let id = v.add(
+            NewAccount {
+                uri,
+                name: None,
+                tags: Vec::new(),
+            },
+            twofold_core::unix_now(),
+        )?;
+        summary(v, &id.0)
+    })?;
+    events::vault_changed(&app, "accounts");
+    Ok(added)
+}
+
+/// Changes an account's name, issuer, account label or tags.
+#[tauri::command]
+pub fn account_update<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    id: String,
+    update: AccountUpdate,
+) -> Result<AccountSummary> {
+    let patch = AccountPatch {
+        name: update.name,
+        issuer: update.issuer,
+        account: update.account,
+        tags: update.tags,
+    };
+    let updated = state.with_vault(|v| {
+        v.edit(&id, patch)?;
+        summary(v, &id)
+    })?;
+    events::vault_changed(&app, "accounts");
+    Ok(updated)
+}
+
+/// Removes an account (the UI asks for confirmation first).
+#[tauri::command]
+pub fn account_remove<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    id: String,
+) -> Result<()> {
+    state.with_vault(|v| Ok(v.remove(&id).map(drop)?))?;
+    events::vault_changed(&app, "accounts");
+    Ok(())
+}
+
+/// The account's secret and `otpauth://` URI. Only called after the user confirmed.
+#[tauri::command]
+pub fn account_reveal(state: AppStateRef<'_>, id: String) -> Result<RevealedSecret> {
+    state.with_vault(|v| {
+        let a = v.find(&id)?;
+        Ok(RevealedSecret {
+            secret: a.otp.secret.to_base32().to_string(),
+            uri: a.to_uri().to_string(),
+        })
+    })
+}

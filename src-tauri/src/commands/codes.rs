@@ -1,0 +1,122 @@
+//! Codes: the current one (with a preview of the next), HOTP's next one, and copying.
+
+use std::time::Duration;
+
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use twofold_core::otp::{apply_offset, OtpKind};
+use twofold_core::vault::Vault;
+
+use twofold_core::aws::enroll::console_codes;
+
+use crate::error::{ErrorKind, IpcError, Result};
+use crate::events;
+use crate::models::{CodePair, CodeView, CopiedCode, NEXT_PREVIEW_SECS};
+use crate::state::AppStateRef;
+
+/// How long a copied code stays on the clipboard.
+pub const CLIPBOARD_CLEAR_SECS: u64 = 30;
+
+/// The current code of `id` at `unix` (system time), with the next code when the current one
+/// has at most [`NEXT_PREVIEW_SECS`] left.
+pub fn current(vault: &Vault, id: &str, unix: u64) -> Result<CodeView> {
+    let account = vault.find(id)?;
+    let kind = account.otp.kind;
+    let period = account.otp.period;
+    let now = apply_offset(unix, vault.settings().clock_offset_secs);
+    let code = vault.code(id, unix)?;
+    if kind == OtpKind::Hotp {
+        return Ok(CodeView::new(code, 0, now, None));
+    }
+    let next = if code.valid_until.saturating_sub(now) <= NEXT_PREVIEW_SECS {
+        Some(vault.code(id, unix + period)?.code)
+    } else {
+        None
+    };
+    Ok(CodeView::new(code, period, now, next))
+}
+
+/// Two consecutive codes of a TOTP account at `unix` (system time): the current one and the
+/// next, with the seconds the current one has left.
+pub fn pair(vault: &Vault, id: &str, unix: u64) -> Result<CodePair> {
+    let account = vault.find(id)?;
+    if account.otp.kind != OtpKind::Totp {
+        return Err(IpcError::new(
+            ErrorKind::InvalidInput,
+            "two consecutive codes exist only for time-based (TOTP) accounts",
+        ));
+    }
+    let now = apply_offset(unix, vault.settings().clock_offset_secs);
+    let (code1, code2, seconds_left) = console_codes(&account.otp, now);
+    Ok(CodePair {
+        code1,
+        code2,
+        seconds_left,
+        period: account.otp.period,
+    })
+}
+
+/// The current and the next code of a TOTP account, for forms that ask for two (the AWS
+/// console's MFA assignment). Codes, not the secret.
+#[tauri::command]
+pub fn code_pair(state: AppStateRef<'_>, id: String) -> Result<CodePair> {
+    state.with_vault(|v| pair(v, &id, twofold_core::unix_now()))
+}
+
+/// The current code of an account.
+#[tauri::command]
+pub fn code_current(state: AppStateRef<'_>, id: String) -> Result<CodeView> {
+    state.with_vault(|v| current(v, &id, twofold_core::unix_now()))
+}
+
+/// Takes the next HOTP code (the counter is saved before the code is returned).
+#[tauri::command]
+pub fn hotp_next<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    id: String,
+) -> Result<CodeView> {
+    let now = twofold_core::unix_now();
+    let code = state.with_vault(|v| Ok(v.next_hotp(&id, now)?))?;
+    events::vault_changed(&app, "accounts");
+    Ok(CodeView::new(code, 0, now, None))
+}
+
+/// Copies the account's code to the clipboard (for HOTP: takes the next code) and clears the
+/// clipboard after [`CLIPBOARD_CLEAR_SECS`] if it still holds that code.
+#[tauri::command]
+pub fn code_copy<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    id: String,
+) -> Result<CopiedCode> {
+    let now = twofold_core::unix_now();
+    let (code, hotp) = state.with_vault(|v| {
+        if v.find(&id)?.otp.kind == OtpKind::Hotp {
+            return Ok((v.next_hotp(&id, now)?.code, true));
+        }
+        let code = v.code(&id, now)?.code;
+        v.mark_used(&id, now)?;
+        Ok((code, false))
+    })?;
+    app.clipboard().write_text(code.clone())?;
+    let clip_app = app.clone();
+    let copied = code.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(CLIPBOARD_CLEAR_SECS));
+        // Only clear our own code: the user may have copied something else since.
+        if clip_app.clipboard().read_text().ok().as_deref() == Some(copied.as_str()) {
+            if let Err(e) = clip_app.clipboard().clear() {
+                eprintln!("twofold-app: could not clear the clipboard: {e}");
+            }
+        }
+    });
+    if hotp {
+        // The counter moved on; a time-based copy changes nothing the list shows.
+        events::vault_changed(&app, "accounts");
+    }
+    Ok(CopiedCode {
+        code,
+        clear_after_secs: CLIPBOARD_CLEAR_SECS,
+    })
+}

@@ -1,0 +1,249 @@
+//! `IpcError`: what the UI sees when a command fails, `{ kind, message }`.
+//!
+//! `kind` is a closed set the UI branches on; `message` is a sentence for the user. Errors that
+//! are bugs or environment failures (`internal`) send a generic message and log the detail, so
+//! file paths of temp files or OS error codes do not end up in the window.
+
+use serde::Serialize;
+use twofold_core::aws::{AwsError, AwsErrorKind};
+use twofold_core::Error as CoreError;
+
+/// The category of a failed command; `ui/src/ipc/errors.ts` switches on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// The user's input is wrong (bad secret, bad URI, duplicate name, wrong password).
+    InvalidInput,
+    /// The account does not exist (any more).
+    NotFound,
+    /// The OS keyring (Secret Service, Keychain, Credential Manager) is unavailable or locked.
+    SecretStoreLocked,
+    /// The vault is not open, or cannot be opened as it is.
+    VaultLocked,
+    /// Anything else; the detail is in the log.
+    Internal,
+    /// No AWS connection yet: the wizard has to check the credentials first (`aws_whoami`).
+    AwsNotConnected,
+    /// The AWS credentials lack a permission; the message names the action to grant.
+    AwsAccessDenied,
+    /// AWS kept throttling after the retries.
+    AwsThrottled,
+    /// AWS refused the two MFA codes; the enrollment stays pending and can be retried.
+    AwsInvalidCode,
+    /// A virtual MFA device with that name already exists.
+    AwsAlreadyExists,
+    /// The user already has the most MFA devices AWS allows.
+    AwsDeviceLimit,
+    /// The credentials are missing, unknown or expired.
+    AwsCredentials,
+    /// Any other AWS failure (network, not found, conflict); the message says what to do.
+    Aws,
+}
+
+/// A failed command, serialized as `{ "kind": "...", "message": "..." }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[error("{message}")]
+pub struct IpcError {
+    /// What went wrong, for the UI to branch on.
+    pub kind: ErrorKind,
+    /// A sentence for the user. Never contains a secret.
+    pub message: String,
+}
+
+/// `Result` for commands.
+pub type Result<T, E = IpcError> = std::result::Result<T, E>;
+
+const GENERIC: &str = "something went wrong; see the log for details";
+
+impl IpcError {
+    /// An error of `kind` with a message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        IpcError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// An `internal` error: the detail goes to the log, the UI gets a generic message.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        eprintln!("twofold-app: internal error: {detail}");
+        IpcError::new(ErrorKind::Internal, GENERIC)
+    }
+
+    /// The vault is not open.
+    pub fn locked() -> Self {
+        IpcError::new(ErrorKind::VaultLocked, "the vault is locked")
+    }
+}
+
+impl From<CoreError> for IpcError {
+    fn from(e: CoreError) -> Self {
+        let kind = match &e {
+            CoreError::InvalidSecret(_)
+            | CoreError::InvalidUri(_)
+            | CoreError::InvalidParameter { .. }
+            | CoreError::AlreadyExists(_)
+            | CoreError::WrongPassword => ErrorKind::InvalidInput,
+            CoreError::NotFound(_) => ErrorKind::NotFound,
+            CoreError::Keyring(_) => ErrorKind::SecretStoreLocked,
+            CoreError::Aws(aws) => aws_kind(aws.kind),
+            CoreError::DeviceLimit { .. } => ErrorKind::AwsDeviceLimit,
+            // Vault-file states the user has to act on: say exactly what is wrong.
+            CoreError::Locked(_)
+            | CoreError::VaultExists(_)
+            | CoreError::VaultMissing(_)
+            | CoreError::VaultUndecryptable(_)
+            | CoreError::VaultCorrupt { .. }
+            | CoreError::UnsupportedVersion { .. } => ErrorKind::VaultLocked,
+            _ => return IpcError::internal(&e),
+        };
+        IpcError::new(kind, e.to_string())
+    }
+}
+
+/// The IPC kind of an AWS failure.
+fn aws_kind(kind: AwsErrorKind) -> ErrorKind {
+    match kind {
+        AwsErrorKind::AccessDenied => ErrorKind::AwsAccessDenied,
+        AwsErrorKind::Throttled => ErrorKind::AwsThrottled,
+        AwsErrorKind::InvalidCode => ErrorKind::AwsInvalidCode,
+        AwsErrorKind::AlreadyExists => ErrorKind::AwsAlreadyExists,
+        AwsErrorKind::LimitExceeded => ErrorKind::AwsDeviceLimit,
+        AwsErrorKind::BadCredentials | AwsErrorKind::NoCredentials | AwsErrorKind::Expired => {
+            ErrorKind::AwsCredentials
+        }
+        _ => ErrorKind::Aws,
+    }
+}
+
+impl From<AwsError> for IpcError {
+    fn from(e: AwsError) -> Self {
+        IpcError::from(CoreError::Aws(e))
+    }
+}
+
+impl From<tauri::Error> for IpcError {
+    fn from(e: tauri::Error) -> Self {
+        IpcError::internal(e)
+    }
+}
+
+impl From<tauri_plugin_clipboard_manager::Error> for IpcError {
+    fn from(e: tauri_plugin_clipboard_manager::Error) -> Self {
+        IpcError::internal(format!("clipboard: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_as_kind_and_message() {
+        let e = IpcError::from(CoreError::NotFound("github".into()));
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "kind": "notFound", "message": "no account named \"github\"" })
+        );
+    }
+
+    #[test]
+    fn kinds_are_camel_case() {
+        let kinds = [
+            (ErrorKind::InvalidInput, "invalidInput"),
+            (ErrorKind::NotFound, "notFound"),
+            (ErrorKind::SecretStoreLocked, "secretStoreLocked"),
+            (ErrorKind::VaultLocked, "vaultLocked"),
+            (ErrorKind::Internal, "internal"),
+            (ErrorKind::AwsNotConnected, "awsNotConnected"),
+            (ErrorKind::AwsAccessDenied, "awsAccessDenied"),
+            (ErrorKind::AwsThrottled, "awsThrottled"),
+            (ErrorKind::AwsInvalidCode, "awsInvalidCode"),
+            (ErrorKind::AwsAlreadyExists, "awsAlreadyExists"),
+            (ErrorKind::AwsDeviceLimit, "awsDeviceLimit"),
+            (ErrorKind::AwsCredentials, "awsCredentials"),
+            (ErrorKind::Aws, "aws"),
+        ];
+        for (kind, name) in kinds {
+            assert_eq!(serde_json::to_value(kind).unwrap(), serde_json::json!(name));
+        }
+    }
+
+    #[test]
+    fn internal_errors_hide_their_detail() {
+        let io = std::io::Error::other("disk on fire at /tmp/secret-path");
+        let e = IpcError::from(CoreError::io("writing /tmp/secret-path", io));
+        assert_eq!(e.kind, ErrorKind::Internal);
+        assert!(!e.message.contains("secret-path"), "{}", e.message);
+    }
+
+    #[test]
+    fn user_errors_keep_their_message() {
+        let e = IpcError::from(CoreError::InvalidSecret("it is empty".into()));
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert_eq!(e.message, "invalid secret: it is empty");
+        assert_eq!(
+            IpcError::from(CoreError::WrongPassword).message,
+            "wrong password"
+        );
+        assert_eq!(
+            IpcError::from(CoreError::Keyring("x".into())).kind,
+            ErrorKind::SecretStoreLocked
+        );
+    }
+
+    fn aws(op: &'static str, code: &str) -> AwsError {
+        AwsError {
+            op,
+            kind: AwsError::kind_of(code),
+            code: code.into(),
+            message: "msg".into(),
+            resource: Some("arn:aws:iam::123456789012:mfa/alice".into()),
+            skew_secs: Some(40),
+        }
+    }
+
+    #[test]
+    fn aws_errors_map_to_their_kinds_with_the_advice() {
+        let cases = [
+            ("AccessDenied", ErrorKind::AwsAccessDenied),
+            ("Throttling", ErrorKind::AwsThrottled),
+            ("InvalidAuthenticationCode", ErrorKind::AwsInvalidCode),
+            ("EntityAlreadyExists", ErrorKind::AwsAlreadyExists),
+            ("LimitExceeded", ErrorKind::AwsDeviceLimit),
+            ("InvalidClientTokenId", ErrorKind::AwsCredentials),
+            ("ExpiredToken", ErrorKind::AwsCredentials),
+            ("NoSuchEntity", ErrorKind::Aws),
+            ("DeleteConflict", ErrorKind::Aws),
+            ("SomethingNew", ErrorKind::Aws),
+        ];
+        for (code, kind) in cases {
+            let err = aws("CreateVirtualMFADevice", code);
+            let advice = err.to_string();
+            let e = IpcError::from(err);
+            assert_eq!(e.kind, kind, "{code}");
+            assert_eq!(e.message, advice, "{code}: the advice reaches the UI");
+        }
+        let denied = IpcError::from(aws("CreateVirtualMFADevice", "AccessDenied"));
+        assert!(
+            denied.message.contains("iam:CreateVirtualMFADevice"),
+            "{}",
+            denied.message
+        );
+        let code = IpcError::from(aws("EnableMFADevice", "InvalidAuthenticationCode"));
+        assert!(code.message.contains("40 s behind"), "{}", code.message);
+        let limit = IpcError::from(CoreError::DeviceLimit {
+            user: "alice".into(),
+            count: 8,
+        });
+        assert_eq!(limit.kind, ErrorKind::AwsDeviceLimit);
+        assert!(
+            limit.message.contains("alice already has 8"),
+            "{}",
+            limit.message
+        );
+    }
+}

@@ -1,0 +1,112 @@
+//! The Twofold desktop app: a thin Tauri shell over `twofold-core`.
+//!
+//! This crate owns the window, the tray, the IPC commands and their DTOs; it owns no OTP or
+//! vault logic (that is `twofold-core`'s). [`build`] registers the commands and the plugins a
+//! headless test can run; [`run`] adds the desktop integration (tray, single instance,
+//! remembered window geometry) and the real vault.
+
+pub mod commands;
+pub mod error;
+pub mod events;
+pub mod models;
+pub mod state;
+mod tray;
+
+use std::path::PathBuf;
+
+use tauri::{Manager, Runtime};
+use twofold_core::vault::{default_vault_path, KeyringStore};
+
+pub use error::{IpcError, Result};
+pub use state::AppState;
+
+/// Registers every command and the clipboard plugin. The caller manages an [`AppState`].
+pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::vault::vault_status,
+            commands::vault::vault_unlock,
+            commands::vault::vault_create,
+            commands::vault::vault_lock,
+            commands::accounts::accounts_list,
+            commands::accounts::account_add_from_uri,
+            commands::accounts::account_add_manual,
+            commands::accounts::account_update,
+            commands::accounts::account_remove,
+            commands::accounts::account_reveal,
+            commands::codes::code_current,
+            commands::codes::hotp_next,
+            commands::codes::code_copy,
+            commands::codes::code_pair,
+            commands::aws::aws_profiles,
+            commands::aws::aws_whoami,
+            commands::aws::aws_disconnect,
+            commands::aws::aws_enroll_start,
+            commands::aws::aws_enroll_confirm,
+            commands::aws::aws_pending,
+            commands::aws::aws_enroll_resume,
+            commands::aws::aws_enroll_abort,
+            commands::aws::aws_devices,
+            commands::aws::aws_resync,
+            commands::aws::aws_deactivate,
+        ])
+}
+
+/// Where the vault is: `--vault PATH` (or `--vault=PATH`), else `$TWOFOLD_VAULT`, else the
+/// platform default.
+pub fn vault_path_from(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--vault" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(p) = arg.strip_prefix("--vault=") {
+            return Some(PathBuf::from(p));
+        }
+    }
+    std::env::var_os("TWOFOLD_VAULT")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+fn show_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(w) = app.get_webview_window("main") {
+        // Best effort: a window manager may refuse focus; the window is still shown.
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    let path = match vault_path_from(std::env::args().skip(1))
+        .map(Ok)
+        .unwrap_or_else(default_vault_path)
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("twofold-app: {e}");
+            std::process::exit(1);
+        }
+    };
+    let builder = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            show_main_window(app)
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .manage(AppState::new(path, Box::new(KeyringStore)))
+        .setup(|app| {
+            tray::install(app.handle())?;
+            Ok(())
+        });
+    if let Err(e) = build(builder).run(tauri::generate_context!()) {
+        eprintln!("twofold-app: {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,199 @@
+//! `AppState`, the one managed type: where the vault is and, once unlocked, the open vault.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use twofold_core::aws::AwsClient;
+use twofold_core::vault::{CreateOptions, KdfParams, KeyStore, Unlock, Vault};
+
+use crate::error::{ErrorKind, IpcError, Result};
+use crate::models::{VaultState, VaultStatus};
+
+/// The `State` type commands take; an alias so the managed type cannot be misspelled.
+pub type AppStateRef<'a> = tauri::State<'a, AppState>;
+
+/// Everything the app keeps between commands.
+pub struct AppState {
+    path: PathBuf,
+    keys: Box<dyn KeyStore>,
+    inner: Mutex<Inner>,
+    aws: Mutex<Option<AwsConnection>>,
+}
+
+/// The AWS connection the wizard checked with `aws_whoami`, kept so pasted keys cross IPC once.
+#[derive(Debug, Clone)]
+pub struct AwsConnection {
+    /// IAM + STS clients.
+    pub client: AwsClient,
+    /// The profile it came from, if any (recorded on enrolled accounts).
+    pub profile: Option<String>,
+}
+
+#[derive(Default)]
+struct Inner {
+    vault: Option<Vault>,
+    /// Why the vault is not open (shown on the unlock screen).
+    reason: Option<String>,
+    /// Whether opening at startup was already tried.
+    tried: bool,
+}
+
+impl AppState {
+    /// State for the vault at `path`, whose keyring slot is read through `keys`. Nothing is
+    /// opened yet: the first [`AppState::status`] call does that.
+    pub fn new(path: PathBuf, keys: Box<dyn KeyStore>) -> Self {
+        AppState {
+            path,
+            keys,
+            inner: Mutex::new(Inner::default()),
+            aws: Mutex::new(None),
+        }
+    }
+
+    /// The vault file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock_inner(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves the vault as it was on disk; carry on.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The vault's status. On the first call, opens the vault through the keyring, or creates
+    /// one with a keyring slot when none exists.
+    pub fn status(&self) -> VaultStatus {
+        let mut inner = self.lock_inner();
+        if !inner.tried && inner.vault.is_none() {
+            inner.tried = true;
+            let result = if Vault::exists(&self.path) {
+                Vault::open(&self.path, &Unlock::Keyring(self.keys.as_ref()))
+            } else {
+                let opts = CreateOptions {
+                    keyring: Some(self.keys.as_ref()),
+                    password: None,
+                    kdf: KdfParams::default(),
+                };
+                Vault::create(&self.path, &opts)
+            };
+            match result {
+                Ok(v) => inner.vault = Some(v),
+                Err(e) => inner.reason = Some(IpcError::from(e).message),
+            }
+        }
+        self.describe(&inner)
+    }
+
+    fn describe(&self, inner: &Inner) -> VaultStatus {
+        let (state, slots) = match &inner.vault {
+            Some(v) => (VaultState::Unlocked, v.slots()),
+            None => match Vault::probe(&self.path) {
+                Ok(slots) => (VaultState::Locked, slots),
+                Err(_) if !Vault::exists(&self.path) => (VaultState::Absent, Default::default()),
+                Err(_) => (VaultState::Locked, Default::default()),
+            },
+        };
+        VaultStatus {
+            state,
+            path: self.path.display().to_string(),
+            keyring_slot: slots.keyring,
+            password_slot: slots.password,
+            reason: if state == VaultState::Unlocked {
+                None
+            } else {
+                inner.reason.clone()
+            },
+        }
+    }
+
+    /// Opens the vault with `password`, or through the keyring when `None`.
+    pub fn unlock(&self, password: Option<&str>) -> Result<VaultStatus> {
+        let mut inner = self.lock_inner();
+        inner.tried = true;
+        if inner.vault.is_none() {
+            let unlock = match password {
+                Some(pw) => Unlock::Password(pw),
+                None => Unlock::Keyring(self.keys.as_ref()),
+            };
+            inner.vault = Some(Vault::open(&self.path, &unlock)?);
+            inner.reason = None;
+        }
+        Ok(self.describe(&inner))
+    }
+
+    /// Creates a vault with a keyring slot when the keyring works, plus a password slot when
+    /// `password` is given. Without a password, the keyring must work.
+    pub fn create(&self, password: Option<&str>) -> Result<VaultStatus> {
+        let mut inner = self.lock_inner();
+        inner.tried = true;
+        let with_keyring = CreateOptions {
+            keyring: Some(self.keys.as_ref()),
+            password,
+            kdf: KdfParams::default(),
+        };
+        let vault = match (Vault::create(&self.path, &with_keyring), password) {
+            (Ok(v), _) => v,
+            // No usable keyring: the password alone protects the vault.
+            (Err(twofold_core::Error::Keyring(_)), Some(_)) => {
+                let opts = CreateOptions {
+                    keyring: None,
+                    password,
+                    kdf: KdfParams::default(),
+                };
+                Vault::create(&self.path, &opts)?
+            }
+            (Err(e), _) => return Err(e.into()),
+        };
+        inner.vault = Some(vault);
+        inner.reason = None;
+        Ok(self.describe(&inner))
+    }
+
+    /// Closes the vault; the key leaves memory with it.
+    pub fn lock(&self) -> VaultStatus {
+        let mut inner = self.lock_inner();
+        inner.vault = None;
+        inner.tried = true;
+        inner.reason = None;
+        self.describe(&inner)
+    }
+
+    /// Runs `f` on the open vault, or fails with `vaultLocked`.
+    pub fn with_vault<T>(&self, f: impl FnOnce(&mut Vault) -> Result<T>) -> Result<T> {
+        let mut inner = self.lock_inner();
+        match inner.vault.as_mut() {
+            Some(v) => f(v),
+            None => Err(IpcError::locked()),
+        }
+    }
+}
+
+impl AppState {
+    /// Keeps `conn` for the AWS commands that follow, replacing any earlier one.
+    pub fn set_aws(&self, conn: Option<AwsConnection>) {
+        *self.aws.lock().unwrap_or_else(|p| p.into_inner()) = conn;
+    }
+
+    /// The AWS connection (a cheap clone, so no lock is held across AWS calls), or
+    /// `awsNotConnected`.
+    pub fn aws(&self) -> Result<AwsConnection> {
+        self.aws
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(|| {
+                IpcError::new(
+                    ErrorKind::AwsNotConnected,
+                    "check the AWS credentials first",
+                )
+            })
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}

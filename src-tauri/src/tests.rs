@@ -1,0 +1,373 @@
+//! IPC tests on Tauri's mock runtime: the commands run as the window would call them, against
+//! a real vault file in a temp dir whose keyring slot lives in a `MemoryStore`.
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use twofold_core::vault::MemoryStore;
+
+use crate::{build, AppState};
+
+// RFC 6238's SHA1 seed "12345678901234567890" in base32.
+const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+const URI: &str = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(
+        dir.path().join("vault.json"),
+        Box::new(MemoryStore::default()),
+    );
+    let app = build(mock_builder())
+        .manage(state)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Fixture {
+        _dir: dir,
+        _app: app,
+        window,
+    }
+}
+
+impl Fixture {
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: tauri::test::INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+}
+
+#[test]
+fn first_status_creates_a_keyring_vault() {
+    let f = fixture();
+    let status = f.ok("vault_status", json!({}));
+    assert_eq!(status["state"], "unlocked");
+    assert_eq!(status["keyringSlot"], true);
+    assert_eq!(status["passwordSlot"], false);
+    assert_eq!(f.ok("accounts_list", json!({})), json!([]));
+}
+
+#[test]
+fn commands_before_unlock_say_the_vault_is_locked() {
+    let f = fixture();
+    let err = f.invoke("accounts_list", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "vaultLocked");
+}
+
+#[test]
+fn accounts_list_never_carries_secrets() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let added = f.ok("account_add_from_uri", json!({ "uri": URI, "name": null }));
+    assert_eq!(added["issuer"], "Example");
+    assert_eq!(added["account"], "alice@example.com");
+    assert_eq!(added["name"], "Example:alice@example.com");
+    let list = f.ok("accounts_list", json!({}));
+    let text = list.to_string();
+    assert!(!text.contains(SEED), "{text}");
+    assert!(!text.to_lowercase().contains("secret"), "{text}");
+    assert!(!text.contains("otpauth"), "{text}");
+    let keys: Vec<&str> = list[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "account",
+            "algorithm",
+            "counter",
+            "digits",
+            "id",
+            "issuer",
+            "kind",
+            "lastUsed",
+            "name",
+            "period",
+            "tags"
+        ]
+    );
+}
+
+#[test]
+fn bad_input_comes_back_as_invalid_input() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let err = f.invoke(
+        "account_add_from_uri",
+        json!({ "uri": "https://x", "name": null }),
+    );
+    let err = err.unwrap_err();
+    assert_eq!(err["kind"], "invalidInput");
+    assert!(
+        err["message"].as_str().unwrap().contains("otpauth"),
+        "{err}"
+    );
+
+    let manual = json!({ "input": {
+        "issuer": "Site", "account": "bob", "secret": "JBSWY3DPEHPK3PX0",
+        "kind": "totp", "algorithm": "SHA1", "digits": 6, "period": 30, "counter": 0 } });
+    let err = f.invoke("account_add_manual", manual).unwrap_err();
+    assert_eq!(err["kind"], "invalidInput");
+    assert!(
+        err["message"].as_str().unwrap().contains("letter O"),
+        "{err}"
+    );
+
+    let missing = f
+        .invoke("code_current", json!({ "id": "nope" }))
+        .unwrap_err();
+    assert_eq!(missing["kind"], "notFound");
+}
+
+#[test]
+fn manual_add_edit_reveal_remove() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let manual = json!({ "input": {
+        "issuer": "Site", "account": "bob", "secret": "jbsw y3dp ehpk 3pxp",
+        "kind": "hotp", "algorithm": "SHA256", "digits": 8, "period": 30, "counter": 5 } });
+    let a = f.ok("account_add_manual", manual);
+    let id = a["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        (
+            a["kind"].clone(),
+            a["algorithm"].clone(),
+            a["counter"].clone()
+        ),
+        (json!("hotp"), json!("SHA256"), json!(5))
+    );
+
+    let next = f.ok("hotp_next", json!({ "id": id }));
+    assert_eq!(next["code"].as_str().unwrap().len(), 8);
+    assert_eq!(f.ok("accounts_list", json!({}))[0]["counter"], 6);
+
+    let update = json!({ "id": id, "update": { "name": "Renamed", "issuer": null, "account": null, "tags": ["work"] } });
+    let edited = f.ok("account_update", update);
+    assert_eq!(
+        (edited["name"].clone(), edited["tags"].clone()),
+        (json!("Renamed"), json!(["work"]))
+    );
+
+    let revealed = f.ok("account_reveal", json!({ "id": id }));
+    assert_eq!(revealed["secret"], "JBSWY3DPEHPK3PXP");
+    assert!(revealed["uri"]
+        .as_str()
+        .unwrap()
+        .starts_with("otpauth://hotp/"));
+
+    f.ok("account_remove", json!({ "id": id }));
+    assert_eq!(f.ok("accounts_list", json!({})), json!([]));
+}
+
+#[test]
+fn code_view_matches_core_and_previews_the_next_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.json");
+    let keys = MemoryStore::default();
+    let opts = twofold_core::vault::CreateOptions {
+        keyring: Some(&keys),
+        password: None,
+        kdf: Default::default(),
+    };
+    let mut vault = twofold_core::vault::Vault::create(&path, &opts).unwrap();
+    let uri = twofold_core::otp::uri::OtpUri::parse(URI).unwrap();
+    let new = twofold_core::vault::NewAccount {
+        uri,
+        name: None,
+        tags: vec![],
+    };
+    let id = vault.add(new, 0).unwrap();
+
+    // RFC 6238 at T=59 (6 digits of 94287082): 1 s left in the period.
+    let view = crate::commands::codes::current(&vault, &id.0, 59).unwrap();
+    assert_eq!(view.code, "287082");
+    assert_eq!(
+        (view.valid_from, view.valid_until, view.period, view.now),
+        (30, 60, 30, 59)
+    );
+    assert_eq!(
+        view.next.as_deref(),
+        Some(vault.code(&id.0, 60).unwrap().code.as_str())
+    );
+
+    // Mid-period: no preview yet.
+    assert_eq!(
+        crate::commands::codes::current(&vault, &id.0, 40)
+            .unwrap()
+            .next,
+        None
+    );
+}
+
+#[test]
+fn vault_path_comes_from_args_then_env() {
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        crate::vault_path_from(args(&["--vault", "/tmp/v.json"])),
+        Some("/tmp/v.json".into())
+    );
+    assert_eq!(
+        crate::vault_path_from(args(&["--vault=/tmp/w.json"])),
+        Some("/tmp/w.json".into())
+    );
+}
+
+#[test]
+fn code_pair_is_the_current_and_next_code() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let added = f.ok("account_add_from_uri", json!({ "uri": URI, "name": null }));
+    let id = added["id"].as_str().unwrap();
+    let pair = f.ok("code_pair", json!({ "id": id }));
+    let (c1, c2) = (
+        pair["code1"].as_str().unwrap(),
+        pair["code2"].as_str().unwrap(),
+    );
+    assert_eq!((c1.len(), c2.len()), (6, 6));
+    assert_ne!(c1, c2);
+    assert_eq!(pair["period"], 30);
+    let left = pair["secondsLeft"].as_u64().unwrap();
+    assert!((1..=30).contains(&left), "{pair}");
+    let keys: Vec<&str> = pair
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["code1", "code2", "period", "secondsLeft"],
+        "codes only, no secret"
+    );
+
+    let hotp = json!({ "input": {
+        "issuer": "Site", "account": "bob", "secret": "JBSWY3DPEHPK3PXP",
+        "kind": "hotp", "algorithm": "SHA1", "digits": 6, "period": 30, "counter": 0 } });
+    let hotp_id = f.ok("account_add_manual", hotp)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let err = f.invoke("code_pair", json!({ "id": hotp_id })).unwrap_err();
+    assert_eq!(err["kind"], "invalidInput");
+}
+
+#[test]
+fn code_pair_matches_core_at_a_known_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = MemoryStore::default();
+    let opts = twofold_core::vault::CreateOptions {
+        keyring: Some(&keys),
+        password: None,
+        kdf: Default::default(),
+    };
+    let mut vault =
+        twofold_core::vault::Vault::create(&dir.path().join("vault.json"), &opts).unwrap();
+    let uri = twofold_core::otp::uri::OtpUri::parse(URI).unwrap();
+    let new = twofold_core::vault::NewAccount {
+        uri,
+        name: None,
+        tags: vec![],
+    };
+    let id = vault.add(new, 0).unwrap();
+    // RFC 6238 at T=59: step 1 is current (287082), step 2 is next; 1 s left.
+    let pair = crate::commands::codes::pair(&vault, &id.0, 59).unwrap();
+    assert_eq!(pair.code1, "287082");
+    assert_eq!(pair.code2, vault.code(&id.0, 60).unwrap().code);
+    assert_eq!(pair.seconds_left, 1);
+}
+
+#[test]
+fn aws_commands_need_a_checked_connection() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    assert_eq!(f.ok("aws_pending", json!({})), json!([]));
+    let calls = [
+        ("aws_devices", json!({ "user": null })),
+        (
+            "aws_enroll_start",
+            json!({ "user": null, "deviceName": "alice", "keepInTwofold": true, "onStep": "__CHANNEL__:7" }),
+        ),
+        (
+            "aws_enroll_confirm",
+            json!({ "accountId": "x", "codes": null, "onStep": "__CHANNEL__:7" }),
+        ),
+        ("aws_enroll_abort", json!({ "accountId": "x" })),
+        (
+            "aws_resync",
+            json!({ "serial": "s", "user": "u", "codes": ["123456", "654321"] }),
+        ),
+        (
+            "aws_deactivate",
+            json!({ "serial": "s", "user": "u", "delete": true }),
+        ),
+    ];
+    for (cmd, args) in calls {
+        let err = f.invoke(cmd, args).unwrap_err();
+        assert_eq!(err["kind"], "awsNotConnected", "{cmd}: {err}");
+    }
+    f.ok("aws_disconnect", json!({}));
+}
+
+#[test]
+fn aws_pending_says_locked_before_unlock() {
+    let f = fixture();
+    let err = f.invoke("aws_pending", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "vaultLocked");
+}
+
+#[test]
+fn pasted_keys_win_over_a_profile_and_are_checked() {
+    use crate::commands::aws::connect_options;
+    use crate::models::AwsCreds;
+    let creds = |v: Value| serde_json::from_value::<AwsCreds>(v).unwrap();
+    let pasted = creds(json!({
+        "profile": "work", "accessKeyId": " AKIAEXAMPLE12345678 ", "secretAccessKey": "s3cret",
+        "sessionToken": "  ", "region": null, "endpointUrl": "http://127.0.0.1:9" }));
+    let opts = connect_options(&pasted).unwrap();
+    assert_eq!(opts.profile, None);
+    let keys = opts.static_keys.unwrap();
+    assert_eq!(keys.access_key_id, "AKIAEXAMPLE12345678");
+    assert_eq!(keys.secret_access_key.as_str(), "s3cret");
+    assert!(keys.session_token.is_none());
+    assert_eq!(opts.endpoint_url.as_deref(), Some("http://127.0.0.1:9"));
+    assert!(!format!("{pasted:?}").contains("s3cret"));
+
+    let profile = creds(json!({ "profile": "work" }));
+    let opts = connect_options(&profile).unwrap();
+    assert_eq!(opts.profile.as_deref(), Some("work"));
+    assert!(opts.static_keys.is_none());
+
+    let no_secret = creds(json!({ "accessKeyId": "AKIAEXAMPLE12345678" }));
+    assert_eq!(
+        connect_options(&no_secret).unwrap_err().kind,
+        crate::error::ErrorKind::InvalidInput
+    );
+    let bad_url = creds(json!({ "endpointUrl": "iam.example.com" }));
+    assert!(connect_options(&bad_url).is_err());
+}

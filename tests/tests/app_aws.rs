@@ -1,0 +1,491 @@
+//! The AWS MFA wizard in the app, against the IAM emulator: enrollment with the seed kept in
+//! Twofold, an app killed between CreateVirtualMFADevice and EnableMFADevice and resumed after a
+//! restart, and phone mode (wrong codes refused, right codes accepted). Also the Devices screen
+//! (delete) and the "Two consecutive codes" dialog. Screenshots go to `$TWOFOLD_ARTIFACTS`.
+//!
+//! The app inherits tauri-driver's environment, so the emulator cannot be named through
+//! `AWS_ENDPOINT_URL_*`: the tests paste keys and fill the wizard's Advanced > Endpoint URL.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use twofold_core::aws::enroll::consecutive_codes;
+use twofold_core::otp::{Otp, Secret};
+use twofold_e2e::harness;
+use twofold_e2e::iam::{Credentials, IamEmulator};
+use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
+
+const AWS_WAIT: Duration = Duration::from_secs(60);
+
+fn make_user(emu: &IamEmulator, name: &str, actions: &[&str]) -> Credentials {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(&emu.endpoint)
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::new(
+                &emu.admin.access_key_id,
+                &emu.admin.secret_access_key,
+                None,
+                None,
+                "test",
+            ))
+            .load()
+            .await;
+        let iam = aws_sdk_iam::Client::new(&conf);
+        iam.create_user().user_name(name).send().await.unwrap();
+        let doc = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{ "Effect": "Allow", "Action": actions, "Resource": "*" }]
+        });
+        iam.put_user_policy()
+            .user_name(name)
+            .policy_name("mfa")
+            .policy_document(doc.to_string())
+            .send()
+            .await
+            .unwrap();
+        let key = iam
+            .create_access_key()
+            .user_name(name)
+            .send()
+            .await
+            .unwrap();
+        let key = key.access_key().unwrap();
+        Credentials {
+            access_key_id: key.access_key_id().to_string(),
+            secret_access_key: key.secret_access_key().to_string(),
+            account_id: emu.admin.account_id.clone(),
+        }
+    })
+}
+
+/// What a user needs to enroll and manage their own device.
+const SELF_SERVICE: &[&str] = &[
+    "iam:GetUser",
+    "iam:ListMFADevices",
+    "iam:CreateVirtualMFADevice",
+    "iam:EnableMFADevice",
+    "iam:ResyncMFADevice",
+    "iam:DeactivateMFADevice",
+    "iam:DeleteVirtualMFADevice",
+];
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs()
+}
+
+/// Best-effort screenshot with a short timeout (see app_accounts.rs: WebKitWebDriver's
+/// screenshot waits for a paint, so nudge one first, and never fail the test over it).
+fn shot(session: &Session, name: &str) {
+    let nudge = "const d = document.createElement('div'); \
+        d.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:2px;opacity:0.01'; \
+        document.body.append(d); setTimeout(() => d.remove(), 1500);";
+    let _ = session.execute(nudge, &[]);
+    let url = format!(
+        "{}/session/{}/screenshot",
+        harness::webdriver_url().trim_end_matches('/'),
+        session.id()
+    );
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(4))
+        .build();
+    let result = agent
+        .get(&url)
+        .call()
+        .map_err(|e| e.to_string())
+        .and_then(|r| {
+            r.into_json::<serde_json::Value>()
+                .map_err(|e| e.to_string())
+        })
+        .and_then(|v| {
+            let b64 = v["value"]
+                .as_str()
+                .ok_or("no PNG in the answer")?
+                .to_string();
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| e.to_string())
+        });
+    match result {
+        Ok(png) => std::fs::write(harness::artifact(name), png).expect("write the screenshot"),
+        Err(e) => eprintln!("screenshot {name} not taken: {e}"),
+    }
+}
+
+fn start_app(vault: &Path) -> Session {
+    let session = Session::start_with_args(
+        &harness::webdriver_url(),
+        &harness::app_bin(),
+        &["--vault", vault.to_str().unwrap()],
+    )
+    .expect("start the app under WebDriver");
+    session
+        .wait_for(".accounts-view", DEFAULT_WAIT)
+        .expect("the account list");
+    session
+}
+
+/// WebKitWebDriver does not scroll inside a scrolled container (the dialog body) before
+/// interacting; do it for it.
+fn scroll_to(session: &Session, css: &str) {
+    let _ = session.execute(
+        "document.querySelector(arguments[0])?.scrollIntoView({block: 'center'});",
+        &[serde_json::json!(css)],
+    );
+}
+
+fn click(session: &Session, css: &str) {
+    let el = session
+        .wait_for(css, DEFAULT_WAIT)
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    scroll_to(session, css);
+    el.click().unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+fn type_into(session: &Session, css: &str, text: &str) {
+    let el = session
+        .wait_for(css, DEFAULT_WAIT)
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    scroll_to(session, css);
+    if let Err(e) = el.clear().and_then(|()| el.send_keys(text)) {
+        shot(session, "aws-failed-typing.png");
+        panic!("typing into {css}: {e}");
+    }
+}
+
+/// The credentials step: pasted keys and the emulator's endpoint; waits for the next screen.
+fn fill_credentials(
+    session: &Session,
+    emu: &IamEmulator,
+    creds: &Credentials,
+    shot_name: Option<&str>,
+) {
+    session
+        .wait_for("#aws-credentials", DEFAULT_WAIT)
+        .expect("credentials step");
+    click(session, "#aws-tab-keys");
+    type_into(session, "#aws-access-key-id", &creds.access_key_id);
+    type_into(session, "#aws-secret-access-key", &creds.secret_access_key);
+    // WebKitWebDriver's click does not toggle <details>; open it as a click on the summary would.
+    session
+        .execute("document.getElementById('aws-advanced').open = true;", &[])
+        .unwrap();
+    type_into(session, "#aws-endpoint-url", &emu.endpoint);
+    type_into(session, "#aws-region", "us-east-1");
+    if let Some(name) = shot_name {
+        shot(session, name);
+    }
+    click(session, "#aws-check");
+}
+
+fn text(session: &Session, css: &str) -> String {
+    session.find(css).unwrap().text().unwrap()
+}
+
+/// Target (self) and device name; leaves the wizard on the device step.
+fn choose_self_and_name(session: &Session, user: &str, device: &str) {
+    let arn = session
+        .wait_for("#aws-arn", AWS_WAIT)
+        .expect("whoami shows the caller")
+        .text()
+        .unwrap();
+    assert!(arn.ends_with(&format!(":user/{user}")), "{arn}");
+    click(session, "#aws-target-next");
+    let name = session
+        .wait_for("#aws-device-name", DEFAULT_WAIT)
+        .expect("device step");
+    assert_eq!(
+        name.property("value").unwrap(),
+        serde_json::json!(user),
+        "the device name defaults to the user name"
+    );
+    type_into(session, "#aws-device-name", device);
+}
+
+fn find_app_pid(app: &Path) -> Option<u32> {
+    let want = std::fs::canonicalize(app).ok()?;
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+        let exe: PathBuf = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+        (exe == want).then_some(pid)
+    })
+}
+
+fn assert_enabled(emu: &IamEmulator, serial: &str, user: &str) {
+    let device = emu
+        .device(serial)
+        .unwrap_or_else(|| panic!("no device {serial} in {:?}", emu.devices()));
+    assert_eq!(device["enabled"], true, "{device}");
+    assert_eq!(device["codesVerified"], true, "{device}");
+    assert_eq!(device["user"], user, "{device}");
+}
+
+#[test]
+fn wizard_enrolls_with_the_seed_kept_in_twofold() {
+    harness::require_secret_service();
+    let emu = IamEmulator::start();
+    let creds = make_user(&emu, "alice", SELF_SERVICE);
+    let dir = harness::temp_dir();
+    let session = start_app(&dir.path().join("vault.json"));
+
+    click(&session, "#aws-setup");
+    fill_credentials(&session, &emu, &creds, Some("aws-01-credentials.png"));
+    session
+        .wait_for("#aws-identity", AWS_WAIT)
+        .expect("identity");
+    assert!(text(&session, "#aws-account").contains(&creds.account_id));
+    assert!(
+        session.find_all("#aws-skew-warning").unwrap().is_empty(),
+        "no clock warning against a local emulator"
+    );
+    shot(&session, "aws-02-target.png");
+
+    // The device name is checked as IAM does, before anything is sent.
+    choose_self_and_name(&session, "alice", "has space");
+    let err = text(&session, "#aws-device-name-error");
+    assert!(err.contains("No spaces"), "{err}");
+    assert_eq!(
+        session
+            .find("#aws-create")
+            .unwrap()
+            .property("disabled")
+            .unwrap(),
+        serde_json::json!(true)
+    );
+    shot(&session, "aws-03-device-invalid.png");
+    type_into(&session, "#aws-device-name", "alice-laptop");
+    shot(&session, "aws-04-device.png");
+    click(&session, "#aws-create");
+
+    session
+        .wait_for("#aws-done", AWS_WAIT)
+        .expect("done screen");
+    shot(&session, "aws-05-done.png");
+    let serial = text(&session, "#aws-done-serial");
+    assert!(serial.ends_with(":mfa/alice-laptop"), "{serial}");
+    assert_enabled(&emu, &serial, "alice");
+    let done = text(&session, "#aws-done");
+    assert!(done.contains("twofold aws session"), "{done}");
+
+    // Devices: the new device is listed as held in Twofold; Delete removes it everywhere.
+    click(&session, "#aws-show-devices");
+    let row = format!(".device-row[data-serial=\"{serial}\"]");
+    let listed = session
+        .wait_for(&row, AWS_WAIT)
+        .expect("the device is listed")
+        .text()
+        .unwrap();
+    assert!(
+        listed.contains("Virtual") && listed.contains("in Twofold"),
+        "{listed}"
+    );
+    shot(&session, "aws-06-devices.png");
+
+    click(&session, "#aws-close");
+    // The account list shows the AWS account; its two consecutive codes match the seed.
+    let acct_row = ".account-row[data-issuer=\"Amazon Web Services\"]";
+    session
+        .wait_for(acct_row, DEFAULT_WAIT)
+        .expect("AWS account row");
+    click(&session, &format!("{acct_row} .pair-codes"));
+    let code1 = session
+        .wait_for("#pair-code1[data-code]", DEFAULT_WAIT)
+        .expect("code pair");
+    let c1 = code1.attribute("data-code").unwrap().unwrap();
+    let c2 = session
+        .find("#pair-code2")
+        .unwrap()
+        .attribute("data-code")
+        .unwrap()
+        .unwrap();
+    let seed = emu.device(&serial).unwrap()["seed"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let otp = Otp::totp(Secret::from_base32_lenient(&seed).unwrap());
+    let step = unix_now() / 30;
+    let around: Vec<(String, String)> = [step - 1, step, step + 1]
+        .iter()
+        .map(|s| (otp.code_for_counter(*s), otp.code_for_counter(s + 1)))
+        .collect();
+    assert!(
+        around.contains(&(c1.clone(), c2.clone())),
+        "{c1} {c2} vs {around:?}"
+    );
+    assert!(text(&session, "#pair-left").contains("valid for"));
+    shot(&session, "aws-07-code-pair.png");
+    click(&session, "#pair-close");
+
+    // Delete from the Devices screen (with confirmation).
+    click(&session, "#aws-setup");
+    fill_credentials(&session, &emu, &creds, None);
+    click(&session, "#aws-show-devices");
+    click(&session, &format!("{row} .device-delete"));
+    session
+        .wait_for("#confirm-ok", DEFAULT_WAIT)
+        .expect("confirmation");
+    shot(&session, "aws-08-delete-confirm.png");
+    click(&session, "#confirm-ok");
+    session
+        .wait_for_text("#aws-devices-heading", "no MFA devices", AWS_WAIT)
+        .expect("the device is gone from the list");
+    assert!(emu.device(&serial).is_none(), "deleted in AWS");
+    click(&session, "#aws-close");
+    harness::poll(DEFAULT_WAIT, Duration::from_millis(200), || {
+        session.find_all(acct_row).ok().filter(|v| v.is_empty())
+    })
+    .expect("the vault account went with the device");
+}
+
+#[test]
+fn app_killed_before_enable_resumes_after_restart() {
+    harness::require_secret_service();
+    let emu = IamEmulator::start();
+    let creds = make_user(&emu, "carol", SELF_SERVICE);
+    let dir = harness::temp_dir();
+    let vault = dir.path().join("vault.json");
+
+    let session = start_app(&vault);
+    click(&session, "#aws-setup");
+    fill_credentials(&session, &emu, &creds, None);
+    choose_self_and_name(&session, "carol", "carol");
+    emu.hold("EnableMFADevice");
+    click(&session, "#aws-create");
+    harness::poll(AWS_WAIT, Duration::from_millis(100), || {
+        (emu.held("EnableMFADevice") >= 1).then_some(())
+    })
+    .expect("EnableMFADevice reached AWS and is held");
+    shot(&session, "aws-10-progress-enable.png");
+
+    // Kill the app the hard way, then let the held call fail.
+    let app = harness::app_bin();
+    let pid = find_app_pid(&app).expect("the app process");
+    let status = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    harness::poll(Duration::from_secs(10), Duration::from_millis(100), || {
+        (!Path::new(&format!("/proc/{pid}")).exists()
+            || std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .map(|s| s.contains(") Z "))
+                .unwrap_or(true))
+        .then_some(())
+    })
+    .expect("the app died");
+    drop(session);
+    emu.release("EnableMFADevice", true);
+    let devices = emu.devices();
+    let (serial, device) = devices.iter().next().expect("the device was created");
+    assert_eq!(device["enabled"], false, "{device}");
+    let serial = serial.clone();
+
+    // Restart on the same vault: the banner offers to finish.
+    let session = start_app(&vault);
+    let banner = session
+        .wait_for("#aws-pending-banner:not([hidden])", DEFAULT_WAIT)
+        .expect("the interrupted-enrollment banner")
+        .text()
+        .unwrap();
+    assert!(
+        banner.contains("An AWS MFA enrollment was interrupted"),
+        "{banner}"
+    );
+    shot(&session, "aws-11-pending-banner.png");
+    click(&session, "#aws-pending-resume");
+    fill_credentials(
+        &session,
+        &emu,
+        &creds,
+        Some("aws-12-resume-credentials.png"),
+    );
+    session
+        .wait_for("#aws-done", AWS_WAIT)
+        .expect("resumed to done");
+    assert_eq!(text(&session, "#aws-done-serial"), serial);
+    assert_enabled(&emu, &serial, "carol");
+    shot(&session, "aws-13-resumed.png");
+    click(&session, "#aws-close");
+    harness::poll(DEFAULT_WAIT, Duration::from_millis(200), || {
+        session
+            .find("#aws-pending-banner")
+            .ok()
+            .and_then(|b| b.attribute("hidden").ok().flatten())
+    })
+    .expect("the banner is gone");
+}
+
+#[test]
+fn phone_mode_refuses_wrong_codes_then_accepts_right_ones() {
+    harness::require_secret_service();
+    let emu = IamEmulator::start();
+    let creds = make_user(&emu, "bob", SELF_SERVICE);
+    let dir = harness::temp_dir();
+    let session = start_app(&dir.path().join("vault.json"));
+
+    click(&session, "#aws-setup");
+    fill_credentials(&session, &emu, &creds, None);
+    choose_self_and_name(&session, "bob", "bob-phone");
+    click(&session, "#aws-mode-phone");
+    click(&session, "#aws-create");
+    session
+        .wait_for("#aws-qr svg", AWS_WAIT)
+        .expect("the QR code");
+    shot(&session, "aws-20-qr.png");
+    let serial = emu
+        .devices()
+        .keys()
+        .find(|s| s.ends_with(":mfa/bob-phone"))
+        .expect("the device exists")
+        .clone();
+    let seed = emu.device(&serial).unwrap()["seed"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    session
+        .execute(
+            "document.getElementById('aws-secret-details').open = true;",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        text(&session, "#aws-secret"),
+        seed,
+        "the secret for typing in"
+    );
+
+    type_into(&session, "#aws-code1", "000000");
+    type_into(&session, "#aws-code2", "111111");
+    click(&session, "#aws-confirm");
+    let err = session
+        .wait_for("#aws-codes-error:not([hidden])", AWS_WAIT)
+        .expect("wrong codes are refused");
+    assert_eq!(
+        err.attribute("data-kind").unwrap().as_deref(),
+        Some("awsInvalidCode")
+    );
+    assert!(err.text().unwrap().contains("did not accept the two codes"));
+    shot(&session, "aws-21-wrong-codes.png");
+    assert_eq!(emu.device(&serial).unwrap()["enabled"], false);
+
+    let otp = Otp::totp(Secret::from_base32_lenient(&seed).unwrap());
+    let (c1, c2) = consecutive_codes(&otp, unix_now());
+    type_into(&session, "#aws-code1", &c1);
+    type_into(&session, "#aws-code2", &c2);
+    click(&session, "#aws-confirm");
+    session.wait_for("#aws-done", AWS_WAIT).expect("done");
+    shot(&session, "aws-22-phone-done.png");
+    assert_eq!(text(&session, "#aws-done-serial"), serial);
+    assert_enabled(&emu, &serial, "bob");
+}

@@ -1,0 +1,151 @@
+// The Add account dialog: "Paste link" (otpauth:// URI) or "Enter secret" (manual fields).
+import type { AccountSummary } from '../../bindings/AccountSummary';
+import type { AlgorithmView } from '../../bindings/AlgorithmView';
+import type { OtpKindView } from '../../bindings/OtpKindView';
+import { openDialog } from '../../components/dialog';
+import { h } from '../../components/dom';
+import { showToast } from '../../components/toast';
+import { accountAddFromUri, accountAddManual } from '../../ipc/commands';
+import { describe } from '../../ipc/errors';
+
+type Tab = 'uri' | 'manual';
+
+function field(label: string, input: HTMLElement, hint?: string): HTMLDivElement {
+  return h('div.field', {}, h('label', { for: input.id }, label), input, hint ? h('span.hint', {}, hint) : null);
+}
+
+function select<T extends string>(id: string, options: [T, string][], value: T): HTMLSelectElement {
+  const s = h('select', { id });
+  for (const [v, label] of options) s.append(h('option', { value: v, selected: v === value }, label));
+  return s;
+}
+
+/** Resolves with the new account, or null when the user cancels. */
+export function openAddDialog(): Promise<AccountSummary | null> {
+  return new Promise((resolve) => {
+    let created: AccountSummary | null = null;
+    const { body, foot, close } = openDialog('add-dialog', 'Add account', () => resolve(created));
+
+    // --- Paste link ---
+    const uri = h('textarea#uri-input', {
+      placeholder: 'otpauth://totp/Example:alice@example.com?secret=…&issuer=Example',
+      spellcheck: 'false',
+      autocomplete: 'off',
+      rows: 3,
+    });
+    const uriName = h('input#uri-name', { type: 'text', placeholder: 'Optional', autocomplete: 'off' });
+    const uriPane = h(
+      'div#pane-uri',
+      { role: 'tabpanel' },
+      field('otpauth:// link', uri, 'Copy the link behind the QR code, or the text a password manager exports.'),
+      field('Name', uriName, 'Defaults to “Issuer:account”. Used by the twofold CLI.'),
+    );
+
+    // --- Enter secret ---
+    const issuer = h('input#manual-issuer', { type: 'text', placeholder: 'e.g. GitHub', autocomplete: 'off' });
+    const account = h('input#manual-account', { type: 'text', placeholder: 'e.g. alice@example.com', autocomplete: 'off' });
+    const secret = h('input.mono#manual-secret', {
+      type: 'text',
+      placeholder: 'JBSW Y3DP EHPK 3PXP',
+      autocomplete: 'off',
+      spellcheck: 'false',
+    });
+    const kind = select<OtpKindView>('manual-kind', [['totp', 'Time-based (TOTP)'], ['hotp', 'Counter-based (HOTP)'], ['steam', 'Steam Guard']], 'totp');
+    const algorithm = select<AlgorithmView>('manual-algorithm', [['SHA1', 'SHA-1'], ['SHA256', 'SHA-256'], ['SHA512', 'SHA-512']], 'SHA1');
+    const digits = h('input#manual-digits', { type: 'number', min: 6, max: 10, value: 6 });
+    const period = h('input#manual-period', { type: 'number', min: 1, max: 86400, value: 30 });
+    const counter = h('input#manual-counter', { type: 'number', min: 0, value: 0 });
+    const periodField = field('Period (s)', period);
+    const counterField = field('Counter', counter);
+    const digitsField = field('Digits', digits);
+    const algorithmField = field('Algorithm', algorithm);
+    const syncKind = () => {
+      const k = kind.value as OtpKindView;
+      periodField.hidden = k !== 'totp';
+      counterField.hidden = k !== 'hotp';
+      digitsField.hidden = k === 'steam';
+      algorithmField.hidden = k === 'steam';
+    };
+    kind.addEventListener('change', syncKind);
+    syncKind();
+    const manualPane = h(
+      'div#pane-manual',
+      { role: 'tabpanel', hidden: true },
+      h('div.field-row', {}, field('Issuer', issuer), field('Account', account)),
+      field('Secret key', secret, 'Base32, as the website shows it; spaces and dashes are fine.'),
+      h(
+        'details.advanced',
+        {},
+        h('summary', {}, 'Advanced'),
+        h('div.field-row', {}, field('Type', kind), algorithmField),
+        h('div.field-row.three', {}, digitsField, periodField, counterField),
+      ),
+    );
+
+    // --- Tabs ---
+    let tab: Tab = 'uri';
+    const tabUri = h('button.tab#tab-uri', { type: 'button', role: 'tab' }, 'Paste link');
+    const tabManual = h('button.tab#tab-manual', { type: 'button', role: 'tab' }, 'Enter secret');
+    const setTab = (t: Tab) => {
+      tab = t;
+      tabUri.setAttribute('aria-selected', String(t === 'uri'));
+      tabManual.setAttribute('aria-selected', String(t === 'manual'));
+      uriPane.hidden = t !== 'uri';
+      manualPane.hidden = t !== 'manual';
+      error.hidden = true;
+      (t === 'uri' ? uri : issuer).focus();
+    };
+    tabUri.addEventListener('click', () => setTab('uri'));
+    tabManual.addEventListener('click', () => setTab('manual'));
+
+    const error = h('div.form-error#add-error', { role: 'alert', hidden: true });
+    const form = h('form#add-form', {}, h('div.tabs', { role: 'tablist' }, tabUri, tabManual), uriPane, manualPane, error);
+    body.append(form);
+
+    const submit = h('button.btn.btn-primary#add-submit', { type: 'submit', form: 'add-form' }, 'Add account');
+    foot.append(h('button.btn#add-cancel', { type: 'button', onclick: () => close() }, 'Cancel'), submit);
+
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      error.hidden = true;
+      submit.disabled = true;
+      try {
+        if (tab === 'uri') {
+          if (!uri.value.trim()) throw { kind: 'invalidInput', message: 'paste an otpauth:// link first' };
+          created = await accountAddFromUri(uri.value.trim(), uriName.value.trim() || null);
+        } else {
+          if (!secret.value.trim()) throw { kind: 'invalidInput', message: 'enter the secret key' };
+          created = await accountAddManual({
+            issuer: issuer.value.trim(),
+            account: account.value.trim(),
+            secret: secret.value,
+            kind: kind.value as OtpKindView,
+            algorithm: algorithm.value as AlgorithmView,
+            digits: Number(digits.value),
+            period: Number(period.value),
+            counter: Number(counter.value),
+          });
+        }
+        // The secret was sent once; do not keep it in the DOM.
+        uri.value = '';
+        secret.value = '';
+        showToast(`Added ${created.issuer || created.name}`);
+        close();
+      } catch (err) {
+        error.textContent = describe(err);
+        error.hidden = false;
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    // Ctrl+Enter submits from the multi-line link field.
+    uri.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || !e.shiftKey)) {
+        e.preventDefault();
+        form.requestSubmit();
+      }
+    });
+
+    setTab('uri');
+  });
+}

@@ -1,0 +1,467 @@
+// The account list: search, codes with countdowns, copy, keyboard navigation.
+import type { AccountSummary } from '../../bindings/AccountSummary';
+import type { CodeView } from '../../bindings/CodeView';
+import { confirmDialog, isDialogOpen } from '../../components/dialog';
+import { countdown, type Countdown } from '../../components/countdown';
+import { groupCode, h, icon, ICONS } from '../../components/dom';
+import { showToast } from '../../components/toast';
+import {
+  accountRemove,
+  accountsList,
+  codeCopy,
+  codeCurrent,
+  hotpNext,
+  vaultLock,
+} from '../../ipc/commands';
+import { describe } from '../../ipc/errors';
+import { openCodePairDialog } from '../aws-wizard/code-pair';
+import { createPendingBanner } from '../aws-wizard/pending';
+import { openAwsWizard } from '../aws-wizard/wizard';
+import { openAddDialog } from './add';
+import { openEditDialog } from './edit';
+
+interface Row {
+  account: AccountSummary;
+  el: HTMLLIElement;
+  codeEl: HTMLDivElement;
+  nextEl: HTMLDivElement;
+  ring: Countdown | null;
+  code: CodeView | null;
+  /** Local clock minus the clock Rust used (vault offset included), in seconds. */
+  skew: number;
+  fetching: boolean;
+}
+
+export interface AccountsView {
+  el: HTMLElement;
+  onKey(e: KeyboardEvent): void;
+  refresh(): Promise<void>;
+  dispose(): void;
+}
+
+const nowSecs = () => Date.now() / 1000;
+
+export function sortAccounts(list: AccountSummary[]): AccountSummary[] {
+  const key = (a: AccountSummary) => (a.issuer || a.name).toLocaleLowerCase();
+  return [...list].sort(
+    (a, b) =>
+      key(a).localeCompare(key(b)) ||
+      a.name.toLocaleLowerCase().localeCompare(b.name.toLocaleLowerCase()),
+  );
+}
+
+export function matches(a: AccountSummary, query: string): boolean {
+  const q = query.trim().toLocaleLowerCase();
+  if (!q) return true;
+  const hay = [a.issuer, a.account, a.name, ...a.tags].join(' ').toLocaleLowerCase();
+  return q.split(/\s+/).every((w) => hay.includes(w));
+}
+
+function avatarColor(s: string): string {
+  let hash = 0;
+  for (const ch of s) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return `hsl(${hash % 360} 55% 48%)`;
+}
+
+export function createAccountsView(onLocked: () => void): AccountsView {
+  let accounts: AccountSummary[] = [];
+  let rows: Row[] = [];
+  let selected = -1;
+  let query = '';
+
+  const search = h('input#search', {
+    type: 'search',
+    placeholder: 'Search accounts',
+    'aria-label': 'Search accounts',
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
+  search.addEventListener('input', () => {
+    query = search.value;
+    selected = -1;
+    render();
+  });
+
+  const addBtn = h(
+    'button.btn.btn-primary#add-account',
+    { type: 'button', title: 'Add account (Ctrl+N)', onclick: () => add() },
+    icon(ICONS.plus),
+    'Add',
+  );
+  const awsBtn = h(
+    'button.btn#aws-setup',
+    { type: 'button', title: 'Set up AWS MFA', 'aria-label': 'Set up AWS MFA', onclick: () => openAwsWizard({ kind: 'enroll' }, () => void refresh()) },
+    'AWS',
+  );
+  const lockBtn = h(
+    'button.btn.btn-ghost.icon-btn#lock-vault',
+    { type: 'button', title: 'Lock Twofold', 'aria-label': 'Lock Twofold', onclick: () => lock() },
+    icon(ICONS.lock),
+  );
+  const topbar = h(
+    'header.topbar',
+    {},
+    h('div.brand', {}, h('img', { src: 'logo.png', alt: '' }), 'Twofold'),
+    h('div.search', {}, icon(ICONS.search), search, h('span.kbd', {}, '/')),
+    awsBtn,
+    addBtn,
+    lockBtn,
+  );
+  const banner = createPendingBanner(() => void refresh());
+  const list = h('ul.list#account-list', { role: 'listbox', 'aria-label': 'Accounts' });
+  const content = h('main.content', {}, list);
+  const el = h('section.accounts-view', { style: 'display:flex;flex-direction:column;height:100%' }, topbar, banner.el, content);
+
+  async function add() {
+    const created = await openAddDialog();
+    if (created) {
+      await refresh();
+      query = '';
+      search.value = '';
+      render();
+      select(rows.findIndex((r) => r.account.id === created.id));
+    }
+  }
+
+  async function lock() {
+    try {
+      await vaultLock();
+      onLocked();
+    } catch (e) {
+      showToast(describe(e), 'error');
+    }
+  }
+
+  async function refresh() {
+    void banner.refresh();
+    try {
+      accounts = sortAccounts(await accountsList());
+    } catch (e) {
+      showToast(describe(e), 'error');
+      return;
+    }
+    render();
+  }
+
+  function render() {
+    const prevId = rows[selected]?.account.id;
+    const oldCodes = new Map(rows.map((r) => [r.account.id, r]));
+    list.replaceChildren();
+    rows = [];
+    if (accounts.length === 0) {
+      content.replaceChildren(emptyState());
+      return;
+    }
+    content.replaceChildren(list, h('div.footer-hint', {}, '↑↓ select · Enter copy · E edit · Del delete · / search'));
+    const shown = accounts.filter((a) => matches(a, query));
+    if (shown.length === 0) {
+      list.append(
+        h('li.empty#no-results', {}, h('p', {}, `No accounts match “${query.trim()}”.`)),
+      );
+      return;
+    }
+    for (const account of shown) {
+      const old = oldCodes.get(account.id);
+      const row = makeRow(account, old);
+      rows.push(row);
+      list.append(row.el);
+    }
+    const keep = rows.findIndex((r) => r.account.id === prevId);
+    selected = keep >= 0 ? keep : query ? 0 : -1;
+    paintSelection();
+    tick();
+  }
+
+  function emptyState(): HTMLElement {
+    return h(
+      'div.empty#empty-state',
+      {},
+      h('img', { src: 'logo.png', alt: '' }),
+      h('h2', {}, 'Add your first account'),
+      h(
+        'p',
+        {},
+        'Paste an otpauth:// link from a QR code, or enter the secret key a website shows when you turn on two-factor authentication.',
+      ),
+      h(
+        'div.actions',
+        {},
+        h(
+          'button.btn.btn-primary#empty-add',
+          { type: 'button', onclick: () => add() },
+          icon(ICONS.plus),
+          'Add account',
+        ),
+      ),
+    );
+  }
+
+  function makeRow(account: AccountSummary, old: Row | undefined): Row {
+    const title = account.issuer || account.name;
+    const subtitle = account.issuer ? account.account || account.name : account.account;
+    const isHotp = account.kind === 'hotp';
+    const codeEl = h('div.account-code', { 'data-testid': 'account-code' }, '••• •••');
+    const nextEl = h('div.next-code', { 'data-testid': 'next-code' });
+    const ring = isHotp ? null : countdown();
+    const copyBtn = h(
+      'button.btn.btn-ghost.icon-btn.copy-code',
+      {
+        type: 'button',
+        title: 'Copy code',
+        'aria-label': `Copy code for ${account.name}`,
+        onclick: (e: Event) => {
+          e.stopPropagation();
+          void copy(row);
+        },
+      },
+      icon(ICONS.copy),
+    );
+    const editBtn = h(
+      'button.btn.btn-ghost.icon-btn.edit-account',
+      {
+        type: 'button',
+        title: 'Edit',
+        'aria-label': `Edit ${account.name}`,
+        onclick: (e: Event) => {
+          e.stopPropagation();
+          void edit(row);
+        },
+      },
+      icon(ICONS.edit),
+    );
+    const pairBtn =
+      account.kind === 'totp'
+        ? h(
+            'button.btn.btn-ghost.icon-btn.pair-codes',
+            {
+              type: 'button',
+              title: 'Two consecutive codes',
+              'aria-label': `Two consecutive codes for ${account.name}`,
+              'data-testid': 'pair-codes',
+              onclick: (e: Event) => {
+                e.stopPropagation();
+                openCodePairDialog(account);
+              },
+            },
+            icon(ICONS.pair),
+          )
+        : null;
+    const hotpBtn = isHotp
+      ? h(
+          'button.btn.btn-ghost.icon-btn.hotp-next',
+          {
+            type: 'button',
+            title: 'Generate the next code',
+            'aria-label': `Next code for ${account.name}`,
+            onclick: (e: Event) => {
+              e.stopPropagation();
+              void nextHotp(row);
+            },
+          },
+          icon(ICONS.refresh),
+        )
+      : null;
+    const li = h(
+      'li.account-row',
+      {
+        role: 'option',
+        tabindex: '-1',
+        'data-id': account.id,
+        'data-name': account.name,
+        'data-issuer': account.issuer,
+        'data-kind': account.kind,
+        title: 'Click to copy the code',
+      },
+      h('div.avatar', { style: `background:${avatarColor(title)}`, 'aria-hidden': 'true' }, (title[0] ?? '?').toUpperCase()),
+      h('div.account-meta', {}, h('div.account-issuer', {}, title), h('div.account-name', {}, subtitle)),
+      h('div.code-box', {}, codeEl, nextEl),
+      ring ? ring.el : hotpBtn,
+      h('div.row-actions', {}, copyBtn, pairBtn, editBtn),
+    );
+    const row: Row = {
+      account,
+      el: li,
+      codeEl,
+      nextEl,
+      ring,
+      code: old?.account.kind === account.kind ? old.code : null,
+      skew: old?.skew ?? 0,
+      fetching: false,
+    };
+    li.addEventListener('click', () => {
+      select(rows.indexOf(row));
+      void copy(row);
+    });
+    if (row.code) paintCode(row);
+    else if (isHotp) paintHotpIdle(row);
+    else void fetchCode(row);
+    return row;
+  }
+
+  async function fetchCode(row: Row) {
+    if (row.fetching) return;
+    row.fetching = true;
+    try {
+      const code = await codeCurrent(row.account.id);
+      row.code = code;
+      row.skew = nowSecs() - code.now;
+      paintCode(row);
+    } catch (e) {
+      row.codeEl.textContent = 'error';
+      row.codeEl.title = describe(e);
+    } finally {
+      row.fetching = false;
+    }
+  }
+
+  function remaining(row: Row): number {
+    if (!row.code || row.code.validUntil === 0) return 0;
+    return row.code.validUntil - (nowSecs() - row.skew);
+  }
+
+  function paintCode(row: Row) {
+    const c = row.code;
+    if (!c) return;
+    row.codeEl.textContent = groupCode(c.code);
+    row.codeEl.classList.remove('hidden-code');
+    row.codeEl.dataset.code = c.code;
+    if (row.ring) {
+      const left = remaining(row);
+      row.ring.update(left, c.period);
+      const expiring = left <= 5;
+      row.codeEl.classList.toggle('expiring', expiring);
+      row.nextEl.textContent = expiring && c.next ? `next ${groupCode(c.next)}` : '';
+    } else {
+      // The shown HOTP code was taken at the counter before the stored (next) one.
+      row.nextEl.textContent = `counter ${row.account.counter - 1}`;
+    }
+  }
+
+  // HOTP codes are not shown until taken: showing one does not use it up, so it would go stale.
+  function paintHotpIdle(row: Row) {
+    row.codeEl.textContent = '••• •••';
+    row.codeEl.classList.add('hidden-code');
+    row.nextEl.textContent = 'click to generate';
+  }
+
+  // Once a second: move the countdowns; fetch a new code at the boundary and the next-code
+  // preview when five seconds are left. No timer runs in Rust.
+  function tick() {
+    for (const row of rows) {
+      if (!row.code || row.account.kind === 'hotp') continue;
+      const left = remaining(row);
+      if (left <= 0 || (left <= 5 && row.code.next === null)) void fetchCode(row);
+      paintCode(row);
+    }
+  }
+  const timer = window.setInterval(tick, 1000);
+
+  async function copy(row: Row) {
+    try {
+      const res = await codeCopy(row.account.id);
+      showToast(`Copied — clears in ${res.clearAfterSecs} s`);
+      if (row.account.kind === 'hotp') {
+        // Copying an HOTP account took a new code: show the one that is on the clipboard.
+        showHotp(row, { code: res.code, validFrom: 0, validUntil: 0, period: 0, now: 0, next: null });
+      }
+    } catch (e) {
+      showToast(describe(e), 'error');
+    }
+  }
+
+  function showHotp(row: Row, code: CodeView) {
+    row.code = code;
+    row.account = { ...row.account, counter: row.account.counter + 1 };
+    paintCode(row);
+  }
+
+  async function nextHotp(row: Row) {
+    try {
+      showHotp(row, await hotpNext(row.account.id));
+    } catch (e) {
+      showToast(describe(e), 'error');
+    }
+  }
+
+  async function edit(row: Row) {
+    const changed = await openEditDialog(row.account);
+    if (changed) await refresh();
+  }
+
+  async function remove(row: Row) {
+    const label = row.account.issuer ? `${row.account.issuer} (${row.account.account || row.account.name})` : row.account.name;
+    const ok = await confirmDialog({
+      title: 'Delete account?',
+      message: `“${label}” will be removed from this vault. Make sure you can still sign in to the service another way, this cannot be undone.`,
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await accountRemove(row.account.id);
+      showToast('Account deleted');
+      await refresh();
+    } catch (e) {
+      showToast(describe(e), 'error');
+    }
+  }
+
+  function select(i: number) {
+    if (rows.length === 0) {
+      selected = -1;
+      return;
+    }
+    selected = Math.max(0, Math.min(rows.length - 1, i));
+    paintSelection();
+    rows[selected]?.el.scrollIntoView({ block: 'nearest' });
+  }
+
+  function paintSelection() {
+    rows.forEach((r, i) => {
+      r.el.classList.toggle('selected', i === selected);
+      r.el.setAttribute('aria-selected', String(i === selected));
+    });
+  }
+
+  function onKey(e: KeyboardEvent) {
+    if (isDialogOpen()) return;
+    const inSearch = document.activeElement === search;
+    const typing = inSearch || document.activeElement instanceof HTMLInputElement;
+    const row = rows[selected];
+    if ((e.key === 'f' && (e.ctrlKey || e.metaKey)) || (e.key === '/' && !typing)) {
+      e.preventDefault();
+      search.focus();
+      search.select();
+    } else if (e.key === 'n' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void add();
+    } else if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      select(selected + 1);
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      select(selected - 1);
+    } else if (e.key === 'Enter' && row) {
+      e.preventDefault();
+      void copy(row);
+    } else if (e.key === 'Escape' && inSearch) {
+      search.value = '';
+      query = '';
+      search.blur();
+      render();
+    } else if (!typing && row && (e.key === 'Delete' || e.key === 'Backspace')) {
+      e.preventDefault();
+      void remove(row);
+    } else if (!typing && row && (e.key === 'e' || e.key === 'F2')) {
+      e.preventDefault();
+      void edit(row);
+    }
+  }
+
+  return {
+    el,
+    onKey,
+    refresh,
+    dispose: () => window.clearInterval(timer),
+  };
+}

@@ -1,0 +1,643 @@
+// The AWS MFA wizard. A state machine mirroring twofold_core::aws::enroll::Step:
+//   Credentials -> Target -> Device -> Progress (Identify, Create, Persist)
+//     keep mode:  -> Progress (Enable, Verify) -> Done
+//     phone mode: -> ShowQr (+ two codes) -> Progress (Enable, Verify) -> Done
+// plus Devices (list, resync, deactivate, delete) and the resume/abort of an interrupted run.
+import type { AwsProfileView } from '../../bindings/AwsProfileView';
+import type { AwsWhoami } from '../../bindings/AwsWhoami';
+import type { EnrollDone } from '../../bindings/EnrollDone';
+import type { EnrollStarted } from '../../bindings/EnrollStarted';
+import type { EnrollStep } from '../../bindings/EnrollStep';
+import type { MfaDeviceView } from '../../bindings/MfaDeviceView';
+import type { PendingEnrollment } from '../../bindings/PendingEnrollment';
+import { confirmDialog, openDialog } from '../../components/dialog';
+import { h } from '../../components/dom';
+import { showToast } from '../../components/toast';
+import {
+  awsDeactivate,
+  awsDevices,
+  awsDisconnect,
+  awsEnrollAbort,
+  awsEnrollConfirm,
+  awsEnrollResume,
+  awsEnrollStart,
+  awsProfiles,
+  awsResync,
+  awsWhoami,
+} from '../../ipc/commands';
+import { describe, toIpcError } from '../../ipc/errors';
+
+export type WizardIntent =
+  | { kind: 'enroll' }
+  | { kind: 'resume'; pending: PendingEnrollment }
+  | { kind: 'abort'; pending: PendingEnrollment };
+
+type Screen = 'credentials' | 'target' | 'device' | 'progress' | 'showQr' | 'done' | 'devices';
+
+const STEPS: [EnrollStep, string][] = [
+  ['identify', 'Check the user and their devices'],
+  ['create', 'Create the virtual MFA device'],
+  ['persist', 'Save the seed in the vault'],
+  ['enable', 'Enable the device with two codes'],
+  ['verify', 'Confirm with AWS'],
+  ['done', 'Done'],
+];
+
+/** Clock skew (seconds) past which codes start failing. */
+export const SKEW_LIMIT = 15;
+/** IAM's rule for MFA device names. */
+export const DEVICE_NAME = /^[\w+=,.@-]{1,226}$/;
+
+export function deviceNameError(name: string): string | null {
+  if (name.length === 0) return 'Enter a device name.';
+  if (/\s/.test(name)) return 'No spaces: use letters, digits and _+=,.@-';
+  if (!DEVICE_NAME.test(name)) return 'Use 1 to 226 letters, digits or _+=,.@- only.';
+  return null;
+}
+
+function field(label: string, input: HTMLElement, hint?: string): HTMLDivElement {
+  return h('div.field', {}, h('label', { for: input.id }, label), input, hint ? h('span.hint', {}, hint) : null);
+}
+
+function errorBox(id: string | null): HTMLDivElement {
+  return h('div.form-error', { id, role: 'alert', hidden: true });
+}
+
+function showError(box: HTMLElement, e: unknown) {
+  box.textContent = describe(e);
+  box.dataset.kind = toIpcError(e).kind;
+  box.hidden = false;
+}
+
+function formatDate(secs: number | null): string {
+  if (secs === null) return 'not assigned';
+  return new Date(secs * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Opens the wizard; `onClose` runs when it closes (the caller refreshes its list). */
+export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
+  const title =
+    intent.kind === 'enroll' ? 'Set up AWS MFA' : intent.kind === 'resume' ? 'Resume AWS MFA setup' : 'Abort AWS MFA setup';
+  const { dialog, body, foot, close } = openDialog(
+    'aws-wizard',
+    title,
+    () => {
+      void awsDisconnect().catch(() => {});
+      onClose();
+    },
+    false,
+  );
+  dialog.classList.add('wizard');
+
+  // Wizard state.
+  let whoami: AwsWhoami | null = null;
+  let targetUser: string | null = null; // null: the caller
+  let deviceName = '';
+  let keep = true;
+  let started: EnrollStarted | null = null;
+  const pendingId = intent.kind === 'enroll' ? null : intent.pending.accountId;
+  let profileName: string | null = intent.kind === 'enroll' ? null : intent.pending.profile;
+
+  function show(screen: Screen, ...content: (HTMLElement | null)[]) {
+    dialog.dataset.screen = screen;
+    body.replaceChildren(...content.filter((c): c is HTMLElement => c !== null));
+    foot.replaceChildren();
+  }
+
+  function button(id: string, label: string, onclick: () => void, cls = ''): HTMLButtonElement {
+    return h('button.btn', { id: id || null, type: 'button', class: cls, onclick }, label);
+  }
+
+  function identityCard(): HTMLElement | null {
+    if (!whoami) return null;
+    const skew = whoami.clockSkewSecs;
+    const warn =
+      skew !== null && Math.abs(skew) > SKEW_LIMIT
+        ? h(
+            'p.warning#aws-skew-warning',
+            {},
+            `This computer's clock is ${Math.abs(skew)} s ${skew > 0 ? 'behind' : 'ahead of'} AWS. MFA codes will fail until the clock is fixed.`,
+          )
+        : null;
+    return h(
+      'div.identity#aws-identity',
+      {},
+      h('div.identity-row', {}, h('span.label', {}, 'Signed in as'), h('code#aws-arn', {}, whoami.arn)),
+      h('div.identity-row', {}, h('span.label', {}, 'Account'), h('code#aws-account', {}, whoami.account)),
+      h(
+        'div.identity-row',
+        {},
+        h('span.label', {}, 'Clock'),
+        h('span#aws-skew', {}, skew === null ? 'unknown' : `${skew >= 0 ? '+' : ''}${skew} s against AWS`),
+      ),
+      warn,
+    );
+  }
+
+  // ---------------------------------------------------------------- Credentials
+  async function credentialsScreen() {
+    let profiles: AwsProfileView[] = [];
+    let profilesError: string | null = null;
+    try {
+      profiles = await awsProfiles();
+    } catch (e) {
+      profilesError = describe(e);
+    }
+    let tab: 'profile' | 'keys' = profiles.length > 0 || profileName ? 'profile' : 'keys';
+    const profile = h('select#aws-profile', {});
+    profile.append(h('option', { value: '' }, 'Default (environment, default profile)'));
+    for (const p of profiles) {
+      const extra = p.roleArn ? ' (role)' : p.hasKeys ? ' (keys)' : '';
+      profile.append(h('option', { value: p.name, selected: p.name === profileName }, p.name + extra));
+    }
+    const keyId = h('input.mono#aws-access-key-id', { type: 'text', placeholder: 'AKIA…', autocomplete: 'off', spellcheck: 'false' });
+    const secret = h('input.mono#aws-secret-access-key', { type: 'password', autocomplete: 'off', spellcheck: 'false' });
+    const token = h('input.mono#aws-session-token', { type: 'password', placeholder: 'Optional', autocomplete: 'off' });
+    const region = h('input#aws-region', { type: 'text', placeholder: 'us-east-1', autocomplete: 'off' });
+    const endpoint = h('input.mono#aws-endpoint-url', { type: 'url', placeholder: 'https://iam.amazonaws.com', autocomplete: 'off' });
+
+    const profilePane = h(
+      'div#aws-pane-profile',
+      { role: 'tabpanel' },
+      field('AWS profile', profile, profilesError ?? 'From ~/.aws/config and ~/.aws/credentials.'),
+    );
+    const keysPane = h(
+      'div#aws-pane-keys',
+      { role: 'tabpanel' },
+      field('Access key ID', keyId),
+      field('Secret access key', secret, 'Sent to Twofold once, used for this setup only, never saved.'),
+      field('Session token', token, 'Only for temporary keys (ASIA…).'),
+    );
+    const tabProfile = h('button.tab#aws-tab-profile', { type: 'button', role: 'tab' }, 'Profile');
+    const tabKeys = h('button.tab#aws-tab-keys', { type: 'button', role: 'tab' }, 'Access keys');
+    const setTab = (t: 'profile' | 'keys') => {
+      tab = t;
+      tabProfile.setAttribute('aria-selected', String(t === 'profile'));
+      tabKeys.setAttribute('aria-selected', String(t === 'keys'));
+      profilePane.hidden = t !== 'profile';
+      keysPane.hidden = t !== 'keys';
+    };
+    tabProfile.addEventListener('click', () => setTab('profile'));
+    tabKeys.addEventListener('click', () => setTab('keys'));
+    setTab(tab);
+
+    const err = errorBox('aws-credentials-error');
+    const intro =
+      intent.kind === 'enroll'
+        ? 'Twofold creates a virtual MFA device for an IAM user, keeps its seed in the vault and turns it on. Which credentials should it use?'
+        : `The device ${intent.pending.serial} was created but not enabled. Check the credentials to ${intent.kind === 'resume' ? 'finish it' : 'delete it'}.`;
+    show(
+      'credentials',
+      h(
+        'form#aws-credentials',
+        {},
+        h('p.muted', {}, intro),
+        h('div.tabs', { role: 'tablist' }, tabProfile, tabKeys),
+        profilePane,
+        keysPane,
+        h(
+          'details.advanced#aws-advanced',
+          {},
+          h('summary', {}, 'Advanced'),
+          field('Region', region, 'For signing; IAM is global.'),
+          field('Endpoint URL', endpoint, 'For VPC endpoints or other partitions; empty for AWS.'),
+        ),
+        err,
+      ),
+    );
+    const next = button('aws-check', 'Continue', () => void check(), 'btn-primary');
+    foot.append(button('aws-cancel', 'Cancel', close), next);
+
+    async function check() {
+      err.hidden = true;
+      next.disabled = true;
+      next.textContent = 'Checking…';
+      const usesKeys = tab === 'keys';
+      try {
+        whoami = await awsWhoami({
+          profile: usesKeys ? null : profile.value || null,
+          accessKeyId: usesKeys ? keyId.value.trim() || null : null,
+          secretAccessKey: usesKeys ? secret.value || null : null,
+          sessionToken: usesKeys ? token.value || null : null,
+          region: region.value.trim() || null,
+          endpointUrl: endpoint.value.trim() || null,
+        });
+        profileName = usesKeys ? null : profile.value || null;
+        // The secret went to Rust once; do not keep it in the DOM.
+        secret.value = '';
+        token.value = '';
+        afterCredentials();
+      } catch (e) {
+        showError(err, e);
+      } finally {
+        next.disabled = false;
+        next.textContent = 'Continue';
+      }
+    }
+  }
+
+  function afterCredentials() {
+    if (intent.kind === 'enroll') {
+      targetScreen();
+      return;
+    }
+    if (whoami && whoami.account !== intent.pending.awsAccount) {
+      const err = errorBox('aws-credentials-error');
+      showError(err, {
+        kind: 'invalidInput',
+        message: `these credentials are for account ${whoami.account}, but the device is in account ${intent.pending.awsAccount}`,
+      });
+      show('credentials', identityCard(), err);
+      foot.append(button('aws-back', 'Back', () => void credentialsScreen()), button('aws-cancel', 'Cancel', close));
+      return;
+    }
+    if (intent.kind === 'resume') void resume(intent.pending);
+    else void abortScreen(intent.pending);
+  }
+
+  // ---------------------------------------------------------------- Target
+  function targetScreen() {
+    const me = whoami?.userName ?? null;
+    const self = h('input#aws-target-self', { type: 'radio', name: 'aws-target', value: 'self', disabled: me === null });
+    const other = h('input#aws-target-other', { type: 'radio', name: 'aws-target', value: 'other' });
+    const user = h('input#aws-target-user', { type: 'text', placeholder: 'IAM user name', autocomplete: 'off', spellcheck: 'false' });
+    if (targetUser !== null || me === null) {
+      other.checked = true;
+      user.value = targetUser ?? '';
+    } else {
+      self.checked = true;
+    }
+    const sync = () => {
+      user.disabled = !other.checked;
+      if (other.checked) user.focus();
+    };
+    self.addEventListener('change', sync);
+    other.addEventListener('change', sync);
+    user.addEventListener('input', () => (other.checked = true));
+    const err = errorBox('aws-target-error');
+    const rootNote = whoami?.isRoot
+      ? h('p.hint', {}, 'These are root credentials: name an IAM user. The root user’s own MFA is set up in the AWS console.')
+      : null;
+    show(
+      'target',
+      identityCard(),
+      h(
+        'fieldset.choices#aws-target',
+        {},
+        h('legend', {}, 'Whose MFA device?'),
+        h('label.choice', { for: 'aws-target-self' }, self, h('span', {}, me ? `Myself (${me})` : 'Myself (not an IAM user)')),
+        h('label.choice', { for: 'aws-target-other' }, other, h('span', {}, 'Another IAM user')),
+        h('div.choice-extra', {}, user),
+      ),
+      rootNote,
+      err,
+    );
+    sync();
+    const chosen = (): string | null | undefined => {
+      if (self.checked) return null;
+      const u = user.value.trim();
+      if (!u) {
+        showError(err, { kind: 'invalidInput', message: 'enter the IAM user name' });
+        return undefined;
+      }
+      return u;
+    };
+    foot.append(
+      button('aws-back', 'Back', () => void credentialsScreen()),
+      h('span.spacer'),
+      button('aws-show-devices', 'Devices', () => {
+        const u = chosen();
+        if (u !== undefined) void devicesScreen(u);
+      }),
+      button(
+        'aws-target-next',
+        'Next',
+        () => {
+          const u = chosen();
+          if (u === undefined) return;
+          if (u !== targetUser) deviceName = '';
+          targetUser = u;
+          deviceScreen();
+        },
+        'btn-primary',
+      ),
+    );
+  }
+
+  // ---------------------------------------------------------------- Device
+  function deviceScreen() {
+    const who = targetUser ?? whoami?.userName ?? '';
+    const name = h('input.mono#aws-device-name', { type: 'text', value: deviceName || who, autocomplete: 'off', spellcheck: 'false' });
+    const nameErr = h('span.field-error#aws-device-name-error', { role: 'alert' });
+    const keepRadio = h('input#aws-mode-keep', { type: 'radio', name: 'aws-mode', value: 'keep', checked: keep });
+    const phoneRadio = h('input#aws-mode-phone', { type: 'radio', name: 'aws-mode', value: 'phone', checked: !keep });
+    const err = errorBox('aws-device-error');
+    const create = button('aws-create', 'Create device', () => void go(), 'btn-primary');
+    const validate = () => {
+      const msg = deviceNameError(name.value);
+      nameErr.textContent = msg ?? '';
+      name.setAttribute('aria-invalid', String(msg !== null));
+      create.disabled = msg !== null;
+    };
+    name.addEventListener('input', validate);
+    show(
+      'device',
+      h('p.muted', {}, `A virtual MFA device for ${who}.`),
+      h('div.field', {}, h('label', { for: 'aws-device-name' }, 'Device name'), name, nameErr, h('span.hint', {}, 'Letters, digits and _+=,.@- (no spaces). AWS shows it in the IAM console.')),
+      h(
+        'fieldset.choices#aws-mode',
+        {},
+        h('legend', {}, 'Where should the codes come from?'),
+        h(
+          'label.choice',
+          { for: 'aws-mode-keep' },
+          keepRadio,
+          h('span', {}, h('strong', {}, 'Keep it in Twofold'), h('br'), h('span.hint', {}, 'Twofold holds the seed and turns the device on by itself.')),
+        ),
+        h(
+          'label.choice',
+          { for: 'aws-mode-phone' },
+          phoneRadio,
+          h('span', {}, h('strong', {}, 'Use my phone'), h('br'), h('span.hint', {}, 'Scan a QR code with an authenticator app and type two codes from it. Twofold keeps a copy too.')),
+        ),
+      ),
+      err,
+    );
+    foot.append(button('aws-back', 'Back', targetScreen), create);
+    validate();
+    async function go() {
+      deviceName = name.value;
+      keep = keepRadio.checked;
+      await start();
+    }
+  }
+
+  // ---------------------------------------------------------------- Progress
+  function progressScreen(heading: string): {
+    step: (s: EnrollStep) => void;
+    fail: (e: unknown) => void;
+    list: HTMLElement;
+    err: HTMLDivElement;
+  } {
+    const list = h('ol.steps#aws-steps');
+    for (const [s, label] of STEPS) list.append(h('li', { 'data-step': s, 'data-state': 'todo' }, label));
+    const err = errorBox('aws-progress-error');
+    show('progress', h('p.muted#aws-progress-heading', {}, heading), list, err);
+    let reached = -1;
+    const step = (s: EnrollStep) => {
+      const i = STEPS.findIndex(([k]) => k === s);
+      reached = Math.max(reached, i);
+      list.querySelectorAll('li').forEach((li, j) => {
+        li.dataset.state = j < reached || (j === reached && s === 'done') ? 'done' : j === reached ? 'active' : 'todo';
+      });
+    };
+    const fail = (e: unknown) => {
+      const active = list.querySelector('li[data-state="active"]') as HTMLElement | null;
+      if (active) active.dataset.state = 'failed';
+      showError(err, e);
+    };
+    return { step, fail, list, err };
+  }
+
+  async function start() {
+    const p = progressScreen(`Setting up ${deviceName}…`);
+    try {
+      started = await awsEnrollStart(targetUser, deviceName, keep, p.step);
+    } catch (e) {
+      p.fail(e);
+      // Nothing was saved before Persist: going back is safe.
+      foot.append(button('aws-back', 'Back', deviceScreen), button('aws-close', 'Close', close));
+      return;
+    }
+    if (keep) await confirm(null);
+    else showQrScreen();
+  }
+
+  async function confirm(codes: [string, string] | null): Promise<boolean> {
+    if (!started) return false;
+    const p = progressScreen(`Turning on ${started.serial}…`);
+    p.step('enable');
+    try {
+      const done = await awsEnrollConfirm(started.accountId, codes, p.step);
+      doneScreen(done);
+      return true;
+    } catch (e) {
+      if (codes !== null) {
+        showQrScreen(e);
+        return false;
+      }
+      p.fail(e);
+      foot.append(
+        button('aws-abort', 'Abort', () => void abortScreen(null), 'btn-danger'),
+        h('span.spacer'),
+        button('aws-close', 'Close', close),
+        button('aws-retry', 'Retry', () => void confirm(null), 'btn-primary'),
+      );
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------- ShowQr + EnterCodes
+  function showQrScreen(error?: unknown) {
+    if (!started) return;
+    const qr = h('div.qr#aws-qr', { 'aria-label': 'QR code for your authenticator app' });
+    if (started.qrSvg) {
+      const svg = new DOMParser().parseFromString(started.qrSvg, 'image/svg+xml').documentElement;
+      qr.append(document.importNode(svg, true));
+    }
+    const secret = h(
+      'details.advanced#aws-secret-details',
+      {},
+      h('summary', {}, 'Can’t scan it?'),
+      h('p.hint', {}, 'Enter this key in the app (time-based, 6 digits, 30 s):'),
+      h('div.secret-box#aws-secret', {}, started.secret ?? ''),
+    );
+    const code1 = h('input.mono.code-input#aws-code1', { type: 'text', inputmode: 'numeric', maxlength: 7, autocomplete: 'one-time-code', placeholder: '123456' });
+    const code2 = h('input.mono.code-input#aws-code2', { type: 'text', inputmode: 'numeric', maxlength: 7, autocomplete: 'off', placeholder: '654321' });
+    const err = errorBox('aws-codes-error');
+    if (error !== undefined) showError(err, error);
+    show(
+      'showQr',
+      h('p.muted', {}, `Scan this with the authenticator app on your phone. It adds “${started.name}”.`),
+      qr,
+      secret,
+      h(
+        'div.field-row',
+        {},
+        field('Code 1', code1, 'The code the app shows now.'),
+        field('Code 2', code2, 'The next one, after it changes.'),
+      ),
+      err,
+    );
+    const enable = button('aws-confirm', 'Turn on MFA', () => void submit(), 'btn-primary');
+    foot.append(button('aws-abort', 'Abort', () => void abortScreen(null), 'btn-danger'), h('span.spacer'), enable);
+    code1.focus();
+    async function submit() {
+      const c1 = code1.value.replace(/\s/g, '');
+      const c2 = code2.value.replace(/\s/g, '');
+      if (!/^\d{6}$/.test(c1) || !/^\d{6}$/.test(c2)) {
+        showError(err, { kind: 'invalidInput', message: 'enter two six-digit codes from the app' });
+        return;
+      }
+      enable.disabled = true;
+      await confirm([c1, c2]);
+    }
+  }
+
+  // ---------------------------------------------------------------- Done
+  function doneScreen(done: EnrollDone) {
+    const session = done.profile ? `twofold aws session --profile ${done.profile}` : 'twofold aws session --profile <profile>';
+    show(
+      'done',
+      h(
+        'div#aws-done',
+        {},
+        h('p.success', {}, `MFA is on for ${done.userName}.`),
+        h('div.identity', {}, h('div.identity-row', {}, h('span.label', {}, 'Device'), h('code#aws-done-serial', {}, done.serial)), h('div.identity-row', {}, h('span.label', {}, 'In Twofold'), h('span#aws-done-name', {}, done.name))),
+        h('h3', {}, 'What next'),
+        h(
+          'ol.next-steps',
+          {},
+          h('li', {}, 'Sign out of the AWS console and sign in again: it now asks for an MFA code. Twofold shows it under “Amazon Web Services”.'),
+          h('li', {}, 'For the AWS CLI and SDKs, get MFA session credentials with ', h('code', {}, session), '.'),
+          h('li', {}, 'Policies that require MFA (aws:MultiFactorAuthPresent) now let this user through once signed in with it.'),
+        ),
+      ),
+    );
+    foot.append(
+      button('aws-show-devices', 'Devices', () => void devicesScreen(done.userName)),
+      button('aws-close', 'Close', close, 'btn-primary'),
+    );
+  }
+
+  // ---------------------------------------------------------------- Resume / Abort
+  async function resume(pending: PendingEnrollment) {
+    const p = progressScreen(`Finishing ${pending.serial}…`);
+    for (const s of ['identify', 'create', 'persist'] as EnrollStep[]) p.step(s);
+    p.step('enable');
+    try {
+      doneScreen(await awsEnrollResume(pending.accountId, p.step));
+    } catch (e) {
+      p.fail(e);
+      foot.append(button('aws-close', 'Close', close), button('aws-retry', 'Retry', () => void resume(pending), 'btn-primary'));
+    }
+  }
+
+  async function abortScreen(pending: PendingEnrollment | null) {
+    const id = pending?.accountId ?? started?.accountId ?? pendingId;
+    const serial = pending?.serial ?? started?.serial ?? '';
+    if (!id) return;
+    const ok = await confirmDialog({
+      title: 'Abort the setup?',
+      message: `The virtual MFA device ${serial} will be deleted in AWS and its seed removed from Twofold.`,
+      confirmLabel: 'Delete device',
+      danger: true,
+    });
+    if (!ok) {
+      if (pending) close();
+      return;
+    }
+    const err = errorBox('aws-abort-error');
+    show('progress', h('p.muted', {}, `Deleting ${serial}…`), err);
+    try {
+      await awsEnrollAbort(id);
+      showToast('The unfinished MFA device was deleted');
+      close();
+    } catch (e) {
+      showError(err, e);
+      foot.append(button('aws-close', 'Close', close));
+    }
+  }
+
+  // ---------------------------------------------------------------- Devices
+  async function devicesScreen(user: string | null) {
+    const err = errorBox('aws-devices-error');
+    const list = h('ul.devices#aws-devices');
+    show('devices', h('p.muted#aws-devices-heading', {}, 'Loading devices…'), list, err);
+    foot.append(button('aws-back', 'Back', targetScreen), button('aws-close', 'Close', close, 'btn-primary'));
+    let userName = user ?? '';
+    try {
+      const res = await awsDevices(user);
+      userName = res.userName;
+      (body.querySelector('#aws-devices-heading') as HTMLElement).textContent =
+        res.devices.length === 0 ? `${userName} has no MFA devices.` : `MFA devices of ${userName}:`;
+      for (const d of res.devices) list.append(deviceRow(d));
+    } catch (e) {
+      showError(err, e);
+    }
+
+    function deviceRow(d: MfaDeviceView): HTMLElement {
+      const kind = d.kind === 'virtual' ? 'Virtual' : d.kind === 'securityKey' ? 'Security key' : 'Hardware token';
+      const act = errorBox(null);
+      const codes = h('div.resync-codes', { hidden: true });
+      const li = h(
+        'li.device-row',
+        { 'data-serial': d.serial },
+        h(
+          'div.device-meta',
+          {},
+          h('code.device-serial', {}, d.serial),
+          h(
+            'div.hint',
+            {},
+            `${kind} · enabled ${formatDate(d.enabledAt)}`,
+            d.accountName ? h('span.badge', {}, 'in Twofold') : null,
+          ),
+        ),
+        h(
+          'div.device-actions',
+          {},
+          d.kind === 'securityKey' ? null : button('', 'Resync', () => void resync(), 'btn-sm device-resync'),
+          button('', 'Deactivate', () => void deactivate(false), 'btn-sm device-deactivate'),
+          d.kind === 'virtual' ? button('', 'Delete', () => void deactivate(true), 'btn-sm btn-danger device-delete') : null,
+        ),
+        codes,
+        act,
+      );
+
+      async function resync() {
+        act.hidden = true;
+        if (!d.accountName && codes.hidden) {
+          // Twofold does not hold the seed: ask for two codes from the device.
+          const c1 = h('input.mono.code-input.resync-code1', { type: 'text', inputmode: 'numeric', placeholder: 'Code 1' });
+          const c2 = h('input.mono.code-input.resync-code2', { type: 'text', inputmode: 'numeric', placeholder: 'Code 2' });
+          codes.replaceChildren(c1, c2, button('', 'Resync', () => void send([c1.value.trim(), c2.value.trim()]), 'btn-sm btn-primary resync-submit'));
+          codes.hidden = false;
+          c1.focus();
+          return;
+        }
+        await send(null);
+      }
+      async function send(typed: [string, string] | null) {
+        try {
+          await awsResync(d.serial, userName, typed);
+          codes.hidden = true;
+          showToast('Device resynchronised');
+        } catch (e) {
+          showError(act, e);
+        }
+      }
+      async function deactivate(del: boolean) {
+        const ok = await confirmDialog({
+          title: del ? 'Delete this MFA device?' : 'Deactivate this MFA device?',
+          message: del
+            ? `${d.serial} will be deactivated and deleted${d.accountName ? `, and “${d.accountName}” removed from Twofold` : ''}. ${userName} can no longer sign in with it.`
+            : `${d.serial} will no longer be accepted for ${userName}. The device itself stays and can be enabled again.`,
+          confirmLabel: del ? 'Delete' : 'Deactivate',
+          danger: true,
+        });
+        if (!ok) return;
+        try {
+          await awsDeactivate(d.serial, userName, del);
+          showToast(del ? 'Device deleted' : 'Device deactivated');
+          await devicesScreen(userName);
+        } catch (e) {
+          showError(act, e);
+        }
+      }
+      return li;
+    }
+  }
+
+  void credentialsScreen();
+}
