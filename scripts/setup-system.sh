@@ -17,6 +17,10 @@ PACKAGES=(
   python3 python3-venv
   # icons: rsvg-convert renders icons/twofold.svg
   librsvg2-bin
+  # the webcam (nokhwa, cargo feature `camera`): bindgen needs libclang for the V4L2 headers
+  libclang-dev libv4l-dev libudev-dev
+  # benchmarks: zbarimg, the reference QR decoder qr-bench compares against
+  zbar-tools
 )
 
 missing=()

@@ -26,9 +26,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() -> ExitCode {
-    let dir = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/twofold/qr-corpus")
-    });
+    let dir = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/twofold/qr-corpus")
+        });
     let started = Instant::now();
     let entries = match qr_corpus::generate(
         &dir,
@@ -38,7 +42,10 @@ fn main() -> ExitCode {
     ) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("qr-bench: cannot generate the corpus in {}: {e}", dir.display());
+            eprintln!(
+                "qr-bench: cannot generate the corpus in {}: {e}",
+                dir.display()
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -108,11 +115,18 @@ fn main() -> ExitCode {
     }
 
     let pct = |n: usize, d: usize| 100.0 * n as f64 / d.max(1) as f64;
-    println!("   {:<14} {:>6} {:>10} {:>10}", "condition", "images", "twofold", "zbarimg");
+    println!(
+        "   {:<14} {:>6} {:>10} {:>10}",
+        "condition", "images", "twofold", "zbarimg"
+    );
     let mut all = Tally::default();
     for c in qr_corpus::CONDITIONS {
         let t = tallies.get(c).copied().unwrap_or_default();
-        let note = if *c == "no_code" { "  (correct = nothing reported)" } else { "" };
+        let note = if *c == "no_code" {
+            "  (correct = nothing reported)"
+        } else {
+            ""
+        };
         println!(
             "   {:<14} {:>6} {:>9.1}% {:>9.1}%{note}",
             c,
