@@ -267,6 +267,36 @@ impl IamEmulator {
             .unwrap_or_else(|e| panic!("aws {args:?}: {e}"))
     }
 
+    /// Creates IAM user `name` with an access key and, when `actions` is not empty, an inline
+    /// policy allowing them on every resource. Returns the user's credentials.
+    #[track_caller]
+    pub fn create_user(&self, name: &str, actions: &[&str]) -> Credentials {
+        self.admin_aws(&["iam", "create-user", "--user-name", name]);
+        if !actions.is_empty() {
+            let doc = serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{ "Effect": "Allow", "Action": actions, "Resource": "*" }]
+            });
+            self.admin_aws(&[
+                "iam",
+                "put-user-policy",
+                "--user-name",
+                name,
+                "--policy-name",
+                "test",
+                "--policy-document",
+                &doc.to_string(),
+            ]);
+        }
+        let key = self.admin_aws(&["iam", "create-access-key", "--user-name", name]);
+        let field = |f: &str| key["AccessKey"][f].as_str().unwrap_or_default().to_string();
+        Credentials {
+            access_key_id: field("AccessKeyId"),
+            secret_access_key: field("SecretAccessKey"),
+            account_id: self.admin.account_id.clone(),
+        }
+    }
+
     /// Runs a Python script with boto3 in the emulator's venv, with an `iam` client for the
     /// admin already made (for bulk set-up, e.g. a thousand users). Returns its stdout.
     #[track_caller]

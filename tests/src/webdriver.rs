@@ -191,6 +191,42 @@ impl Session {
         self.call("POST", "/execute/sync", Some(body))
     }
 
+    /// A best-effort screenshot into the artifacts dir (`TWOFOLD_ARTIFACTS/<name>`). Under Xvfb,
+    /// WebKitWebDriver's screenshot waits for the next paint, so on an idle page (an empty
+    /// state) it never answers: this nudges a repaint first, waits at most 4 s, and never fails
+    /// the test over a screenshot (it says so on stderr instead).
+    pub fn shot(&self, name: &str) {
+        let nudge = "const d = document.createElement('div'); \
+            d.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:2px;opacity:0.01'; \
+            document.body.append(d); setTimeout(() => d.remove(), 1500);";
+        let _ = self.execute(nudge, &[]);
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(4))
+            .build();
+        let result = agent
+            .get(&format!("{}/session/{}/screenshot", self.base, self.id))
+            .call()
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.into_json::<Value>().map_err(|e| e.to_string()))
+            .and_then(|v| {
+                let b64 = v["value"]
+                    .as_str()
+                    .ok_or("no PNG in the answer")?
+                    .to_string();
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(png) => {
+                if let Err(e) = std::fs::write(harness::artifact(name), png) {
+                    eprintln!("screenshot {name} not written: {e}");
+                }
+            }
+            Err(e) => eprintln!("screenshot {name} not taken: {e}"),
+        }
+    }
+
     /// Takes a screenshot of the window and writes it as PNG to `path`.
     pub fn screenshot(&self, path: &Path) -> Result<()> {
         let encoded = as_string(self.call("GET", "/screenshot", None)?)?;

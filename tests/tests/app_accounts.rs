@@ -9,7 +9,6 @@
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use serde_json::json;
 use twofold_e2e::harness;
 use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
@@ -56,45 +55,6 @@ fn clipboard() -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// Best-effort screenshot with a short timeout. Under Xvfb, WebKitWebDriver's screenshot waits
-/// for the next paint, so on a page that is idle (the empty state) it never answers: nudge a
-/// repaint first, and never fail the test over a screenshot.
-fn shot(session: &Session, name: &str) {
-    let nudge = "const d = document.createElement('div'); \
-        d.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:2px;opacity:0.01'; \
-        document.body.append(d); setTimeout(() => d.remove(), 1500);";
-    let _ = session.execute(nudge, &[]);
-    let url = format!(
-        "{}/session/{}/screenshot",
-        harness::webdriver_url().trim_end_matches('/'),
-        session.id()
-    );
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(4))
-        .build();
-    let result = agent
-        .get(&url)
-        .call()
-        .map_err(|e| e.to_string())
-        .and_then(|r| {
-            r.into_json::<serde_json::Value>()
-                .map_err(|e| e.to_string())
-        })
-        .and_then(|v| {
-            let b64 = v["value"]
-                .as_str()
-                .ok_or("no PNG in the answer")?
-                .to_string();
-            base64::engine::general_purpose::STANDARD
-                .decode(b64)
-                .map_err(|e| e.to_string())
-        });
-    match result {
-        Ok(png) => std::fs::write(harness::artifact(name), png).expect("write the screenshot"),
-        Err(e) => eprintln!("screenshot {name} not taken: {e}"),
-    }
-}
-
 #[test]
 fn add_by_link_shows_the_cli_code_and_copies_it() {
     harness::require_secret_service();
@@ -117,7 +77,7 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
         vault.exists(),
         "the app created its vault (keyring slot) on first start"
     );
-    shot(&session, "app-01-empty.png");
+    session.shot("app-01-empty.png");
 
     // 2. Paste the link in the Add dialog.
     session.find("#add-account").unwrap().click().unwrap();
@@ -125,7 +85,7 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
         .wait_for("#uri-input", DEFAULT_WAIT)
         .expect("add dialog");
     input.send_keys(URI).unwrap();
-    shot(&session, "app-02-add-dialog.png");
+    session.shot("app-02-add-dialog.png");
     session.find("#add-submit").unwrap().click().unwrap();
 
     // 3. The row shows the same code as the CLI.
@@ -150,7 +110,7 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
         expected.contains(&digits),
         "app shows {digits}, CLI says {expected:?} around {now}"
     );
-    shot(&session, "app-03-list.png");
+    session.shot("app-03-list.png");
 
     // 4. Clicking the row copies the code; a toast says so and when it clears.
     session.find(ROW).unwrap().click().unwrap();
@@ -158,7 +118,7 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
         .wait_for_text("#toast", "Copied", DEFAULT_WAIT)
         .expect("copy toast");
     assert!(toast.contains("clears in 30 s"), "{toast}");
-    shot(&session, "app-04-toast.png");
+    session.shot("app-04-toast.png");
     let copied = harness::poll(Duration::from_secs(5), Duration::from_millis(100), || {
         clipboard().filter(|c| c.len() == 6)
     })

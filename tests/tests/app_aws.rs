@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use twofold_core::aws::enroll::consecutive_codes;
 use twofold_core::otp::{Otp, Secret};
 use twofold_e2e::harness;
@@ -20,52 +19,6 @@ use twofold_e2e::iam::{Credentials, IamEmulator};
 use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
 
 const AWS_WAIT: Duration = Duration::from_secs(60);
-
-fn make_user(emu: &IamEmulator, name: &str, actions: &[&str]) -> Credentials {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .endpoint_url(&emu.endpoint)
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                &emu.admin.access_key_id,
-                &emu.admin.secret_access_key,
-                None,
-                None,
-                "test",
-            ))
-            .load()
-            .await;
-        let iam = aws_sdk_iam::Client::new(&conf);
-        iam.create_user().user_name(name).send().await.unwrap();
-        let doc = serde_json::json!({
-            "Version": "2012-10-17",
-            "Statement": [{ "Effect": "Allow", "Action": actions, "Resource": "*" }]
-        });
-        iam.put_user_policy()
-            .user_name(name)
-            .policy_name("mfa")
-            .policy_document(doc.to_string())
-            .send()
-            .await
-            .unwrap();
-        let key = iam
-            .create_access_key()
-            .user_name(name)
-            .send()
-            .await
-            .unwrap();
-        let key = key.access_key().unwrap();
-        Credentials {
-            access_key_id: key.access_key_id().to_string(),
-            secret_access_key: key.secret_access_key().to_string(),
-            account_id: emu.admin.account_id.clone(),
-        }
-    })
-}
 
 /// What a user needs to enroll and manage their own device.
 const SELF_SERVICE: &[&str] = &[
@@ -83,44 +36,6 @@ fn unix_now() -> u64 {
         .duration_since(UNIX_EPOCH)
         .expect("clock after 1970")
         .as_secs()
-}
-
-/// Best-effort screenshot with a short timeout (see app_accounts.rs: WebKitWebDriver's
-/// screenshot waits for a paint, so nudge one first, and never fail the test over it).
-fn shot(session: &Session, name: &str) {
-    let nudge = "const d = document.createElement('div'); \
-        d.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:2px;opacity:0.01'; \
-        document.body.append(d); setTimeout(() => d.remove(), 1500);";
-    let _ = session.execute(nudge, &[]);
-    let url = format!(
-        "{}/session/{}/screenshot",
-        harness::webdriver_url().trim_end_matches('/'),
-        session.id()
-    );
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(4))
-        .build();
-    let result = agent
-        .get(&url)
-        .call()
-        .map_err(|e| e.to_string())
-        .and_then(|r| {
-            r.into_json::<serde_json::Value>()
-                .map_err(|e| e.to_string())
-        })
-        .and_then(|v| {
-            let b64 = v["value"]
-                .as_str()
-                .ok_or("no PNG in the answer")?
-                .to_string();
-            base64::engine::general_purpose::STANDARD
-                .decode(b64)
-                .map_err(|e| e.to_string())
-        });
-    match result {
-        Ok(png) => std::fs::write(harness::artifact(name), png).expect("write the screenshot"),
-        Err(e) => eprintln!("screenshot {name} not taken: {e}"),
-    }
 }
 
 fn start_app(vault: &Path) -> Session {
@@ -159,7 +74,7 @@ fn type_into(session: &Session, css: &str, text: &str) {
         .unwrap_or_else(|e| panic!("{css}: {e}"));
     scroll_to(session, css);
     if let Err(e) = el.clear().and_then(|()| el.send_keys(text)) {
-        shot(session, "aws-failed-typing.png");
+        session.shot("aws-failed-typing.png");
         panic!("typing into {css}: {e}");
     }
 }
@@ -184,7 +99,7 @@ fn fill_credentials(
     type_into(session, "#aws-endpoint-url", &emu.endpoint);
     type_into(session, "#aws-region", "us-east-1");
     if let Some(name) = shot_name {
-        shot(session, name);
+        session.shot(name);
     }
     click(session, "#aws-check");
 }
@@ -235,7 +150,7 @@ fn assert_enabled(emu: &IamEmulator, serial: &str, user: &str) {
 fn wizard_enrolls_with_the_seed_kept_in_twofold() {
     harness::require_secret_service();
     let emu = IamEmulator::start();
-    let creds = make_user(&emu, "alice", SELF_SERVICE);
+    let creds = emu.create_user("alice", SELF_SERVICE);
     let dir = harness::temp_dir();
     let session = start_app(&dir.path().join("vault.json"));
 
@@ -249,7 +164,7 @@ fn wizard_enrolls_with_the_seed_kept_in_twofold() {
         session.find_all("#aws-skew-warning").unwrap().is_empty(),
         "no clock warning against a local emulator"
     );
-    shot(&session, "aws-02-target.png");
+    session.shot("aws-02-target.png");
 
     // The device name is checked as IAM does, before anything is sent.
     choose_self_and_name(&session, "alice", "has space");
@@ -263,15 +178,15 @@ fn wizard_enrolls_with_the_seed_kept_in_twofold() {
             .unwrap(),
         serde_json::json!(true)
     );
-    shot(&session, "aws-03-device-invalid.png");
+    session.shot("aws-03-device-invalid.png");
     type_into(&session, "#aws-device-name", "alice-laptop");
-    shot(&session, "aws-04-device.png");
+    session.shot("aws-04-device.png");
     click(&session, "#aws-create");
 
     session
         .wait_for("#aws-done", AWS_WAIT)
         .expect("done screen");
-    shot(&session, "aws-05-done.png");
+    session.shot("aws-05-done.png");
     let serial = text(&session, "#aws-done-serial");
     assert!(serial.ends_with(":mfa/alice-laptop"), "{serial}");
     assert_enabled(&emu, &serial, "alice");
@@ -290,7 +205,7 @@ fn wizard_enrolls_with_the_seed_kept_in_twofold() {
         listed.contains("Virtual") && listed.contains("in Twofold"),
         "{listed}"
     );
-    shot(&session, "aws-06-devices.png");
+    session.shot("aws-06-devices.png");
 
     click(&session, "#aws-close");
     // The account list shows the AWS account; its two consecutive codes match the seed.
@@ -324,7 +239,7 @@ fn wizard_enrolls_with_the_seed_kept_in_twofold() {
         "{c1} {c2} vs {around:?}"
     );
     assert!(text(&session, "#pair-left").contains("valid for"));
-    shot(&session, "aws-07-code-pair.png");
+    session.shot("aws-07-code-pair.png");
     click(&session, "#pair-close");
 
     // Delete from the Devices screen (with confirmation).
@@ -335,7 +250,7 @@ fn wizard_enrolls_with_the_seed_kept_in_twofold() {
     session
         .wait_for("#confirm-ok", DEFAULT_WAIT)
         .expect("confirmation");
-    shot(&session, "aws-08-delete-confirm.png");
+    session.shot("aws-08-delete-confirm.png");
     click(&session, "#confirm-ok");
     session
         .wait_for_text("#aws-devices-heading", "no MFA devices", AWS_WAIT)
@@ -352,7 +267,7 @@ fn wizard_enrolls_with_the_seed_kept_in_twofold() {
 fn app_killed_before_enable_resumes_after_restart() {
     harness::require_secret_service();
     let emu = IamEmulator::start();
-    let creds = make_user(&emu, "carol", SELF_SERVICE);
+    let creds = emu.create_user("carol", SELF_SERVICE);
     let dir = harness::temp_dir();
     let vault = dir.path().join("vault.json");
 
@@ -366,7 +281,7 @@ fn app_killed_before_enable_resumes_after_restart() {
         (emu.held("EnableMFADevice") >= 1).then_some(())
     })
     .expect("EnableMFADevice reached AWS and is held");
-    shot(&session, "aws-10-progress-enable.png");
+    session.shot("aws-10-progress-enable.png");
 
     // Kill the app the hard way, then let the held call fail.
     let app = harness::app_bin();
@@ -402,7 +317,7 @@ fn app_killed_before_enable_resumes_after_restart() {
         banner.contains("An AWS MFA enrollment was interrupted"),
         "{banner}"
     );
-    shot(&session, "aws-11-pending-banner.png");
+    session.shot("aws-11-pending-banner.png");
     click(&session, "#aws-pending-resume");
     fill_credentials(
         &session,
@@ -415,7 +330,7 @@ fn app_killed_before_enable_resumes_after_restart() {
         .expect("resumed to done");
     assert_eq!(text(&session, "#aws-done-serial"), serial);
     assert_enabled(&emu, &serial, "carol");
-    shot(&session, "aws-13-resumed.png");
+    session.shot("aws-13-resumed.png");
     click(&session, "#aws-close");
     harness::poll(DEFAULT_WAIT, Duration::from_millis(200), || {
         session
@@ -430,7 +345,7 @@ fn app_killed_before_enable_resumes_after_restart() {
 fn phone_mode_refuses_wrong_codes_then_accepts_right_ones() {
     harness::require_secret_service();
     let emu = IamEmulator::start();
-    let creds = make_user(&emu, "bob", SELF_SERVICE);
+    let creds = emu.create_user("bob", SELF_SERVICE);
     let dir = harness::temp_dir();
     let session = start_app(&dir.path().join("vault.json"));
 
@@ -442,7 +357,7 @@ fn phone_mode_refuses_wrong_codes_then_accepts_right_ones() {
     session
         .wait_for("#aws-qr svg", AWS_WAIT)
         .expect("the QR code");
-    shot(&session, "aws-20-qr.png");
+    session.shot("aws-20-qr.png");
     let serial = emu
         .devices()
         .keys()
@@ -476,7 +391,7 @@ fn phone_mode_refuses_wrong_codes_then_accepts_right_ones() {
         Some("awsInvalidCode")
     );
     assert!(err.text().unwrap().contains("did not accept the two codes"));
-    shot(&session, "aws-21-wrong-codes.png");
+    session.shot("aws-21-wrong-codes.png");
     assert_eq!(emu.device(&serial).unwrap()["enabled"], false);
 
     let otp = Otp::totp(Secret::from_base32_lenient(&seed).unwrap());
@@ -485,7 +400,7 @@ fn phone_mode_refuses_wrong_codes_then_accepts_right_ones() {
     type_into(&session, "#aws-code2", &c2);
     click(&session, "#aws-confirm");
     session.wait_for("#aws-done", AWS_WAIT).expect("done");
-    shot(&session, "aws-22-phone-done.png");
+    session.shot("aws-22-phone-done.png");
     assert_eq!(text(&session, "#aws-done-serial"), serial);
     assert_enabled(&emu, &serial, "bob");
 }

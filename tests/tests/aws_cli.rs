@@ -14,55 +14,6 @@ use twofold_core::otp::{Otp, Secret};
 use twofold_e2e::harness;
 use twofold_e2e::iam::{Credentials, IamEmulator};
 
-/// A user in the emulator with its own access key and an inline policy.
-fn make_user(emu: &IamEmulator, name: &str, actions: &[&str]) -> Credentials {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .endpoint_url(&emu.endpoint)
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                &emu.admin.access_key_id,
-                &emu.admin.secret_access_key,
-                None,
-                None,
-                "test",
-            ))
-            .load()
-            .await;
-        let iam = aws_sdk_iam::Client::new(&conf);
-        iam.create_user().user_name(name).send().await.unwrap();
-        if !actions.is_empty() {
-            let doc = serde_json::json!({
-                "Version": "2012-10-17",
-                "Statement": [{ "Effect": "Allow", "Action": actions, "Resource": "*" }]
-            });
-            iam.put_user_policy()
-                .user_name(name)
-                .policy_name("mfa")
-                .policy_document(doc.to_string())
-                .send()
-                .await
-                .unwrap();
-        }
-        let key = iam
-            .create_access_key()
-            .user_name(name)
-            .send()
-            .await
-            .unwrap();
-        let key = key.access_key().unwrap();
-        Credentials {
-            access_key_id: key.access_key_id().to_string(),
-            secret_access_key: key.secret_access_key().to_string(),
-            account_id: emu.admin.account_id.clone(),
-        }
-    })
-}
-
 /// What a user needs to enroll their own device.
 const SELF_SERVICE: &[&str] = &[
     "iam:GetUser",
@@ -149,7 +100,7 @@ fn seed_otp(emu: &IamEmulator, serial: &str) -> Otp {
 #[test]
 fn a_user_enrolls_their_own_device_and_twofold_holds_the_seed() {
     let emu = IamEmulator::start();
-    let alice = make_user(&emu, "alice", SELF_SERVICE);
+    let alice = emu.create_user("alice", SELF_SERVICE);
     let dir = harness::temp_dir();
     let c = cli(&emu, &alice, dir.path());
 
@@ -195,7 +146,7 @@ fn a_user_enrolls_their_own_device_and_twofold_holds_the_seed() {
 #[test]
 fn an_admin_enrolls_another_user_then_deactivates_and_deletes_the_device() {
     let emu = IamEmulator::start();
-    make_user(&emu, "bob", &[]);
+    emu.create_user("bob", &[]);
     let dir = harness::temp_dir();
     let admin = cli(&emu, &emu.admin.clone(), dir.path());
     let out = admin.ok_json(&[
@@ -245,7 +196,7 @@ fn an_admin_enrolls_another_user_then_deactivates_and_deletes_the_device() {
 #[test]
 fn phone_mode_refuses_wrong_codes_and_accepts_a_retry() {
     let emu = IamEmulator::start();
-    let carol = make_user(&emu, "carol", SELF_SERVICE);
+    let carol = emu.create_user("carol", SELF_SERVICE);
     let dir = harness::temp_dir();
     let c = cli(&emu, &carol, dir.path());
     let mut child = c
@@ -314,7 +265,7 @@ fn killed_before_enable(emu: &IamEmulator, c: &Cli<'_>) {
 #[test]
 fn killed_between_create_and_enable_the_next_run_resumes() {
     let emu = IamEmulator::start();
-    let dan = make_user(&emu, "dan", SELF_SERVICE);
+    let dan = emu.create_user("dan", SELF_SERVICE);
     let dir = harness::temp_dir();
     let c = cli(&emu, &dan, dir.path());
     killed_before_enable(&emu, &c);
@@ -342,7 +293,7 @@ fn killed_between_create_and_enable_the_next_run_resumes() {
 #[test]
 fn killed_after_enable_reached_aws_the_resume_only_marks_it_active() {
     let emu = IamEmulator::start();
-    let erin = make_user(&emu, "erin", SELF_SERVICE);
+    let erin = emu.create_user("erin", SELF_SERVICE);
     let dir = harness::temp_dir();
     let c = cli(&emu, &erin, dir.path());
     killed_before_enable(&emu, &c);
@@ -372,7 +323,7 @@ fn killed_after_enable_reached_aws_the_resume_only_marks_it_active() {
 #[test]
 fn an_aborted_enrollment_deletes_the_device_and_orphans_are_found() {
     let emu = IamEmulator::start();
-    let fay = make_user(&emu, "fay", SELF_SERVICE);
+    let fay = emu.create_user("fay", SELF_SERVICE);
     let dir = harness::temp_dir();
     let c = cli(&emu, &fay, dir.path());
     killed_before_enable(&emu, &c);
@@ -420,7 +371,7 @@ fn aws_errors_say_what_to_do_and_leave_nothing_pending() {
     let dir = harness::temp_dir();
 
     // Allowed to look, not to create.
-    let gus = make_user(&emu, "gus", &["iam:GetUser", "iam:ListMFADevices"]);
+    let gus = emu.create_user("gus", &["iam:GetUser", "iam:ListMFADevices"]);
     let c = cli(&emu, &gus, dir.path());
     let err = c.fails(&["aws", "enroll"]);
     assert!(err.contains("iam:CreateVirtualMFADevice"), "{err}");
@@ -431,7 +382,7 @@ fn aws_errors_say_what_to_do_and_leave_nothing_pending() {
 
     // The name is taken.
     let admin = cli(&emu, &emu.admin.clone(), dir.path());
-    make_user(&emu, "hal", &[]);
+    emu.create_user("hal", &[]);
     admin.ok_json(&[
         "aws",
         "enroll",
@@ -486,7 +437,7 @@ fn aws_errors_say_what_to_do_and_leave_nothing_pending() {
 #[test]
 fn throttling_is_retried_and_reported_when_it_persists() {
     let emu = IamEmulator::start();
-    make_user(&emu, "ida", &[]);
+    emu.create_user("ida", &[]);
     let dir = harness::temp_dir();
     let admin = cli(&emu, &emu.admin.clone(), dir.path());
     emu.throttle("CreateVirtualMFADevice", 2);
@@ -505,7 +456,7 @@ fn throttling_is_retried_and_reported_when_it_persists() {
 #[test]
 fn the_eight_device_limit_is_refused_before_anything_is_created() {
     let emu = IamEmulator::start();
-    make_user(&emu, "jo", &[]);
+    emu.create_user("jo", &[]);
     let dir = harness::temp_dir();
     let admin = cli(&emu, &emu.admin.clone(), dir.path());
     for i in 0..8 {
@@ -527,7 +478,7 @@ fn the_eight_device_limit_is_refused_before_anything_is_created() {
 #[test]
 fn a_drifted_device_is_resynced_with_codes_from_the_vault() {
     let emu = IamEmulator::start();
-    let kim = make_user(&emu, "kim", SELF_SERVICE);
+    let kim = emu.create_user("kim", SELF_SERVICE);
     let dir = harness::temp_dir();
     let c = cli(&emu, &kim, dir.path());
     let serial = c.ok_json(&["aws", "enroll", "--json"])["serial"]

@@ -656,19 +656,9 @@ fn step_text(step: Step) -> &'static str {
     }
 }
 
-/// `YYYY-MM-DD` in UTC, without a date crate (civil-from-days, H. Hinnant).
+/// `YYYY-MM-DD` in UTC.
 fn aws_date(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    sessions::rfc3339(secs)[..10].to_string()
 }
 
 /// Shows the seed's QR code (the user keeps it on a phone) and reads two codes.

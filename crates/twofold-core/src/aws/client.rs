@@ -416,6 +416,27 @@ impl AwsClient {
     }
 }
 
+/// STS credentials out of a GetSessionToken or AssumeRole response.
+fn session_credentials(
+    op: &'static str,
+    c: Option<&aws_sdk_sts::types::Credentials>,
+) -> Result<SessionCredentials, AwsError> {
+    let c = c.ok_or_else(|| AwsError {
+        op,
+        kind: AwsErrorKind::Other,
+        code: String::new(),
+        message: "the response has no credentials".into(),
+        resource: None,
+        skew_secs: None,
+    })?;
+    Ok(SessionCredentials {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: Zeroizing::new(c.secret_access_key().to_string()),
+        session_token: Zeroizing::new(c.session_token().to_string()),
+        expiration: c.expiration().secs(),
+    })
+}
+
 fn to_unix(d: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
     d.map(|d| d.secs())
 }
@@ -605,20 +626,7 @@ impl IamApi for AwsClient {
             .send()
             .await
             .map_err(|e| self.fail("GetSessionToken", Some(serial.to_string()), e))?;
-        let c = out.credentials().ok_or_else(|| AwsError {
-            op: "GetSessionToken",
-            kind: AwsErrorKind::Other,
-            code: String::new(),
-            message: "the response has no credentials".into(),
-            resource: None,
-            skew_secs: None,
-        })?;
-        Ok(SessionCredentials {
-            access_key_id: c.access_key_id().to_string(),
-            secret_access_key: Zeroizing::new(c.secret_access_key().to_string()),
-            session_token: Zeroizing::new(c.session_token().to_string()),
-            expiration: c.expiration().secs(),
-        })
+        session_credentials("GetSessionToken", out.credentials())
     }
 
     async fn assume_role(
@@ -643,20 +651,7 @@ impl IamApi for AwsClient {
             .send()
             .await
             .map_err(|e| self.fail("AssumeRole", Some(role.role_arn.clone()), e))?;
-        let c = out.credentials().ok_or_else(|| AwsError {
-            op: "AssumeRole",
-            kind: AwsErrorKind::Other,
-            code: String::new(),
-            message: "the response has no credentials".into(),
-            resource: None,
-            skew_secs: None,
-        })?;
-        Ok(SessionCredentials {
-            access_key_id: c.access_key_id().to_string(),
-            secret_access_key: Zeroizing::new(c.secret_access_key().to_string()),
-            session_token: Zeroizing::new(c.session_token().to_string()),
-            expiration: c.expiration().secs(),
-        })
+        session_credentials("AssumeRole", out.credentials())
     }
 
     fn clock_skew(&self) -> Option<i64> {
