@@ -29,6 +29,7 @@ if [ "${1:-}" != "--inside" ]; then
   export npm_config_cache="${npm_config_cache:-$REAL_HOME/.npm}"
   # The IAM emulator's venv (scripts/setup-python.sh) lives under the real HOME.
   export TWOFOLD_VENV="${TWOFOLD_VENV:-$REAL_HOME/.cache/twofold/venv}"
+  export TWOFOLD_AWSCLI_VENV="${TWOFOLD_AWSCLI_VENV:-$REAL_HOME/.cache/twofold/venv-awscli}"
   export TWOFOLD_ARTIFACTS="${TWOFOLD_ARTIFACTS:-$REAL_HOME/.cache/twofold/artifacts/$(date +%Y%m%d-%H%M%S)}"
   mkdir -p "$TWOFOLD_ARTIFACTS"
 

@@ -118,8 +118,11 @@ step "build CLI" cargo build "${LOCKED[@]}" -p twofold-cli && export TWOFOLD_CLI
 step "build tests" cargo test --workspace "${LOCKED[@]}" --no-run
 echo "TWOFOLD_APP_BIN=${TWOFOLD_APP_BIN:-<missing>} TWOFOLD_DEB=${TWOFOLD_DEB:-<missing>}" \
   "TWOFOLD_CLI_BIN=${TWOFOLD_CLI_BIN:-<missing>}"
+# The IAM emulator's own tests: what it enforces that bare moto does not.
+step "IAM emulator (pytest)" \
+  "${TWOFOLD_VENV:-$HOME/.cache/twofold/venv}/bin/python" -m pytest -q -p no:cacheprovider tests/iam_emulator
 step "cargo test --workspace (private env: keyring, Xvfb, tauri-driver)" \
-  bash scripts/test-env.sh cargo test --workspace "${LOCKED[@]}"
+  bash scripts/test-env.sh cargo test --workspace "${LOCKED[@]}" --no-fail-fast
 
 # --- 5. generated files ----------------------------------------------------------------------
 bindings_fresh() {

@@ -63,6 +63,21 @@ pub fn venv_dir() -> PathBuf {
     }
 }
 
+/// The AWS CLI (v1, from PyPI) that scripts/setup-python.sh installs: `$TWOFOLD_AWSCLI_VENV`,
+/// else `~/.cache/twofold/venv-awscli` of the real home (the test environment's HOME is a
+/// throwaway).
+pub fn awscli_bin() -> PathBuf {
+    let venv = std::env::var_os("TWOFOLD_AWSCLI_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("TWOFOLD_REAL_HOME")
+                .or_else(|| std::env::var_os("HOME"))
+                .unwrap_or_default();
+            PathBuf::from(home).join(".cache/twofold/venv-awscli")
+        });
+    venv.join("bin/aws")
+}
+
 /// The venv's python; panics with a hint when `scripts/setup-python.sh` has not been run.
 #[track_caller]
 pub fn venv_python() -> PathBuf {

@@ -2,10 +2,11 @@
 //!
 //! The library holds what the suites in `tests/tests/` share: [`harness`] (what the test
 //! environment provides and small process helpers) and [`webdriver`] (a synchronous W3C WebDriver
-//! client for the app under `tauri-driver`), and [`qr_corpus`] (the generated QR frames the
-//! scanner is measured on). The suites themselves need the environment that `scripts/test.sh`
-//! starts; run them through it.
+//! client for the app under `tauri-driver`), [`qr_corpus`] (the generated QR frames the
+//! scanner is measured on) and [`fido_sim`] (a simulated FIDO2 key for `twofold fido`). The
+//! suites themselves need the environment that `scripts/test.sh` starts; run them through it.
 
+pub mod fido_sim;
 pub mod harness;
 pub mod iam;
 pub mod qr_corpus;

@@ -275,7 +275,7 @@ fn enforce_denies_guarded_calls_until_the_user_enrolls_and_dry_run_changes_nothi
             .unwrap()
             .to_string()
     };
-    let mut list = Command::new(harness_aws_bin());
+    let mut list = Command::new(twofold_e2e::iam::awscli_bin());
     list.args([
         "iam",
         "list-users",
@@ -298,13 +298,6 @@ fn enforce_denies_guarded_calls_until_the_user_enrolls_and_dry_run_changes_nothi
         "with an MFA session the guarded call works: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn harness_aws_bin() -> std::path::PathBuf {
-    let home = std::env::var_os("TWOFOLD_REAL_HOME")
-        .or_else(|| std::env::var_os("HOME"))
-        .unwrap();
-    std::path::PathBuf::from(home).join(".cache/twofold/venv-awscli/bin/aws")
 }
 
 #[test]

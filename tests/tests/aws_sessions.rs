@@ -11,12 +11,7 @@ use twofold_e2e::harness;
 use twofold_e2e::iam::IamEmulator;
 
 fn awscli() -> PathBuf {
-    let venv = std::env::var_os("TWOFOLD_AWSCLI_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var("HOME").expect("HOME")).join(".cache/twofold/venv-awscli")
-        });
-    let aws = venv.join("bin/aws");
+    let aws = twofold_e2e::iam::awscli_bin();
     assert!(
         aws.exists(),
         "{} is missing: run scripts/setup-python.sh (scripts/test.sh does)",

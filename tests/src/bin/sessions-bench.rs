@@ -118,12 +118,7 @@ fn main() {
         );
     }
     // The reference: the AWS CLI asking STS itself, with a code computed beforehand.
-    let aws = std::path::PathBuf::from(
-        std::env::var_os("TWOFOLD_REAL_HOME")
-            .or_else(|| std::env::var_os("HOME"))
-            .unwrap_or_default(),
-    )
-    .join(".cache/twofold/venv-awscli/bin/aws");
+    let aws = twofold_e2e::iam::awscli_bin();
     let mut reference = Vec::new();
     for (u, serial) in users[STS_SAMPLES..].iter().zip(&serials[STS_SAMPLES..]) {
         let name = format!("{u}@{}", emu.admin.account_id);
