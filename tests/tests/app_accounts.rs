@@ -113,6 +113,7 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     session.shot("app-03-list.png");
 
     // 4. Clicking the row copies the code; a toast says so and when it clears.
+    let first_copy = std::time::Instant::now();
     session.find(ROW).unwrap().click().unwrap();
     let toast = session
         .wait_for_text("#toast", "Copied", DEFAULT_WAIT)
@@ -140,6 +141,12 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     session
         .wait_for_text("#toast", "Copied", DEFAULT_WAIT)
         .expect("Enter copies");
+    let last_copy = std::time::Instant::now();
+    // What the clipboard holds now (the code may have rolled over since the first copy).
+    let held = harness::poll(Duration::from_secs(5), Duration::from_millis(100), || {
+        clipboard().filter(|c| c.len() == 6)
+    })
+    .expect("the clipboard holds the code copied with Enter");
 
     // 6. The CLI opens the vault the app wrote (same Secret Service) and agrees on the code.
     let out = harness::run_ok(
@@ -159,4 +166,16 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     assert_eq!(code["period"], json!(30));
     let cli_code = code["code"].as_str().unwrap().to_string();
     assert!(cli_codes_around(unix_now()).contains(&cli_code));
+
+    // 7. The clipboard is cleared 30 s after a copy (it still holds the code until then).
+    let left = Duration::from_secs(40).saturating_sub(last_copy.elapsed());
+    harness::poll(left, Duration::from_millis(250), || {
+        (clipboard().as_deref() != Some(held.as_str())).then_some(())
+    })
+    .expect("the clipboard is cleared within 40 s of the last copy");
+    let after = first_copy.elapsed();
+    assert!(
+        after >= Duration::from_secs(30),
+        "cleared {after:?} after the first copy, before the 30 s promised"
+    );
 }

@@ -5,6 +5,7 @@
 //! exit codes and how errors read; it owns no OTP or vault logic.
 
 mod aws;
+mod fido;
 mod scan;
 
 use std::io::IsTerminal;
@@ -100,6 +101,8 @@ enum Command {
     },
     /// AWS MFA: enroll a virtual device, list, resync, deactivate, resume interrupted enrollments.
     Aws(aws::AwsArgs),
+    /// FIDO2 security keys: list, info, PIN, test credential, resident credentials, reset.
+    Fido(fido::FidoArgs),
     /// Show or set the clock offset (seconds) applied to TOTP codes, for a clock that is off.
     ClockOffset {
         /// The new offset, e.g. 30 or -15; without it, print the current one.
@@ -260,6 +263,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             Ok(())
         }
         Command::Aws(args) => aws::run(ctx, args),
+        Command::Fido(args) => fido::run(args),
         Command::Scan(args) => scan::run(args),
         Command::ClockOffset { seconds } => {
             let mut vault = ctx.open()?;

@@ -106,6 +106,9 @@ pub enum Error {
     /// The clipboard could not be read or holds no image.
     #[error("clipboard: {0}")]
     Clipboard(String),
+    /// A FIDO2 security key operation failed; the text says why and what to do.
+    #[error(transparent)]
+    Fido(#[from] crate::fido::FidoError),
     /// A file operation failed.
     #[error("{context}: {source}")]
     Io {

@@ -3,7 +3,8 @@
 //! This crate owns one-time-password generation ([`otp`]), the `otpauth://` key URI format
 //! ([`otp::uri`]), the encrypted vault with its key slots ([`vault`]) and the AWS IAM/STS
 //! enrollment and lifecycle logic ([`aws`]), QR codes in and out ([`qr`], with the webcam in
-//! `camera` behind the `camera` feature) and imports from other apps ([`transfer`]). It does not own any
+//! `camera` behind the `camera` feature), imports from other apps ([`transfer`]) and FIDO2
+//! security keys ([`fido`], its USB HID backend behind the `fido` feature). It does not own any
 //! user interface: no Tauri, no web view strings, no terminal prompts. Callers pass time in
 //! (`code_at(unix)`) and pass key sources in ([`vault::KeyStore`]), so everything here runs
 //! in tests without a clock, a desktop or a keyring.
@@ -14,6 +15,7 @@ pub mod aws;
 #[cfg(feature = "camera")]
 pub mod camera;
 pub mod error;
+pub mod fido;
 pub mod otp;
 pub mod qr;
 pub mod transfer;
