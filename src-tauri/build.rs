@@ -26,6 +26,13 @@ const COMMANDS: &[&str] = &[
     "aws_devices",
     "aws_resync",
     "aws_deactivate",
+    "aws_session_options",
+    "aws_session_start",
+    "aws_setup_profile",
+    "aws_audit",
+    "aws_audit_export",
+    "aws_enforce_plan",
+    "aws_enforce_apply",
 ];
 
 fn main() {

@@ -50,6 +50,13 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::aws::aws_devices,
             commands::aws::aws_resync,
             commands::aws::aws_deactivate,
+            commands::sessions::aws_session_options,
+            commands::sessions::aws_session_start,
+            commands::sessions::aws_setup_profile,
+            commands::admin::aws_audit,
+            commands::admin::aws_audit_export,
+            commands::admin::aws_enforce_plan,
+            commands::admin::aws_enforce_apply,
         ])
 }
 
@@ -70,6 +77,22 @@ pub fn vault_path_from(args: impl IntoIterator<Item = String>) -> Option<PathBuf
         .map(PathBuf::from)
 }
 
+/// `--aws-config-dir DIR` (or `=DIR`): use `DIR/config` and `DIR/credentials` as the AWS CLI's
+/// files, as `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE` would (for a second AWS setup,
+/// and for tests, whose app cannot be given environment variables).
+pub fn aws_config_dir_from(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--aws-config-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(p) = arg.strip_prefix("--aws-config-dir=") {
+            return Some(PathBuf::from(p));
+        }
+    }
+    None
+}
+
 fn show_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
     if let Some(w) = app.get_webview_window("main") {
         // Best effort: a window manager may refuse focus; the window is still shown.
@@ -81,6 +104,11 @@ fn show_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
 
 /// Starts the desktop app.
 pub fn run() {
+    if let Some(dir) = aws_config_dir_from(std::env::args().skip(1)) {
+        // Still single-threaded: nothing else reads the environment yet.
+        std::env::set_var("AWS_CONFIG_FILE", dir.join("config"));
+        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"));
+    }
     let path = match vault_path_from(std::env::args().skip(1))
         .map(Ok)
         .unwrap_or_else(default_vault_path)

@@ -104,6 +104,25 @@ pub struct AccountSummary {
     /// Unix seconds a code was last used.
     #[cfg_attr(test, ts(type = "number | null"))]
     pub last_used: Option<u64>,
+    /// The AWS MFA device this account holds the seed of, if any.
+    pub aws: Option<AwsLinkView>,
+}
+
+/// An account's link to an AWS MFA device (what "Start CLI session" needs to know).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AwsLinkView {
+    /// The device's serial ARN.
+    pub serial: String,
+    /// The IAM user.
+    pub user_name: String,
+    /// The 12-digit AWS account id.
+    pub aws_account: String,
+    /// The AWS profile it serves, if known.
+    pub profile: Option<String>,
+    /// Enabled in AWS (false while an enrollment is pending).
+    pub active: bool,
 }
 
 impl From<&Account> for AccountSummary {
@@ -120,6 +139,13 @@ impl From<&Account> for AccountSummary {
             counter: a.otp.counter,
             tags: a.tags.clone(),
             last_used: a.last_used,
+            aws: a.aws.as_ref().map(|l| AwsLinkView {
+                serial: l.serial.clone(),
+                user_name: l.user_name.clone(),
+                aws_account: l.account_id.clone(),
+                profile: l.profile.clone(),
+                active: l.status == twofold_core::vault::AwsStatus::Active,
+            }),
         }
     }
 }
@@ -557,4 +583,230 @@ pub struct CodePair {
     /// Seconds per code.
     #[cfg_attr(test, ts(type = "number"))]
     pub period: u64,
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS CLI sessions
+// ---------------------------------------------------------------------------------------------
+
+/// What the "Start CLI session" dialog offers for an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionOptions {
+    /// The profiles of the AWS config and credentials files.
+    pub profiles: Vec<AwsProfileView>,
+    /// The one to preselect: its `mfa_serial` is the account's device, else the account's
+    /// recorded profile.
+    pub preselect: Option<String>,
+    /// The AWS config file.
+    pub config_file: String,
+    /// The AWS credentials file (where sessions are written).
+    pub credentials_file: String,
+}
+
+/// A step of getting a session, sent on the progress channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum SessionStep {
+    /// Signing in with the profile's long-term credentials.
+    Connecting,
+    /// This window's code was already sent to AWS; waiting `waitSecs` for the next one.
+    Waiting,
+    /// STS GetSessionToken / AssumeRole with a fresh code.
+    Requesting,
+    /// Writing the credentials file.
+    Writing,
+}
+
+/// Progress of `aws_session_start`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionProgress {
+    /// The step starting now.
+    pub step: SessionStep,
+    /// Seconds until a fresh code (only for `waiting`).
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub wait_secs: Option<u64>,
+}
+
+/// Where session credentials came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum SessionSourceView {
+    /// Reused from the vault's cache (more than five minutes left).
+    Cache,
+    /// STS GetSessionToken.
+    GetSessionToken,
+    /// STS AssumeRole.
+    AssumeRole,
+}
+
+impl From<twofold_core::aws::sessions::Source> for SessionSourceView {
+    fn from(s: twofold_core::aws::sessions::Source) -> Self {
+        use twofold_core::aws::sessions::Source;
+        match s {
+            Source::Cache => SessionSourceView::Cache,
+            Source::GetSessionToken => SessionSourceView::GetSessionToken,
+            Source::AssumeRole => SessionSourceView::AssumeRole,
+        }
+    }
+}
+
+/// A session written into the credentials file. No secret: only the masked key id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionStarted {
+    /// The source profile.
+    pub profile: String,
+    /// The profile written (`[target]` in the credentials file).
+    pub target: String,
+    /// The credentials file.
+    pub file: String,
+    /// Expiry, Unix seconds.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub expiration: i64,
+    /// Expiry as RFC 3339.
+    pub expires_at: String,
+    /// `ASIA****WXYZ`.
+    pub access_key_id: String,
+    /// Cache or STS.
+    pub source: SessionSourceView,
+}
+
+/// The result of "Set up automatic sessions".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileSetup {
+    /// Whether the config file was changed (false: the twofold CLI was not found).
+    pub written: bool,
+    /// The new profile (`P-mfa`).
+    pub target: String,
+    /// The config file.
+    pub file: String,
+    /// The `[profile P-mfa]` section as it is (or should be) in the file.
+    pub block: String,
+    /// The `twofold` command used in `credential_process`, when found.
+    pub command: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Account security (admin)
+// ---------------------------------------------------------------------------------------------
+
+/// Audit progress: users processed so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditProgress {
+    /// Users done.
+    pub done: u32,
+    /// Users in all.
+    pub total: u32,
+}
+
+/// One MFA device in the audit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditDevice {
+    /// Serial (ARN for virtual devices and keys).
+    pub serial: String,
+    /// Virtual, security key or hardware.
+    pub kind: MfaDeviceKind,
+    /// Enabled at, Unix seconds.
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub enabled_at: Option<i64>,
+}
+
+/// One IAM user in the audit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditUser {
+    /// User name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Can sign in to the console.
+    pub console: bool,
+    /// Last console sign-in, Unix seconds.
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub password_last_used: Option<i64>,
+    /// MFA devices.
+    pub mfa: Vec<AuditDevice>,
+    /// Last use of each active access key (`null`: never used).
+    #[cfg_attr(test, ts(type = "(number | null)[]"))]
+    pub active_keys: Vec<Option<i64>>,
+    /// Console access without MFA.
+    pub flagged: bool,
+    /// Has an active key unused for 90 days (or never used).
+    pub stale_key: bool,
+}
+
+/// The account's MFA posture, users flagged first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditView {
+    /// The 12-digit account id.
+    pub account: String,
+    /// Root user MFA (null: GetAccountSummary not allowed).
+    pub root_mfa: Option<bool>,
+    /// `credentialReport` or `listApis`.
+    pub source: String,
+    /// Users: console without MFA first.
+    pub users: Vec<AuditUser>,
+}
+
+/// The CSV export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditExport {
+    /// The file written.
+    pub path: String,
+    /// Rows (users).
+    pub rows: u32,
+}
+
+/// What requiring MFA for a group would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct EnforcePreview {
+    /// The group.
+    pub group: String,
+    /// The policy's ARN.
+    pub policy_arn: String,
+    /// The policy is created.
+    pub create_policy: bool,
+    /// The policy is attached to the group.
+    pub attach: bool,
+    /// Members who can do nothing but enroll until they have MFA.
+    pub members_without_mfa: Vec<String>,
+    /// Applying would lock out the caller.
+    pub locks_out_caller: bool,
+    /// The policy document, pretty-printed.
+    pub document: String,
+}
+
+/// An applied enforcement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct EnforceApplied {
+    /// The group.
+    pub group: String,
+    /// The policy's ARN.
+    pub policy_arn: String,
+    /// The policy was created.
+    pub created: bool,
+    /// The policy was attached (false: it already was).
+    pub attached: bool,
 }

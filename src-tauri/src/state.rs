@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use twofold_core::aws::admin::{AuditReport, EnforcePlan};
 use twofold_core::aws::AwsClient;
 use twofold_core::vault::{CreateOptions, KdfParams, KeyStore, Unlock, Vault};
 
@@ -18,6 +19,17 @@ pub struct AppState {
     keys: Box<dyn KeyStore>,
     inner: Mutex<Inner>,
     aws: Mutex<Option<AwsConnection>>,
+    admin: Mutex<AdminResults>,
+}
+
+/// The last audit (for the CSV export) and the last enforce plan (what the preview showed, so
+/// exactly that is applied).
+#[derive(Debug, Default)]
+pub struct AdminResults {
+    /// The last audit report.
+    pub audit: Option<AuditReport>,
+    /// The last enforce plan.
+    pub plan: Option<EnforcePlan>,
 }
 
 /// The AWS connection the wizard checked with `aws_whoami`, kept so pasted keys cross IPC once.
@@ -47,6 +59,7 @@ impl AppState {
             keys,
             inner: Mutex::new(Inner::default()),
             aws: Mutex::new(None),
+            admin: Mutex::new(AdminResults::default()),
         }
     }
 
@@ -187,6 +200,13 @@ impl AppState {
                     "check the AWS credentials first",
                 )
             })
+    }
+}
+
+impl AppState {
+    /// The admin results (audit, plan); a short lock, never held across an `.await`.
+    pub fn admin(&self) -> MutexGuard<'_, AdminResults> {
+        self.admin.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -101,6 +101,7 @@ fn accounts_list_never_carries_secrets() {
         [
             "account",
             "algorithm",
+            "aws",
             "counter",
             "digits",
             "id",
@@ -370,4 +371,146 @@ fn pasted_keys_win_over_a_profile_and_are_checked() {
     );
     let bad_url = creds(json!({ "endpointUrl": "iam.example.com" }));
     assert!(connect_options(&bad_url).is_err());
+}
+
+mod sessions_admin {
+    use super::*;
+    use crate::commands::sessions::{find_cli, preselect_profile, section_text, setup_with};
+    use twofold_core::aws::profiles::{IniDoc, Profile};
+    use twofold_core::vault::{AwsLink, AwsStatus};
+
+    fn link(serial: &str, profile: Option<&str>) -> AwsLink {
+        AwsLink {
+            account_id: "123456789012".into(),
+            user_name: "sam".into(),
+            user_arn: "arn:aws:iam::123456789012:user/sam".into(),
+            serial: serial.into(),
+            profile: profile.map(str::to_string),
+            status: AwsStatus::Active,
+        }
+    }
+
+    fn profile(name: &str, serial: Option<&str>) -> Profile {
+        Profile {
+            name: name.into(),
+            mfa_serial: serial.map(str::to_string),
+            region: Some("eu-west-1".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn preselects_the_profile_of_the_device_then_the_recorded_one() {
+        let serial = "arn:aws:iam::123456789012:mfa/sam";
+        let profiles = [
+            profile("default", None),
+            profile("work", Some(serial)),
+            profile("sam", None),
+        ];
+        assert_eq!(
+            preselect_profile(&profiles, &link(serial, Some("sam"))).as_deref(),
+            Some("work")
+        );
+        let other = "arn:aws:iam::123456789012:mfa/other";
+        assert_eq!(
+            preselect_profile(&profiles, &link(other, Some("sam"))).as_deref(),
+            Some("sam")
+        );
+        assert_eq!(
+            preselect_profile(&profiles, &link(other, Some("gone"))),
+            None
+        );
+    }
+
+    #[test]
+    fn finds_the_cli_next_to_the_app_then_on_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let app_dir = dir.path().join("app dir");
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(&app_dir).unwrap();
+        std::fs::create_dir_all(&bin).unwrap();
+        let path = std::env::join_paths([&bin]).unwrap();
+        assert_eq!(find_cli(Some(&app_dir), Some(path.clone())), None);
+        std::fs::write(bin.join("twofold"), "").unwrap();
+        assert_eq!(
+            find_cli(Some(&app_dir), Some(path.clone())).as_deref(),
+            Some("twofold")
+        );
+        std::fs::write(app_dir.join("twofold"), "").unwrap();
+        let beside = find_cli(Some(&app_dir), Some(path)).unwrap();
+        assert_eq!(
+            beside,
+            format!("\"{}\"", app_dir.join("twofold").display()),
+            "quoted: the path has a space"
+        );
+    }
+
+    #[test]
+    fn without_the_cli_setup_writes_nothing_and_gives_the_block() {
+        let r = setup_with(&profile("work", None), None).unwrap();
+        assert!(!r.written);
+        assert_eq!(r.target, "work-mfa");
+        assert_eq!(
+            r.block,
+            "[profile work-mfa]\ncredential_process = twofold aws credential-process --profile work\nregion = eu-west-1\n"
+        );
+        let doc = IniDoc::parse("[profile a]\nx = 1\ny=2\n[b]\n");
+        assert_eq!(
+            section_text(&doc, "profile a"),
+            "[profile a]\nx = 1\ny = 2\n"
+        );
+    }
+
+    #[test]
+    fn session_needs_an_active_aws_account() {
+        let f = fixture();
+        f.ok("vault_status", json!({}));
+        let added = f.ok("account_add_from_uri", json!({ "uri": URI, "name": null }));
+        assert_eq!(added["aws"], Value::Null);
+        let err = f
+            .invoke("aws_session_options", json!({ "accountId": added["id"] }))
+            .unwrap_err();
+        assert_eq!(err["kind"], "invalidInput");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .contains("not linked to an AWS MFA device"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn admin_commands_say_what_comes_first() {
+        let f = fixture();
+        f.ok("vault_status", json!({}));
+        let err = f.invoke("aws_audit_export", json!({})).unwrap_err();
+        assert_eq!(err["kind"], "invalidInput");
+        assert_eq!(err["message"], "run the audit first");
+        let err = f
+            .invoke(
+                "aws_enforce_apply",
+                json!({ "group": "devs", "force": false }),
+            )
+            .unwrap_err();
+        assert_eq!(err["kind"], "awsNotConnected");
+        let err = f
+            .invoke("aws_enforce_plan", json!({ "group": "  " }))
+            .unwrap_err();
+        assert_eq!(err["kind"], "invalidInput");
+    }
+
+    #[test]
+    fn aws_config_dir_arg() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            crate::aws_config_dir_from(args(&["--vault", "v", "--aws-config-dir", "/x"])),
+            Some(std::path::PathBuf::from("/x"))
+        );
+        assert_eq!(
+            crate::aws_config_dir_from(args(&["--aws-config-dir=/y"])),
+            Some(std::path::PathBuf::from("/y"))
+        );
+        assert_eq!(crate::aws_config_dir_from(args(&["--vault", "v"])), None);
+    }
 }

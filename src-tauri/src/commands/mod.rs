@@ -2,6 +2,8 @@
 //! `twofold-core` through [`crate::state::AppState`], and converts the result to a DTO.
 
 pub mod accounts;
+pub mod admin;
 pub mod aws;
 pub mod codes;
+pub mod sessions;
 pub mod vault;

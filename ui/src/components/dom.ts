@@ -73,6 +73,8 @@ export const ICONS = {
   eye: 'M1 12s4-8 11-8 11 8 11 8-4 8-11 8S1 12 1 12z|M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z',
   close: 'M18 6L6 18|M6 6l12 12',
   pair: 'M4 7h7v10H4z|M13 7h7v10h-7z',
+  terminal: 'M4 17l6-5-6-5|M12 19h8',
+  shield: 'M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z',
 } as const;
 
 /** Groups a code for reading: 123 456, 1234 5678, 12345 (Steam stays whole). */

@@ -3,6 +3,15 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AccountSummary } from '../bindings/AccountSummary';
 import type { AccountUpdate } from '../bindings/AccountUpdate';
+import type { AuditExport } from '../bindings/AuditExport';
+import type { AuditProgress } from '../bindings/AuditProgress';
+import type { AuditView } from '../bindings/AuditView';
+import type { EnforceApplied } from '../bindings/EnforceApplied';
+import type { EnforcePreview } from '../bindings/EnforcePreview';
+import type { ProfileSetup } from '../bindings/ProfileSetup';
+import type { SessionOptions } from '../bindings/SessionOptions';
+import type { SessionProgress } from '../bindings/SessionProgress';
+import type { SessionStarted } from '../bindings/SessionStarted';
 import type { AwsCreds } from '../bindings/AwsCreds';
 import type { AwsDevices } from '../bindings/AwsDevices';
 import type { AwsProfileView } from '../bindings/AwsProfileView';
@@ -89,3 +98,39 @@ export const awsResync = (serial: string, user: string, codes: [string, string] 
   call<void>('aws_resync', { serial, user, codes });
 export const awsDeactivate = (serial: string, user: string, del: boolean) =>
   call<void>('aws_deactivate', { serial, user, delete: del });
+
+function channel<T>(on: (m: T) => void): Channel<T> {
+  const ch = new Channel<T>();
+  ch.onmessage = on;
+  return ch;
+}
+
+// --- AWS CLI sessions ---
+export const awsSessionOptions = (accountId: string) =>
+  call<SessionOptions>('aws_session_options', { accountId });
+/** Gets MFA session credentials and writes them into the credentials file as `target`. */
+export const awsSessionStart = (
+  accountId: string,
+  profile: string,
+  durationSecs: number,
+  target: string,
+  endpointUrl: string | null,
+  onProgress: (p: SessionProgress) => void,
+) =>
+  call<SessionStarted>('aws_session_start', {
+    accountId,
+    profile,
+    durationSecs,
+    target,
+    endpointUrl,
+    onProgress: channel(onProgress),
+  });
+export const awsSetupProfile = (profile: string) => call<ProfileSetup>('aws_setup_profile', { profile });
+
+// --- Account security (admin) ---
+export const awsAudit = (onProgress: (p: AuditProgress) => void) =>
+  call<AuditView>('aws_audit', { onProgress: channel(onProgress) });
+export const awsAuditExport = () => call<AuditExport>('aws_audit_export');
+export const awsEnforcePlan = (group: string) => call<EnforcePreview>('aws_enforce_plan', { group });
+export const awsEnforceApply = (group: string, force: boolean) =>
+  call<EnforceApplied>('aws_enforce_apply', { group, force });

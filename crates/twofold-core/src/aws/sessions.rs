@@ -110,6 +110,41 @@ pub fn cached(vault: &Vault, profile: &str, now: u64) -> Option<SessionCredentia
         })
 }
 
+/// Seconds until a window AWS has not seen a code from begins for `serial` (0: the current one
+/// is fresh). `period` is the account's; the vault's clock offset applies.
+pub fn wait_secs(vault: &Vault, period: u64, serial: &str, now: u64) -> u64 {
+    let period = period.max(1);
+    let shifted = crate::otp::apply_offset(now, vault.settings().clock_offset_secs);
+    match vault.data().used_windows.get(serial) {
+        Some(&last) if shifted / period <= last => ((last + 1) * period).saturating_sub(shifted),
+        _ => 0,
+    }
+}
+
+/// Caches session credentials for `profile` in the vault, dropping its older and any expired
+/// sessions.
+pub fn store_session(
+    vault: &mut Vault,
+    profile: &str,
+    c: &SessionCredentials,
+    now: u64,
+) -> Result<()> {
+    let cached = CachedSession {
+        profile: profile.to_string(),
+        access_key_id: c.access_key_id.clone(),
+        secret_access_key: c.secret_access_key.clone(),
+        session_token: c.session_token.clone(),
+        expiration: c.expiration,
+    };
+    let t = now as i64;
+    vault.update(|d| {
+        d.sessions
+            .retain(|s| s.profile != cached.profile && s.expiration > t);
+        d.sessions.push(cached);
+        Ok(())
+    })
+}
+
 /// Takes a code for `serial` from `account` that AWS has not seen: if the current window was
 /// already sent, `wait` is called with the seconds until the next one (and must wait them).
 /// The window is recorded in the vault before the code is returned.
@@ -123,15 +158,11 @@ pub fn take_code(
     let period = account.otp.period;
     let offset = vault.settings().clock_offset_secs;
     let window = |t: u64| crate::otp::apply_offset(t, offset) / period;
-    let last = vault.data().used_windows.get(serial).copied();
-    let mut t = now();
-    if last.is_some_and(|w| window(t) <= w) {
-        let next_start = (last.unwrap_or(0) + 1) * period;
-        let shifted = crate::otp::apply_offset(t, offset);
-        wait(next_start.saturating_sub(shifted));
-        t = now();
+    let wait_for = wait_secs(vault, period, serial, now());
+    if wait_for > 0 {
+        wait(wait_for);
     }
-    let w = window(t);
+    let w = window(now());
     let serial_key = serial.to_string();
     vault.update(|d| {
         let prev = d.used_windows.get(&serial_key).copied();
@@ -219,20 +250,7 @@ pub async fn session(
             )
         }
     };
-    let cached = CachedSession {
-        profile: profile_name.to_string(),
-        access_key_id: credentials.access_key_id.clone(),
-        secret_access_key: credentials.secret_access_key.clone(),
-        session_token: credentials.session_token.clone(),
-        expiration: credentials.expiration,
-    };
-    let t = now() as i64;
-    vault.update(|d| {
-        d.sessions
-            .retain(|s| s.profile != cached.profile && s.expiration > t);
-        d.sessions.push(cached);
-        Ok(())
-    })?;
+    store_session(vault, profile_name, &credentials, now())?;
     Ok(Session {
         profile: profile_name.to_string(),
         credentials,

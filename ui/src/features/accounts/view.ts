@@ -16,7 +16,9 @@ import {
 import { describe } from '../../ipc/errors';
 import { openCodePairDialog } from '../aws-wizard/code-pair';
 import { createPendingBanner } from '../aws-wizard/pending';
+import { openSessionDialog } from '../aws-sessions/session';
 import { openAwsWizard } from '../aws-wizard/wizard';
+import { openSecurityView } from '../security/view';
 import { openAddDialog } from './add';
 import { openEditDialog } from './edit';
 
@@ -93,6 +95,11 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     { type: 'button', title: 'Set up AWS MFA', 'aria-label': 'Set up AWS MFA', onclick: () => openAwsWizard({ kind: 'enroll' }, () => void refresh()) },
     'AWS',
   );
+  const securityBtn = h(
+    'button.btn.btn-ghost.icon-btn#security',
+    { type: 'button', title: 'Account security (AWS)', 'aria-label': 'Account security', onclick: () => openSecurityView() },
+    icon(ICONS.shield),
+  );
   const lockBtn = h(
     'button.btn.btn-ghost.icon-btn#lock-vault',
     { type: 'button', title: 'Lock Twofold', 'aria-label': 'Lock Twofold', onclick: () => lock() },
@@ -104,6 +111,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     h('div.brand', {}, h('img', { src: 'logo.png', alt: '' }), 'Twofold'),
     h('div.search', {}, icon(ICONS.search), search, h('span.kbd', {}, '/')),
     awsBtn,
+    securityBtn,
     addBtn,
     lockBtn,
   );
@@ -246,6 +254,22 @@ export function createAccountsView(onLocked: () => void): AccountsView {
             icon(ICONS.pair),
           )
         : null;
+    const sessionBtn =
+      account.aws?.active === true
+        ? h(
+            'button.btn.btn-ghost.icon-btn.cli-session',
+            {
+              type: 'button',
+              title: 'Start CLI session',
+              'aria-label': `Start an AWS CLI session with ${account.name}`,
+              onclick: (e: Event) => {
+                e.stopPropagation();
+                openSessionDialog(account);
+              },
+            },
+            icon(ICONS.terminal),
+          )
+        : null;
     const hotpBtn = isHotp
       ? h(
           'button.btn.btn-ghost.icon-btn.hotp-next',
@@ -276,7 +300,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
       h('div.account-meta', {}, h('div.account-issuer', {}, title), h('div.account-name', {}, subtitle)),
       h('div.code-box', {}, codeEl, nextEl),
       ring ? ring.el : hotpBtn,
-      h('div.row-actions', {}, copyBtn, pairBtn, editBtn),
+      h('div.row-actions', {}, sessionBtn, copyBtn, pairBtn, editBtn),
     );
     const row: Row = {
       account,

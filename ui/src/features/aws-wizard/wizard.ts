@@ -3,7 +3,6 @@
 //     keep mode:  -> Progress (Enable, Verify) -> Done
 //     phone mode: -> ShowQr (+ two codes) -> Progress (Enable, Verify) -> Done
 // plus Devices (list, resync, deactivate, delete) and the resume/abort of an interrupted run.
-import type { AwsProfileView } from '../../bindings/AwsProfileView';
 import type { AwsWhoami } from '../../bindings/AwsWhoami';
 import type { EnrollDone } from '../../bindings/EnrollDone';
 import type { EnrollStarted } from '../../bindings/EnrollStarted';
@@ -21,14 +20,16 @@ import {
   awsEnrollConfirm,
   awsEnrollResume,
   awsEnrollStart,
-  awsProfiles,
   awsResync,
   awsWhoami,
 } from '../../ipc/commands';
 import { describe, toIpcError } from '../../ipc/errors';
+import { createCredentialsForm, field } from './credentials';
 
 export type WizardIntent =
   | { kind: 'enroll' }
+  /** From Account security: already connected as `whoami`, enrolling `user`. */
+  | { kind: 'enrollUser'; user: string; whoami: AwsWhoami }
   | { kind: 'resume'; pending: PendingEnrollment }
   | { kind: 'abort'; pending: PendingEnrollment };
 
@@ -55,9 +56,6 @@ export function deviceNameError(name: string): string | null {
   return null;
 }
 
-function field(label: string, input: HTMLElement, hint?: string): HTMLDivElement {
-  return h('div.field', {}, h('label', { for: input.id }, label), input, hint ? h('span.hint', {}, hint) : null);
-}
 
 function errorBox(id: string | null): HTMLDivElement {
   return h('div.form-error', { id, role: 'alert', hidden: true });
@@ -77,12 +75,13 @@ function formatDate(secs: number | null): string {
 /** Opens the wizard; `onClose` runs when it closes (the caller refreshes its list). */
 export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   const title =
-    intent.kind === 'enroll' ? 'Set up AWS MFA' : intent.kind === 'resume' ? 'Resume AWS MFA setup' : 'Abort AWS MFA setup';
+    intent.kind === 'enroll' || intent.kind === 'enrollUser' ? 'Set up AWS MFA' : intent.kind === 'resume' ? 'Resume AWS MFA setup' : 'Abort AWS MFA setup';
   const { dialog, body, foot, close } = openDialog(
     'aws-wizard',
     title,
     () => {
-      void awsDisconnect().catch(() => {});
+      // The security view's connection is the caller's to keep; only drop one made here.
+      if (intent.kind !== 'enrollUser') void awsDisconnect().catch(() => {});
       onClose();
     },
     false,
@@ -90,13 +89,13 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   dialog.classList.add('wizard');
 
   // Wizard state.
-  let whoami: AwsWhoami | null = null;
-  let targetUser: string | null = null; // null: the caller
+  let whoami: AwsWhoami | null = intent.kind === 'enrollUser' ? intent.whoami : null;
+  let targetUser: string | null = intent.kind === 'enrollUser' ? intent.user : null; // null: the caller
   let deviceName = '';
   let keep = true;
   let started: EnrollStarted | null = null;
-  const pendingId = intent.kind === 'enroll' ? null : intent.pending.accountId;
-  let profileName: string | null = intent.kind === 'enroll' ? null : intent.pending.profile;
+  const pendingId = 'pending' in intent ? intent.pending.accountId : null;
+  let profileName: string | null = 'pending' in intent ? intent.pending.profile : null;
 
   function show(screen: Screen, ...content: (HTMLElement | null)[]) {
     dialog.dataset.screen = screen;
@@ -136,75 +135,13 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
 
   // ---------------------------------------------------------------- Credentials
   async function credentialsScreen() {
-    let profiles: AwsProfileView[] = [];
-    let profilesError: string | null = null;
-    try {
-      profiles = await awsProfiles();
-    } catch (e) {
-      profilesError = describe(e);
-    }
-    let tab: 'profile' | 'keys' = profiles.length > 0 || profileName ? 'profile' : 'keys';
-    const profile = h('select#aws-profile', {});
-    profile.append(h('option', { value: '' }, 'Default (environment, default profile)'));
-    for (const p of profiles) {
-      const extra = p.roleArn ? ' (role)' : p.hasKeys ? ' (keys)' : '';
-      profile.append(h('option', { value: p.name, selected: p.name === profileName }, p.name + extra));
-    }
-    const keyId = h('input.mono#aws-access-key-id', { type: 'text', placeholder: 'AKIA…', autocomplete: 'off', spellcheck: 'false' });
-    const secret = h('input.mono#aws-secret-access-key', { type: 'password', autocomplete: 'off', spellcheck: 'false' });
-    const token = h('input.mono#aws-session-token', { type: 'password', placeholder: 'Optional', autocomplete: 'off' });
-    const region = h('input#aws-region', { type: 'text', placeholder: 'us-east-1', autocomplete: 'off' });
-    const endpoint = h('input.mono#aws-endpoint-url', { type: 'url', placeholder: 'https://iam.amazonaws.com', autocomplete: 'off' });
-
-    const profilePane = h(
-      'div#aws-pane-profile',
-      { role: 'tabpanel' },
-      field('AWS profile', profile, profilesError ?? 'From ~/.aws/config and ~/.aws/credentials.'),
-    );
-    const keysPane = h(
-      'div#aws-pane-keys',
-      { role: 'tabpanel' },
-      field('Access key ID', keyId),
-      field('Secret access key', secret, 'Sent to Twofold once, used for this setup only, never saved.'),
-      field('Session token', token, 'Only for temporary keys (ASIA…).'),
-    );
-    const tabProfile = h('button.tab#aws-tab-profile', { type: 'button', role: 'tab' }, 'Profile');
-    const tabKeys = h('button.tab#aws-tab-keys', { type: 'button', role: 'tab' }, 'Access keys');
-    const setTab = (t: 'profile' | 'keys') => {
-      tab = t;
-      tabProfile.setAttribute('aria-selected', String(t === 'profile'));
-      tabKeys.setAttribute('aria-selected', String(t === 'keys'));
-      profilePane.hidden = t !== 'profile';
-      keysPane.hidden = t !== 'keys';
-    };
-    tabProfile.addEventListener('click', () => setTab('profile'));
-    tabKeys.addEventListener('click', () => setTab('keys'));
-    setTab(tab);
-
     const err = errorBox('aws-credentials-error');
     const intro =
-      intent.kind === 'enroll'
-        ? 'Twofold creates a virtual MFA device for an IAM user, keeps its seed in the vault and turns it on. Which credentials should it use?'
-        : `The device ${intent.pending.serial} was created but not enabled. Check the credentials to ${intent.kind === 'resume' ? 'finish it' : 'delete it'}.`;
-    show(
-      'credentials',
-      h(
-        'form#aws-credentials',
-        {},
-        h('p.muted', {}, intro),
-        h('div.tabs', { role: 'tablist' }, tabProfile, tabKeys),
-        profilePane,
-        keysPane,
-        h(
-          'details.advanced#aws-advanced',
-          {},
-          h('summary', {}, 'Advanced'),
-          field('Region', region, 'For signing; IAM is global.'),
-          field('Endpoint URL', endpoint, 'For VPC endpoints or other partitions; empty for AWS.'),
-        ),
-        err,
-      ),
-    );
+      intent.kind === 'resume' || intent.kind === 'abort'
+        ? `The device ${intent.pending.serial} was created but not enabled. Check the credentials to ${intent.kind === 'resume' ? 'finish it' : 'delete it'}.`
+        : 'Twofold creates a virtual MFA device for an IAM user, keeps its seed in the vault and turns it on. Which credentials should it use?';
+    const form = await createCredentialsForm(intro, profileName, err);
+    show('credentials', form.el);
     const next = button('aws-check', 'Continue', () => void check(), 'btn-primary');
     foot.append(button('aws-cancel', 'Cancel', close), next);
 
@@ -212,20 +149,10 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
       err.hidden = true;
       next.disabled = true;
       next.textContent = 'Checking…';
-      const usesKeys = tab === 'keys';
       try {
-        whoami = await awsWhoami({
-          profile: usesKeys ? null : profile.value || null,
-          accessKeyId: usesKeys ? keyId.value.trim() || null : null,
-          secretAccessKey: usesKeys ? secret.value || null : null,
-          sessionToken: usesKeys ? token.value || null : null,
-          region: region.value.trim() || null,
-          endpointUrl: endpoint.value.trim() || null,
-        });
-        profileName = usesKeys ? null : profile.value || null;
-        // The secret went to Rust once; do not keep it in the DOM.
-        secret.value = '';
-        token.value = '';
+        whoami = await awsWhoami(form.creds());
+        profileName = form.profileName();
+        form.clearSecrets();
         afterCredentials();
       } catch (e) {
         showError(err, e);
@@ -237,7 +164,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   }
 
   function afterCredentials() {
-    if (intent.kind === 'enroll') {
+    if (intent.kind === 'enroll' || intent.kind === 'enrollUser') {
       targetScreen();
       return;
     }
@@ -639,5 +566,6 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     }
   }
 
-  void credentialsScreen();
+  if (intent.kind === 'enrollUser') targetScreen();
+  else void credentialsScreen();
 }

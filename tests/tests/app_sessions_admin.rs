@@ -1,0 +1,425 @@
+//! The app's Account security view (audit, require MFA for a group) and "Start CLI session"
+//! (MFA session credentials written into the credentials file), against the IAM emulator.
+//! Screenshots go to `$TWOFOLD_ARTIFACTS`.
+//!
+//! The app inherits tauri-driver's environment, so the emulator is named in the forms'
+//! Advanced > Endpoint URL, and the AWS files through the app's `--aws-config-dir`.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use twofold_e2e::harness;
+use twofold_e2e::iam::{Credentials, IamEmulator};
+use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
+
+const AWS_WAIT: Duration = Duration::from_secs(60);
+/// A session right after enrolling waits for a code window AWS has not seen (up to 60 s: the
+/// enrollment used two).
+const SESSION_WAIT: Duration = Duration::from_secs(120);
+
+fn start_app(args: &[&str]) -> Session {
+    let session = Session::start_with_args(&harness::webdriver_url(), &harness::app_bin(), args)
+        .expect("start the app under WebDriver");
+    session
+        .wait_for(".accounts-view", DEFAULT_WAIT)
+        .expect("the account list");
+    session
+}
+
+fn scroll_to(session: &Session, css: &str) {
+    let _ = session.execute(
+        "document.querySelector(arguments[0])?.scrollIntoView({block: 'center'});",
+        &[serde_json::json!(css)],
+    );
+}
+
+fn click(session: &Session, css: &str) {
+    let el = session
+        .wait_for(css, DEFAULT_WAIT)
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    scroll_to(session, css);
+    el.click().unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+fn type_into(session: &Session, css: &str, text: &str) {
+    let el = session
+        .wait_for(css, DEFAULT_WAIT)
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    scroll_to(session, css);
+    el.clear().unwrap();
+    el.send_keys(text).unwrap();
+}
+
+fn text(session: &Session, css: &str) -> String {
+    session.find(css).unwrap().text().unwrap()
+}
+
+fn open_details(session: &Session, id: &str) {
+    // WebKitWebDriver's click does not toggle <details>.
+    session
+        .execute(
+            &format!("document.getElementById('{id}').open = true;"),
+            &[],
+        )
+        .unwrap();
+}
+
+fn user(emu: &IamEmulator, name: &str, console: bool) {
+    emu.admin_aws(&["iam", "create-user", "--user-name", name]);
+    if console {
+        emu.admin_aws(&[
+            "iam",
+            "create-login-profile",
+            "--user-name",
+            name,
+            "--password",
+            "Correct-Horse-9",
+        ]);
+    }
+}
+
+#[test]
+fn security_view_audits_and_requires_mfa_for_a_group() {
+    harness::require_secret_service();
+    let emu = IamEmulator::start();
+    user(&emu, "carla", true); // console, no MFA: flagged
+    user(&emu, "bot", false);
+    emu.admin_aws(&["iam", "create-access-key", "--user-name", "bot"]);
+    user(&emu, "dora", true);
+    emu.admin_aws(&["iam", "create-group", "--group-name", "devs"]);
+    for u in ["carla", "dora"] {
+        emu.admin_aws(&[
+            "iam",
+            "add-user-to-group",
+            "--group-name",
+            "devs",
+            "--user-name",
+            u,
+        ]);
+    }
+    let dir = harness::temp_dir();
+    let vault = dir.path().join("vault.json");
+    let session = start_app(&["--vault", vault.to_str().unwrap()]);
+
+    click(&session, "#security");
+    session
+        .wait_for("#aws-credentials", DEFAULT_WAIT)
+        .expect("the credentials step");
+    click(&session, "#aws-tab-keys");
+    type_into(&session, "#aws-access-key-id", &emu.admin.access_key_id);
+    type_into(
+        &session,
+        "#aws-secret-access-key",
+        &emu.admin.secret_access_key,
+    );
+    open_details(&session, "aws-advanced");
+    type_into(&session, "#aws-endpoint-url", &emu.endpoint);
+    type_into(&session, "#aws-region", "us-east-1");
+    session.shot("security-01-connect.png");
+    click(&session, "#aws-check");
+
+    session
+        .wait_for("#security-table .audit-row", AWS_WAIT)
+        .expect("the audit table");
+    session.shot("security-02-audit.png");
+    let rows = session.find_all("#security-table .audit-row").unwrap();
+    let first = &rows[0];
+    assert_eq!(
+        first.attribute("data-user").unwrap().as_deref(),
+        Some("carla")
+    );
+    assert_eq!(
+        first.attribute("data-flagged").unwrap().as_deref(),
+        Some("true")
+    );
+    assert!(first.text().unwrap().contains("console without MFA"));
+    let root = session.find("#security-root").unwrap();
+    assert_eq!(
+        root.attribute("data-state").unwrap().as_deref(),
+        Some("off")
+    );
+    assert!(root.text().unwrap().contains("off"));
+    let names: Vec<String> = rows
+        .iter()
+        .map(|r| r.attribute("data-user").unwrap().unwrap())
+        .collect();
+    assert!(names.contains(&"bot".to_string()), "{names:?}");
+
+    // Filters: console users only; then stale keys (bot's key was never used).
+    click(&session, "#filter-console");
+    let shown: Vec<String> = session
+        .find_all("#security-table .audit-row")
+        .unwrap()
+        .iter()
+        .map(|r| r.attribute("data-user").unwrap().unwrap())
+        .collect();
+    assert!(!shown.contains(&"bot".to_string()), "{shown:?}");
+    assert!(shown.contains(&"carla".to_string()), "{shown:?}");
+    click(&session, "#filter-console");
+    click(&session, "#filter-stale");
+    let shown: Vec<String> = session
+        .find_all("#security-table .audit-row")
+        .unwrap()
+        .iter()
+        .map(|r| r.attribute("data-user").unwrap().unwrap())
+        .collect();
+    assert!(shown.contains(&"bot".to_string()), "{shown:?}");
+    session.shot("security-03-filter-stale.png");
+    click(&session, "#filter-stale");
+
+    // Export CSV: into Downloads (or home) and the path is shown.
+    click(&session, "#security-export");
+    let exported = session
+        .wait_for_text("#security-export-path", ".csv", DEFAULT_WAIT)
+        .expect("the export path");
+    let path = exported.split(" to ").nth(1).unwrap().trim();
+    let csv = std::fs::read_to_string(path).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("carla,") && l.ends_with(",true")),
+        "{csv}"
+    );
+
+    // Require MFA for the group: preview, then confirm.
+    click(&session, "#security-enforce");
+    type_into(&session, "#enforce-group", "devs");
+    click(&session, "#enforce-preview");
+    session
+        .wait_for("#enforce-actions", AWS_WAIT)
+        .expect("the preview");
+    let actions = text(&session, "#enforce-actions");
+    assert!(
+        actions.contains("TwofoldRequireMFA") && actions.contains("Attach it to the group devs"),
+        "{actions}"
+    );
+    let members = text(&session, "#enforce-members");
+    assert!(
+        members.contains("carla") && members.contains("dora"),
+        "{members}"
+    );
+    assert!(session.find_all("#enforce-lockout").unwrap().is_empty());
+    assert!(session.find_all("#enforce-force").unwrap().is_empty());
+    let before = emu.admin_aws(&[
+        "iam",
+        "list-attached-group-policies",
+        "--group-name",
+        "devs",
+    ]);
+    assert_eq!(
+        before["AttachedPolicies"],
+        serde_json::json!([]),
+        "{before}"
+    );
+    open_details(&session, "enforce-policy-details");
+    session.shot("security-04-enforce-preview.png");
+    click(&session, "#enforce-confirm");
+    session
+        .wait_for_text("#enforce-done", "MFA is now required for devs", AWS_WAIT)
+        .expect("applied");
+    session.shot("security-05-enforce-done.png");
+    let attached = emu.admin_aws(&[
+        "iam",
+        "list-attached-group-policies",
+        "--group-name",
+        "devs",
+    ]);
+    assert_eq!(
+        attached["AttachedPolicies"][0]["PolicyName"], "TwofoldRequireMFA",
+        "{attached}"
+    );
+    click(&session, "#enforce-close");
+
+    // "Enroll MFA" opens the wizard preset to that user.
+    click(&session, ".audit-row[data-user=\"carla\"] .audit-enroll");
+    let device = session
+        .wait_for("#aws-target-user", DEFAULT_WAIT)
+        .expect("the wizard's target step");
+    assert_eq!(
+        device.property("value").unwrap(),
+        serde_json::json!("carla")
+    );
+    session.shot("security-06-enroll-user.png");
+}
+
+/// User `name` with a key and self-service MFA rights, whose guarded call needs MFA.
+fn user_with_keys(emu: &IamEmulator, name: &str) -> Credentials {
+    emu.admin_aws(&["iam", "create-user", "--user-name", name]);
+    let allow = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["iam:GetUser", "iam:ListMFADevices", "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:ListUsers"], "Resource": "*"}
+    ]});
+    emu.admin_aws(&[
+        "iam",
+        "put-user-policy",
+        "--user-name",
+        name,
+        "--policy-name",
+        "mfa",
+        "--policy-document",
+        &allow.to_string(),
+    ]);
+    let k = emu.admin_aws(&["iam", "create-access-key", "--user-name", name]);
+    Credentials {
+        access_key_id: k["AccessKey"]["AccessKeyId"].as_str().unwrap().into(),
+        secret_access_key: k["AccessKey"]["SecretAccessKey"].as_str().unwrap().into(),
+        account_id: emu.admin.account_id.clone(),
+    }
+}
+
+fn cli(emu: &IamEmulator, dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(harness::cli_bin())
+        .args(args)
+        .env("TWOFOLD_VAULT", dir.join("vault.json"))
+        .env_remove("TWOFOLD_NO_KEYRING")
+        .env_remove("TWOFOLD_PASSWORD")
+        .env("AWS_CONFIG_FILE", dir.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+        .env("AWS_ENDPOINT_URL_IAM", &emu.endpoint)
+        .env("AWS_ENDPOINT_URL_STS", &emu.endpoint)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "twofold {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn cli_session_from_the_app_right_after_enrolling() {
+    harness::require_secret_service();
+    let emu = IamEmulator::start();
+    let dir = harness::temp_dir();
+    let d = dir.path();
+    let sam = user_with_keys(&emu, "sam");
+    std::fs::write(
+        d.join("credentials"),
+        format!(
+            "# keep me\n[sam]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            sam.access_key_id, sam.secret_access_key
+        ),
+    )
+    .unwrap();
+    std::fs::write(d.join("config"), "[profile sam]\nregion = us-east-1\n").unwrap();
+
+    // Enroll with the CLI into the vault the app opens (keyring slot in the test session).
+    let out = cli(&emu, d, &["aws", "enroll", "--profile", "sam", "--json"]);
+    let serial = serde_json::from_str::<serde_json::Value>(&out).unwrap()["serial"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        d.join("config"),
+        format!("[profile sam]\nregion = us-east-1\nmfa_serial = {serial}\n"),
+    )
+    .unwrap();
+
+    let session = start_app(&[
+        "--vault",
+        d.join("vault.json").to_str().unwrap(),
+        "--aws-config-dir",
+        d.to_str().unwrap(),
+    ]);
+    let row = ".account-row[data-issuer=\"Amazon Web Services\"]";
+    click(&session, &format!("{row} .cli-session"));
+    let profile = session
+        .wait_for("#session-profile", DEFAULT_WAIT)
+        .expect("the session form");
+    assert_eq!(profile.property("value").unwrap(), serde_json::json!("sam"));
+    assert_eq!(
+        session
+            .find("#session-target")
+            .unwrap()
+            .property("value")
+            .unwrap(),
+        serde_json::json!("sam-mfa")
+    );
+    assert_eq!(
+        session
+            .find("#session-duration")
+            .unwrap()
+            .property("value")
+            .unwrap(),
+        serde_json::json!("3600")
+    );
+    assert_eq!(text(&session, "#session-serial"), serial);
+    open_details(&session, "session-advanced");
+    type_into(&session, "#session-endpoint-url", &emu.endpoint);
+    session.shot("session-01-form.png");
+    click(&session, "#session-start");
+
+    // The enrollment used this window's codes: the dialog says it waits, then carries on.
+    let waiting = session.wait_until("the wait for a fresh code", AWS_WAIT, |s| {
+        let status = s.find("#session-status")?;
+        let step = status.attribute("data-step")?;
+        Ok(match step.as_deref() {
+            Some("waiting") => Some(Some(status.text()?)),
+            Some("requesting" | "writing") => Some(None),
+            _ => s.find_all("#session-done")?.first().map(|_| None),
+        })
+    });
+    if let Ok(Some(msg)) = &waiting {
+        assert!(msg.contains("for a fresh code"), "{msg}");
+        session.shot("session-02-waiting.png");
+    }
+    session
+        .wait_for("#session-done", SESSION_WAIT)
+        .unwrap_or_else(|e| {
+            session.shot("session-failed.png");
+            panic!("no session: {e}")
+        });
+    std::thread::sleep(Duration::from_millis(1200)); // let the countdown tick once
+    session.shot("session-03-done.png");
+    assert_eq!(text(&session, "#session-done-target"), "sam-mfa");
+    let file = text(&session, "#session-done-file");
+    assert_eq!(Path::new(&file), d.join("credentials"));
+    let expiry = text(&session, "#session-expiry");
+    assert!(expiry.contains("min"), "{expiry}");
+
+    let creds = std::fs::read_to_string(d.join("credentials")).unwrap();
+    assert!(creds.starts_with("# keep me\n[sam]\n"), "{creds}");
+    let section = creds.split("[sam-mfa]").nth(1).expect("[sam-mfa] written");
+    assert!(
+        section.contains("aws_access_key_id = ASIA") && section.contains("aws_session_token = "),
+        "{creds}"
+    );
+    let sessions = emu.sessions();
+    let sessions = sessions.as_array().unwrap();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0]["mfaSerial"], serial.as_str());
+
+    // A second session for the same profile reuses the cached one: no new STS call.
+    click(&session, "#session-again");
+    click(&session, "#session-start");
+    session
+        .wait_for_text("#session-done", "reused", AWS_WAIT)
+        .expect("cached session");
+    assert_eq!(emu.sessions().as_array().unwrap().len(), 1);
+
+    // Set up automatic sessions: the CLI next to the app goes into credential_process.
+    click(&session, "#session-again");
+    click(&session, "#session-setup");
+    let done = session
+        .wait_for("#setup-done", DEFAULT_WAIT)
+        .expect("the setup result");
+    assert_eq!(
+        done.attribute("data-written").unwrap().as_deref(),
+        Some("true")
+    );
+    session.shot("session-04-setup.png");
+    let block = text(&session, "#setup-block");
+    assert!(block.starts_with("[profile sam-mfa]"), "{block}");
+    let config = std::fs::read_to_string(d.join("config")).unwrap();
+    assert!(
+        config.contains("[profile sam-mfa]\ncredential_process = ")
+            && config.contains("aws credential-process --profile sam"),
+        "{config}"
+    );
+}

@@ -1,0 +1,110 @@
+// The credentials step, shared by the AWS wizard and the Account security view: a profile, or
+// pasted keys, plus region and endpoint under "Advanced".
+import type { AwsCreds } from '../../bindings/AwsCreds';
+import type { AwsProfileView } from '../../bindings/AwsProfileView';
+import { h } from '../../components/dom';
+import { awsProfiles } from '../../ipc/commands';
+import { describe } from '../../ipc/errors';
+
+export function field(label: string, input: HTMLElement, hint?: string): HTMLDivElement {
+  return h('div.field', {}, h('label', { for: input.id }, label), input, hint ? h('span.hint', {}, hint) : null);
+}
+
+export interface CredentialsForm {
+  el: HTMLFormElement;
+  /** What the form says, for `awsWhoami`. */
+  creds(): AwsCreds;
+  /** The chosen profile (null with pasted keys or the default chain). */
+  profileName(): string | null;
+  /** The secret went to Rust once; do not keep it in the DOM. */
+  clearSecrets(): void;
+}
+
+/** Builds the form; `intro` is the sentence above it, `err` the error box to show under it. */
+export async function createCredentialsForm(
+  intro: string,
+  preferred: string | null,
+  err: HTMLElement,
+): Promise<CredentialsForm> {
+  let profiles: AwsProfileView[] = [];
+  let profilesError: string | null = null;
+  try {
+    profiles = await awsProfiles();
+  } catch (e) {
+    profilesError = describe(e);
+  }
+  let tab: 'profile' | 'keys' = profiles.length > 0 || preferred ? 'profile' : 'keys';
+  const profile = h('select#aws-profile', {});
+  profile.append(h('option', { value: '' }, 'Default (environment, default profile)'));
+  for (const p of profiles) {
+    const extra = p.roleArn ? ' (role)' : p.hasKeys ? ' (keys)' : '';
+    profile.append(h('option', { value: p.name, selected: p.name === preferred }, p.name + extra));
+  }
+  const keyId = h('input.mono#aws-access-key-id', { type: 'text', placeholder: 'AKIA…', autocomplete: 'off', spellcheck: 'false' });
+  const secret = h('input.mono#aws-secret-access-key', { type: 'password', autocomplete: 'off', spellcheck: 'false' });
+  const token = h('input.mono#aws-session-token', { type: 'password', placeholder: 'Optional', autocomplete: 'off' });
+  const region = h('input#aws-region', { type: 'text', placeholder: 'us-east-1', autocomplete: 'off' });
+  const endpoint = h('input.mono#aws-endpoint-url', { type: 'url', placeholder: 'https://iam.amazonaws.com', autocomplete: 'off' });
+
+  const profilePane = h(
+    'div#aws-pane-profile',
+    { role: 'tabpanel' },
+    field('AWS profile', profile, profilesError ?? 'From ~/.aws/config and ~/.aws/credentials.'),
+  );
+  const keysPane = h(
+    'div#aws-pane-keys',
+    { role: 'tabpanel' },
+    field('Access key ID', keyId),
+    field('Secret access key', secret, 'Sent to Twofold once, used for this setup only, never saved.'),
+    field('Session token', token, 'Only for temporary keys (ASIA…).'),
+  );
+  const tabProfile = h('button.tab#aws-tab-profile', { type: 'button', role: 'tab' }, 'Profile');
+  const tabKeys = h('button.tab#aws-tab-keys', { type: 'button', role: 'tab' }, 'Access keys');
+  const setTab = (t: 'profile' | 'keys') => {
+    tab = t;
+    tabProfile.setAttribute('aria-selected', String(t === 'profile'));
+    tabKeys.setAttribute('aria-selected', String(t === 'keys'));
+    profilePane.hidden = t !== 'profile';
+    keysPane.hidden = t !== 'keys';
+  };
+  tabProfile.addEventListener('click', () => setTab('profile'));
+  tabKeys.addEventListener('click', () => setTab('keys'));
+  setTab(tab);
+
+  const el = h(
+    'form#aws-credentials',
+    {},
+    h('p.muted', {}, intro),
+    h('div.tabs', { role: 'tablist' }, tabProfile, tabKeys),
+    profilePane,
+    keysPane,
+    h(
+      'details.advanced#aws-advanced',
+      {},
+      h('summary', {}, 'Advanced'),
+      field('Region', region, 'For signing; IAM is global.'),
+      field('Endpoint URL', endpoint, 'For VPC endpoints or other partitions; empty for AWS.'),
+    ),
+    err,
+  );
+  el.addEventListener('submit', (e) => e.preventDefault());
+  return {
+    el,
+    creds() {
+      const usesKeys = tab === 'keys';
+      return {
+        profile: usesKeys ? null : profile.value || null,
+        accessKeyId: usesKeys ? keyId.value.trim() || null : null,
+        secretAccessKey: usesKeys ? secret.value || null : null,
+        sessionToken: usesKeys ? token.value || null : null,
+        region: region.value.trim() || null,
+        endpointUrl: endpoint.value.trim() || null,
+      };
+    },
+    profileName: () => (tab === 'keys' ? null : profile.value || null),
+    clearSecrets() {
+      secret.value = '';
+      token.value = '';
+    },
+  };
+}

@@ -1,0 +1,273 @@
+// Account security: who in the AWS account has MFA. Connect (the wizard's credentials form),
+// audit every IAM user (console users without MFA flagged and first, root MFA on top), filter,
+// export CSV, enroll MFA for a user (the wizard, preset), and require MFA for a group
+// (plan -> preview -> apply).
+import type { AuditUser } from '../../bindings/AuditUser';
+import type { AuditView } from '../../bindings/AuditView';
+import type { AwsWhoami } from '../../bindings/AwsWhoami';
+import type { EnforcePreview } from '../../bindings/EnforcePreview';
+import { openDialog } from '../../components/dialog';
+import { h } from '../../components/dom';
+import { showToast } from '../../components/toast';
+import { awsAudit, awsAuditExport, awsDisconnect, awsEnforceApply, awsEnforcePlan, awsWhoami } from '../../ipc/commands';
+import { describe, toIpcError } from '../../ipc/errors';
+import { createCredentialsForm, field } from '../aws-wizard/credentials';
+import { openAwsWizard } from '../aws-wizard/wizard';
+
+type Filter = 'noMfa' | 'console' | 'stale';
+
+const FILTERS: [Filter, string, string][] = [
+  ['noMfa', 'filter-no-mfa', 'No MFA'],
+  ['console', 'filter-console', 'Console users'],
+  ['stale', 'filter-stale', 'Stale keys (90 days)'],
+];
+
+export function keep(u: AuditUser, on: Set<Filter>): boolean {
+  return (!on.has('noMfa') || u.mfa.length === 0) && (!on.has('console') || u.console) && (!on.has('stale') || u.staleKey);
+}
+
+function date(secs: number | null): string {
+  return secs === null ? 'never' : new Date(secs * 1000).toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+
+function errorBox(id: string): HTMLDivElement {
+  return h('div.form-error', { id, role: 'alert', hidden: true });
+}
+
+function showError(box: HTMLElement, e: unknown) {
+  box.textContent = describe(e);
+  box.dataset.kind = toIpcError(e).kind;
+  box.hidden = false;
+}
+
+export function openSecurityView(): void {
+  const { dialog, body, foot, close } = openDialog('security', 'Account security', () => void awsDisconnect().catch(() => {}), false);
+  dialog.classList.add('wizard', 'full');
+  let whoami: AwsWhoami | null = null;
+  let audit: AuditView | null = null;
+  const filters = new Set<Filter>();
+
+  const button = (id: string, label: string, onclick: () => void, cls = '') =>
+    h('button.btn', { id: id || null, type: 'button', class: cls, onclick }, label);
+  const show = (screen: string, ...content: (HTMLElement | null)[]) => {
+    dialog.dataset.screen = screen;
+    body.replaceChildren(...content.filter((c): c is HTMLElement => c !== null));
+    foot.replaceChildren();
+  };
+
+  async function connectScreen() {
+    const err = errorBox('aws-credentials-error');
+    const form = await createCredentialsForm(
+      'Twofold lists every IAM user of the account with their console access, MFA devices and access keys. Credentials that may read IAM (an administrator or a SecurityAudit role):',
+      null,
+      err,
+    );
+    show('credentials', form.el);
+    const next = button('aws-check', 'Audit', () => void check(), 'btn-primary');
+    foot.append(button('aws-cancel', 'Cancel', close), next);
+    async function check() {
+      err.hidden = true;
+      next.disabled = true;
+      next.textContent = 'Checking…';
+      try {
+        whoami = await awsWhoami(form.creds());
+        form.clearSecrets();
+        await runAudit();
+      } catch (e) {
+        showError(err, e);
+        next.disabled = false;
+        next.textContent = 'Audit';
+      }
+    }
+  }
+
+  async function runAudit() {
+    const status = h('p.muted#security-progress', {}, 'Reading the IAM credential report…');
+    const err = errorBox('security-error');
+    show('progress', status, err);
+    try {
+      audit = await awsAudit((p) => {
+        status.textContent = `Auditing… ${p.done} of ${p.total} users`;
+      });
+      reportScreen();
+    } catch (e) {
+      showError(err, e);
+      foot.append(button('security-back', 'Back', () => void connectScreen()), button('security-retry', 'Retry', () => void runAudit(), 'btn-primary'));
+    }
+  }
+
+  function reportScreen() {
+    if (!audit) return;
+    const a = audit;
+    const root = h(
+      'div.root-mfa#security-root',
+      { 'data-state': a.rootMfa === null ? 'unknown' : a.rootMfa ? 'on' : 'off' },
+      h('strong', {}, 'Root user MFA: '),
+      a.rootMfa === null ? 'unknown (GetAccountSummary not allowed)' : a.rootMfa ? 'on' : 'off — add it in the AWS console (Twofold can scan its QR code)',
+    );
+    const flaggedCount = a.users.filter((u) => u.flagged).length;
+    const summary = h(
+      'p.hint#security-summary',
+      {},
+      `Account ${a.account} · ${a.users.length} users · ${flaggedCount} with console access but no MFA` +
+        (a.source === 'listApis' ? ' · from per-user calls (the credential report was not allowed)' : ''),
+    );
+    const chips = h('div.filters', { role: 'group', 'aria-label': 'Filters' });
+    for (const [f, id, label] of FILTERS) {
+      const b = h('button.chip', { id, type: 'button', 'aria-pressed': String(filters.has(f)) }, label);
+      b.addEventListener('click', () => {
+        if (filters.has(f)) filters.delete(f);
+        else filters.add(f);
+        b.setAttribute('aria-pressed', String(filters.has(f)));
+        paintRows();
+      });
+      chips.append(b);
+    }
+    const tbody = h('tbody');
+    const table = h(
+      'table.audit#security-table',
+      {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'User'), h('th', {}, 'Console'), h('th', {}, 'MFA devices'), h('th', {}, 'Active keys'), h('th', {}, ''))),
+      tbody,
+    );
+    const exported = h('p.hint#security-export-path', { hidden: true });
+    const err = errorBox('security-error');
+    const paintRows = () => {
+      tbody.replaceChildren();
+      const shown = a.users.filter((u) => keep(u, filters));
+      if (shown.length === 0) tbody.append(h('tr', {}, h('td.empty-cell', { colspan: 5 }, 'No users match the filters.')));
+      for (const u of shown) tbody.append(row(u));
+    };
+    paintRows();
+    show('report', root, summary, chips, h('div.table-wrap', {}, table), exported, err);
+    foot.append(
+      button('security-refresh', 'Refresh', () => void runAudit()),
+      button('security-export', 'Export CSV', () => void exportCsv()),
+      h('span.spacer'),
+      button('security-enforce', 'Require MFA for a group…', () => enforceDialog(), 'btn-primary'),
+    );
+
+    async function exportCsv() {
+      try {
+        const r = await awsAuditExport();
+        exported.textContent = `Saved ${r.rows} rows to ${r.path}`;
+        exported.hidden = false;
+        showToast('Audit exported');
+      } catch (e) {
+        showError(err, e);
+      }
+    }
+  }
+
+  function row(u: AuditUser): HTMLElement {
+    const kinds: Record<string, string> = { virtual: 'Virtual', securityKey: 'Security key', hardware: 'Hardware' };
+    const mfa =
+      u.mfa.length === 0
+        ? h('span.no', {}, 'none')
+        : h('div', {}, ...u.mfa.map((d) => h('div', {}, `${kinds[d.kind] ?? d.kind} · ${date(d.enabledAt)}`)));
+    const keys =
+      u.activeKeys.length === 0
+        ? h('span.muted', {}, '—')
+        : h('div', {}, ...u.activeKeys.map((t) => h('div', {}, `used ${date(t)}`)), u.staleKey ? h('span.badge.badge-warn', {}, 'stale') : null);
+    const enroll =
+      u.mfa.length === 0
+        ? h(
+            'button.btn.btn-sm.audit-enroll',
+            {
+              type: 'button',
+              title: `Set up a virtual MFA device for ${u.name}`,
+              onclick: () => {
+                if (!whoami) return;
+                openAwsWizard({ kind: 'enrollUser', user: u.name, whoami }, () => void runAudit());
+              },
+            },
+            'Enroll MFA',
+          )
+        : null;
+    return h(
+      'tr.audit-row',
+      { 'data-user': u.name, 'data-flagged': String(u.flagged), class: u.flagged ? 'flagged' : '' },
+      h('td', {}, h('div.user-name', {}, u.name), u.flagged ? h('span.badge.badge-danger', {}, 'console without MFA') : null),
+      h('td', {}, u.console ? `yes${u.passwordLastUsed ? ` · ${date(u.passwordLastUsed)}` : ''}` : 'no'),
+      h('td', {}, mfa),
+      h('td', {}, keys),
+      h('td', {}, enroll),
+    );
+  }
+
+  function enforceDialog() {
+    const d = openDialog('enforce-dialog', 'Require MFA for a group');
+    d.dialog.classList.add('wizard');
+    const group = h('input#enforce-group', { type: 'text', placeholder: 'Developers', autocomplete: 'off', spellcheck: 'false' });
+    const err = errorBox('enforce-error');
+    const ask = () => {
+      d.body.replaceChildren(
+        h('p.muted', {}, 'Twofold attaches its TwofoldRequireMFA policy to the group: members can do nothing but set up their MFA device and change their password until they sign in with MFA. Nothing changes until you confirm.'),
+        field('IAM group', group),
+        err,
+      );
+      d.foot.replaceChildren(
+        h('button.btn#enforce-cancel', { type: 'button', onclick: () => d.close() }, 'Cancel'),
+        h('button.btn.btn-primary#enforce-preview', { type: 'button', onclick: () => void plan() }, 'Preview'),
+      );
+      group.focus();
+    };
+    async function plan() {
+      err.hidden = true;
+      try {
+        previewScreen(await awsEnforcePlan(group.value));
+      } catch (e) {
+        showError(err, e);
+      }
+    }
+    function previewScreen(p: EnforcePreview) {
+      const actions = h('ul.plan#enforce-actions');
+      if (p.createPolicy) actions.append(h('li', {}, 'Create the managed policy ', h('code', {}, p.policyArn)));
+      if (p.attach) actions.append(h('li', {}, `Attach it to the group ${p.group}`));
+      if (!p.createPolicy && !p.attach) actions.append(h('li', {}, `Nothing to do: ${p.group} already has the policy.`));
+      const members =
+        p.membersWithoutMfa.length === 0
+          ? h('p#enforce-members', {}, 'Every member of the group has an MFA device.')
+          : h('p#enforce-members', {}, `Members without MFA, who will only be able to set it up: ${p.membersWithoutMfa.join(', ')}.`);
+      const lockout = p.locksOutCaller
+        ? h('p.lockout#enforce-lockout', { role: 'alert' }, `Warning: you are a member of ${p.group} without an MFA device. Applying locks these credentials out of everything but enrolling. Enroll your own MFA first.`)
+        : null;
+      const result = errorBox('enforce-error');
+      d.body.replaceChildren(
+        h('p', {}, h('strong', {}, 'These changes will be made:')),
+        actions,
+        members,
+        lockout ?? '',
+        h('details.advanced#enforce-policy-details', {}, h('summary', {}, 'Policy document'), h('pre.code-block#enforce-policy', {}, p.document)),
+        result,
+      );
+      const apply = async (force: boolean) => {
+        result.hidden = true;
+        try {
+          const r = await awsEnforceApply(p.group, force);
+          d.body.replaceChildren(
+            h(
+              'div#enforce-done',
+              {},
+              h('p.success', {}, `MFA is now required for ${r.group}.`),
+              h('p', {}, r.created ? `Created ${r.policyArn} and attached it.` : r.attached ? `Attached ${r.policyArn}.` : 'The policy was already attached.'),
+            ),
+          );
+          d.foot.replaceChildren(h('button.btn.btn-primary#enforce-close', { type: 'button', onclick: () => d.close() }, 'Close'));
+        } catch (e) {
+          showError(result, e);
+        }
+      };
+      const nothing = !p.createPolicy && !p.attach;
+      d.foot.replaceChildren(
+        h('button.btn#enforce-back', { type: 'button', onclick: ask }, 'Back'),
+        h('span.spacer'),
+        p.locksOutCaller ? h('button.btn.btn-danger#enforce-force', { type: 'button', onclick: () => void apply(true) }, 'Apply anyway') : '',
+        h('button.btn.btn-primary#enforce-confirm', { type: 'button', disabled: p.locksOutCaller || nothing, onclick: () => void apply(false) }, 'Require MFA'),
+      );
+    }
+    ask();
+  }
+
+  void connectScreen();
+}
