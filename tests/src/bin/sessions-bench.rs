@@ -49,14 +49,19 @@ fn main() {
     let mut credentials = String::new();
     let users: Vec<String> = (0..2 * STS_SAMPLES).map(|i| format!("bench{i}")).collect();
     for u in &users {
-        emu.admin_aws(&["iam", "create-user", "--user-name", u]);
-        let k = emu.admin_aws(&["iam", "create-access-key", "--user-name", u]);
+        // What a user needs to enroll their own device (the profile's keys sign the enrollment).
+        let c = emu.create_user(
+            u,
+            &[
+                "iam:GetUser",
+                "iam:ListMFADevices",
+                "iam:CreateVirtualMFADevice",
+                "iam:EnableMFADevice",
+            ],
+        );
         credentials.push_str(&format!(
             "[{u}]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-            k["AccessKey"]["AccessKeyId"].as_str().unwrap_or_default(),
-            k["AccessKey"]["SecretAccessKey"]
-                .as_str()
-                .unwrap_or_default()
+            c.access_key_id, c.secret_access_key
         ));
     }
     std::fs::write(d.join("credentials"), &credentials).expect("write credentials");
