@@ -18,6 +18,18 @@ export PATH="$CARGO_HOME/bin:$PATH"
 export CI="${CI:-true}" CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-always}"
 export TWOFOLD_ARTIFACTS="${TWOFOLD_ARTIFACTS:-$HOME/.cache/twofold/artifacts/$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$TWOFOLD_ARTIFACTS" "$CARGO_TARGET_DIR"
+# CI builds once per run: incremental state only costs disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
+# The build cache lives outside the clone and grows across runs on a reused machine; a full
+# disk kills the linker (SIGBUS). Below 25 GiB free, drop the stale parts, then all of it.
+free_gib() { df -Pk "$CARGO_TARGET_DIR" | awk 'NR==2 { print int($4 / 1048576) }'; }
+if [ "$(free_gib)" -lt 25 ]; then
+  echo "test.sh: $(free_gib) GiB free; pruning the build cache at $CARGO_TARGET_DIR" >&2
+  rm -rf "$CARGO_TARGET_DIR/debug/incremental" "$CARGO_TARGET_DIR/release/incremental"
+  if [ "$(free_gib)" -lt 25 ]; then rm -rf "$CARGO_TARGET_DIR/debug"; fi
+  if [ "$(free_gib)" -lt 25 ]; then rm -rf "$CARGO_TARGET_DIR"; mkdir -p "$CARGO_TARGET_DIR"; fi
+fi
 
 results=()
 # --locked once Cargo.lock is committed: CI must build exactly what was reviewed.
