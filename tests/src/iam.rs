@@ -285,6 +285,21 @@ impl IamEmulator {
     /// Creates IAM user `name` with an access key and, when `actions` is not empty, an inline
     /// policy allowing them on every resource. Returns the user's credentials.
     #[track_caller]
+    /// A user with no keys; with a console password when `console`.
+    pub fn create_plain_user(&self, name: &str, console: bool) {
+        self.admin_aws(&["iam", "create-user", "--user-name", name]);
+        if console {
+            self.admin_aws(&[
+                "iam",
+                "create-login-profile",
+                "--user-name",
+                name,
+                "--password",
+                "Correct-Horse-9",
+            ]);
+        }
+    }
+
     pub fn create_user(&self, name: &str, actions: &[&str]) -> Credentials {
         self.admin_aws(&["iam", "create-user", "--user-name", name]);
         if !actions.is_empty() {

@@ -301,6 +301,75 @@ impl Session {
     }
 }
 
+/// Test steps: each waits for its element, scrolls it into view and panics with the selector
+/// when the app does not get there, so a failing test says which step broke.
+impl Session {
+    /// Starts the app binary with `args` and waits for the account list.
+    pub fn start_app(args: &[&str]) -> Session {
+        let session =
+            Session::start_with_args(&harness::webdriver_url(), &harness::app_bin(), args)
+                .expect("start the app under WebDriver");
+        session
+            .wait_for(".accounts-view", DEFAULT_WAIT)
+            .expect("the account list");
+        session
+    }
+
+    /// WebKitWebDriver does not scroll inside a scrolled container (a dialog body) before
+    /// interacting; do it for it.
+    pub fn scroll_to(&self, css: &str) {
+        let _ = self.execute(
+            "document.querySelector(arguments[0])?.scrollIntoView({block: 'center'});",
+            &[json!(css)],
+        );
+    }
+
+    /// Waits for `css`, scrolls to it and clicks it.
+    pub fn click_on(&self, css: &str) {
+        let el = self
+            .wait_for(css, DEFAULT_WAIT)
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        self.scroll_to(css);
+        el.click().unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Waits for `css`, clears it and types `text`.
+    pub fn type_into(&self, css: &str, text: &str) {
+        let el = self
+            .wait_for(css, DEFAULT_WAIT)
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        self.scroll_to(css);
+        if let Err(e) = el.clear().and_then(|()| el.send_keys(text)) {
+            self.shot("failed-typing.png");
+            panic!("typing into {css}: {e}");
+        }
+    }
+
+    /// The text of the first element matching `css`, which must exist.
+    pub fn text_of(&self, css: &str) -> String {
+        self.find(css)
+            .and_then(|e| e.text())
+            .unwrap_or_else(|e| panic!("text of {css}: {e}"))
+    }
+
+    /// Opens the `<details>` with this id (WebKitWebDriver's click does not toggle one).
+    pub fn open_details(&self, id: &str) {
+        self.execute(
+            "document.getElementById(arguments[0]).open = true;",
+            &[json!(id)],
+        )
+        .unwrap_or_else(|e| panic!("open #{id}: {e}"));
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs()
+}
+
 impl Drop for Session {
     fn drop(&mut self) {
         // Closing the session closes the app; errors here would only hide the real failure.

@@ -10,13 +10,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use twofold_core::aws::enroll::consecutive_codes;
 use twofold_core::otp::{Otp, Secret};
 use twofold_e2e::harness;
 use twofold_e2e::iam::{Credentials, IamEmulator};
-use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
+use twofold_e2e::webdriver::{unix_now, Session, DEFAULT_WAIT};
 
 const AWS_WAIT: Duration = Duration::from_secs(60);
 
@@ -31,54 +31,6 @@ const SELF_SERVICE: &[&str] = &[
     "iam:DeleteVirtualMFADevice",
 ];
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs()
-}
-
-fn start_app(vault: &Path) -> Session {
-    let session = Session::start_with_args(
-        &harness::webdriver_url(),
-        &harness::app_bin(),
-        &["--vault", vault.to_str().unwrap()],
-    )
-    .expect("start the app under WebDriver");
-    session
-        .wait_for(".accounts-view", DEFAULT_WAIT)
-        .expect("the account list");
-    session
-}
-
-/// WebKitWebDriver does not scroll inside a scrolled container (the dialog body) before
-/// interacting; do it for it.
-fn scroll_to(session: &Session, css: &str) {
-    let _ = session.execute(
-        "document.querySelector(arguments[0])?.scrollIntoView({block: 'center'});",
-        &[serde_json::json!(css)],
-    );
-}
-
-fn click(session: &Session, css: &str) {
-    let el = session
-        .wait_for(css, DEFAULT_WAIT)
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    scroll_to(session, css);
-    el.click().unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-fn type_into(session: &Session, css: &str, text: &str) {
-    let el = session
-        .wait_for(css, DEFAULT_WAIT)
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    scroll_to(session, css);
-    if let Err(e) = el.clear().and_then(|()| el.send_keys(text)) {
-        session.shot("aws-failed-typing.png");
-        panic!("typing into {css}: {e}");
-    }
-}
-
 /// The credentials step: pasted keys and the emulator's endpoint; waits for the next screen.
 fn fill_credentials(
     session: &Session,
@@ -89,23 +41,19 @@ fn fill_credentials(
     session
         .wait_for("#aws-credentials", DEFAULT_WAIT)
         .expect("credentials step");
-    click(session, "#aws-tab-keys");
-    type_into(session, "#aws-access-key-id", &creds.access_key_id);
-    type_into(session, "#aws-secret-access-key", &creds.secret_access_key);
+    session.click_on("#aws-tab-keys");
+    session.type_into("#aws-access-key-id", &creds.access_key_id);
+    session.type_into("#aws-secret-access-key", &creds.secret_access_key);
     // WebKitWebDriver's click does not toggle <details>; open it as a click on the summary would.
     session
         .execute("document.getElementById('aws-advanced').open = true;", &[])
         .unwrap();
-    type_into(session, "#aws-endpoint-url", &emu.endpoint);
-    type_into(session, "#aws-region", "us-east-1");
+    session.type_into("#aws-endpoint-url", &emu.endpoint);
+    session.type_into("#aws-region", "us-east-1");
     if let Some(name) = shot_name {
         session.shot(name);
     }
-    click(session, "#aws-check");
-}
-
-fn text(session: &Session, css: &str) -> String {
-    session.find(css).unwrap().text().unwrap()
+    session.click_on("#aws-check");
 }
 
 /// Target (self) and device name; leaves the wizard on the device step.
@@ -116,7 +64,7 @@ fn choose_self_and_name(session: &Session, user: &str, device: &str) {
         .text()
         .unwrap();
     assert!(arn.ends_with(&format!(":user/{user}")), "{arn}");
-    click(session, "#aws-target-next");
+    session.click_on("#aws-target-next");
     let name = session
         .wait_for("#aws-device-name", DEFAULT_WAIT)
         .expect("device step");
@@ -125,7 +73,7 @@ fn choose_self_and_name(session: &Session, user: &str, device: &str) {
         serde_json::json!(user),
         "the device name defaults to the user name"
     );
-    type_into(session, "#aws-device-name", device);
+    session.type_into("#aws-device-name", device);
 }
 
 fn find_app_pid(app: &Path) -> Option<u32> {
@@ -152,14 +100,14 @@ fn wizard_enrolls_with_the_seed_kept_in_twofold() {
     let emu = IamEmulator::start();
     let creds = emu.create_user("alice", SELF_SERVICE);
     let dir = harness::temp_dir();
-    let session = start_app(&dir.path().join("vault.json"));
+    let session = Session::start_app(&["--vault", dir.path().join("vault.json").to_str().unwrap()]);
 
-    click(&session, "#aws-setup");
+    session.click_on("#aws-setup");
     fill_credentials(&session, &emu, &creds, Some("aws-01-credentials.png"));
     session
         .wait_for("#aws-identity", AWS_WAIT)
         .expect("identity");
-    assert!(text(&session, "#aws-account").contains(&creds.account_id));
+    assert!(session.text_of("#aws-account").contains(&creds.account_id));
     assert!(
         session.find_all("#aws-skew-warning").unwrap().is_empty(),
         "no clock warning against a local emulator"
@@ -168,7 +116,7 @@ fn wizard_enrolls_with_the_seed_kept_in_twofold() {
 
     // The device name is checked as IAM does, before anything is sent.
     choose_self_and_name(&session, "alice", "has space");
-    let err = text(&session, "#aws-device-name-error");
+    let err = session.text_of("#aws-device-name-error");
     assert!(err.contains("No spaces"), "{err}");
     assert_eq!(
         session
@@ -179,22 +127,22 @@ fn wizard_enrolls_with_the_seed_kept_in_twofold() {
         serde_json::json!(true)
     );
     session.shot("aws-03-device-invalid.png");
-    type_into(&session, "#aws-device-name", "alice-laptop");
+    session.type_into("#aws-device-name", "alice-laptop");
     session.shot("aws-04-device.png");
-    click(&session, "#aws-create");
+    session.click_on("#aws-create");
 
     session
         .wait_for("#aws-done", AWS_WAIT)
         .expect("done screen");
     session.shot("aws-05-done.png");
-    let serial = text(&session, "#aws-done-serial");
+    let serial = session.text_of("#aws-done-serial");
     assert!(serial.ends_with(":mfa/alice-laptop"), "{serial}");
     assert_enabled(&emu, &serial, "alice");
-    let done = text(&session, "#aws-done");
+    let done = session.text_of("#aws-done");
     assert!(done.contains("twofold aws session"), "{done}");
 
     // Devices: the new device is listed as held in Twofold; Delete removes it everywhere.
-    click(&session, "#aws-show-devices");
+    session.click_on("#aws-show-devices");
     let row = format!(".device-row[data-serial=\"{serial}\"]");
     let listed = session
         .wait_for(&row, AWS_WAIT)
@@ -207,13 +155,13 @@ fn wizard_enrolls_with_the_seed_kept_in_twofold() {
     );
     session.shot("aws-06-devices.png");
 
-    click(&session, "#aws-close");
+    session.click_on("#aws-close");
     // The account list shows the AWS account; its two consecutive codes match the seed.
     let acct_row = ".account-row[data-issuer=\"Amazon Web Services\"]";
     session
         .wait_for(acct_row, DEFAULT_WAIT)
         .expect("AWS account row");
-    click(&session, &format!("{acct_row} .pair-codes"));
+    session.click_on(&format!("{acct_row} .pair-codes"));
     let code1 = session
         .wait_for("#pair-code1[data-code]", DEFAULT_WAIT)
         .expect("code pair");
@@ -238,25 +186,25 @@ fn wizard_enrolls_with_the_seed_kept_in_twofold() {
         around.contains(&(c1.clone(), c2.clone())),
         "{c1} {c2} vs {around:?}"
     );
-    assert!(text(&session, "#pair-left").contains("valid for"));
+    assert!(session.text_of("#pair-left").contains("valid for"));
     session.shot("aws-07-code-pair.png");
-    click(&session, "#pair-close");
+    session.click_on("#pair-close");
 
     // Delete from the Devices screen (with confirmation).
-    click(&session, "#aws-setup");
+    session.click_on("#aws-setup");
     fill_credentials(&session, &emu, &creds, None);
-    click(&session, "#aws-show-devices");
-    click(&session, &format!("{row} .device-delete"));
+    session.click_on("#aws-show-devices");
+    session.click_on(&format!("{row} .device-delete"));
     session
         .wait_for("#confirm-ok", DEFAULT_WAIT)
         .expect("confirmation");
     session.shot("aws-08-delete-confirm.png");
-    click(&session, "#confirm-ok");
+    session.click_on("#confirm-ok");
     session
         .wait_for_text("#aws-devices-heading", "no MFA devices", AWS_WAIT)
         .expect("the device is gone from the list");
     assert!(emu.device(&serial).is_none(), "deleted in AWS");
-    click(&session, "#aws-close");
+    session.click_on("#aws-close");
     harness::poll(DEFAULT_WAIT, Duration::from_millis(200), || {
         session.find_all(acct_row).ok().filter(|v| v.is_empty())
     })
@@ -271,12 +219,12 @@ fn app_killed_before_enable_resumes_after_restart() {
     let dir = harness::temp_dir();
     let vault = dir.path().join("vault.json");
 
-    let session = start_app(&vault);
-    click(&session, "#aws-setup");
+    let session = Session::start_app(&["--vault", vault.to_str().unwrap()]);
+    session.click_on("#aws-setup");
     fill_credentials(&session, &emu, &creds, None);
     choose_self_and_name(&session, "carol", "carol");
     emu.hold("EnableMFADevice");
-    click(&session, "#aws-create");
+    session.click_on("#aws-create");
     harness::poll(AWS_WAIT, Duration::from_millis(100), || {
         (emu.held("EnableMFADevice") >= 1).then_some(())
     })
@@ -307,7 +255,7 @@ fn app_killed_before_enable_resumes_after_restart() {
     let serial = serial.clone();
 
     // Restart on the same vault: the banner offers to finish.
-    let session = start_app(&vault);
+    let session = Session::start_app(&["--vault", vault.to_str().unwrap()]);
     let banner = session
         .wait_for("#aws-pending-banner:not([hidden])", DEFAULT_WAIT)
         .expect("the interrupted-enrollment banner")
@@ -318,7 +266,7 @@ fn app_killed_before_enable_resumes_after_restart() {
         "{banner}"
     );
     session.shot("aws-11-pending-banner.png");
-    click(&session, "#aws-pending-resume");
+    session.click_on("#aws-pending-resume");
     fill_credentials(
         &session,
         &emu,
@@ -328,10 +276,10 @@ fn app_killed_before_enable_resumes_after_restart() {
     session
         .wait_for("#aws-done", AWS_WAIT)
         .expect("resumed to done");
-    assert_eq!(text(&session, "#aws-done-serial"), serial);
+    assert_eq!(session.text_of("#aws-done-serial"), serial);
     assert_enabled(&emu, &serial, "carol");
     session.shot("aws-13-resumed.png");
-    click(&session, "#aws-close");
+    session.click_on("#aws-close");
     harness::poll(DEFAULT_WAIT, Duration::from_millis(200), || {
         session
             .find("#aws-pending-banner")
@@ -347,13 +295,13 @@ fn phone_mode_refuses_wrong_codes_then_accepts_right_ones() {
     let emu = IamEmulator::start();
     let creds = emu.create_user("bob", SELF_SERVICE);
     let dir = harness::temp_dir();
-    let session = start_app(&dir.path().join("vault.json"));
+    let session = Session::start_app(&["--vault", dir.path().join("vault.json").to_str().unwrap()]);
 
-    click(&session, "#aws-setup");
+    session.click_on("#aws-setup");
     fill_credentials(&session, &emu, &creds, None);
     choose_self_and_name(&session, "bob", "bob-phone");
-    click(&session, "#aws-mode-phone");
-    click(&session, "#aws-create");
+    session.click_on("#aws-mode-phone");
+    session.click_on("#aws-create");
     session
         .wait_for("#aws-qr svg", AWS_WAIT)
         .expect("the QR code");
@@ -375,14 +323,14 @@ fn phone_mode_refuses_wrong_codes_then_accepts_right_ones() {
         )
         .unwrap();
     assert_eq!(
-        text(&session, "#aws-secret"),
+        session.text_of("#aws-secret"),
         seed,
         "the secret for typing in"
     );
 
-    type_into(&session, "#aws-code1", "000000");
-    type_into(&session, "#aws-code2", "111111");
-    click(&session, "#aws-confirm");
+    session.type_into("#aws-code1", "000000");
+    session.type_into("#aws-code2", "111111");
+    session.click_on("#aws-confirm");
     let err = session
         .wait_for("#aws-codes-error:not([hidden])", AWS_WAIT)
         .expect("wrong codes are refused");
@@ -396,11 +344,11 @@ fn phone_mode_refuses_wrong_codes_then_accepts_right_ones() {
 
     let otp = Otp::totp(Secret::from_base32_lenient(&seed).unwrap());
     let (c1, c2) = consecutive_codes(&otp, unix_now());
-    type_into(&session, "#aws-code1", &c1);
-    type_into(&session, "#aws-code2", &c2);
-    click(&session, "#aws-confirm");
+    session.type_into("#aws-code1", &c1);
+    session.type_into("#aws-code2", &c2);
+    session.click_on("#aws-confirm");
     session.wait_for("#aws-done", AWS_WAIT).expect("done");
     session.shot("aws-22-phone-done.png");
-    assert_eq!(text(&session, "#aws-done-serial"), serial);
+    assert_eq!(session.text_of("#aws-done-serial"), serial);
     assert_enabled(&emu, &serial, "bob");
 }

@@ -20,75 +20,14 @@ const AWS_WAIT: Duration = Duration::from_secs(60);
 /// enrollment used two).
 const SESSION_WAIT: Duration = Duration::from_secs(120);
 
-fn start_app(args: &[&str]) -> Session {
-    let session = Session::start_with_args(&harness::webdriver_url(), &harness::app_bin(), args)
-        .expect("start the app under WebDriver");
-    session
-        .wait_for(".accounts-view", DEFAULT_WAIT)
-        .expect("the account list");
-    session
-}
-
-fn scroll_to(session: &Session, css: &str) {
-    let _ = session.execute(
-        "document.querySelector(arguments[0])?.scrollIntoView({block: 'center'});",
-        &[serde_json::json!(css)],
-    );
-}
-
-fn click(session: &Session, css: &str) {
-    let el = session
-        .wait_for(css, DEFAULT_WAIT)
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    scroll_to(session, css);
-    el.click().unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-fn type_into(session: &Session, css: &str, text: &str) {
-    let el = session
-        .wait_for(css, DEFAULT_WAIT)
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    scroll_to(session, css);
-    el.clear().unwrap();
-    el.send_keys(text).unwrap();
-}
-
-fn text(session: &Session, css: &str) -> String {
-    session.find(css).unwrap().text().unwrap()
-}
-
-fn open_details(session: &Session, id: &str) {
-    // WebKitWebDriver's click does not toggle <details>.
-    session
-        .execute(
-            &format!("document.getElementById('{id}').open = true;"),
-            &[],
-        )
-        .unwrap();
-}
-
-fn user(emu: &IamEmulator, name: &str, console: bool) {
-    emu.admin_aws(&["iam", "create-user", "--user-name", name]);
-    if console {
-        emu.admin_aws(&[
-            "iam",
-            "create-login-profile",
-            "--user-name",
-            name,
-            "--password",
-            "Correct-Horse-9",
-        ]);
-    }
-}
-
 #[test]
 fn security_view_audits_and_requires_mfa_for_a_group() {
     harness::require_secret_service();
     let emu = IamEmulator::start();
-    user(&emu, "carla", true); // console, no MFA: flagged
-    user(&emu, "bot", false);
+    emu.create_plain_user("carla", true); // console, no MFA: flagged
+    emu.create_plain_user("bot", false);
     emu.admin_aws(&["iam", "create-access-key", "--user-name", "bot"]);
-    user(&emu, "dora", true);
+    emu.create_plain_user("dora", true);
     emu.admin_aws(&["iam", "create-group", "--group-name", "devs"]);
     for u in ["carla", "dora"] {
         emu.admin_aws(&[
@@ -102,24 +41,20 @@ fn security_view_audits_and_requires_mfa_for_a_group() {
     }
     let dir = harness::temp_dir();
     let vault = dir.path().join("vault.json");
-    let session = start_app(&["--vault", vault.to_str().unwrap()]);
+    let session = Session::start_app(&["--vault", vault.to_str().unwrap()]);
 
-    click(&session, "#security");
+    session.click_on("#security");
     session
         .wait_for("#aws-credentials", DEFAULT_WAIT)
         .expect("the credentials step");
-    click(&session, "#aws-tab-keys");
-    type_into(&session, "#aws-access-key-id", &emu.admin.access_key_id);
-    type_into(
-        &session,
-        "#aws-secret-access-key",
-        &emu.admin.secret_access_key,
-    );
-    open_details(&session, "aws-advanced");
-    type_into(&session, "#aws-endpoint-url", &emu.endpoint);
-    type_into(&session, "#aws-region", "us-east-1");
+    session.click_on("#aws-tab-keys");
+    session.type_into("#aws-access-key-id", &emu.admin.access_key_id);
+    session.type_into("#aws-secret-access-key", &emu.admin.secret_access_key);
+    session.open_details("aws-advanced");
+    session.type_into("#aws-endpoint-url", &emu.endpoint);
+    session.type_into("#aws-region", "us-east-1");
     session.shot("security-01-connect.png");
-    click(&session, "#aws-check");
+    session.click_on("#aws-check");
 
     session
         .wait_for("#security-table .audit-row", AWS_WAIT)
@@ -149,7 +84,7 @@ fn security_view_audits_and_requires_mfa_for_a_group() {
     assert!(names.contains(&"bot".to_string()), "{names:?}");
 
     // Filters: console users only; then stale keys (bot's key was never used).
-    click(&session, "#filter-console");
+    session.click_on("#filter-console");
     let shown: Vec<String> = session
         .find_all("#security-table .audit-row")
         .unwrap()
@@ -158,8 +93,8 @@ fn security_view_audits_and_requires_mfa_for_a_group() {
         .collect();
     assert!(!shown.contains(&"bot".to_string()), "{shown:?}");
     assert!(shown.contains(&"carla".to_string()), "{shown:?}");
-    click(&session, "#filter-console");
-    click(&session, "#filter-stale");
+    session.click_on("#filter-console");
+    session.click_on("#filter-stale");
     let shown: Vec<String> = session
         .find_all("#security-table .audit-row")
         .unwrap()
@@ -168,10 +103,10 @@ fn security_view_audits_and_requires_mfa_for_a_group() {
         .collect();
     assert!(shown.contains(&"bot".to_string()), "{shown:?}");
     session.shot("security-03-filter-stale.png");
-    click(&session, "#filter-stale");
+    session.click_on("#filter-stale");
 
     // Export CSV: into Downloads (or home) and the path is shown.
-    click(&session, "#security-export");
+    session.click_on("#security-export");
     let exported = session
         .wait_for_text("#security-export-path", ".csv", DEFAULT_WAIT)
         .expect("the export path");
@@ -184,18 +119,18 @@ fn security_view_audits_and_requires_mfa_for_a_group() {
     );
 
     // Require MFA for the group: preview, then confirm.
-    click(&session, "#security-enforce");
-    type_into(&session, "#enforce-group", "devs");
-    click(&session, "#enforce-preview");
+    session.click_on("#security-enforce");
+    session.type_into("#enforce-group", "devs");
+    session.click_on("#enforce-preview");
     session
         .wait_for("#enforce-actions", AWS_WAIT)
         .expect("the preview");
-    let actions = text(&session, "#enforce-actions");
+    let actions = session.text_of("#enforce-actions");
     assert!(
         actions.contains("TwofoldRequireMFA") && actions.contains("Attach it to the group devs"),
         "{actions}"
     );
-    let members = text(&session, "#enforce-members");
+    let members = session.text_of("#enforce-members");
     assert!(
         members.contains("carla") && members.contains("dora"),
         "{members}"
@@ -213,9 +148,9 @@ fn security_view_audits_and_requires_mfa_for_a_group() {
         serde_json::json!([]),
         "{before}"
     );
-    open_details(&session, "enforce-policy-details");
+    session.open_details("enforce-policy-details");
     session.shot("security-04-enforce-preview.png");
-    click(&session, "#enforce-confirm");
+    session.click_on("#enforce-confirm");
     session
         .wait_for_text("#enforce-done", "MFA is now required for devs", AWS_WAIT)
         .expect("applied");
@@ -230,10 +165,10 @@ fn security_view_audits_and_requires_mfa_for_a_group() {
         attached["AttachedPolicies"][0]["PolicyName"], "TwofoldRequireMFA",
         "{attached}"
     );
-    click(&session, "#enforce-close");
+    session.click_on("#enforce-close");
 
     // "Enroll MFA" opens the wizard preset to that user.
-    click(&session, ".audit-row[data-user=\"carla\"] .audit-enroll");
+    session.click_on(".audit-row[data-user=\"carla\"] .audit-enroll");
     let device = session
         .wait_for("#aws-target-user", DEFAULT_WAIT)
         .expect("the wizard's target step");
@@ -321,14 +256,14 @@ fn cli_session_from_the_app_right_after_enrolling() {
     )
     .unwrap();
 
-    let session = start_app(&[
+    let session = Session::start_app(&[
         "--vault",
         d.join("vault.json").to_str().unwrap(),
         "--aws-config-dir",
         d.to_str().unwrap(),
     ]);
     let row = ".account-row[data-issuer=\"Amazon Web Services\"]";
-    click(&session, &format!("{row} .cli-session"));
+    session.click_on(&format!("{row} .cli-session"));
     let profile = session
         .wait_for("#session-profile", DEFAULT_WAIT)
         .expect("the session form");
@@ -349,11 +284,11 @@ fn cli_session_from_the_app_right_after_enrolling() {
             .unwrap(),
         serde_json::json!("3600")
     );
-    assert_eq!(text(&session, "#session-serial"), serial);
-    open_details(&session, "session-advanced");
-    type_into(&session, "#session-endpoint-url", &emu.endpoint);
+    assert_eq!(session.text_of("#session-serial"), serial);
+    session.open_details("session-advanced");
+    session.type_into("#session-endpoint-url", &emu.endpoint);
     session.shot("session-01-form.png");
-    click(&session, "#session-start");
+    session.click_on("#session-start");
 
     // The enrollment used this window's codes: the dialog says it waits, then carries on.
     let waiting = session.wait_until("the wait for a fresh code", AWS_WAIT, |s| {
@@ -377,10 +312,10 @@ fn cli_session_from_the_app_right_after_enrolling() {
         });
     std::thread::sleep(Duration::from_millis(1200)); // let the countdown tick once
     session.shot("session-03-done.png");
-    assert_eq!(text(&session, "#session-done-target"), "sam-mfa");
-    let file = text(&session, "#session-done-file");
+    assert_eq!(session.text_of("#session-done-target"), "sam-mfa");
+    let file = session.text_of("#session-done-file");
     assert_eq!(Path::new(&file), d.join("credentials"));
-    let expiry = text(&session, "#session-expiry");
+    let expiry = session.text_of("#session-expiry");
     assert!(expiry.contains("min"), "{expiry}");
 
     let creds = std::fs::read_to_string(d.join("credentials")).unwrap();
@@ -396,16 +331,16 @@ fn cli_session_from_the_app_right_after_enrolling() {
     assert_eq!(sessions[0]["mfaSerial"], serial.as_str());
 
     // A second session for the same profile reuses the cached one: no new STS call.
-    click(&session, "#session-again");
-    click(&session, "#session-start");
+    session.click_on("#session-again");
+    session.click_on("#session-start");
     session
         .wait_for_text("#session-done", "reused", AWS_WAIT)
         .expect("cached session");
     assert_eq!(emu.sessions().as_array().unwrap().len(), 1);
 
     // Set up automatic sessions: the CLI next to the app goes into credential_process.
-    click(&session, "#session-again");
-    click(&session, "#session-setup");
+    session.click_on("#session-again");
+    session.click_on("#session-setup");
     let done = session
         .wait_for("#setup-done", DEFAULT_WAIT)
         .expect("the setup result");
@@ -414,7 +349,7 @@ fn cli_session_from_the_app_right_after_enrolling() {
         Some("true")
     );
     session.shot("session-04-setup.png");
-    let block = text(&session, "#setup-block");
+    let block = session.text_of("#setup-block");
     assert!(block.starts_with("[profile sam-mfa]"), "{block}");
     let config = std::fs::read_to_string(d.join("config")).unwrap();
     assert!(

@@ -43,20 +43,6 @@ fn key_of(emu: &IamEmulator, user: &str) -> Credentials {
     }
 }
 
-fn user(emu: &IamEmulator, name: &str, console: bool) {
-    emu.admin_aws(&["iam", "create-user", "--user-name", name]);
-    if console {
-        emu.admin_aws(&[
-            "iam",
-            "create-login-profile",
-            "--user-name",
-            name,
-            "--password",
-            "Correct-Horse-9",
-        ]);
-    }
-}
-
 fn find<'a>(audit: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     audit["users"]
         .as_array()
@@ -70,9 +56,9 @@ fn find<'a>(audit: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
 fn the_audit_flags_console_users_without_mfa_and_falls_back_without_the_report() {
     let emu = IamEmulator::start();
     let dir = harness::temp_dir();
-    user(&emu, "carla", true); // console, no MFA
-    user(&emu, "vik", true); // console, virtual MFA
-    user(&emu, "bot", false); // programmatic only
+    emu.create_plain_user("carla", true); // console, no MFA
+    emu.create_plain_user("vik", true); // console, virtual MFA
+    emu.create_plain_user("bot", false); // programmatic only
     key_of(&emu, "bot");
     ok_json(twofold(
         &emu,
@@ -115,7 +101,7 @@ fn the_audit_flags_console_users_without_mfa_and_falls_back_without_the_report()
     );
 
     // An auditor who may not generate the credential report gets the same answer another way.
-    user(&emu, "auditor", false);
+    emu.create_plain_user("auditor", false);
     let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
         "iam:ListUsers", "iam:GetLoginProfile", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed",
         "iam:ListMFADevices", "iam:ListVirtualMFADevices", "iam:GetAccountSummary"]}]});
@@ -150,7 +136,7 @@ fn enforce_denies_guarded_calls_until_the_user_enrolls_and_dry_run_changes_nothi
     let emu = IamEmulator::start();
     let dir = harness::temp_dir();
     emu.admin_aws(&["iam", "create-group", "--group-name", "devs"]);
-    user(&emu, "nia", true);
+    emu.create_plain_user("nia", true);
     emu.admin_aws(&[
         "iam",
         "add-user-to-group",
