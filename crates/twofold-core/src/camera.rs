@@ -13,9 +13,40 @@ use crate::{Error, Result};
 
 /// The names of the cameras this process can see, in index order (empty when there are none).
 pub fn list() -> Result<Vec<String>> {
-    let devices = nokhwa::query(ApiBackend::Auto)
-        .map_err(|e| Error::Camera(format!("cannot list cameras: {e}")))?;
+    let devices =
+        nokhwa::query(ApiBackend::Auto).map_err(|e| camera_error("cannot list cameras", &e))?;
     Ok(devices.iter().map(|d| d.human_name()).collect())
+}
+
+/// What to do when the system refuses the camera, for this platform.
+const ALLOW_CAMERA: &str = if cfg!(target_os = "macos") {
+    "allow Twofold in System Settings > Privacy & Security > Camera, then try again"
+} else if cfg!(target_os = "windows") {
+    "turn on camera access for desktop apps in Settings > Privacy & security > Camera"
+} else {
+    "add your user to the `video` group (sudo usermod -aG video $USER), log in again, and \
+     check that no other app holds the camera"
+};
+
+/// A camera failure as [`Error::CameraDenied`] when the system refused access (permissions,
+/// privacy settings), else as [`Error::Camera`] with `what` and the backend's words.
+fn camera_error(what: &str, detail: &dyn std::fmt::Display) -> Error {
+    let detail = detail.to_string();
+    let lower = detail.to_ascii_lowercase();
+    let denied = [
+        "permission denied",
+        "os error 13",
+        "not authorized",
+        "access denied",
+        "eacces",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
+    if denied {
+        Error::CameraDenied(format!("{what}: {detail}; {ALLOW_CAMERA}"))
+    } else {
+        Error::Camera(format!("{what}: {detail}"))
+    }
 }
 
 /// An open, streaming webcam.
@@ -48,10 +79,10 @@ impl Camera {
         let format =
             RequestedFormat::new::<RgbFormat>(RequestedFormatType::AbsoluteHighestFrameRate);
         let mut inner = nokhwa::Camera::new(CameraIndex::Index(index), format)
-            .map_err(|e| Error::Camera(format!("cannot open {name}: {e}")))?;
+            .map_err(|e| camera_error(&format!("cannot open {name}"), &e))?;
         inner
             .open_stream()
-            .map_err(|e| Error::Camera(format!("cannot start {name}: {e}")))?;
+            .map_err(|e| camera_error(&format!("cannot start {name}"), &e))?;
         Ok(Camera { inner, name })
     }
 
@@ -66,7 +97,7 @@ impl FrameSource for Camera {
         let buffer = self
             .inner
             .frame()
-            .map_err(|e| Error::Camera(format!("cannot read a frame: {e}")))?;
+            .map_err(|e| camera_error("cannot read a frame", &e))?;
         let rgb = buffer
             .decode_image::<RgbFormat>()
             .map_err(|e| Error::Camera(format!("cannot decode a frame: {e}")))?;
@@ -98,5 +129,24 @@ mod tests {
         let e = Camera::open(0).unwrap_err();
         assert!(matches!(e, Error::NoCamera), "{e:?}");
         assert_eq!(e.to_string(), "no camera found");
+    }
+
+    #[test]
+    fn a_refused_camera_says_how_to_allow_it() {
+        let e = camera_error(
+            "cannot open HD Webcam",
+            &"Could not open device: Permission denied (os error 13)",
+        );
+        assert!(matches!(e, Error::CameraDenied(_)), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.starts_with("camera access denied: cannot open HD Webcam"),
+            "{text}"
+        );
+        assert!(text.contains(ALLOW_CAMERA), "{text}");
+
+        let e = camera_error("cannot read a frame", &"device busy");
+        assert!(matches!(e, Error::Camera(_)), "{e:?}");
+        assert_eq!(e.to_string(), "camera: cannot read a frame: device busy");
     }
 }

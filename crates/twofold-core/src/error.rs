@@ -97,6 +97,9 @@ pub enum Error {
     /// The webcam is there but could not be opened or read.
     #[error("camera: {0}")]
     Camera(String),
+    /// The system refused this process access to the webcam; the text says how to allow it.
+    #[error("camera access denied: {0}")]
+    CameraDenied(String),
     /// This build of twofold has no camera support (the `camera` cargo feature is off).
     #[error("this twofold was built without camera support")]
     CameraUnsupported,

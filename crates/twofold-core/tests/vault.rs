@@ -123,6 +123,51 @@ fn names_are_unique_and_edits_apply() {
 }
 
 #[test]
+fn add_all_writes_every_account_or_none() {
+    let store = MemoryStore::default();
+    let (_d, path, mut vault) = setup(&store);
+    vault.add(new_account(URI, Some("taken")), 1).unwrap();
+    let before = fs::read(&path).unwrap();
+    // The second name is taken: the first must not be written either.
+    let refused = vault.add_all(
+        vec![
+            new_account(URI, Some("fresh")),
+            new_account(URI, Some("TAKEN")),
+        ],
+        2,
+    );
+    assert!(
+        matches!(refused, Err(Error::AlreadyExists(ref n)) if n == "TAKEN"),
+        "{refused:?}"
+    );
+    // The same name twice in one batch is refused too.
+    let twice = vault.add_all(
+        vec![new_account(URI, Some("dup")), new_account(URI, Some("dup"))],
+        2,
+    );
+    assert!(matches!(twice, Err(Error::AlreadyExists(_))), "{twice:?}");
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        before,
+        "a refused batch changed the file"
+    );
+    assert_eq!(vault.accounts().len(), 1);
+
+    let ids = vault
+        .add_all(
+            vec![new_account(URI, Some("a")), new_account(URI, Some("b"))],
+            3,
+        )
+        .unwrap();
+    let names: Vec<String> = ids
+        .iter()
+        .map(|id| vault.find(&id.0).unwrap().name.clone())
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(vault.accounts().len(), 3);
+}
+
+#[test]
 fn hotp_counter_is_persisted_before_the_code_is_returned() {
     let store = MemoryStore::default();
     let (_d, path, mut vault) = setup(&store);

@@ -7,8 +7,11 @@
 //! terminal. Both directions carry secrets, so they are shown only where the user asked.
 
 pub mod decode;
+pub mod live;
 pub mod payload;
 pub mod source;
+#[cfg(test)]
+pub(crate) mod testutil;
 
 pub use decode::{decode_gray, decode_image};
 pub use payload::Payload;

@@ -401,26 +401,42 @@ impl Vault {
 
     /// Adds an account and returns its id.
     pub fn add(&mut self, new: NewAccount, now: u64) -> Result<AccountId> {
-        let name = match new.name.as_deref().map(str::trim) {
-            Some(n) if !n.is_empty() => n.to_string(),
-            Some(_) => return Err(invalid_name()),
-            None => default_name(&new.uri),
-        };
+        let mut ids = self.add_all(vec![new], now)?;
+        ids.pop()
+            .ok_or_else(|| Error::NotFound("the added account".into()))
+    }
+
+    /// Adds every account in one write, or none: when a name is taken (in the vault or twice
+    /// in `news`) nothing is written and the error names it. Returns the ids in order.
+    pub fn add_all(&mut self, news: Vec<NewAccount>, now: u64) -> Result<Vec<AccountId>> {
+        let mut named = Vec::with_capacity(news.len());
+        for new in news {
+            let name = match new.name.as_deref().map(str::trim) {
+                Some(n) if !n.is_empty() => n.to_string(),
+                Some(_) => return Err(invalid_name()),
+                None => default_name(&new.uri),
+            };
+            named.push((name, new));
+        }
         self.update(|d| {
-            d.check_name_free(&name, None)?;
-            let id = AccountId(uuid::Uuid::new_v4().to_string());
-            d.accounts.push(Account {
-                id: id.clone(),
-                name,
-                issuer: new.uri.issuer,
-                account: new.uri.account,
-                otp: new.uri.otp,
-                tags: new.tags,
-                created: now,
-                last_used: None,
-                aws: None,
-            });
-            Ok(id)
+            let mut ids = Vec::with_capacity(named.len());
+            for (name, new) in named {
+                d.check_name_free(&name, None)?;
+                let id = AccountId(uuid::Uuid::new_v4().to_string());
+                d.accounts.push(Account {
+                    id: id.clone(),
+                    name,
+                    issuer: new.uri.issuer,
+                    account: new.uri.account,
+                    otp: new.uri.otp,
+                    tags: new.tags,
+                    created: now,
+                    last_used: None,
+                    aws: None,
+                });
+                ids.push(id);
+            }
+            Ok(ids)
         })
     }
 
