@@ -39,6 +39,19 @@ pub enum ErrorKind {
     AwsCredentials,
     /// Any other AWS failure (network, not found, conflict); the message says what to do.
     Aws,
+    /// No QR code in the image, or one that is not an authenticator's (the message quotes it),
+    /// or an image that cannot be read.
+    QrCode,
+    /// No webcam is connected.
+    NoCamera,
+    /// The system refused the webcam; the message says how to allow it.
+    CameraDenied,
+    /// The webcam failed otherwise.
+    Camera,
+    /// The screen could not be captured; the message says what to do instead.
+    ScreenCapture,
+    /// The clipboard could not be read or holds no image.
+    Clipboard,
 }
 
 /// A failed command, serialized as `{ "kind": "...", "message": "..." }`.
@@ -90,6 +103,15 @@ impl From<CoreError> for IpcError {
             CoreError::Keyring(_) => ErrorKind::SecretStoreLocked,
             CoreError::Aws(aws) => aws_kind(aws.kind),
             CoreError::DeviceLimit { .. } => ErrorKind::AwsDeviceLimit,
+            CoreError::QrNotFound
+            | CoreError::NotAuthenticatorQr(_)
+            | CoreError::InvalidMigration(_)
+            | CoreError::Image { .. } => ErrorKind::QrCode,
+            CoreError::NoCamera => ErrorKind::NoCamera,
+            CoreError::CameraDenied(_) => ErrorKind::CameraDenied,
+            CoreError::Camera(_) | CoreError::CameraUnsupported => ErrorKind::Camera,
+            CoreError::ScreenCapture(_) => ErrorKind::ScreenCapture,
+            CoreError::Clipboard(_) => ErrorKind::Clipboard,
             // Vault-file states the user has to act on: say exactly what is wrong.
             CoreError::Locked(_)
             | CoreError::VaultExists(_)

@@ -8,6 +8,7 @@
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod fido;
 pub mod models;
 pub mod state;
 mod tray;
@@ -57,6 +58,26 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::admin::aws_audit_export,
             commands::admin::aws_enforce_plan,
             commands::admin::aws_enforce_apply,
+            commands::scan::scan_cameras,
+            commands::scan::scan_camera_start,
+            commands::scan::scan_camera_stop,
+            commands::scan::scan_image,
+            commands::scan::scan_screen,
+            commands::scan::scan_clipboard,
+            commands::scan::scan_save,
+            commands::scan::scan_discard,
+            commands::scan::account_qr,
+            commands::fido::fido_devices,
+            commands::fido::fido_info,
+            commands::fido::fido_pin_set,
+            commands::fido::fido_pin_change,
+            commands::fido::fido_test,
+            commands::fido::fido_credentials,
+            commands::fido::fido_credential_delete,
+            commands::fido::fido_reset,
+            commands::fido::fido_cancel,
+            commands::fido::fido_wink,
+            commands::fido::aws_security_key_check,
         ])
 }
 
@@ -87,6 +108,21 @@ pub fn aws_config_dir_from(args: impl IntoIterator<Item = String>) -> Option<Pat
             return args.next().map(PathBuf::from);
         }
         if let Some(p) = arg.strip_prefix("--aws-config-dir=") {
+            return Some(PathBuf::from(p));
+        }
+    }
+    None
+}
+
+/// `--camera-frames DIR` (or `=DIR`), for tests: the images in `DIR`, played at a camera's
+/// pace, stand in for the webcam.
+pub fn camera_frames_from(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--camera-frames" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(p) = arg.strip_prefix("--camera-frames=") {
             return Some(PathBuf::from(p));
         }
     }
@@ -125,7 +161,13 @@ pub fn run() {
             show_main_window(app)
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        .manage(AppState::new(path, Box::new(KeyringStore)))
+        .manage(
+            AppState::new(path, Box::new(KeyringStore))
+                .with_test_camera(camera_frames_from(std::env::args().skip(1))),
+        )
+        .manage(fido::FidoState::from_simulator(fido::simulator_path_from(
+            std::env::args().skip(1),
+        )))
         .setup(|app| {
             tray::install(app.handle())?;
             Ok(())

@@ -1,10 +1,12 @@
 //! `AppState`, the one managed type: where the vault is and, once unlocked, the open vault.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use twofold_core::aws::admin::{AuditReport, EnforcePlan};
 use twofold_core::aws::AwsClient;
+use twofold_core::otp::uri::OtpUri;
 use twofold_core::vault::{CreateOptions, KdfParams, KeyStore, Unlock, Vault};
 
 use crate::error::{ErrorKind, IpcError, Result};
@@ -20,6 +22,20 @@ pub struct AppState {
     inner: Mutex<Inner>,
     aws: Mutex<Option<AwsConnection>>,
     admin: Mutex<AdminResults>,
+    scan: Mutex<ScanSlot>,
+    test_camera: Option<PathBuf>,
+}
+
+/// The scan screen's state: what the last scan found (its secrets stay here until saved) and
+/// the running camera scan's stop flag.
+#[derive(Debug, Default)]
+pub struct ScanSlot {
+    /// The number behind the next scan's token.
+    pub next: u64,
+    /// The last scan not yet saved or discarded: its token and its accounts.
+    pub pending: Option<(String, Vec<OtpUri>)>,
+    /// Set to stop the running camera scan; `None` when the camera is off.
+    pub camera: Option<Arc<AtomicBool>>,
 }
 
 /// The last audit (for the CSV export) and the last enforce plan (what the preview showed, so
@@ -60,7 +76,20 @@ impl AppState {
             inner: Mutex::new(Inner::default()),
             aws: Mutex::new(None),
             admin: Mutex::new(AdminResults::default()),
+            scan: Mutex::new(ScanSlot::default()),
+            test_camera: None,
         }
+    }
+
+    /// Tests: a folder of images stands in for the webcam (`--camera-frames DIR`).
+    pub fn with_test_camera(mut self, frames: Option<PathBuf>) -> Self {
+        self.test_camera = frames;
+        self
+    }
+
+    /// The folder of images that stands in for the webcam, if any.
+    pub fn test_camera(&self) -> Option<&Path> {
+        self.test_camera.as_deref()
     }
 
     /// The vault file.
@@ -207,6 +236,13 @@ impl AppState {
     /// The admin results (audit, plan); a short lock, never held across an `.await`.
     pub fn admin(&self) -> MutexGuard<'_, AdminResults> {
         self.admin.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl AppState {
+    /// The scan slot; a short lock, never held across a frame or an `.await`.
+    pub fn scan(&self) -> MutexGuard<'_, ScanSlot> {
+        self.scan.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -8,6 +8,7 @@
 | `GET /_twofold/sessions` | GetSessionToken credentials issued: accessKeyId, userName, mfaSerial, expiration |
 | `POST /_twofold/hold` `{"action": "EnableMFADevice"}` | calls of that action wait (before moto sees them) until released; `GET` tells how many are waiting, so a test can kill a client at exactly that step |
 | `POST /_twofold/release` `{"action": "EnableMFADevice"[, "drop": true]}` | lets the waiting calls through and stops holding; with `drop` they fail with a 503 instead of reaching moto (the call never happened) |
+| `POST /_twofold/security-key` `{"user": "alice", "name": "MyKey"[, "account": "123456789012"]}` | attaches a FIDO security key to the user, as the console's WebAuthn ceremony does (IAM has no API for it): ListMFADevices then lists `arn:aws:iam::ACCOUNT:u2f/user/alice/MyKey-<26 chars>`; returns `{serial, user, enableDate}`; 404 for an unknown user, 409 LimitExceeded at 8 devices |
 | `GET /_twofold/health` | `{"ok": true}` |
 
 An unsigned AWS call gets `MissingAuthenticationToken` 403, as from AWS (moto: HTTP 500).
@@ -194,6 +195,20 @@ class Controls:
                         hold[2] = drop
                         hold[0].set()
             return _json(start_response, "200 OK", {"action": action})
+        if path == "/_twofold/security-key" and method == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            try:
+                req = json.loads(environ["wsgi.input"].read(length) or b"{}")
+                user = str(req["user"])
+                name = str(req.get("name", "SecurityKey"))
+                account = req.get("account")
+            except (ValueError, KeyError, TypeError) as e:
+                return _json(start_response, "400 Bad Request", {"error": f"bad request: {e}"})
+            try:
+                added = hardening.attach_security_key(user, name, account)
+            except hardening.ControlError as e:
+                return _json(start_response, f"{e.status} {e.code}", {"error": e.code, "message": e.message})
+            return _json(start_response, "200 OK", added)
         if path == "/_twofold/hold" and method == "GET":
             with _LOCK:
                 return _json(start_response, "200 OK", {a: h[1] for a, h in HOLDS.items()})

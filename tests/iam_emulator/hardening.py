@@ -613,6 +613,50 @@ def device_report() -> dict[str, Any]:
     return out
 
 
+class ControlError(Exception):
+    """A test control refused: HTTP status, AWS-like error code, message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+_KEY_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def attach_security_key(user_name: str, name: str, account_id: str | None = None) -> dict[str, Any]:
+    """Assigns a FIDO security key to `user_name`, as the console does after its WebAuthn
+    ceremony (IAM has no API to register one). The serial has AWS's shape,
+    `arn:aws:iam::ACCOUNT:u2f/user/USER/NAME-<26 chars>`; the 8-devices-per-user limit applies."""
+    if not re.fullmatch(r"[\w+=,.@-]{1,64}", name, re.ASCII):
+        raise ControlError(400, "ValidationError", f"invalid security key name {name!r}")
+    with LOCK:
+        for acct, partitions in list(iam_backends.items()):
+            if account_id is not None and acct != account_id:
+                continue
+            for partition, backend in list(partitions.items()):
+                user = backend.users.get(user_name)
+                if user is None:
+                    continue
+                if len(user.mfa_devices) >= MFA_DEVICES_PER_USER:
+                    raise ControlError(
+                        409,
+                        "LimitExceeded",
+                        f"Cannot exceed quota for MFADevicesPerUser: {MFA_DEVICES_PER_USER}",
+                    )
+                suffix = "".join(secrets.choice(_KEY_SUFFIX_CHARS) for _ in range(26))
+                serial = f"arn:{partition}:iam::{acct}:u2f/user/{user_name}/{name}-{suffix}"
+                user.enable_mfa_device(serial, "", "")
+                device = user.mfa_devices[serial]
+                return {
+                    "serial": serial,
+                    "user": user_name,
+                    "accountId": acct,
+                    "enableDate": device.enable_date.isoformat(),
+                }
+    raise ControlError(404, "NoSuchEntity", f"The user with name {user_name} cannot be found.")
+
+
 def session_report() -> list[dict[str, Any]]:
     """GetSessionToken credentials issued so far (no secrets), for `GET /_twofold/sessions`."""
     with LOCK:

@@ -14,6 +14,7 @@ import struct
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -363,3 +364,49 @@ def test_throttle_injection(server, iam):
     a = server["admin"]
     retrying = client(server, "iam", a["accessKeyId"], a["secretAccessKey"], retries=3)
     new_device(retrying)
+
+
+def attach_key(server, user_name, name="MyKey"):
+    """Plays the console's part: POST /_twofold/security-key. Returns (status, json)."""
+    req = urllib.request.Request(
+        server["endpoint"] + "/_twofold/security-key",
+        data=json.dumps({"user": user_name, "name": name}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
+
+
+def test_security_key_control_attaches_a_u2f_device(server, iam, user):
+    name, user_iam, _ = user
+    status, added = attach_key(server, name)
+    assert status == 200, added
+    serial = added["serial"]
+    prefix = f"arn:aws:iam::{server['admin']['accountId']}:u2f/user/{name}/MyKey-"
+    assert serial.startswith(prefix) and len(serial) == len(prefix) + 26, serial
+    # The user sees it in ListMFADevices (with an enable date), not among the virtual devices.
+    listed = user_iam.list_mfa_devices()["MFADevices"]
+    assert [d["SerialNumber"] for d in listed] == [serial]
+    assert listed[0]["EnableDate"] is not None
+    assert serial not in devices(server)
+    # It counts towards the 8-device limit, for the console and for EnableMFADevice alike.
+    for i in range(7):
+        assert attach_key(server, name, f"k{i}")[0] == 200
+    status, refused = attach_key(server, name, "ninth")
+    assert status == 409 and refused["error"] == "LimitExceeded", refused
+    d_serial, seed, _ = new_device(iam)
+    with pytest.raises(ClientError) as e:
+        enable(iam, name, d_serial, seed)
+    assert error(e)[0] == "LimitExceeded"
+    # Deactivating it works like any device.
+    iam.deactivate_mfa_device(UserName=name, SerialNumber=serial)
+    assert serial not in [d["SerialNumber"] for d in iam.list_mfa_devices(UserName=name)["MFADevices"]]
+
+
+def test_security_key_control_refuses_unknown_users_and_bad_names(server):
+    assert attach_key(server, "nobody-here")[0] == 404
+    assert attach_key(server, "nobody-here", "has space")[0] == 400

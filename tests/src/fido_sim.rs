@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use twofold_core::fido::sim::{SimState, Touch};
+use twofold_core::fido::sim::{SimCredential, SimState, Touch, RESET_WINDOW_MS};
 
 use crate::harness;
 
@@ -65,6 +65,32 @@ impl SimKeyFile {
             s.touch = touch;
             s.touch_timeout_ms = 50;
         });
+    }
+
+    /// Pulls the key out.
+    pub fn unplug(&self) {
+        self.edit(|s| s.plugged_in = false);
+    }
+
+    /// Moves the key's power-up time back past the 10 s a reset is accepted in.
+    pub fn close_reset_window(&self) {
+        self.edit(|s| s.powered_up_at_ms = now_ms().saturating_sub(RESET_WINDOW_MS + 5_000));
+    }
+
+    /// Stores a resident credential for `rp_id` and `user_name` on the key, as a website's
+    /// passkey registration would; returns its id (base64url).
+    pub fn add_credential(&self, rp_id: &str, user_name: &str) -> String {
+        let id =
+            twofold_core::fido::encode_credential_id(format!("{rp_id}/{user_name}").as_bytes());
+        self.edit(|s| {
+            s.credentials.push(SimCredential {
+                rp_id: rp_id.into(),
+                id: id.clone(),
+                user_id: "dXNlcg".into(),
+                user_name: user_name.into(),
+            })
+        });
+        id
     }
 
     /// `twofold fido <args>` against this key, with `pin` / `new_pin` in the environment.

@@ -239,3 +239,30 @@ impl Drop for ChildGuard {
         let _ = self.0.wait();
     }
 }
+
+/// Shows `image` on the test display at (`x`, `y`) with the `show-image` binary `bin` (pass
+/// `env!("CARGO_BIN_EXE_show-image")`), until the guard is dropped. Returns once it is painted.
+#[track_caller]
+pub fn show_on_screen(bin: &Path, image: &Path, x: i32, y: i32) -> ChildGuard {
+    use std::io::BufRead as _;
+    let mut child = ChildGuard::spawn(
+        Command::new(bin)
+            .arg(image)
+            .arg(x.to_string())
+            .arg(y.to_string())
+            .stdout(std::process::Stdio::piped()),
+    );
+    let stdout = child.0.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read show-image's stdout");
+    assert_eq!(
+        line.trim(),
+        "shown",
+        "show-image did not show {}; it exited with {:?}",
+        image.display(),
+        child.wait_timeout(Duration::from_secs(1))
+    );
+    child
+}

@@ -198,6 +198,23 @@ impl IamEmulator {
             .unwrap_or_else(|e| panic!("POST /_twofold/release: {e}"));
     }
 
+    /// Plays the AWS console's part of adding a security key (a WebAuthn ceremony in the
+    /// browser, which IAM has no API for): assigns a FIDO key named `name` to `user`. Returns its
+    /// serial, `arn:aws:iam::ACCOUNT:u2f/user/USER/NAME-<26 chars>`.
+    #[track_caller]
+    pub fn attach_security_key(&self, user: &str, name: &str) -> String {
+        let added: serde_json::Value =
+            ureq::post(&format!("{}/_twofold/security-key", self.endpoint))
+                .send_json(serde_json::json!({ "user": user, "name": name }))
+                .unwrap_or_else(|e| panic!("POST /_twofold/security-key: {e}"))
+                .into_json()
+                .unwrap_or_else(|e| panic!("POST /_twofold/security-key: not JSON: {e}"));
+        added["serial"]
+            .as_str()
+            .unwrap_or_else(|| panic!("POST /_twofold/security-key: no serial in {added}"))
+            .to_string()
+    }
+
     /// Throttles not yet used up: `{action: {count, code, status, message}}`.
     #[track_caller]
     pub fn throttles(&self) -> serde_json::Value {

@@ -5,5 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod aws;
 pub mod codes;
+pub mod fido;
+pub mod scan;
 pub mod sessions;
 pub mod vault;

@@ -6,6 +6,9 @@ use twofold_core::otp::{Algorithm, Code, OtpKind};
 use twofold_core::vault::Account;
 use zeroize::Zeroize;
 
+pub mod fido;
+pub mod scan;
+
 /// The kind of an account's codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]

@@ -134,3 +134,70 @@ export const awsAuditExport = () => call<AuditExport>('aws_audit_export');
 export const awsEnforcePlan = (group: string) => call<EnforcePreview>('aws_enforce_plan', { group });
 export const awsEnforceApply = (group: string, force: boolean) =>
   call<EnforceApplied>('aws_enforce_apply', { group, force });
+
+// --- Security keys (FIDO2) ---
+// PINs go to Rust only (inbound); nothing returned carries one. Key failures reject with a
+// FidoIpcError: an IpcError plus `reason` (and `retries` for a wrong PIN).
+import type { FidoDeviceView } from '../bindings/FidoDeviceView';
+import type { FidoIpcError } from '../bindings/FidoIpcError';
+import type { FidoKeyView } from '../bindings/FidoKeyView';
+import type { FidoRelyingPartyView } from '../bindings/FidoRelyingPartyView';
+import type { FidoTestView } from '../bindings/FidoTestView';
+import type { SecurityKeyCheck } from '../bindings/SecurityKeyCheck';
+
+export const fidoDevices = () => call<FidoDeviceView[]>('fido_devices');
+export const fidoInfo = (path: string | null) => call<FidoKeyView>('fido_info', { path });
+export const fidoPinSet = (path: string | null, newPin: string) =>
+  call<FidoKeyView>('fido_pin_set', { path, newPin });
+export const fidoPinChange = (path: string | null, currentPin: string, newPin: string) =>
+  call<FidoKeyView>('fido_pin_change', { path, currentPin, newPin });
+/** Registers and verifies a throw-away credential (two touches); `fidoCancel` stops it. */
+export const fidoTest = (path: string | null, pin: string | null) =>
+  call<FidoTestView>('fido_test', { path, pin });
+export const fidoCredentials = (path: string | null, pin: string | null) =>
+  call<FidoRelyingPartyView[]>('fido_credentials', { path, pin });
+export const fidoCredentialDelete = (path: string | null, pin: string | null, id: string) =>
+  call<FidoRelyingPartyView[]>('fido_credential_delete', { path, pin, id });
+/** Erases the key; `confirmation` must be the word "reset". */
+export const fidoReset = (path: string | null, confirmation: string) =>
+  call<FidoKeyView>('fido_reset', { path, confirmation });
+export const fidoCancel = () => call<boolean>('fido_cancel');
+export const fidoWink = (path: string | null) => call<void>('fido_wink', { path });
+/** ListMFADevices for `user` (null: the caller): the security keys not in `before`. */
+export const awsSecurityKeyCheck = (user: string | null, before: string[]) =>
+  call<SecurityKeyCheck>('aws_security_key_check', { user, before });
+/** The key failure behind a rejection, when it is one. */
+export function fidoFailure(e: unknown): FidoIpcError | null {
+  return typeof e === 'object' && e !== null && 'reason' in e ? (e as FidoIpcError) : null;
+}
+
+// --- Scanning QR codes, and showing an account's -------------------------------------------
+import type { AccountQr } from '../bindings/AccountQr';
+import type { CameraEvent } from '../bindings/CameraEvent';
+import type { CameraList } from '../bindings/CameraList';
+import type { ScanPick } from '../bindings/ScanPick';
+import type { ScanResult } from '../bindings/ScanResult';
+
+export const scanCameras = () => call<CameraList>('scan_cameras');
+/** Starts camera `index`; previews, the result and the end arrive through `onEvent`. */
+export function scanCameraStart(index: number, onEvent: (e: CameraEvent) => void): Promise<void> {
+  const ch = new Channel<CameraEvent>();
+  ch.onmessage = onEvent;
+  return call<void>('scan_camera_start', { index, onEvent: ch });
+}
+export const scanCameraStop = () => call<void>('scan_camera_stop');
+/** Reads a QR code from an image's bytes (a dropped or opened file). */
+export function scanImage(bytes: Uint8Array, name: string): Promise<ScanResult> {
+  // Header values must be plain ASCII.
+  const header = name.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+  return invoke<ScanResult>('scan_image', bytes, { headers: { 'twofold-file-name': header } }).catch((e) => {
+    throw toIpcError(e);
+  });
+}
+export const scanScreen = () => call<ScanResult>('scan_screen');
+export const scanClipboard = () => call<ScanResult>('scan_clipboard');
+export const scanSave = (token: string, picks: ScanPick[]) =>
+  call<AccountSummary[]>('scan_save', { token, picks });
+export const scanDiscard = () => call<void>('scan_discard');
+/** The account as a QR code (reveals its secret: ask first). */
+export const accountQr = (id: string) => call<AccountQr>('account_qr', { id });

@@ -4,26 +4,33 @@ import type { IpcError } from '../bindings/IpcError';
 
 export type { ErrorKind, IpcError };
 
-const KINDS: readonly ErrorKind[] = [
-  'invalidInput',
-  'notFound',
-  'secretStoreLocked',
-  'vaultLocked',
-  'internal',
-  'awsNotConnected',
-  'awsAccessDenied',
-  'awsThrottled',
-  'awsInvalidCode',
-  'awsAlreadyExists',
-  'awsDeviceLimit',
-  'awsCredentials',
-  'aws',
-];
+// A Record, so the typecheck fails when Rust adds a kind this list lacks.
+const KINDS: Record<ErrorKind, true> = {
+  invalidInput: true,
+  notFound: true,
+  secretStoreLocked: true,
+  vaultLocked: true,
+  internal: true,
+  awsNotConnected: true,
+  awsAccessDenied: true,
+  awsThrottled: true,
+  awsInvalidCode: true,
+  awsAlreadyExists: true,
+  awsDeviceLimit: true,
+  awsCredentials: true,
+  aws: true,
+  qrCode: true,
+  noCamera: true,
+  cameraDenied: true,
+  camera: true,
+  screenCapture: true,
+  clipboard: true,
+};
 
 export function isIpcError(e: unknown): e is IpcError {
   if (typeof e !== 'object' || e === null) return false;
   const o = e as Record<string, unknown>;
-  return typeof o.message === 'string' && KINDS.includes(o.kind as ErrorKind);
+  return typeof o.message === 'string' && typeof o.kind === 'string' && Object.prototype.hasOwnProperty.call(KINDS, o.kind);
 }
 
 export function toIpcError(e: unknown): IpcError {
@@ -36,26 +43,9 @@ export function toIpcError(e: unknown): IpcError {
 /** A sentence for the user, chosen by kind; the message carries the specifics. */
 export function describe(e: unknown): string {
   const err = toIpcError(e);
-  switch (err.kind) {
-    case 'invalidInput':
-    case 'notFound':
-      return capitalise(err.message);
-    case 'secretStoreLocked':
-      return `The system keyring is not available: ${err.message}`;
-    case 'vaultLocked':
-      return capitalise(err.message);
-    case 'internal':
-      return capitalise(err.message);
-    case 'awsNotConnected':
-    case 'awsAccessDenied':
-    case 'awsThrottled':
-    case 'awsInvalidCode':
-    case 'awsAlreadyExists':
-    case 'awsDeviceLimit':
-    case 'awsCredentials':
-    case 'aws':
-      return capitalise(err.message);
-  }
+  if (err.kind === 'secretStoreLocked') return `The system keyring is not available: ${err.message}`;
+  // Every other message already says what happened and what to do.
+  return capitalise(err.message);
 }
 
 function capitalise(s: string): string {

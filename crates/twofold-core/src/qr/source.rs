@@ -43,6 +43,21 @@ pub fn load_image(path: &Path) -> Result<DynamicImage> {
     reader.decode().map_err(|e| err(e.to_string()))
 }
 
+/// Reads an image from memory (a dropped or opened file's bytes); `name` is for messages.
+pub fn load_image_bytes(bytes: &[u8], name: &str) -> Result<DynamicImage> {
+    let err = |reason: String| Error::Image {
+        path: PathBuf::from(name),
+        reason,
+    };
+    let reader = ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| err(e.to_string()))?;
+    if reader.format().is_none() {
+        return Err(err("not a PNG, JPEG, WebP, BMP or GIF image".into()));
+    }
+    reader.decode().map_err(|e| err(e.to_string()))
+}
+
 /// One image file, read once.
 #[derive(Debug)]
 pub struct ImageFile {
@@ -306,5 +321,23 @@ mod tests {
             .next_frame()
             .unwrap_err();
         assert!(e.to_string().contains("missing.png"), "{e}");
+    }
+
+    #[test]
+    fn images_in_memory_decode_and_garbage_is_a_clear_error() {
+        let mut png = Vec::new();
+        image::GrayImage::new(7, 5)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let img = load_image_bytes(&png, "drop.png").unwrap();
+        assert_eq!((img.width(), img.height()), (7, 5));
+        let e = load_image_bytes(b"hello, not a picture", "notes.png").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot read the image notes.png: not a PNG, JPEG, WebP, BMP or GIF image"
+        );
+        // A real PNG header with the rest cut off.
+        let e = load_image_bytes(&png[..png.len() / 2], "cut.png").unwrap_err();
+        assert!(matches!(e, Error::Image { .. }), "{e}");
     }
 }

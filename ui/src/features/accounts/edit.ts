@@ -3,7 +3,7 @@ import type { AccountSummary } from '../../bindings/AccountSummary';
 import { confirmDialog, openDialog } from '../../components/dialog';
 import { h, icon, ICONS } from '../../components/dom';
 import { showToast } from '../../components/toast';
-import { accountRemove, accountReveal, accountUpdate } from '../../ipc/commands';
+import { accountQr, accountRemove, accountReveal, accountUpdate } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
 
 function field(label: string, input: HTMLInputElement, hint?: string): HTMLDivElement {
@@ -62,6 +62,19 @@ export function openEditDialog(account: AccountSummary): Promise<boolean> {
         },
         icon(ICONS.eye),
         'Show secret',
+      ),
+      h(
+        'button.btn#edit-qr',
+        {
+          type: 'button',
+          title: 'Show a QR code to move this account to a phone',
+          onclick: () => {
+            next = () => qrFlow(account);
+            close();
+          },
+        },
+        icon(ICONS.qr),
+        'QR code',
       ),
       h('span.spacer'),
       h('button.btn#edit-cancel', { type: 'button', onclick: () => close() }, 'Cancel'),
@@ -138,6 +151,37 @@ async function revealFlow(account: AccountSummary): Promise<void> {
       h('p.warning', {}, 'Keep this private. Close this window when you are done.'),
     );
     const done = h('button.btn.btn-primary#reveal-close', { type: 'button', onclick: () => close() }, 'Done');
+    foot.append(done);
+    done.focus();
+  } catch (e) {
+    showToast(describe(e), 'error');
+  }
+}
+
+async function qrFlow(account: AccountSummary): Promise<void> {
+  const ok = await confirmDialog({
+    title: 'Show the QR code?',
+    message: `The QR code of “${label(account)}” holds its secret key: anyone who scans it can generate its codes. Make sure nobody is watching your screen.`,
+    confirmLabel: 'Show QR code',
+  });
+  if (!ok) return;
+  try {
+    const qr = await accountQr(account.id);
+    const { body, foot, close } = openDialog('qr-dialog', label(account), () => {
+      // Drop the secret from the DOM as soon as the dialog closes.
+      body.replaceChildren();
+    });
+    body.append(
+      h('p', {}, 'In the authenticator app on your phone, add an account and scan this code.'),
+      h('img.qr.account-qr#account-qr', {
+        src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qr.svg)}`,
+        alt: `QR code of ${qr.name}`,
+        width: 264,
+        height: 264,
+      }),
+      h('p.warning', {}, 'Keep this private. Close this window when the phone shows the account.'),
+    );
+    const done = h('button.btn.btn-primary#qr-close', { type: 'button', onclick: () => close() }, 'Done');
     foot.append(done);
     done.focus();
   } catch (e) {

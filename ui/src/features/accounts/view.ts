@@ -19,8 +19,10 @@ import { createPendingBanner } from '../aws-wizard/pending';
 import { openSessionDialog } from '../aws-sessions/session';
 import { openAwsWizard } from '../aws-wizard/wizard';
 import { openSecurityView } from '../security/view';
+import { keyIcon, openSecurityKeysView } from '../security-keys/view';
 import { openAddDialog } from './add';
 import { openEditDialog } from './edit';
+import { openScanDialog, type ScanStart } from '../scan/scan';
 
 interface Row {
   account: AccountSummary;
@@ -100,6 +102,16 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     { type: 'button', title: 'Account security (AWS)', 'aria-label': 'Account security', onclick: () => openSecurityView() },
     icon(ICONS.shield),
   );
+  const keysBtn = h(
+    'button.btn.btn-ghost.icon-btn#security-keys-open',
+    { type: 'button', title: 'Security keys (FIDO2)', 'aria-label': 'Security keys', onclick: () => openSecurityKeysView() },
+    keyIcon(),
+  );
+  const scanBtn = h(
+    'button.btn.btn-ghost.icon-btn#scan-qr',
+    { type: 'button', title: 'Scan a QR code (camera, screen, image)', 'aria-label': 'Scan a QR code', onclick: () => scan() },
+    icon(ICONS.qr),
+  );
   const lockBtn = h(
     'button.btn.btn-ghost.icon-btn#lock-vault',
     { type: 'button', title: 'Lock Twofold', 'aria-label': 'Lock Twofold', onclick: () => lock() },
@@ -112,6 +124,8 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     h('div.search', {}, icon(ICONS.search), search, h('span.kbd', {}, '/')),
     awsBtn,
     securityBtn,
+    keysBtn,
+    scanBtn,
     addBtn,
     lockBtn,
   );
@@ -119,6 +133,21 @@ export function createAccountsView(onLocked: () => void): AccountsView {
   const list = h('ul.list#account-list', { role: 'listbox', 'aria-label': 'Accounts' });
   const content = h('main.content', {}, list);
   const el = h('section.accounts-view', { style: 'display:flex;flex-direction:column;height:100%' }, topbar, banner.el, content);
+
+  async function scan(start?: ScanStart) {
+    const added = await openScanDialog(start);
+    if (added.length) await refresh();
+  }
+  // An image dropped anywhere on the list is scanned for a QR code.
+  el.addEventListener('dragover', (e) => {
+    if (!isDialogOpen() && e.dataTransfer?.types.includes('Files')) e.preventDefault();
+  });
+  el.addEventListener('drop', (e) => {
+    const file = e.dataTransfer?.files[0];
+    if (isDialogOpen() || !file) return;
+    e.preventDefault();
+    void scan({ kind: 'file', file });
+  });
 
   async function add() {
     const created = await openAddDialog();

@@ -1,0 +1,420 @@
+//! The scan screen: read a QR code from the webcam (live, with previews over a channel), the
+//! screen, a dropped or opened image, or the clipboard; preview what it holds; save the accounts
+//! the user picks. Also "Show QR code", which draws an account's URI for a phone.
+//!
+//! A scan's secrets never cross to the web view: [`ScanResult`] describes the accounts and the
+//! [`OtpUri`]s wait in [`AppState`]'s scan slot until `scan_save` (or the next scan) takes them.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde::Deserialize;
+use tauri::ipc::{Channel, InvokeBody, Request};
+use tauri::{AppHandle, Manager, Runtime};
+use twofold_core::otp::uri::OtpUri;
+use twofold_core::qr::live::{scan_live, LiveOptions, LiveOutcome};
+use twofold_core::qr::source::load_image_bytes;
+use twofold_core::qr::{self, Frame, FrameSource, ImageDir, Payload};
+use twofold_core::vault::NewAccount;
+use twofold_core::Error as CoreError;
+
+use crate::error::{ErrorKind, IpcError, Result};
+use crate::events;
+use crate::models::scan::{
+    AccountQr, CameraEvent, CameraList, ScanBatch, ScanResult, ScannedAccount,
+};
+use crate::models::AccountSummary;
+use crate::state::{AppState, AppStateRef};
+
+/// The header that carries a dropped or opened file's name with its bytes.
+pub const FILE_NAME_HEADER: &str = "twofold-file-name";
+
+/// Biggest image accepted from the web view (a 4K PNG screenshot is well under this).
+const MAX_IMAGE_BYTES: usize = 40 * 1024 * 1024;
+
+/// Time between two test frames: about a webcam's pace at the rate we decode.
+const TEST_FRAME_EVERY: Duration = Duration::from_millis(150);
+
+/// Turns a frame's texts into a pending scan: parses each, keeps the accounts in the scan slot
+/// under a new token (replacing any earlier scan) and describes them for the preview.
+pub fn pending_scan(state: &AppState, origin: String, texts: &[String]) -> Result<ScanResult> {
+    let mut accounts: Vec<OtpUri> = Vec::new();
+    let (mut skipped, mut batch, mut source) = (Vec::new(), None, "account");
+    let mut first_error = None;
+    for text in texts {
+        match Payload::parse(text) {
+            Ok(Payload::Account(a)) => accounts.push(a),
+            Ok(Payload::Migration(b)) => {
+                source = "googleExport";
+                skipped.extend(b.skipped.iter().cloned());
+                batch.get_or_insert(ScanBatch {
+                    number: u32::try_from(b.batch_index).unwrap_or(0) + 1,
+                    of: u32::try_from(b.batch_size).unwrap_or(1).max(1),
+                });
+                accounts.extend(b.accounts);
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if accounts.is_empty() {
+        return Err(first_error.unwrap_or(CoreError::QrNotFound).into());
+    }
+    let previews = state.with_vault(|v| {
+        Ok(accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let name = default_name(a);
+                let existing = v
+                    .accounts()
+                    .iter()
+                    .find(|e| e.otp.secret.as_bytes() == a.otp.secret.as_bytes())
+                    .map(|e| e.name.clone());
+                let name_taken = v
+                    .accounts()
+                    .iter()
+                    .any(|e| e.name.to_lowercase() == name.to_lowercase());
+                ScannedAccount {
+                    index: i as u32,
+                    name,
+                    issuer: a.issuer.clone(),
+                    account: a.account.clone(),
+                    kind: a.otp.kind.into(),
+                    algorithm: a.otp.algorithm.into(),
+                    digits: a.otp.digits,
+                    period: a.otp.period,
+                    existing,
+                    name_taken,
+                }
+            })
+            .collect::<Vec<_>>())
+    })?;
+    let mut slot = state.scan();
+    slot.next += 1;
+    let token = format!("scan-{}", slot.next);
+    slot.pending = Some((token.clone(), accounts));
+    Ok(ScanResult {
+        token,
+        origin,
+        source: source.into(),
+        accounts: previews,
+        skipped,
+        batch,
+    })
+}
+
+/// The name an account gets by default, as the vault would give it.
+fn default_name(a: &OtpUri) -> String {
+    match (a.issuer.is_empty(), a.account.is_empty()) {
+        (false, false) => format!("{}:{}", a.issuer, a.account),
+        (false, true) => a.issuer.clone(),
+        _ => a.account.clone(),
+    }
+}
+
+/// Reads the first frame of `source` that holds a code (one frame per monitor for the screen).
+fn scan_source(state: &AppState, source: &mut dyn FrameSource) -> Result<ScanResult> {
+    let mut unreadable = None;
+    while let Some(frame) = source.next_frame()? {
+        match qr::scan_frame(&frame) {
+            Ok(texts) => match pending_scan(state, frame.origin, &texts) {
+                Ok(r) => return Ok(r),
+                // A monitor may show some other QR code; keep looking on the others.
+                Err(e) => unreadable = Some(e),
+            },
+            Err(CoreError::QrNotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(unreadable.unwrap_or_else(|| CoreError::QrNotFound.into()))
+}
+
+/// The cameras there are (or the test frames standing in for them).
+#[tauri::command(async)]
+pub fn scan_cameras(state: AppStateRef<'_>) -> CameraList {
+    if let Some(dir) = state.test_camera() {
+        return CameraList {
+            cameras: vec![format!("Test frames ({})", dir.display())],
+            error: None,
+        };
+    }
+    match twofold_core::camera::list() {
+        Ok(cameras) => CameraList {
+            cameras,
+            error: None,
+        },
+        Err(e) => CameraList {
+            cameras: Vec::new(),
+            error: Some(e.into()),
+        },
+    }
+}
+
+/// A folder of images played at a camera's pace (tests; `--camera-frames`).
+struct TestFrames {
+    dir: ImageDir,
+    last: Option<Instant>,
+}
+
+impl FrameSource for TestFrames {
+    fn next_frame(&mut self) -> twofold_core::Result<Option<Frame>> {
+        if let Some(wait) = self
+            .last
+            .and_then(|t| TEST_FRAME_EVERY.checked_sub(t.elapsed()))
+        {
+            std::thread::sleep(wait);
+        }
+        self.last = Some(Instant::now());
+        Ok(self.dir.next_frame()?.map(|mut f| {
+            f.origin = "Test frames".into();
+            f
+        }))
+    }
+}
+
+fn open_camera(index: u32, test: Option<&Path>) -> twofold_core::Result<Box<dyn FrameSource>> {
+    if let Some(dir) = test {
+        return Ok(Box::new(TestFrames {
+            dir: ImageDir::new(dir)?,
+            last: None,
+        }));
+    }
+    Ok(Box::new(twofold_core::camera::Camera::open(index)?))
+}
+
+fn send(channel: &Channel<CameraEvent>, event: CameraEvent) -> bool {
+    channel.send(event).is_ok()
+}
+
+/// Runs one camera scan to its end, reporting on `channel`.
+fn run_camera(
+    state: &AppState,
+    index: u32,
+    test: Option<PathBuf>,
+    cancel: &AtomicBool,
+    channel: &Channel<CameraEvent>,
+) {
+    let mut source = match open_camera(index, test.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            send(channel, CameraEvent::Failed { error: e.into() });
+            return;
+        }
+    };
+    let camera = match &test {
+        Some(_) => "Test frames".to_string(),
+        None => twofold_core::camera::list()
+            .ok()
+            .and_then(|l| l.get(index as usize).cloned())
+            .unwrap_or_else(|| format!("camera {index}")),
+    };
+    send(channel, CameraEvent::Started { camera });
+    let outcome = scan_live(source.as_mut(), cancel, LiveOptions::default(), &mut |p| {
+        let url = format!(
+            "data:image/jpeg;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(&p.jpeg)
+        );
+        send(
+            channel,
+            CameraEvent::Frame {
+                url,
+                width: p.width,
+                height: p.height,
+            },
+        )
+    });
+    // The camera (and its light) goes off before anything else happens.
+    drop(source);
+    let event = match outcome {
+        Ok(LiveOutcome::Found { origin, texts }) => match pending_scan(state, origin, &texts) {
+            Ok(result) => CameraEvent::Found { result },
+            Err(error) => CameraEvent::Failed { error },
+        },
+        Ok(LiveOutcome::Cancelled) => CameraEvent::Stopped {
+            reason: "cancelled".into(),
+        },
+        Ok(LiveOutcome::Ended) => CameraEvent::Stopped {
+            reason: "ended".into(),
+        },
+        Ok(LiveOutcome::TimedOut) => CameraEvent::Stopped {
+            reason: "timedOut".into(),
+        },
+        Err(e) => CameraEvent::Failed { error: e.into() },
+    };
+    send(channel, event);
+}
+
+/// Starts the camera `index` and scans until a code is read or `scan_camera_stop`; everything
+/// after the start is reported on `on_event`. A running camera scan is stopped first.
+#[tauri::command]
+pub fn scan_camera_start<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    index: u32,
+    on_event: Channel<CameraEvent>,
+) {
+    let cancel = Arc::new(AtomicBool::new(false));
+    if let Some(old) = state.scan().camera.replace(cancel.clone()) {
+        old.store(true, Ordering::SeqCst);
+    }
+    let test = state.test_camera().map(Path::to_path_buf);
+    std::thread::spawn(move || {
+        let state = app.state::<AppState>();
+        run_camera(&state, index, test, &cancel, &on_event);
+        let mut slot = state.scan();
+        if slot
+            .camera
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(c, &cancel))
+        {
+            slot.camera = None;
+        }
+    });
+}
+
+/// Stops the running camera scan (its channel then reports `stopped`).
+#[tauri::command]
+pub fn scan_camera_stop(state: AppStateRef<'_>) {
+    if let Some(c) = state.scan().camera.take() {
+        c.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Reads a dropped or opened image: the raw body is the file's bytes, the
+/// [`FILE_NAME_HEADER`] header its name.
+#[tauri::command(async)]
+pub fn scan_image(state: AppStateRef<'_>, request: Request<'_>) -> Result<ScanResult> {
+    let name = request
+        .headers()
+        .get(FILE_NAME_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|n| !n.is_empty())
+        .unwrap_or("the image")
+        .to_string();
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(IpcError::new(
+            ErrorKind::InvalidInput,
+            "the image did not arrive as bytes",
+        ));
+    };
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(IpcError::new(
+            ErrorKind::QrCode,
+            format!(
+                "{name} is too big ({} MB); the limit is {} MB",
+                bytes.len() / (1024 * 1024),
+                MAX_IMAGE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let image = load_image_bytes(bytes, &name)?;
+    let texts = qr::scan_frame(&Frame {
+        image,
+        origin: name.clone(),
+    })?;
+    pending_scan(&state, name, &texts)
+}
+
+/// Looks for a code on every monitor.
+#[tauri::command(async)]
+pub fn scan_screen(state: AppStateRef<'_>) -> Result<ScanResult> {
+    scan_source(&state, &mut qr::Screen::new())
+}
+
+/// Reads the image on the clipboard.
+#[tauri::command(async)]
+pub fn scan_clipboard(state: AppStateRef<'_>) -> Result<ScanResult> {
+    scan_source(&state, &mut qr::Clipboard::new())
+}
+
+/// One account of a scan to save, with the name the user gave it (`None`: the default).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct ScanPick {
+    /// [`ScannedAccount::index`].
+    pub index: u32,
+    /// The name to save it under.
+    pub name: Option<String>,
+}
+
+/// Saves the picked accounts of scan `token`, all in one write or none (a taken name saves
+/// nothing and says which). The scan stays pending after a failure, so the user can rename.
+#[tauri::command]
+pub fn scan_save<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    token: String,
+    picks: Vec<ScanPick>,
+) -> Result<Vec<AccountSummary>> {
+    if picks.is_empty() {
+        return Err(IpcError::new(
+            ErrorKind::InvalidInput,
+            "tick at least one account",
+        ));
+    }
+    let news = {
+        let slot = state.scan();
+        let accounts = match &slot.pending {
+            Some((t, accounts)) if *t == token => accounts,
+            _ => {
+                return Err(IpcError::new(
+                    ErrorKind::NotFound,
+                    "this scan is no longer open; scan the code again",
+                ))
+            }
+        };
+        let mut news = Vec::with_capacity(picks.len());
+        for pick in &picks {
+            let uri = accounts.get(pick.index as usize).ok_or_else(|| {
+                IpcError::new(ErrorKind::InvalidInput, "that account is not in the scan")
+            })?;
+            news.push(NewAccount {
+                uri: uri.clone(),
+                name: pick.name.clone().filter(|n| !n.trim().is_empty()),
+                tags: Vec::new(),
+            });
+        }
+        news
+    };
+    let added = state.with_vault(|v| {
+        let ids = v.add_all(news, twofold_core::unix_now())?;
+        ids.iter()
+            .map(|id| Ok(AccountSummary::from(v.find(&id.0)?)))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    {
+        let mut slot = state.scan();
+        if slot.pending.as_ref().is_some_and(|(t, _)| *t == token) {
+            slot.pending = None;
+        }
+    }
+    events::vault_changed(&app, "accounts");
+    Ok(added)
+}
+
+/// Forgets the pending scan (the dialog was closed without saving).
+#[tauri::command]
+pub fn scan_discard(state: AppStateRef<'_>) {
+    state.scan().pending = None;
+}
+
+/// The account's `otpauth://` URI as a QR code, to move it to a phone. Reveals the secret: the
+/// UI asks first.
+#[tauri::command]
+pub fn account_qr(state: AppStateRef<'_>, id: String) -> Result<AccountQr> {
+    state.with_vault(|v| {
+        let account = v.find(&id)?;
+        let uri = account.to_uri();
+        let svg = qr::to_svg(&uri)?;
+        Ok(AccountQr {
+            name: account.name.clone(),
+            svg: svg.to_string(),
+        })
+    })
+}
