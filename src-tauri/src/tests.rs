@@ -54,6 +54,25 @@ impl Fixture {
         get_ipc_response(&self.window, request).map(|b| b.deserialize::<Value>().unwrap())
     }
 
+    /// Invokes `cmd` with a raw body (an image's bytes) and headers, as `invoke(cmd, bytes)` does.
+    fn invoke_raw(&self, cmd: &str, body: Vec<u8>, name: &str) -> Result<Value, Value> {
+        let mut headers = tauri::http::HeaderMap::new();
+        headers.insert(
+            crate::commands::scan::FILE_NAME_HEADER,
+            name.parse().unwrap(),
+        );
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Raw(body),
+            headers,
+            invoke_key: tauri::test::INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|b| b.deserialize::<Value>().unwrap())
+    }
+
     fn ok(&self, cmd: &str, args: Value) -> Value {
         self.invoke(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
@@ -513,4 +532,105 @@ mod sessions_admin {
         );
         assert_eq!(crate::aws_config_dir_from(args(&["--vault", "v"])), None);
     }
+}
+
+/// `text` as a QR code PNG, 4 pixels per module with a quiet zone.
+fn qr_png(text: &str) -> Vec<u8> {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let n = code.width() as u32;
+    let colors = code.to_colors();
+    let img = image::GrayImage::from_fn((n + 8) * 4, (n + 8) * 4, |x, y| {
+        let (mx, my) = (x / 4, y / 4);
+        let dark = (4..n + 4).contains(&mx)
+            && (4..n + 4).contains(&my)
+            && colors[((my - 4) * n + (mx - 4)) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+#[test]
+fn a_scanned_image_is_previewed_without_its_secret_and_saved_all_or_nothing() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let err = f
+        .invoke_raw("scan_image", b"not a picture".to_vec(), "notes.png")
+        .unwrap_err();
+    assert_eq!(err["kind"], "qrCode");
+    assert!(
+        err["message"].as_str().unwrap().contains("notes.png"),
+        "{err}"
+    );
+    let err = f
+        .invoke_raw("scan_image", qr_png("https://example.com"), "link.png")
+        .unwrap_err();
+    assert_eq!(err["kind"], "qrCode");
+
+    f.ok(
+        "account_add_from_uri",
+        json!({ "uri": URI, "name": "taken" }),
+    );
+    let scan = f.invoke_raw("scan_image", qr_png(URI), "qr.png").unwrap();
+    assert!(
+        !scan.to_string().contains(SEED),
+        "the preview carries the secret"
+    );
+    assert_eq!(scan["origin"], "qr.png");
+    assert_eq!(scan["source"], "account");
+    let account = &scan["accounts"][0];
+    assert_eq!(account["name"], "Example:alice@example.com");
+    assert_eq!(account["existing"], "taken");
+    assert_eq!(account["nameTaken"], false);
+    let token = scan["token"].as_str().unwrap();
+
+    let stale = f
+        .invoke(
+            "scan_save",
+            json!({ "token": "scan-0", "picks": [{ "index": 0, "name": null }] }),
+        )
+        .unwrap_err();
+    assert_eq!(stale["kind"], "notFound");
+    // A taken name saves nothing, and the scan stays open for another name.
+    let taken = f
+        .invoke(
+            "scan_save",
+            json!({ "token": token, "picks": [{ "index": 0, "name": "TAKEN" }] }),
+        )
+        .unwrap_err();
+    assert_eq!(taken["kind"], "invalidInput");
+    assert_eq!(
+        f.ok("accounts_list", json!({})).as_array().unwrap().len(),
+        1
+    );
+    let saved = f.ok(
+        "scan_save",
+        json!({ "token": token, "picks": [{ "index": 0, "name": "second" }] }),
+    );
+    assert_eq!(saved[0]["name"], "second");
+    assert_eq!(
+        f.ok("accounts_list", json!({})).as_array().unwrap().len(),
+        2
+    );
+    let again = f
+        .invoke(
+            "scan_save",
+            json!({ "token": token, "picks": [{ "index": 0, "name": "third" }] }),
+        )
+        .unwrap_err();
+    assert_eq!(again["kind"], "notFound");
+}
+
+#[test]
+fn account_qr_draws_the_account_uri() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let id = f.ok("account_add_from_uri", json!({ "uri": URI, "name": null }))["id"].clone();
+    let qr = f.ok("account_qr", json!({ "id": id }));
+    assert_eq!(qr["name"], "Example:alice@example.com");
+    assert!(qr["svg"].as_str().unwrap().contains("<svg"));
+    let err = f.invoke("account_qr", json!({ "id": "nope" })).unwrap_err();
+    assert_eq!(err["kind"], "notFound");
 }

@@ -18,7 +18,7 @@ use twofold_core::otp::uri::OtpUri;
 use twofold_core::qr::live::{scan_live, LiveOptions, LiveOutcome};
 use twofold_core::qr::source::load_image_bytes;
 use twofold_core::qr::{self, Frame, FrameSource, ImageDir, Payload};
-use twofold_core::vault::NewAccount;
+use twofold_core::vault::{default_name, NewAccount};
 use twofold_core::Error as CoreError;
 
 use crate::error::{ErrorKind, IpcError, Result};
@@ -106,15 +106,6 @@ pub fn pending_scan(state: &AppState, origin: String, texts: &[String]) -> Resul
         skipped,
         batch,
     })
-}
-
-/// The name an account gets by default, as the vault would give it.
-fn default_name(a: &OtpUri) -> String {
-    match (a.issuer.is_empty(), a.account.is_empty()) {
-        (false, false) => format!("{}:{}", a.issuer, a.account),
-        (false, true) => a.issuer.clone(),
-        _ => a.account.clone(),
-    }
 }
 
 /// Reads the first frame of `source` that holds a code (one frame per monitor for the screen).

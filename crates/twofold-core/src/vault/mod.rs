@@ -620,7 +620,8 @@ fn invalid_name() -> Error {
 }
 
 /// `issuer:account`, or whichever of the two is set.
-fn default_name(uri: &OtpUri) -> String {
+/// The name an account gets when none is given: `issuer:account`, or whichever of the two exists.
+pub fn default_name(uri: &OtpUri) -> String {
     match (uri.issuer.is_empty(), uri.account.is_empty()) {
         (false, false) => format!("{}:{}", uri.issuer, uri.account),
         (false, true) => uri.issuer.clone(),
