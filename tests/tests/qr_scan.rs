@@ -227,3 +227,44 @@ fn cli_scan_camera_without_a_camera_says_so() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("no camera found"), "{err}");
 }
+
+#[test]
+fn cli_reveal_draws_the_account_as_a_qr_code_that_scans_back() {
+    let dir = temp_dir();
+    let vault = dir.path().join("vault.json");
+    let uri = qr_corpus::aws_uri(9);
+    let out = twofold(&["add", "--uri", &uri, "--name", "aws"], &vault);
+    assert!(out.status.success(), "{out:?}");
+    let revealed = twofold(&["reveal", "aws"], &vault);
+    let revealed = String::from_utf8(revealed.stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+
+    let png = dir.path().join("aws-qr.png");
+    let out = twofold(
+        &["reveal", "aws", "--qr-png", png.to_str().unwrap()],
+        &vault,
+    );
+    assert!(out.status.success(), "{out:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&png).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the PNG holds the secret");
+    }
+    let out = twofold(&["scan", png.to_str().unwrap()], &vault);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), revealed);
+
+    // In the terminal: half blocks, every line as wide as the first.
+    let out = twofold(&["reveal", "aws", "--qr"], &vault);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+    assert!(lines.len() > 20, "{text}");
+    assert!(text.contains('▀') || text.contains('▄'), "{text}");
+    assert!(lines
+        .iter()
+        .all(|l| l.chars().count() == lines[0].chars().count()));
+}

@@ -98,6 +98,12 @@ enum Command {
     Reveal {
         /// The account's name.
         name: String,
+        /// Print its QR code (to scan with a phone) instead of the URI.
+        #[arg(long)]
+        qr: bool,
+        /// Write its QR code as a PNG to FILE (readable by you only) instead.
+        #[arg(long, value_name = "FILE", conflicts_with = "qr")]
+        qr_png: Option<std::path::PathBuf>,
     },
     /// AWS MFA: enroll a virtual device, list, resync, deactivate, resume interrupted enrollments.
     Aws(aws::AwsArgs),
@@ -257,9 +263,21 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             println!("removed {}", removed.name);
             Ok(())
         }
-        Command::Reveal { name } => {
+        Command::Reveal { name, qr, qr_png } => {
             let vault = ctx.open()?;
-            println!("{}", vault.find(&name)?.to_uri().as_str());
+            let uri = vault.find(&name)?.to_uri();
+            if let Some(path) = qr_png {
+                let png = twofold_core::qr::to_png(&uri, 8)?;
+                twofold_core::vault::write_private_file(&path, &png)?;
+                eprintln!(
+                    "wrote {} (it holds the secret: delete it once scanned)",
+                    path.display()
+                );
+            } else if qr {
+                println!("{}", twofold_core::qr::to_terminal(&uri)?.as_str());
+            } else {
+                println!("{}", uri.as_str());
+            }
             Ok(())
         }
         Command::Aws(args) => aws::run(ctx, args),

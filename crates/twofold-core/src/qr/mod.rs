@@ -44,6 +44,34 @@ pub fn to_svg(text: &str) -> Result<Zeroizing<String>> {
     ))
 }
 
+/// The QR code as a PNG: `scale` pixels per module, black on white, with the 4-module quiet
+/// zone. The bytes hold the secret; write them only where the user asked (a private file).
+pub fn to_png(text: &str, scale: u32) -> Result<Zeroizing<Vec<u8>>> {
+    let code = code(text)?;
+    let n = code.width() as u32;
+    let colors = code.to_colors();
+    let scale = scale.clamp(1, 64);
+    let side = (n + 8) * scale;
+    let image = image::GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = (x / scale, y / scale);
+        let dark = (4..n + 4).contains(&mx)
+            && (4..n + 4).contains(&my)
+            && colors[((my - 4) * n + (mx - 4)) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    let mut png = Zeroizing::new(Vec::new());
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut *png),
+            image::ImageFormat::Png,
+        )
+        .map_err(|e| Error::InvalidParameter {
+            field: "qr code",
+            reason: format!("cannot write the PNG: {e}"),
+        })?;
+    Ok(png)
+}
+
 /// The QR code drawn with Unicode half blocks, two modules per character cell, for a terminal.
 /// Dark-on-light, so it scans on dark terminal themes too.
 pub fn to_terminal(text: &str) -> Result<Zeroizing<String>> {
@@ -97,6 +125,19 @@ mod tests {
             svg.starts_with("<?xml") && svg.contains("<svg"),
             "{}",
             &svg[..40]
+        );
+        let png = to_png("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", 6).unwrap();
+        let back = image::load_from_memory(&png).unwrap();
+        // The code's modules plus a 4-module quiet zone each side, 6 pixels each.
+        let side = (code("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP")
+            .unwrap()
+            .width() as u32
+            + 8)
+            * 6;
+        assert_eq!((back.width(), back.height()), (side, side));
+        assert_eq!(
+            decode_image(&back),
+            vec!["otpauth://totp/x?secret=JBSWY3DPEHPK3PXP".to_string()]
         );
         let t = to_terminal("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP").unwrap();
         let lines: Vec<&str> = t.lines().collect();
