@@ -117,7 +117,15 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     session.find(ROW).unwrap().click().unwrap();
     let toast = session
         .wait_for_text("#toast", "Copied", DEFAULT_WAIT)
-        .expect("copy toast");
+        .unwrap_or_else(|e| {
+            session.shot("app-04-toast-failed.png");
+            panic!(
+                "no copy toast ({e}); the toast says {:?}",
+                session
+                    .find("#toast")
+                    .and_then(|t| t.property("textContent"))
+            )
+        });
     assert!(toast.contains("clears in 30 s"), "{toast}");
     session.shot("app-04-toast.png");
     let copied = harness::poll(Duration::from_secs(5), Duration::from_millis(100), || {
