@@ -8,6 +8,7 @@
 
 pub mod decode;
 pub mod live;
+mod locate;
 pub mod payload;
 pub mod source;
 #[cfg(test)]
