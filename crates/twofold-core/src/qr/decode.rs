@@ -31,6 +31,16 @@ pub const WORK_SIZE: u32 = 1280;
 /// How many finder triples step 2 samples: more only costs time on cluttered frames.
 const TRIPLES: usize = 4;
 
+/// Above this many well-confirmed finder candidates (see [`strong_finders`]) the whole-frame
+/// rqrr pass is skipped (see its comment).
+const RQRR_MAX_FINDERS: usize = 48;
+
+/// Finder candidates confirmed on at least three rows: real finder patterns (a noisy webcam
+/// frame has hundreds of one-row hits but only a dozen of these).
+fn strong_finders(finders: &[locate::Finder]) -> usize {
+    finders.iter().filter(|f| f.count >= 3).count()
+}
+
 /// Every distinct text found in the frame, in the order found; empty when none was read.
 pub fn decode_image(image: &DynamicImage) -> Vec<String> {
     match image {
@@ -83,6 +93,12 @@ pub fn decode_gray(gray: &GrayImage) -> Vec<String> {
         if !out.is_empty() {
             return out;
         }
+    }
+    // rqrr groups its capstones pairwise: on a frame full of finder-like patterns (a tiled
+    // wallpaper, a page of QR codes too small to read) it takes seconds. Such a frame is not
+    // the blurred code this last step is for.
+    if strong_finders(&finders) > RQRR_MAX_FINDERS {
+        return out;
     }
     out = read_bits(&bits, ww, wh, false);
     if out.is_empty() {
@@ -210,6 +226,43 @@ mod tests {
     fn finds_nothing_in_a_blank_or_empty_frame() {
         assert!(decode_gray(&GrayImage::from_pixel(320, 240, image::Luma([200]))).is_empty());
         assert!(decode_gray(&GrayImage::new(0, 0)).is_empty());
+    }
+
+    /// Odd shapes, noise and finder-like patterns everywhere: no panic, nothing invented, and
+    /// no pathological slowness (a tiled pattern once cost rqrr 70 s a frame).
+    #[test]
+    fn odd_frames_neither_panic_nor_invent_codes() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut noise = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 24) as u8
+        };
+        for (w, h) in [
+            (1, 1),
+            (1, 700),
+            (700, 1),
+            (7, 7),
+            (21, 21),
+            (40, 2100),
+            (2100, 40),
+        ] {
+            let img = GrayImage::from_fn(w, h, |_, _| image::Luma([noise()]));
+            assert!(decode_gray(&img).is_empty(), "{w}x{h} noise");
+        }
+        // Finder patterns (1:1:3:1:1) tiled over the frame, at several sizes.
+        for unit in [1u32, 2, 3, 5] {
+            let img = GrayImage::from_fn(640, 360, |x, y| {
+                let (mx, my) = ((x / unit) % 9, (y / unit) % 9);
+                let ring = mx.min(my).min(8 - mx).min(8 - my);
+                image::Luma([if ring == 1 || ring >= 3 { 0 } else { 255 }])
+            });
+            let mut bits = Vec::new();
+            locate::binarize(&img, 10, 5, &mut bits);
+            assert!(strong_finders(&locate::finders(&bits, 640, 360)) > RQRR_MAX_FINDERS);
+            assert!(decode_gray(&img).is_empty(), "tiled finders of unit {unit}");
+        }
     }
 
     #[test]
