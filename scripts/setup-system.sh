@@ -19,6 +19,9 @@ PACKAGES=(
   librsvg2-bin
   # the webcam (nokhwa, cargo feature `camera`): bindgen needs libclang for the V4L2 headers
   libclang-dev libv4l-dev libudev-dev
+  # tests: "Scan screen" on Wayland, through the real portal frontend and a test backend
+  # (tests/portal/screenshot_backend.py runs on the system Python with these bindings)
+  xdg-desktop-portal python3-dbus python3-gi
   # benchmarks: zbarimg, the reference QR decoder qr-bench compares against
   zbar-tools
 )

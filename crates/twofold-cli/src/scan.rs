@@ -23,7 +23,7 @@ pub struct ScanArgs {
     /// Image files to read (PNG, JPEG, WebP, BMP, GIF).
     #[arg(value_name = "FILE", required_unless_present_any = ["screen", "clipboard", "camera"])]
     files: Vec<PathBuf>,
-    /// Read every monitor (X11; on Wayland, save a screenshot and scan the file).
+    /// Read every monitor (X11; on Wayland through the desktop portal, which may ask first).
     #[arg(long)]
     screen: bool,
     /// Read the image on the clipboard.
@@ -32,9 +32,10 @@ pub struct ScanArgs {
     /// Read the webcam until it sees a QR code (or --timeout passes).
     #[arg(long)]
     camera: bool,
-    /// Seconds to keep looking with --camera.
-    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
-    timeout: u64,
+    /// Seconds to keep looking with --camera (default 30), or to wait for the desktop portal's
+    /// screenshot with --screen on Wayland (default 60: it may ask you first).
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<u64>,
     /// Print one JSON object per image instead of the codes' text.
     #[arg(long)]
     json: bool,
@@ -101,14 +102,21 @@ fn read_frames(args: &ScanArgs) -> Vec<Outcome> {
         },
     };
     if args.screen {
-        each("screen", Ok(Box::new(qr::Screen::new())));
+        let mut screen = qr::Screen::new();
+        if let Some(secs) = args.timeout {
+            screen = screen.portal_timeout(Duration::from_secs(secs));
+        }
+        each("screen", Ok(Box::new(screen)));
     }
     if args.clipboard {
         each("clipboard", Ok(Box::new(qr::Clipboard::new())));
     }
     if args.camera {
         let r = open_camera().and_then(|mut cam| {
-            qr::scan_until_found(cam.as_mut(), Duration::from_secs(args.timeout))
+            qr::scan_until_found(
+                cam.as_mut(),
+                Duration::from_secs(args.timeout.unwrap_or(30)),
+            )
         });
         match r {
             Ok((origin, texts)) => push(origin, Ok(texts)),

@@ -10,6 +10,8 @@ pub mod decode;
 pub mod live;
 mod locate;
 pub mod payload;
+#[cfg(all(unix, not(target_os = "macos"), not(target_os = "android")))]
+mod portal;
 pub mod source;
 #[cfg(test)]
 pub(crate) mod testutil;

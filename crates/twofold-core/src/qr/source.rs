@@ -177,45 +177,66 @@ impl FrameSource for Clipboard {
     }
 }
 
-/// Every monitor, one frame each. On X11 the monitors are read through RandR; a Wayland session
-/// is refused with a message (it needs the desktop portal, which twofold does not use yet).
+/// Every monitor, one frame each. On X11 the monitors are read through RandR, one frame per
+/// monitor; on a Wayland session the desktop portal takes one screenshot of the whole desktop
+/// (xdg-desktop-portal's Screenshot interface), and the file it wrote is deleted once read.
 #[derive(Debug, Default)]
 pub struct Screen {
     frames: Option<std::vec::IntoIter<Frame>>,
+    portal: bool,
+    portal_timeout: Option<std::time::Duration>,
 }
 
 impl Screen {
-    /// A source that captures every monitor on the first frame, then yields them in turn.
+    /// A source that captures every monitor on the first frame, then yields them in turn: through
+    /// the desktop portal on a Wayland session, from the X server otherwise.
     pub fn new() -> Self {
         Screen::default()
+    }
+
+    /// Like [`Screen::new`], but always through the desktop portal, whatever the session type
+    /// (for tests on X11, and desktops that forbid reading the X screen).
+    pub fn portal() -> Self {
+        Screen {
+            portal: true,
+            ..Screen::default()
+        }
+    }
+
+    /// How long to wait for the desktop portal's answer (default 60 s: it may ask the user).
+    pub fn portal_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.portal_timeout = Some(timeout);
+        self
     }
 }
 
 impl FrameSource for Screen {
     fn next_frame(&mut self) -> Result<Option<Frame>> {
         if self.frames.is_none() {
-            self.frames = Some(capture_screens()?.into_iter());
+            self.frames = Some(capture_screens(self.portal, self.portal_timeout)?.into_iter());
         }
         Ok(self.frames.as_mut().and_then(|f| f.next()))
     }
 }
 
 #[cfg(all(unix, not(target_os = "macos"), not(target_os = "android")))]
-fn capture_screens() -> Result<Vec<Frame>> {
+fn capture_screens(portal: bool, timeout: Option<std::time::Duration>) -> Result<Vec<Frame>> {
+    let wayland = std::env::var("XDG_SESSION_TYPE").is_ok_and(|s| s == "wayland")
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|s| !s.is_empty());
+    if portal || wayland {
+        let timeout = timeout.unwrap_or(super::portal::RESPONSE_TIMEOUT);
+        super::portal::capture_with_timeout(timeout).map(|f| vec![f])
+    } else {
+        capture_x11()
+    }
+}
+
+#[cfg(all(unix, not(target_os = "macos"), not(target_os = "android")))]
+fn capture_x11() -> Result<Vec<Frame>> {
     use x11rb::connection::Connection as _;
     use x11rb::protocol::randr::ConnectionExt as _;
     use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder};
 
-    let wayland = std::env::var("XDG_SESSION_TYPE").is_ok_and(|s| s == "wayland")
-        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|s| !s.is_empty());
-    if wayland {
-        return Err(Error::ScreenCapture(
-            "this is a Wayland session, where capturing the screen needs the desktop portal, \
-             which twofold does not support yet; save a screenshot and scan the file, or copy \
-             the QR code's image and scan the clipboard"
-                .into(),
-        ));
-    }
     let fail = |what: &str, e: &dyn std::fmt::Display| Error::ScreenCapture(format!("{what}: {e}"));
     let (conn, screen_num) =
         x11rb::connect(None).map_err(|e| fail("cannot connect to the X display", &e))?;
@@ -281,7 +302,7 @@ fn capture_screens() -> Result<Vec<Frame>> {
 }
 
 #[cfg(not(all(unix, not(target_os = "macos"), not(target_os = "android"))))]
-fn capture_screens() -> Result<Vec<Frame>> {
+fn capture_screens(_portal: bool, _timeout: Option<std::time::Duration>) -> Result<Vec<Frame>> {
     Err(Error::ScreenCapture(
         "capturing the screen is not supported on this platform yet; save a screenshot and scan \
          the file, or copy the QR code's image and scan the clipboard"
