@@ -293,3 +293,32 @@ fn aws_guide_finds_the_new_security_key() {
     assert_eq!(session.text_of("#fido-aws-done-count"), "1 of 8");
     session.shot("fido-22-aws-done.png");
 }
+
+/// Without the simulator the app uses the real USB HID backend (ctap-hid-fido2 + hidapi); on a
+/// machine with no key plugged in, it must say so plainly rather than fail or hang.
+#[test]
+fn without_a_key_the_real_hid_path_says_so() {
+    harness::require_secret_service();
+    let hidraw = std::fs::read_dir("/dev")
+        .map(|d| {
+            d.flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("hidraw"))
+        })
+        .unwrap_or(false);
+    if hidraw {
+        eprintln!("HID devices are present (maybe a key); skipping the no-key check");
+        return;
+    }
+    let dir = harness::temp_dir();
+    let vault = dir.path().join("vault.json");
+    let session = Session::start_app(&["--vault", vault.to_str().unwrap()]);
+    session.click_on("#security-keys-open");
+    let empty = session
+        .wait_for_text("#fido-no-key", "No security key found", DEFAULT_WAIT)
+        .unwrap_or_else(|e| {
+            session.shot("fido-real-hid-failed.png");
+            panic!("the real HID path did not say there is no key: {e}")
+        });
+    assert!(empty.contains("Plug one in"), "{empty}");
+    session.shot("fido-real-hid-no-key.png");
+}
