@@ -248,6 +248,24 @@ fn without_a_camera_a_dropped_google_export_is_picked_from_a_list() {
         .expect("the foreign-code error");
     session.shot("scan-foreign-code.png");
 
+    // Open image…: the file chooser's pick, as WebDriver hands a path to a file input.
+    let opened = dir.path().join("opened.png");
+    png(
+        &opened,
+        &qr_corpus::plain_code("https://example.com/opened", 6).unwrap(),
+    );
+    session
+        .find("#scan-file")
+        .and_then(|input| input.send_keys(opened.to_str().unwrap()))
+        .expect("choose a file");
+    session
+        .wait_for_text(
+            "#scan-error",
+            "it contains \"https://example.com/opened\"",
+            DEFAULT_WAIT,
+        )
+        .expect("the opened file was read");
+
     // Code 1 of 2 of an export: two accounts; keep only the first.
     let export =
         |n: u32| std::fs::read(harness::fixture(&format!("qr/google-export-{n}of2.png"))).unwrap();
