@@ -45,6 +45,27 @@ fn cli_codes_around(now: u64) -> Vec<String> {
         .collect()
 }
 
+fn clear_toast(session: &Session) {
+    session
+        .execute("document.getElementById('toast').textContent = '';", &[])
+        .expect("clear the toast");
+}
+
+/// Waits for the toast to say `needle` and returns its text. Reads `textContent`, so a toast
+/// that came and went (3.5 s) between two polls of a loaded machine still counts.
+fn toast_text(session: &Session, needle: &str) -> Result<String, twofold_e2e::webdriver::Error> {
+    session.wait_until(&format!("`{needle}` in the toast"), DEFAULT_WAIT, |s| {
+        let text = s.execute(
+            "return document.getElementById('toast')?.textContent ?? '';",
+            &[],
+        )?;
+        Ok(text
+            .as_str()
+            .filter(|t| t.contains(needle))
+            .map(str::to_string))
+    })
+}
+
 fn clipboard() -> Option<String> {
     let out = Command::new("xclip")
         .args(["-o", "-selection", "clipboard"])
@@ -113,19 +134,13 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     session.shot("app-03-list.png");
 
     // 4. Clicking the row copies the code; a toast says so and when it clears.
+    clear_toast(&session);
     let first_copy = std::time::Instant::now();
     session.find(ROW).unwrap().click().unwrap();
-    let toast = session
-        .wait_for_text("#toast", "Copied", DEFAULT_WAIT)
-        .unwrap_or_else(|e| {
-            session.shot("app-04-toast-failed.png");
-            panic!(
-                "no copy toast ({e}); the toast says {:?}",
-                session
-                    .find("#toast")
-                    .and_then(|t| t.property("textContent"))
-            )
-        });
+    let toast = toast_text(&session, "Copied").unwrap_or_else(|e| {
+        session.shot("app-04-toast-failed.png");
+        panic!("no copy toast: {e}")
+    });
     assert!(toast.contains("clears in 30 s"), "{toast}");
     session.shot("app-04-toast.png");
     let copied = harness::poll(Duration::from_secs(5), Duration::from_millis(100), || {
@@ -141,14 +156,12 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     // 5. Keyboard: Enter copies the selected row again.
     session
         .execute(
-            "document.getElementById('toast').hidden = true; \
+            "const t = document.getElementById('toast'); t.hidden = true; t.textContent = ''; \
              document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));",
             &[],
         )
         .unwrap();
-    session
-        .wait_for_text("#toast", "Copied", DEFAULT_WAIT)
-        .expect("Enter copies");
+    toast_text(&session, "Copied").expect("Enter copies");
     let last_copy = std::time::Instant::now();
     // What the clipboard holds now (the code may have rolled over since the first copy).
     let held = harness::poll(Duration::from_secs(5), Duration::from_millis(100), || {
