@@ -6,52 +6,85 @@ use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use twofold_core::fido::sim::SimState;
 use twofold_core::vault::MemoryStore;
 
+use crate::fido::FidoState;
 use crate::{build, AppState};
 
 // RFC 6238's SHA1 seed "12345678901234567890" in base32.
 const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 const URI: &str = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
 
-struct Fixture {
-    _dir: tempfile::TempDir,
+/// The app on the mock runtime: a vault in a temp dir (keyring slot in a `MemoryStore`) and a
+/// simulated security key in the same dir, so every command (FIDO ones included) can run.
+pub(crate) struct Fixture {
+    pub(crate) dir: tempfile::TempDir,
     _app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
+    pub(crate) window: WebviewWindow<MockRuntime>,
 }
 
-fn fixture() -> Fixture {
+pub(crate) fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.json");
+    SimState::fresh(now_ms()).save(&key).unwrap();
     let state = AppState::new(
         dir.path().join("vault.json"),
         Box::new(MemoryStore::default()),
     );
     let app = build(mock_builder())
         .manage(state)
+        .manage(FidoState::from_simulator(Some(key)))
         .build(mock_context(noop_assets()))
         .unwrap();
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
     Fixture {
-        _dir: dir,
+        dir,
         _app: app,
         window,
     }
 }
 
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+/// `cmd` invoked on `window` as the web view would, with `args` as JSON (usable from another
+/// thread, with a clone of the window).
+pub(crate) fn invoke_on(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    request(window, cmd, InvokeBody::Json(args), Default::default())
+}
+
+fn request(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: InvokeBody,
+    headers: tauri::http::HeaderMap,
+) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body,
+        headers,
+        invoke_key: tauri::test::INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|b| b.deserialize::<Value>().unwrap())
+}
+
 impl Fixture {
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: tauri::test::INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request).map(|b| b.deserialize::<Value>().unwrap())
+    pub(crate) fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        invoke_on(&self.window, cmd, args)
     }
 
     /// Invokes `cmd` with a raw body (an image's bytes) and headers, as `invoke(cmd, bytes)` does.
@@ -61,19 +94,10 @@ impl Fixture {
             crate::commands::scan::FILE_NAME_HEADER,
             name.parse().unwrap(),
         );
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Raw(body),
-            headers,
-            invoke_key: tauri::test::INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request).map(|b| b.deserialize::<Value>().unwrap())
+        request(&self.window, cmd, InvokeBody::Raw(body), headers)
     }
 
-    fn ok(&self, cmd: &str, args: Value) -> Value {
+    pub(crate) fn ok(&self, cmd: &str, args: Value) -> Value {
         self.invoke(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
     }

@@ -31,11 +31,11 @@ pub type Result<T, E = FidoIpcError> = std::result::Result<T, E>;
 
 /// A PIN as typed, or `None` when the field was left empty.
 fn pin_of(pin: Option<Zeroizing<String>>) -> Option<Pin> {
-    pin.and_then(|mut p| (!p.is_empty()).then(|| Pin::new(std::mem::take(&mut *p))))
+    pin.filter(|p| !p.is_empty()).map(required)
 }
 
-fn required(pin: Zeroizing<String>) -> Pin {
-    let mut pin = pin;
+/// The typed PIN moved (not copied) into a [`Pin`].
+fn required(mut pin: Zeroizing<String>) -> Pin {
     Pin::new(std::mem::take(&mut *pin))
 }
 
@@ -58,6 +58,23 @@ where
         Ok(r) => r.map_err(FidoIpcError::from),
         Err(e) => Err(IpcError::internal(format!("fido worker: {e}")).into()),
     }
+}
+
+/// [`run`] on the key at `path` (the only key plugged in when `None`).
+async fn on_key<T, F>(
+    fido: &FidoState,
+    path: Option<String>,
+    cancellable: bool,
+    work: F,
+) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&dyn Authenticator, &CancelToken) -> FidoResult<T> + Send + 'static,
+{
+    run(fido, cancellable, move |finder, cancel| {
+        work(&*finder.open(path.as_deref())?, cancel)
+    })
+    .await
 }
 
 /// The key's details after an operation, so the screen shows fresh PIN retries.
@@ -102,10 +119,7 @@ pub async fn fido_devices(fido: FidoStateRef<'_>) -> Result<Vec<FidoDeviceView>>
 /// A key's details: versions, extensions, AAGUID, options, PIN retries.
 #[tauri::command]
 pub async fn fido_info(fido: FidoStateRef<'_>, path: Option<String>) -> Result<FidoKeyView> {
-    run(&fido, false, move |finder, _| {
-        details(&*finder.open(path.as_deref())?)
-    })
-    .await
+    on_key(&fido, path, false, |key, _| details(key)).await
 }
 
 /// Sets the first PIN of a key that has none; returns the key's details.
@@ -116,10 +130,9 @@ pub async fn fido_pin_set(
     new_pin: Zeroizing<String>,
 ) -> Result<FidoKeyView> {
     let new = required(new_pin);
-    run(&fido, false, move |finder, cancel| {
-        let key = finder.open(path.as_deref())?;
-        ops::set_pin(&*key, &new, cancel)?;
-        details(&*key)
+    on_key(&fido, path, false, move |key, cancel| {
+        ops::set_pin(key, &new, cancel)?;
+        details(key)
     })
     .await
 }
@@ -135,10 +148,9 @@ pub async fn fido_pin_change(
 ) -> Result<FidoKeyView> {
     let current = required(current_pin);
     let new = required(new_pin);
-    run(&fido, false, move |finder, cancel| {
-        let key = finder.open(path.as_deref())?;
-        ops::change_pin(&*key, &current, &new, cancel)?;
-        details(&*key)
+    on_key(&fido, path, false, move |key, cancel| {
+        ops::change_pin(key, &current, &new, cancel)?;
+        details(key)
     })
     .await
 }
@@ -152,9 +164,8 @@ pub async fn fido_test(
     pin: Option<Zeroizing<String>>,
 ) -> Result<FidoTestView> {
     let pin = pin_of(pin);
-    run(&fido, true, move |finder, cancel| {
-        let key = finder.open(path.as_deref())?;
-        let out = ops::test_credential(&*key, pin.as_ref(), false, cancel)?;
+    on_key(&fido, path, true, move |key, cancel| {
+        let out = ops::test_credential(key, pin.as_ref(), false, cancel)?;
         Ok(FidoTestView {
             rp_id: out.rp_id,
             attestation_format: out.attestation_format,
@@ -173,10 +184,9 @@ pub async fn fido_credentials(
     pin: Option<Zeroizing<String>>,
 ) -> Result<Vec<FidoRelyingPartyView>> {
     let pin = pin_of(pin);
-    run(&fido, false, move |finder, cancel| {
-        let key = finder.open(path.as_deref())?;
+    on_key(&fido, path, false, move |key, cancel| {
         Ok(group_by_rp(ops::list_credentials(
-            &*key,
+            key,
             pin.as_ref(),
             cancel,
         )?))
@@ -193,11 +203,10 @@ pub async fn fido_credential_delete(
     id: String,
 ) -> Result<Vec<FidoRelyingPartyView>> {
     let pin = pin_of(pin);
-    run(&fido, false, move |finder, cancel| {
-        let key = finder.open(path.as_deref())?;
-        ops::delete_credential(&*key, pin.as_ref(), &id, cancel)?;
+    on_key(&fido, path, false, move |key, cancel| {
+        ops::delete_credential(key, pin.as_ref(), &id, cancel)?;
         Ok(group_by_rp(ops::list_credentials(
-            &*key,
+            key,
             pin.as_ref(),
             cancel,
         )?))
@@ -214,10 +223,9 @@ pub async fn fido_reset(
     confirmation: String,
 ) -> Result<FidoKeyView> {
     let confirmed = ResetConfirmation::from_typed(&confirmation)?;
-    run(&fido, true, move |finder, cancel| {
-        let key = finder.open(path.as_deref())?;
-        ops::reset(&*key, confirmed, cancel)?;
-        details(&*key)
+    on_key(&fido, path, true, move |key, cancel| {
+        ops::reset(key, confirmed, cancel)?;
+        details(key)
     })
     .await
 }
@@ -231,10 +239,7 @@ pub fn fido_cancel(fido: FidoStateRef<'_>) -> bool {
 /// Makes the key blink, to tell which one it is.
 #[tauri::command]
 pub async fn fido_wink(fido: FidoStateRef<'_>, path: Option<String>) -> Result<()> {
-    run(&fido, false, move |finder, _| {
-        ops::wink(&*finder.open(path.as_deref())?)
-    })
-    .await
+    on_key(&fido, path, false, |key, _| ops::wink(key)).await
 }
 
 /// The AWS guide's check: ListMFADevices for `user` (default: the caller) and the security
@@ -321,76 +326,12 @@ mod tests {
     /// The app on Tauri's mock runtime with a simulated key in a temp file.
     mod ipc {
         use serde_json::{json, Value};
-        use tauri::ipc::{CallbackFn, InvokeBody};
-        use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
-        use tauri::webview::InvokeRequest;
-        use tauri::{App, WebviewWindow, WebviewWindowBuilder};
         use twofold_core::fido::sim::{SimState, Touch};
-        use twofold_core::vault::MemoryStore;
 
-        use crate::fido::FidoState;
-        use crate::{build, AppState};
-
-        struct Fixture {
-            dir: tempfile::TempDir,
-            _app: App<MockRuntime>,
-            window: WebviewWindow<MockRuntime>,
-        }
-
-        fn now_ms() -> u64 {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_millis() as u64
-        }
-
-        fn fixture() -> Fixture {
-            let dir = tempfile::tempdir().unwrap();
-            let key = dir.path().join("key.json");
-            SimState::fresh(now_ms()).save(&key).unwrap();
-            let app = build(mock_builder())
-                .manage(AppState::new(
-                    dir.path().join("vault.json"),
-                    Box::new(MemoryStore::default()),
-                ))
-                .manage(FidoState::from_simulator(Some(key)))
-                .build(mock_context(noop_assets()))
-                .unwrap();
-            let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-                .build()
-                .unwrap();
-            Fixture {
-                dir,
-                _app: app,
-                window,
-            }
-        }
-
-        fn invoke(
-            window: &WebviewWindow<MockRuntime>,
-            cmd: &str,
-            args: Value,
-        ) -> Result<Value, Value> {
-            let request = InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: tauri::test::INVOKE_KEY.to_string(),
-            };
-            get_ipc_response(window, request).map(|b| b.deserialize::<Value>().unwrap())
-        }
+        use crate::tests::{fixture, invoke_on, now_ms, Fixture};
 
         impl Fixture {
-            fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-                invoke(&self.window, cmd, args)
-            }
-            fn ok(&self, cmd: &str, args: Value) -> Value {
-                self.call(cmd, args)
-                    .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-            }
+            /// Changes the simulated key's state between commands.
             fn edit(&self, f: impl FnOnce(&mut SimState)) {
                 let path = self.dir.path().join("key.json");
                 let mut s = SimState::load(&path).unwrap();
@@ -404,7 +345,7 @@ mod tests {
             let f = fixture();
             f.edit(|s| s.plugged_in = false);
             assert_eq!(f.ok("fido_devices", json!({})), json!([]));
-            let err = f.call("fido_info", json!({ "path": null })).unwrap_err();
+            let err = f.invoke("fido_info", json!({ "path": null })).unwrap_err();
             assert_eq!(err["reason"], "noDevice");
             assert_eq!(err["kind"], "notFound");
             f.edit(|s| s.plugged_in = true);
@@ -425,7 +366,7 @@ mod tests {
             assert_eq!(info["options"]["clientPin"], "on");
             assert_eq!(info["pinRetries"], 8);
             let err = f
-                .call(
+                .invoke(
                     "fido_pin_change",
                     json!({ "path": null, "currentPin": "9999", "newPin": "5555" }),
                 )
@@ -437,7 +378,7 @@ mod tests {
             assert!(text.contains("7 tries left"), "{text}");
             assert!(!text.contains("9999") && !text.contains("4821"), "{text}");
             let err = f
-                .call("fido_test", json!({ "path": null, "pin": "" }))
+                .invoke("fido_test", json!({ "path": null, "pin": "" }))
                 .unwrap_err();
             assert_eq!(err["reason"], "pinRequired");
             let ok = f.ok("fido_test", json!({ "path": null, "pin": "4821" }));
@@ -448,16 +389,16 @@ mod tests {
         fn touch_failures_and_reset_rules() {
             let f = fixture();
             f.edit(|s| s.touch = Touch::Deny);
-            let err = f.call("fido_test", json!({ "path": null })).unwrap_err();
+            let err = f.invoke("fido_test", json!({ "path": null })).unwrap_err();
             assert_eq!(err["reason"], "operationDenied");
             f.edit(|s| s.touch = Touch::Approve);
             let err = f
-                .call("fido_reset", json!({ "path": null, "confirmation": "yes" }))
+                .invoke("fido_reset", json!({ "path": null, "confirmation": "yes" }))
                 .unwrap_err();
             assert_eq!(err["reason"], "resetNotConfirmed");
             f.edit(|s| s.powered_up_at_ms = now_ms() - 60_000);
             let err = f
-                .call(
+                .invoke(
                     "fido_reset",
                     json!({ "path": null, "confirmation": "reset" }),
                 )
@@ -509,8 +450,9 @@ mod tests {
             });
             let window = f.window.clone();
             let started = std::time::Instant::now();
-            let waiting =
-                std::thread::spawn(move || invoke(&window, "fido_test", json!({ "path": null })));
+            let waiting = std::thread::spawn(move || {
+                invoke_on(&window, "fido_test", json!({ "path": null }))
+            });
             // Cancel until the operation has registered and stopped.
             while !waiting.is_finished() {
                 std::thread::sleep(std::time::Duration::from_millis(50));
