@@ -75,6 +75,7 @@ export const ICONS = {
   pair: 'M4 7h7v10H4z|M13 7h7v10h-7z',
   terminal: 'M4 17l6-5-6-5|M12 19h8',
   shield: 'M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z',
+  key: 'M15 7a4 4 0 1 1-3.9 4.9L4 19v-3h3v-3h3l1.1-1.1A4 4 0 0 1 15 7z|M16 10h.01',
   qr: 'M3 3h7v7H3z|M14 3h7v7h-7z|M3 14h7v7H3z|M14 14h3v3h-3z|M18 18h3v3h-3z',
   scan: 'M3 7V3h4|M17 3h4v4|M21 17v4h-4|M7 21H3v-4|M7 12h10',
 } as const;

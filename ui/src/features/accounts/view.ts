@@ -19,7 +19,7 @@ import { createPendingBanner } from '../aws-wizard/pending';
 import { openSessionDialog } from '../aws-sessions/session';
 import { openAwsWizard } from '../aws-wizard/wizard';
 import { openSecurityView } from '../security/view';
-import { keyIcon, openSecurityKeysView } from '../security-keys/view';
+import { openSecurityKeysView } from '../security-keys/view';
 import { openAddDialog } from './add';
 import { openEditDialog } from './edit';
 import { openScanDialog, type ScanStart } from '../scan/scan';
@@ -105,7 +105,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
   const keysBtn = h(
     'button.btn.btn-ghost.icon-btn#security-keys-open',
     { type: 'button', title: 'Security keys (FIDO2)', 'aria-label': 'Security keys', onclick: () => openSecurityKeysView() },
-    keyIcon(),
+    icon(ICONS.key),
   );
   const scanBtn = h(
     'button.btn.btn-ghost.icon-btn#scan-qr',

@@ -5,10 +5,9 @@ import type { AccountSummary } from '../../bindings/AccountSummary';
 import type { SessionOptions } from '../../bindings/SessionOptions';
 import type { SessionProgress } from '../../bindings/SessionProgress';
 import type { SessionStarted } from '../../bindings/SessionStarted';
-import { openDialog } from '../../components/dialog';
+import { errorBox, openStepsDialog, showError } from '../../components/steps';
 import { h } from '../../components/dom';
 import { awsSessionOptions, awsSessionStart, awsSetupProfile } from '../../ipc/commands';
-import { describe, toIpcError } from '../../ipc/errors';
 import { field } from '../aws-wizard/credentials';
 
 export const DURATIONS: [number, string][] = [
@@ -33,28 +32,15 @@ export function formatLeft(secs: number): string {
 
 export function openSessionDialog(account: AccountSummary): void {
   let timer = 0;
-  const { dialog, body, foot, close } = openDialog(
+  const { foot, close, show, button } = openStepsDialog(
     'aws-session',
     'AWS CLI session',
     () => window.clearInterval(timer),
-    false,
+    [],
+    () => window.clearInterval(timer),
   );
-  dialog.classList.add('wizard');
   const link = account.aws;
-  const errBox = () => h('div.form-error#session-error', { role: 'alert', hidden: true });
-  const showError = (box: HTMLElement, e: unknown) => {
-    box.textContent = describe(e);
-    box.dataset.kind = toIpcError(e).kind;
-    box.hidden = false;
-  };
-  const button = (id: string, label: string, onclick: () => void, cls = '') =>
-    h('button.btn', { id, type: 'button', class: cls, onclick }, label);
-  const show = (screen: string, ...content: (HTMLElement | null)[]) => {
-    window.clearInterval(timer);
-    dialog.dataset.screen = screen;
-    body.replaceChildren(...content.filter((c): c is HTMLElement => c !== null));
-    foot.replaceChildren();
-  };
+  const errBox = () => errorBox('session-error');
 
   let options: SessionOptions | null = null;
   // Remembered between screens.

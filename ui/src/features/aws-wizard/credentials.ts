@@ -1,10 +1,49 @@
-// The credentials step, shared by the AWS wizard and the Account security view: a profile, or
-// pasted keys, plus region and endpoint under "Advanced".
+// The credentials step, shared by the AWS wizard, the Account security view and the security-key
+// guide: a profile, or pasted keys, plus region and endpoint under "Advanced"; checked with
+// `awsWhoami` before the dialog moves on.
 import type { AwsCreds } from '../../bindings/AwsCreds';
 import type { AwsProfileView } from '../../bindings/AwsProfileView';
+import type { AwsWhoami } from '../../bindings/AwsWhoami';
 import { h } from '../../components/dom';
-import { awsProfiles } from '../../ipc/commands';
+import { errorBox, showError, type StepsDialog } from '../../components/steps';
+import { awsProfiles, awsWhoami } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
+
+export interface ConnectOptions {
+  /** The sentence above the form. */
+  intro: string;
+  /** The profile to preselect. */
+  profile: string | null;
+  /** The label of the button that checks the credentials. */
+  next: string;
+  /** Runs once the credentials are checked (their secret already cleared from the form); what
+   * it throws is shown under the form. */
+  onConnected(who: AwsWhoami, form: CredentialsForm): Promise<void> | void;
+}
+
+/** Shows the credentials screen in `d`: Cancel, and `next`, which checks them with `awsWhoami`. */
+export async function connectScreen(d: StepsDialog, opts: ConnectOptions): Promise<void> {
+  const err = errorBox('aws-credentials-error');
+  const form = await createCredentialsForm(opts.intro, opts.profile, err);
+  d.show('credentials', form.el);
+  const next = d.button('aws-check', opts.next, () => void check(), 'btn-primary');
+  d.foot.append(d.button('aws-cancel', 'Cancel', d.close), next);
+  async function check() {
+    err.hidden = true;
+    next.disabled = true;
+    next.textContent = 'Checking…';
+    try {
+      const who = await awsWhoami(form.creds());
+      form.clearSecrets();
+      await opts.onConnected(who, form);
+    } catch (e) {
+      showError(err, e);
+    } finally {
+      next.disabled = false;
+      next.textContent = opts.next;
+    }
+  }
+}
 
 export function field(label: string, input: HTMLElement, hint?: string): HTMLDivElement {
   return h('div.field', {}, h('label', { for: input.id }, label), input, hint ? h('span.hint', {}, hint) : null);

@@ -9,7 +9,8 @@ import type { EnrollStarted } from '../../bindings/EnrollStarted';
 import type { EnrollStep } from '../../bindings/EnrollStep';
 import type { MfaDeviceView } from '../../bindings/MfaDeviceView';
 import type { PendingEnrollment } from '../../bindings/PendingEnrollment';
-import { confirmDialog, openDialog } from '../../components/dialog';
+import { confirmDialog } from '../../components/dialog';
+import { errorBox, openStepsDialog, showError } from '../../components/steps';
 import { h } from '../../components/dom';
 import { showToast } from '../../components/toast';
 import {
@@ -21,10 +22,8 @@ import {
   awsEnrollResume,
   awsEnrollStart,
   awsResync,
-  awsWhoami,
 } from '../../ipc/commands';
-import { describe, toIpcError } from '../../ipc/errors';
-import { createCredentialsForm, field } from './credentials';
+import { connectScreen, field } from './credentials';
 
 export type WizardIntent =
   | { kind: 'enroll' }
@@ -57,16 +56,6 @@ export function deviceNameError(name: string): string | null {
 }
 
 
-function errorBox(id: string | null): HTMLDivElement {
-  return h('div.form-error', { id, role: 'alert', hidden: true });
-}
-
-function showError(box: HTMLElement, e: unknown) {
-  box.textContent = describe(e);
-  box.dataset.kind = toIpcError(e).kind;
-  box.hidden = false;
-}
-
 function formatDate(secs: number | null): string {
   if (secs === null) return 'not assigned';
   return new Date(secs * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -76,17 +65,13 @@ function formatDate(secs: number | null): string {
 export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   const title =
     intent.kind === 'enroll' || intent.kind === 'enrollUser' ? 'Set up AWS MFA' : intent.kind === 'resume' ? 'Resume AWS MFA setup' : 'Abort AWS MFA setup';
-  const { dialog, body, foot, close } = openDialog(
-    'aws-wizard',
-    title,
-    () => {
-      // The security view's connection is the caller's to keep; only drop one made here.
-      if (intent.kind !== 'enrollUser') void awsDisconnect().catch(() => {});
-      onClose();
-    },
-    false,
-  );
-  dialog.classList.add('wizard');
+  const d = openStepsDialog('aws-wizard', title, () => {
+    // The security view's connection is the caller's to keep; only drop one made here.
+    if (intent.kind !== 'enrollUser') void awsDisconnect().catch(() => {});
+    onClose();
+  });
+  const { body, foot, close, button } = d;
+  const show = (screen: Screen, ...content: (HTMLElement | null)[]) => d.show(screen, ...content);
 
   // Wizard state.
   let whoami: AwsWhoami | null = intent.kind === 'enrollUser' ? intent.whoami : null;
@@ -96,16 +81,6 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   let started: EnrollStarted | null = null;
   const pendingId = 'pending' in intent ? intent.pending.accountId : null;
   let profileName: string | null = 'pending' in intent ? intent.pending.profile : null;
-
-  function show(screen: Screen, ...content: (HTMLElement | null)[]) {
-    dialog.dataset.screen = screen;
-    body.replaceChildren(...content.filter((c): c is HTMLElement => c !== null));
-    foot.replaceChildren();
-  }
-
-  function button(id: string, label: string, onclick: () => void, cls = ''): HTMLButtonElement {
-    return h('button.btn', { id: id || null, type: 'button', class: cls, onclick }, label);
-  }
 
   function identityCard(): HTMLElement | null {
     if (!whoami) return null;
@@ -134,33 +109,21 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   }
 
   // ---------------------------------------------------------------- Credentials
-  async function credentialsScreen() {
-    const err = errorBox('aws-credentials-error');
+  function credentialsScreen() {
     const intro =
       intent.kind === 'resume' || intent.kind === 'abort'
         ? `The device ${intent.pending.serial} was created but not enabled. Check the credentials to ${intent.kind === 'resume' ? 'finish it' : 'delete it'}.`
         : 'Twofold creates a virtual MFA device for an IAM user, keeps its seed in the vault and turns it on. Which credentials should it use?';
-    const form = await createCredentialsForm(intro, profileName, err);
-    show('credentials', form.el);
-    const next = button('aws-check', 'Continue', () => void check(), 'btn-primary');
-    foot.append(button('aws-cancel', 'Cancel', close), next);
-
-    async function check() {
-      err.hidden = true;
-      next.disabled = true;
-      next.textContent = 'Checking…';
-      try {
-        whoami = await awsWhoami(form.creds());
+    return connectScreen(d, {
+      intro,
+      profile: profileName,
+      next: 'Continue',
+      onConnected(who, form) {
+        whoami = who;
         profileName = form.profileName();
-        form.clearSecrets();
         afterCredentials();
-      } catch (e) {
-        showError(err, e);
-      } finally {
-        next.disabled = false;
-        next.textContent = 'Continue';
-      }
-    }
+      },
+    });
   }
 
   function afterCredentials() {

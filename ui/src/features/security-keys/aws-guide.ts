@@ -4,11 +4,10 @@
 // until the new key shows up and shows its serial and enable date.
 import type { AwsWhoami } from '../../bindings/AwsWhoami';
 import type { SecurityKeyCheck } from '../../bindings/SecurityKeyCheck';
-import { openDialog } from '../../components/dialog';
 import { h } from '../../components/dom';
-import { awsDevices, awsDisconnect, awsSecurityKeyCheck, awsWhoami } from '../../ipc/commands';
-import { describe, toIpcError } from '../../ipc/errors';
-import { createCredentialsForm } from '../aws-wizard/credentials';
+import { showError, openStepsDialog } from '../../components/steps';
+import { awsDevices, awsDisconnect, awsSecurityKeyCheck } from '../../ipc/commands';
+import { connectScreen } from '../aws-wizard/credentials';
 
 const DEVICE_LIMIT = 8;
 /** How many ListMFADevices calls one "check" makes, and how far apart. */
@@ -21,53 +20,25 @@ function dateTime(secs: number | null): string {
   return secs === null ? 'unknown' : new Date(secs * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-function showError(box: HTMLElement, e: unknown) {
-  box.textContent = describe(e);
-  box.dataset.kind = toIpcError(e).kind;
-  box.hidden = false;
-}
-
 export function openSecurityKeyAwsGuide(): void {
-  const { dialog, body, foot, close } = openDialog('fido-aws', 'Add a security key to AWS', () => void awsDisconnect().catch(() => {}), false);
-  dialog.classList.add('wizard');
-  const button = (id: string, label: string, onclick: () => void, cls = '') =>
-    h('button.btn', { id, type: 'button', class: cls, onclick }, label);
-  const show = (screen: string, ...content: (HTMLElement | null)[]) => {
-    dialog.dataset.screen = screen;
-    body.replaceChildren(...content.filter((c): c is HTMLElement => c !== null));
-    foot.replaceChildren();
-  };
+  const d = openStepsDialog('fido-aws', 'Add a security key to AWS', () => void awsDisconnect().catch(() => {}));
+  const { foot, close, show, button } = d;
 
-  async function connectScreen() {
-    const err = h('div.form-error#aws-credentials-error', { role: 'alert', hidden: true });
-    const form = await createCredentialsForm(
-      'Twofold checks the result on your IAM user afterwards (iam:GetUser, iam:ListMFADevices). Credentials of the IAM user who gets the key:',
-      null,
-      err,
-    );
-    show('credentials', form.el);
-    const next = button('aws-check', 'Next', () => void check(), 'btn-primary');
-    foot.append(button('aws-cancel', 'Cancel', close), next);
-    async function check() {
-      err.hidden = true;
-      next.disabled = true;
-      next.textContent = 'Checking…';
-      try {
-        const who = await awsWhoami(form.creds());
-        form.clearSecrets();
+  const connect = () =>
+    connectScreen(d, {
+      intro:
+        'Twofold checks the result on your IAM user afterwards (iam:GetUser, iam:ListMFADevices). Credentials of the IAM user who gets the key:',
+      profile: null,
+      next: 'Next',
+      async onConnected(who) {
         const devices = await awsDevices(who.userName);
         stepsScreen(
           who,
           devices.userName,
-          devices.devices.map((d) => d.serial),
+          devices.devices.map((dev) => dev.serial),
         );
-      } catch (e) {
-        showError(err, e);
-        next.disabled = false;
-        next.textContent = 'Next';
-      }
-    }
-  }
+      },
+    });
 
   function identity(who: AwsWhoami, user: string, count: number): HTMLElement {
     const row = (label: string, value: string, id: string) =>
@@ -194,5 +165,5 @@ export function openSecurityKeyAwsGuide(): void {
     foot.append(button('fido-aws-close', 'Close', close, 'btn-primary'));
   }
 
-  void connectScreen();
+  void connect();
 }

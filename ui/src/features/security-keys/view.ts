@@ -6,7 +6,7 @@ import type { FidoKeyView } from '../../bindings/FidoKeyView';
 import type { FidoOption } from '../../bindings/FidoOption';
 import type { FidoRelyingPartyView } from '../../bindings/FidoRelyingPartyView';
 import { confirmDialog, openDialog } from '../../components/dialog';
-import { h } from '../../components/dom';
+import { h, icon, ICONS } from '../../components/dom';
 import { showToast } from '../../components/toast';
 import {
   fidoCancel,
@@ -37,31 +37,10 @@ const TABS: [Tab, string][] = [
 ];
 
 const POLL_MS = 1000;
-const KEY_ICON =
-  'M15 7a4 4 0 1 1-3.9 4.9L4 19v-3h3v-3h3l1.1-1.1A4 4 0 0 1 15 7z|M16 10h.01';
-
 export const RESET_EXPLANATION =
   'A reset erases every credential on the key (every site that uses it as a security key loses it) ' +
   'and removes its PIN. It cannot be undone. Keys accept a reset only within 10 seconds of being ' +
   'plugged in, and ask for a touch.';
-
-export function keyIcon(): SVGSVGElement {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('fill', 'none');
-  svg.setAttribute('stroke', 'currentColor');
-  svg.setAttribute('stroke-width', '1.8');
-  svg.setAttribute('stroke-linecap', 'round');
-  svg.setAttribute('stroke-linejoin', 'round');
-  svg.setAttribute('aria-hidden', 'true');
-  for (const d of KEY_ICON.split('|')) {
-    const p = document.createElementNS(ns, 'path');
-    p.setAttribute('d', d);
-    svg.append(p);
-  }
-  return svg;
-}
 
 function optionLabel(o: FidoOption, on: string, off: string): string {
   return o === 'on' ? on : o === 'off' ? off : 'not supported';
@@ -191,7 +170,7 @@ export function openSecurityKeysView(): void {
         h(
           'div.fido-empty#fido-no-key',
           {},
-          h('div.fido-icon', {}, keyIcon()),
+          h('div.fido-icon', {}, icon(ICONS.key)),
           h('h3', {}, 'No security key found'),
           h(
             'p.muted',
@@ -226,7 +205,7 @@ export function openSecurityKeysView(): void {
       h(
         'div.fido-key#fido-key',
         { 'data-path': d.path },
-        h('div.fido-icon', {}, keyIcon()),
+        h('div.fido-icon', {}, icon(ICONS.key)),
         h(
           'div.fido-key-meta',
           {},
@@ -579,7 +558,7 @@ export function openSecurityKeysView(): void {
     return h(
       'div.fido-touch#fido-touch',
       { role: 'status' },
-      h('div.fido-touch-key', {}, keyIcon()),
+      h('div.fido-touch-key', {}, icon(ICONS.key)),
       h('div', {}, h('strong', {}, 'Touch your security key'), h('div.hint', {}, text)),
       h(
         'button.btn.btn-sm#fido-cancel',

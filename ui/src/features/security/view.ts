@@ -8,10 +8,10 @@ import type { AwsWhoami } from '../../bindings/AwsWhoami';
 import type { EnforcePreview } from '../../bindings/EnforcePreview';
 import { openDialog } from '../../components/dialog';
 import { h } from '../../components/dom';
+import { errorBox, openStepsDialog, showError } from '../../components/steps';
 import { showToast } from '../../components/toast';
-import { awsAudit, awsAuditExport, awsDisconnect, awsEnforceApply, awsEnforcePlan, awsWhoami } from '../../ipc/commands';
-import { describe, toIpcError } from '../../ipc/errors';
-import { createCredentialsForm, field } from '../aws-wizard/credentials';
+import { awsAudit, awsAuditExport, awsDisconnect, awsEnforceApply, awsEnforcePlan } from '../../ipc/commands';
+import { connectScreen, field } from '../aws-wizard/credentials';
 import { openAwsWizard } from '../aws-wizard/wizard';
 
 type Filter = 'noMfa' | 'console' | 'stale';
@@ -30,56 +30,26 @@ function date(secs: number | null): string {
   return secs === null ? 'never' : new Date(secs * 1000).toLocaleDateString(undefined, { dateStyle: 'medium' });
 }
 
-function errorBox(id: string): HTMLDivElement {
-  return h('div.form-error', { id, role: 'alert', hidden: true });
-}
-
-function showError(box: HTMLElement, e: unknown) {
-  box.textContent = describe(e);
-  box.dataset.kind = toIpcError(e).kind;
-  box.hidden = false;
-}
-
 export function openSecurityView(): void {
-  const { dialog, body, foot, close } = openDialog('security', 'Account security', () => void awsDisconnect().catch(() => {}), false);
-  dialog.classList.add('wizard', 'full');
+  const d = openStepsDialog('security', 'Account security', () => void awsDisconnect().catch(() => {}), ['full']);
+  const { foot, show, button } = d;
   let whoami: AwsWhoami | null = null;
   let audit: AuditView | null = null;
   const filters = new Set<Filter>();
 
-  const button = (id: string, label: string, onclick: () => void, cls = '') =>
-    h('button.btn', { id: id || null, type: 'button', class: cls, onclick }, label);
-  const show = (screen: string, ...content: (HTMLElement | null)[]) => {
-    dialog.dataset.screen = screen;
-    body.replaceChildren(...content.filter((c): c is HTMLElement => c !== null));
-    foot.replaceChildren();
-  };
 
-  async function connectScreen() {
-    const err = errorBox('aws-credentials-error');
-    const form = await createCredentialsForm(
-      'Twofold lists every IAM user of the account with their console access, MFA devices and access keys. Credentials that may read IAM (an administrator or a SecurityAudit role):',
-      null,
-      err,
-    );
-    show('credentials', form.el);
-    const next = button('aws-check', 'Audit', () => void check(), 'btn-primary');
-    foot.append(button('aws-cancel', 'Cancel', close), next);
-    async function check() {
-      err.hidden = true;
-      next.disabled = true;
-      next.textContent = 'Checking…';
-      try {
-        whoami = await awsWhoami(form.creds());
-        form.clearSecrets();
+  const connect = () =>
+    connectScreen(d, {
+      intro:
+        'Twofold lists every IAM user of the account with their console access, MFA devices and access keys. Credentials that may read IAM (an administrator or a SecurityAudit role):',
+      profile: null,
+      next: 'Audit',
+      async onConnected(who) {
+        whoami = who;
         await runAudit();
-      } catch (e) {
-        showError(err, e);
-        next.disabled = false;
-        next.textContent = 'Audit';
-      }
-    }
-  }
+      },
+    });
+
 
   async function runAudit() {
     const status = h('p.muted#security-progress', {}, 'Reading the IAM credential report…');
@@ -92,7 +62,7 @@ export function openSecurityView(): void {
       reportScreen();
     } catch (e) {
       showError(err, e);
-      foot.append(button('security-back', 'Back', () => void connectScreen()), button('security-retry', 'Retry', () => void runAudit(), 'btn-primary'));
+      foot.append(button('security-back', 'Back', () => void connect()), button('security-retry', 'Retry', () => void runAudit(), 'btn-primary'));
     }
   }
 
@@ -269,5 +239,5 @@ export function openSecurityView(): void {
     ask();
   }
 
-  void connectScreen();
+  void connect();
 }
