@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use crate::error::{ErrorKind, IpcError, Result};
 use crate::events;
 use crate::models::{AccountSummary, AccountUpdate, ManualAccount, RevealedSecret};
-use crate::state::AppStateRef;
+use crate::state::{AppState, AppStateRef};
 
 fn summary(vault: &Vault, id: &str) -> Result<AccountSummary> {
     Ok(AccountSummary::from(vault.find(id)?))
@@ -34,19 +34,26 @@ pub fn account_add_from_uri<R: Runtime>(
 ) -> Result<AccountSummary> {
     let uri = Zeroizing::new(uri);
     let parsed = OtpUri::parse(&uri)?;
-    let name = name.filter(|n| !n.trim().is_empty());
+    add(&app, &state, parsed, name.filter(|n| !n.trim().is_empty()))
+}
+
+/// Adds one account to the vault and tells the windows.
+fn add<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    uri: OtpUri,
+    name: Option<String>,
+) -> Result<AccountSummary> {
     let added = state.with_vault(|v| {
-        let id = v.add(
-            NewAccount {
-                uri: parsed,
-                name,
-                tags: Vec::new(),
-            },
-            twofold_core::unix_now(),
-        )?;
+        let new = NewAccount {
+            uri,
+            name,
+            tags: Vec::new(),
+        };
+        let id = v.add(new, twofold_core::unix_now())?;
         summary(v, &id.0)
     })?;
-    events::vault_changed(&app, "accounts");
+    events::vault_changed(app, "accounts");
     Ok(added)
 }
 
@@ -79,19 +86,7 @@ pub fn account_add_manual<R: Runtime>(
         account,
         otp,
     };
-    let added = state.with_vault(|v| {
-        let id = v.add(
-            NewAccount {
-                uri,
-                name: None,
-                tags: Vec::new(),
-            },
-            twofold_core::unix_now(),
-        )?;
-        summary(v, &id.0)
-    })?;
-    events::vault_changed(&app, "accounts");
-    Ok(added)
+    add(&app, &state, uri, None)
 }
 
 /// Changes an account's name, issuer, account label or tags.
