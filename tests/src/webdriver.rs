@@ -196,10 +196,7 @@ impl Session {
     /// state) it never answers: this nudges a repaint first, waits at most 4 s, and never fails
     /// the test over a screenshot (it says so on stderr instead).
     pub fn shot(&self, name: &str) {
-        let nudge = "const d = document.createElement('div'); \
-            d.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:2px;opacity:0.01'; \
-            document.body.append(d); setTimeout(() => d.remove(), 1500);";
-        let _ = self.execute(nudge, &[]);
+        self.nudge_repaint();
         let agent = ureq::AgentBuilder::new()
             .timeout(Duration::from_secs(4))
             .build();
@@ -227,8 +224,19 @@ impl Session {
         }
     }
 
-    /// Takes a screenshot of the window and writes it as PNG to `path`.
+    /// Makes the page paint once more (a 2-pixel, nearly transparent element for 1.5 s), since
+    /// WebKitWebDriver's screenshot waits for the next paint and an idle page has none.
+    fn nudge_repaint(&self) {
+        let nudge = "const d = document.createElement('div'); \
+            d.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:2px;opacity:0.01'; \
+            document.body.append(d); setTimeout(() => d.remove(), 1500);";
+        let _ = self.execute(nudge, &[]);
+    }
+
+    /// Takes a screenshot of the window and writes it as PNG to `path` (nudging a repaint first,
+    /// see [`Session::shot`]).
     pub fn screenshot(&self, path: &Path) -> Result<()> {
+        self.nudge_repaint();
         let encoded = as_string(self.call("GET", "/screenshot", None)?)?;
         let png = base64::engine::general_purpose::STANDARD
             .decode(encoded.trim())
