@@ -550,22 +550,11 @@ fn wait_for_window(secs: u64) {
 }
 
 /// How the AWS CLI should run Twofold: `twofold` when that is this binary on PATH, else this
-/// binary's absolute path.
+/// binary's absolute path (core's rule, the one the app uses for its own CLI).
 fn self_command() -> String {
-    let me = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.canonicalize().ok());
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("twofold"))
-            .find(|p| p.is_file())
-            .and_then(|p| p.canonicalize().ok())
-    });
-    match (me, on_path) {
-        (Some(me), Some(found)) if me == found => "twofold".into(),
-        (Some(me), _) => me.display().to_string(),
-        _ => "twofold".into(),
-    }
+    twofold_core::install::locate_cli()
+        .map(|c| c.command())
+        .unwrap_or_else(|| "twofold".into())
 }
 
 fn print_audit(report: &admin::AuditReport) {

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{anyhow, bail, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use twofold_core::otp::uri::OtpUri;
 use twofold_core::otp::Code;
 use twofold_core::vault::{
@@ -26,7 +26,7 @@ use zeroize::Zeroizing;
 #[derive(Parser)]
 #[command(
     name = "twofold",
-    version,
+    version = twofold_core::version::LONG_VERSION,
     about = "Two-factor codes and the Twofold vault, from the terminal"
 )]
 struct Cli {
@@ -120,6 +120,17 @@ enum Command {
         /// Remove the password slot (the vault then opens only with the OS keyring).
         #[arg(long)]
         remove: bool,
+    },
+    /// Print the completion script for a shell (the packages install them for bash, zsh, fish).
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages (twofold.1 and one per subcommand) into a folder; for packagers.
+    #[command(hide = true)]
+    Man {
+        /// The folder (created if needed).
+        dir: PathBuf,
     },
 }
 
@@ -280,6 +291,17 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             }
             Ok(())
         }
+        Command::Completions { shell } => {
+            // Into a buffer first: clap_complete panics on a write error, and a closed pipe
+            // (`twofold completions bash | head`) is not one worth a backtrace.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "twofold", &mut script);
+            match std::io::Write::write_all(&mut std::io::stdout().lock(), &script) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
+        Command::Man { dir } => write_man_pages(&dir),
         Command::Aws(args) => aws::run(ctx, args),
         Command::Fido(args) => fido::run(args),
         Command::Scan(args) => scan::run(args),
@@ -306,6 +328,14 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `twofold man DIR`: `twofold.1`, and `twofold-aws.1`, `twofold-aws-enroll.1`... for every
+/// subcommand that is not hidden, rendered from the same definitions `--help` prints.
+fn write_man_pages(dir: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| anyhow!("creating {}: {e}", dir.display()))?;
+    clap_mangen::generate_to(Cli::command(), dir)
+        .map_err(|e| anyhow!("writing man pages into {}: {e}", dir.display()))
 }
 
 fn print_code(code: &Code, period: u64, name: Option<&str>, json: bool) -> Result<()> {

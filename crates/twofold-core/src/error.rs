@@ -112,6 +112,9 @@ pub enum Error {
     /// A FIDO2 security key operation failed; the text says why and what to do.
     #[error(transparent)]
     Fido(#[from] crate::fido::FidoError),
+    /// The `twofold` command could not be put on `PATH`; the text says what to do instead.
+    #[error("cannot put twofold on PATH: {0}")]
+    Install(String),
     /// A file operation failed.
     #[error("{context}: {source}")]
     Io {

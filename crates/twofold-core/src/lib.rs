@@ -4,7 +4,8 @@
 //! ([`otp::uri`]), the encrypted vault with its key slots ([`vault`]) and the AWS IAM/STS
 //! enrollment and lifecycle logic ([`aws`]), QR codes in and out ([`qr`], with the webcam in
 //! `camera` behind the `camera` feature), imports from other apps ([`transfer`]) and FIDO2
-//! security keys ([`fido`], its USB HID backend behind the `fido` feature). It does not own any
+//! security keys ([`fido`], its USB HID backend behind the `fido` feature), where the `twofold`
+//! command is installed ([`install`]) and which build this is ([`version`]). It does not own any
 //! user interface: no Tauri, no web view strings, no terminal prompts. Callers pass time in
 //! (`code_at(unix)`) and pass key sources in ([`vault::KeyStore`]), so everything here runs
 //! in tests without a clock, a desktop or a keyring.
@@ -16,10 +17,12 @@ pub mod aws;
 pub mod camera;
 pub mod error;
 pub mod fido;
+pub mod install;
 pub mod otp;
 pub mod qr;
 pub mod transfer;
 pub mod vault;
+pub mod version;
 
 pub use error::{Error, Result};
 
