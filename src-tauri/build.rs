@@ -53,6 +53,8 @@ const COMMANDS: &[&str] = &[
     "fido_cancel",
     "fido_wink",
     "aws_security_key_check",
+    "app_about",
+    "cli_put_on_path",
 ];
 
 fn main() {

@@ -52,6 +52,8 @@ pub enum ErrorKind {
     ScreenCapture,
     /// The clipboard could not be read or holds no image.
     Clipboard,
+    /// The `twofold` command could not be put on `PATH`; the message says what to run instead.
+    Install,
 }
 
 /// A failed command, serialized as `{ "kind": "...", "message": "..." }`.
@@ -112,6 +114,7 @@ impl From<CoreError> for IpcError {
             CoreError::Camera(_) | CoreError::CameraUnsupported => ErrorKind::Camera,
             CoreError::ScreenCapture(_) => ErrorKind::ScreenCapture,
             CoreError::Clipboard(_) => ErrorKind::Clipboard,
+            CoreError::Install(_) => ErrorKind::Install,
             // Vault-file states the user has to act on: say exactly what is wrong.
             CoreError::Locked(_)
             | CoreError::VaultExists(_)

@@ -94,42 +94,9 @@ impl std::fmt::Debug for FidoState {
     }
 }
 
-/// `--fido-simulator PATH` (or `=PATH`), else `$TWOFOLD_FIDO_SIMULATOR`: the simulated key's
-/// state file, for tests (whose app under tauri-driver cannot be given environment variables).
-pub fn simulator_path_from(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        if arg == "--fido-simulator" {
-            return args.next().map(PathBuf::from);
-        }
-        if let Some(p) = arg.strip_prefix("--fido-simulator=") {
-            return Some(PathBuf::from(p));
-        }
-    }
-    std::env::var_os(SIMULATOR_VAR)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn args(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn simulator_argument_forms() {
-        assert_eq!(
-            simulator_path_from(args(&["--vault", "v", "--fido-simulator", "/tmp/k.json"])),
-            Some(PathBuf::from("/tmp/k.json"))
-        );
-        assert_eq!(
-            simulator_path_from(args(&["--fido-simulator=/tmp/k.json"])),
-            Some(PathBuf::from("/tmp/k.json"))
-        );
-    }
 
     #[test]
     fn cancel_reaches_the_running_token_once() {

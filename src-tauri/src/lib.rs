@@ -5,6 +5,7 @@
 //! headless test can run; [`run`] adds the desktop integration (tray, single instance,
 //! remembered window geometry) and the real vault.
 
+pub mod args;
 pub mod commands;
 pub mod error;
 pub mod events;
@@ -13,11 +14,10 @@ pub mod models;
 pub mod state;
 mod tray;
 
-use std::path::PathBuf;
-
 use tauri::{Manager, Runtime};
 use twofold_core::vault::{default_vault_path, KeyringStore};
 
+pub use args::AppArgs;
 pub use error::{IpcError, Result};
 pub use state::AppState;
 
@@ -78,55 +78,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::fido::fido_cancel,
             commands::fido::fido_wink,
             commands::fido::aws_security_key_check,
+            commands::about::app_about,
+            commands::about::cli_put_on_path,
         ])
-}
-
-/// Where the vault is: `--vault PATH` (or `--vault=PATH`), else `$TWOFOLD_VAULT`, else the
-/// platform default.
-pub fn vault_path_from(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        if arg == "--vault" {
-            return args.next().map(PathBuf::from);
-        }
-        if let Some(p) = arg.strip_prefix("--vault=") {
-            return Some(PathBuf::from(p));
-        }
-    }
-    std::env::var_os("TWOFOLD_VAULT")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-}
-
-/// `--aws-config-dir DIR` (or `=DIR`): use `DIR/config` and `DIR/credentials` as the AWS CLI's
-/// files, as `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE` would (for a second AWS setup,
-/// and for tests, whose app cannot be given environment variables).
-pub fn aws_config_dir_from(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        if arg == "--aws-config-dir" {
-            return args.next().map(PathBuf::from);
-        }
-        if let Some(p) = arg.strip_prefix("--aws-config-dir=") {
-            return Some(PathBuf::from(p));
-        }
-    }
-    None
-}
-
-/// `--camera-frames DIR` (or `=DIR`), for tests: the images in `DIR`, played at a camera's
-/// pace, stand in for the webcam.
-pub fn camera_frames_from(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        if arg == "--camera-frames" {
-            return args.next().map(PathBuf::from);
-        }
-        if let Some(p) = arg.strip_prefix("--camera-frames=") {
-            return Some(PathBuf::from(p));
-        }
-    }
-    None
 }
 
 fn show_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
@@ -138,14 +92,25 @@ fn show_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
     }
 }
 
-/// Starts the desktop app.
+/// Starts the desktop app: parses the command line (`--help` and `--version` print and exit),
+/// explains a missing display instead of letting GTK panic, then opens the window.
 pub fn run() {
-    if let Some(dir) = aws_config_dir_from(std::env::args().skip(1)) {
+    let args = match AppArgs::from_args(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(e) => e.exit(),
+    };
+    if let Some(reason) = args::no_display_reason(|k| std::env::var(k).ok()) {
+        eprintln!("twofold-app: {reason}");
+        std::process::exit(1);
+    }
+    if let Some(dir) = &args.aws_config_dir {
         // Still single-threaded: nothing else reads the environment yet.
         std::env::set_var("AWS_CONFIG_FILE", dir.join("config"));
         std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"));
     }
-    let path = match vault_path_from(std::env::args().skip(1))
+    let path = match args
+        .vault
+        .clone()
         .map(Ok)
         .unwrap_or_else(default_vault_path)
     {
@@ -161,13 +126,8 @@ pub fn run() {
             show_main_window(app)
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        .manage(
-            AppState::new(path, Box::new(KeyringStore))
-                .with_test_camera(camera_frames_from(std::env::args().skip(1))),
-        )
-        .manage(fido::FidoState::from_simulator(fido::simulator_path_from(
-            std::env::args().skip(1),
-        )))
+        .manage(AppState::new(path, Box::new(KeyringStore)).with_test_camera(args.camera_frames))
+        .manage(fido::FidoState::from_simulator(args.fido_simulator))
         .setup(|app| {
             tray::install(app.handle())?;
             Ok(())

@@ -270,19 +270,6 @@ fn code_view_matches_core_and_previews_the_next_code() {
 }
 
 #[test]
-fn vault_path_comes_from_args_then_env() {
-    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    assert_eq!(
-        crate::vault_path_from(args(&["--vault", "/tmp/v.json"])),
-        Some("/tmp/v.json".into())
-    );
-    assert_eq!(
-        crate::vault_path_from(args(&["--vault=/tmp/w.json"])),
-        Some("/tmp/w.json".into())
-    );
-}
-
-#[test]
 fn code_pair_is_the_current_and_next_code() {
     let f = fixture();
     f.ok("vault_status", json!({}));
@@ -418,7 +405,7 @@ fn pasted_keys_win_over_a_profile_and_are_checked() {
 
 mod sessions_admin {
     use super::*;
-    use crate::commands::sessions::{find_cli, preselect_profile, section_text, setup_with};
+    use crate::commands::sessions::{preselect_profile, section_text, setup_with};
     use twofold_core::aws::profiles::{IniDoc, Profile};
     use twofold_core::vault::{AwsLink, AwsStatus};
 
@@ -466,32 +453,13 @@ mod sessions_admin {
     }
 
     #[test]
-    fn finds_the_cli_next_to_the_app_then_on_path() {
-        let dir = tempfile::tempdir().unwrap();
-        let app_dir = dir.path().join("app dir");
-        let bin = dir.path().join("bin");
-        std::fs::create_dir_all(&app_dir).unwrap();
-        std::fs::create_dir_all(&bin).unwrap();
-        let path = std::env::join_paths([&bin]).unwrap();
-        assert_eq!(find_cli(Some(&app_dir), Some(path.clone())), None);
-        std::fs::write(bin.join("twofold"), "").unwrap();
-        assert_eq!(
-            find_cli(Some(&app_dir), Some(path.clone())).as_deref(),
-            Some("twofold")
-        );
-        std::fs::write(app_dir.join("twofold"), "").unwrap();
-        let beside = find_cli(Some(&app_dir), Some(path)).unwrap();
-        assert_eq!(
-            beside,
-            format!("\"{}\"", app_dir.join("twofold").display()),
-            "quoted: the path has a space"
-        );
-    }
-
-    #[test]
     fn without_the_cli_setup_writes_nothing_and_gives_the_block() {
         let r = setup_with(&profile("work", None), None).unwrap();
         assert!(!r.written);
+        assert!(r
+            .missing_cli
+            .as_deref()
+            .is_some_and(|h| h.contains("twofold")));
         assert_eq!(r.target, "work-mfa");
         assert_eq!(
             r.block,
@@ -541,20 +509,6 @@ mod sessions_admin {
             .invoke("aws_enforce_plan", json!({ "group": "  " }))
             .unwrap_err();
         assert_eq!(err["kind"], "invalidInput");
-    }
-
-    #[test]
-    fn aws_config_dir_arg() {
-        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            crate::aws_config_dir_from(args(&["--vault", "v", "--aws-config-dir", "/x"])),
-            Some(std::path::PathBuf::from("/x"))
-        );
-        assert_eq!(
-            crate::aws_config_dir_from(args(&["--aws-config-dir=/y"])),
-            Some(std::path::PathBuf::from("/y"))
-        );
-        assert_eq!(crate::aws_config_dir_from(args(&["--vault", "v"])), None);
     }
 }
 

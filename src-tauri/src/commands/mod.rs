@@ -1,6 +1,7 @@
 //! Tauri commands, one file per feature. Each unpacks its arguments, makes one call into
 //! `twofold-core` through [`crate::state::AppState`], and converts the result to a DTO.
 
+pub mod about;
 pub mod accounts;
 pub mod admin;
 pub mod aws;

@@ -10,8 +10,6 @@
 //! the command waits for the next window with a non-blocking sleep, vault unlocked, and reports
 //! the wait on the progress channel so the dialog can say "waiting 12 s for a fresh code".
 
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tauri::ipc::Channel;
@@ -19,6 +17,7 @@ use twofold_core::aws::client::{AwsClient, ConnectOptions, RoleRequest, SessionC
 use twofold_core::aws::profiles::{self, IniDoc, Profile};
 use twofold_core::aws::sessions::{self, Source};
 use twofold_core::aws::IamApi;
+use twofold_core::install;
 use twofold_core::vault::{Account, AwsLink, AwsStatus, Vault};
 
 use crate::error::{ErrorKind, IpcError, Result};
@@ -49,45 +48,6 @@ pub fn preselect_profile(profiles: &[Profile], link: &AwsLink) -> Option<String>
                 .find(|p| Some(p.name.as_str()) == link.profile.as_deref())
         })
         .map(|p| p.name.clone())
-}
-
-/// The `twofold` CLI: next to the app binary, else on `path` (`$PATH`). A copy on `PATH` is
-/// named `twofold`, one next to the app by its full path.
-pub fn find_cli(exe_dir: Option<&Path>, path: Option<OsString>) -> Option<String> {
-    let name = if cfg!(windows) {
-        "twofold.exe"
-    } else {
-        "twofold"
-    };
-    let beside = exe_dir.map(|d| d.join(name)).filter(|p| p.is_file());
-    if let Some(p) = beside {
-        let on_path = path.as_ref().and_then(|paths| {
-            std::env::split_paths(paths)
-                .map(|d| d.join(name))
-                .find(|c| c.is_file())
-        });
-        let same = on_path
-            .and_then(|c| c.canonicalize().ok())
-            .is_some_and(|c| p.canonicalize().ok() == Some(c));
-        return Some(if same {
-            "twofold".into()
-        } else {
-            quote(&p.display().to_string())
-        });
-    }
-    let paths = path?;
-    std::env::split_paths(&paths)
-        .map(|d| d.join(name))
-        .find(|c| c.is_file())
-        .map(|_| "twofold".to_string())
-}
-
-fn quote(s: &str) -> String {
-    if s.contains(char::is_whitespace) {
-        format!("\"{s}\"")
-    } else {
-        s.to_string()
-    }
 }
 
 /// A section of an INI file as text (`[name]` and its `key = value` lines).
@@ -318,16 +278,13 @@ fn store(state: &AppStateRef<'_>, profile: &str, c: &SessionCredentials) -> Resu
 }
 
 /// Adds `[profile P-mfa]` with `credential_process = twofold aws credential-process --profile P`
-/// to the config file. When the `twofold` CLI is neither next to the app nor on `PATH`, writes
-/// nothing and returns the block to add by hand.
+/// to the config file. When the `twofold` CLI is neither beside the app (where every package
+/// installs it) nor on `PATH`, writes nothing and returns the block to add by hand with how to
+/// get the CLI.
 #[tauri::command]
 pub fn aws_setup_profile(profile: String) -> Result<ProfileSetup> {
     let p = profiles::find_profile(&profile)?;
-    let exe_dir = std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().map(PathBuf::from));
-    let command = find_cli(exe_dir.as_deref(), std::env::var_os("PATH"));
-    setup_with(&p, command)
+    setup_with(&p, install::locate_cli().map(|c| c.command()))
 }
 
 /// [`aws_setup_profile`] with the CLI command already looked up.
@@ -342,6 +299,7 @@ pub fn setup_with(p: &Profile, command: Option<String>) -> Result<ProfileSetup> 
                 target,
                 file: path.display().to_string(),
                 command: Some(cmd),
+                missing_cli: None,
             })
         }
         None => {
@@ -359,6 +317,7 @@ pub fn setup_with(p: &Profile, command: Option<String>) -> Result<ProfileSetup> 
                 file: profiles::config_path().display().to_string(),
                 block,
                 command: None,
+                missing_cli: Some(install::missing_cli_hint().to_string()),
             })
         }
     }

@@ -23,4 +23,8 @@ block: string,
 /**
  * The `twofold` command used in `credential_process`, when found.
  */
-command: string | null, };
+command: string | null, 
+/**
+ * When the CLI was not found: how to get it.
+ */
+missingCli: string | null, };

@@ -25,6 +25,7 @@ const KINDS: Record<ErrorKind, true> = {
   camera: true,
   screenCapture: true,
   clipboard: true,
+  install: true,
 };
 
 export function isIpcError(e: unknown): e is IpcError {

@@ -23,6 +23,7 @@ import { openSecurityKeysView } from '../security-keys/view';
 import { openAddDialog } from './add';
 import { openEditDialog } from './edit';
 import { openScanDialog, type ScanStart } from '../scan/scan';
+import { openAboutDialog } from '../about/about';
 
 interface Row {
   account: AccountSummary;
@@ -117,6 +118,11 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     { type: 'button', title: 'Lock Twofold', 'aria-label': 'Lock Twofold', onclick: () => lock() },
     icon(ICONS.lock),
   );
+  const aboutBtn = h(
+    'button.btn.btn-ghost.icon-btn#about-open',
+    { type: 'button', title: 'About Twofold', 'aria-label': 'About Twofold', onclick: () => openAboutDialog() },
+    icon(ICONS.info),
+  );
   const topbar = h(
     'header.topbar',
     {},
@@ -128,6 +134,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     scanBtn,
     addBtn,
     lockBtn,
+    aboutBtn,
   );
   const banner = createPendingBanner(() => void refresh());
   const list = h('ul.list#account-list', { role: 'listbox', 'aria-label': 'Accounts' });

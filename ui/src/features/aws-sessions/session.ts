@@ -226,7 +226,7 @@ export function openSessionDialog(account: AccountSummary): void {
           { 'data-written': String(r.written) },
           r.written
             ? h('p.success', {}, `Added profile ${r.target} to ${r.file}.`)
-            : h('p.warning#setup-missing-cli', {}, 'The twofold command-line tool was found neither next to Twofold nor on PATH, so nothing was changed. Install it (for example into /usr/local/bin), then add this to ' + r.file + ':'),
+            : h('p.warning#setup-missing-cli', {}, `Nothing was changed: the twofold command-line tool, which the AWS CLI runs for each session, was found neither beside Twofold nor on PATH. ${r.missingCli ?? ''} Then add this to ${r.file}:`),
           h('pre.code-block#setup-block', {}, r.block),
           h(
             'p.hint',

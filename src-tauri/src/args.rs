@@ -1,0 +1,102 @@
+//! The desktop app's command line: `twofold-app [--vault PATH] [--aws-config-dir DIR]`, with
+//! `--help` and `--version` answered before any window opens.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Two-factor codes and AWS MFA on your desktop. For the terminal, use `twofold`.
+#[derive(Debug, Default, Parser)]
+#[command(name = "twofold-app", version = twofold_core::version::LONG_VERSION)]
+pub struct AppArgs {
+    /// The vault file (default: the platform data directory).
+    #[arg(long, env = "TWOFOLD_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+    /// Use DIR/config and DIR/credentials as the AWS CLI's files, as AWS_CONFIG_FILE and
+    /// AWS_SHARED_CREDENTIALS_FILE would (for a second AWS setup, and for tests, whose app cannot
+    /// be given environment variables).
+    #[arg(long, value_name = "DIR")]
+    pub aws_config_dir: Option<PathBuf>,
+    /// Tests: the images in DIR, played at a camera's pace, stand in for the webcam.
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub camera_frames: Option<PathBuf>,
+    /// Tests: the simulated security key's state file.
+    #[arg(long, env = crate::fido::SIMULATOR_VAR, value_name = "PATH", hide = true)]
+    pub fido_simulator: Option<PathBuf>,
+}
+
+impl AppArgs {
+    /// Parses `args` (without the program name), or says what is wrong.
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, clap::Error> {
+        Self::try_parse_from(std::iter::once("twofold-app".to_string()).chain(args))
+    }
+}
+
+/// Why the window cannot open here, when that is known before GTK tries: on Linux and the BSDs
+/// a desktop session sets `WAYLAND_DISPLAY` or `DISPLAY`.
+pub fn no_display_reason(env: impl Fn(&str) -> Option<String>) -> Option<&'static str> {
+    if cfg!(any(windows, target_os = "macos")) {
+        return None;
+    }
+    let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
+    (!set("WAYLAND_DISPLAY") && !set("DISPLAY")).then_some(
+        "no display: run Twofold from a desktop session, or use `twofold` in the terminal \
+         (`twofold --help`)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(a: &[&str]) -> AppArgs {
+        AppArgs::from_args(a.iter().map(|s| s.to_string())).unwrap()
+    }
+
+    #[test]
+    fn both_spellings_of_each_option() {
+        let a = parse(&["--vault", "/tmp/v.json", "--aws-config-dir=/x"]);
+        assert_eq!(a.vault, Some("/tmp/v.json".into()));
+        assert_eq!(a.aws_config_dir, Some("/x".into()));
+        let a = parse(&[
+            "--vault=/tmp/w.json",
+            "--fido-simulator",
+            "/k",
+            "--camera-frames=/f",
+        ]);
+        assert_eq!(a.vault, Some("/tmp/w.json".into()));
+        assert_eq!(a.fido_simulator, Some("/k".into()));
+        assert_eq!(a.camera_frames, Some("/f".into()));
+    }
+
+    #[test]
+    fn unknown_options_and_version_are_answered_by_clap() {
+        let e = AppArgs::from_args(["--vualt".to_string()]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::UnknownArgument);
+        let e = AppArgs::from_args(["--version".to_string()]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::DisplayVersion);
+        assert!(
+            e.to_string().contains(twofold_core::version::LONG_VERSION),
+            "{e}"
+        );
+    }
+
+    #[test]
+    #[cfg(not(any(windows, target_os = "macos")))]
+    fn a_session_without_display_is_explained() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert!(no_display_reason(env(&[])).is_some_and(|r| r.starts_with("no display")));
+        assert!(no_display_reason(env(&[("DISPLAY", "")])).is_some());
+        assert_eq!(no_display_reason(env(&[("DISPLAY", ":99")])), None);
+        assert_eq!(
+            no_display_reason(env(&[("WAYLAND_DISPLAY", "wayland-0")])),
+            None
+        );
+    }
+}
