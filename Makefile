@@ -1,5 +1,5 @@
 # Thin aliases for the scripts; the scripts are the source of truth.
-.PHONY: run test bench deb setup clean-cache
+.PHONY: run test bench packages deb setup clean-cache
 
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/twofold/target
 
@@ -12,11 +12,13 @@ test:           ## the whole test suite (README command 2; also .ci/run)
 bench:          ## benchmarks
 	bash scripts/bench.sh
 
-deb:            ## build the release .deb into $(CARGO_TARGET_DIR)/release/bundle/deb/
+packages:       ## the release .deb and .rpm (app + twofold CLI + completions + man pages)
 	bash scripts/setup-tools.sh
 	TAURI_APP_PATH=$(CURDIR)/src-tauri TAURI_FRONTEND_PATH=$(CURDIR)/ui \
-		ui/node_modules/.bin/tauri build --bundles deb
-	@ls -1 $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb
+		ui/node_modules/.bin/tauri build --config $(CURDIR)/src-tauri/tauri.bundle.conf.json
+	@ls -1 $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb $(CARGO_TARGET_DIR)/release/bundle/rpm/*.rpm
+
+deb: packages
 
 setup:          ## install system packages and tools only
 	bash scripts/setup-tools.sh
