@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # THE test command for Twofold (README, `make test`, `.ci/run`). From a clean Debian/Ubuntu
 # machine it installs what is missing, then runs every check and prints a summary:
-#   fmt, clippy (-D warnings), core-is-Tauri-free, cargo deny (bans licenses sources), UI build +
-#   typecheck (+ lint/test when defined), release app + .deb via the Tauri CLI, and
-#   `cargo test --workspace` inside a private environment (scripts/test-env.sh: throwaway HOME,
-#   D-Bus + gnome-keyring Secret Service, Xvfb, tauri-driver), then the TS-bindings freshness check.
+#   fmt, clippy (-D warnings), core-is-Tauri-free, cargo deny (bans licenses sources, and
+#   advisories against the offline RustSec snapshot when ../shared has one), UI build + typecheck
+#   (+ lint/test when defined), the release .deb and .rpm (app + `twofold` CLI + completions +
+#   man pages) via the Tauri CLI, `cargo test --workspace` inside a private environment
+#   (scripts/test-env.sh: throwaway HOME, D-Bus + gnome-keyring Secret Service, Xvfb,
+#   tauri-driver) against the binaries this run built, the TS-bindings freshness check, and a
+#   Windows compile check (x86_64-pc-windows-gnu).
 # Exits non-zero if any step failed. Builds are cached in $CARGO_TARGET_DIR
 # (default ~/.cache/twofold/target), outside the clone, so a reused CI machine reuses them.
 set -uo pipefail
@@ -56,13 +59,25 @@ step() {
   return "$rc"
 }
 skip() { results+=("SKIP        $1   ($2)"); }
+# step_or_skip <name> <command...>: a step whose command exits 3 when it cannot run here (no
+# snapshot, no cross target); then it is a SKIP with the command's last line as the reason.
+step_or_skip() {
+  local name=$1 failed_before=$failed rc
+  step "$@"
+  rc=$?
+  if [ "$rc" -eq 3 ]; then
+    unset 'results[-1]'
+    failed=$failed_before
+    skip "$name" "$(tail -n1 "$TWOFOLD_ARTIFACTS/$(tr -c 'a-zA-Z0-9\n-' '-' <<<"$name").log")"
+  fi
+}
 
 summary() {
   printf '\n\033[1m==> Summary (%ss)\033[0m\n' "$(( $(date +%s) - t_start ))"
   printf '  %s\n' "${results[@]}"
   echo "  artifacts (screenshots, logs): $TWOFOLD_ARTIFACTS"
-  echo "  note: cargo deny advisories are not checked here (the RustSec database is on GitHub," \
-    "unreachable from this machine); CI runs them."
+  echo "  note: advisories are checked against an offline RustSec snapshot (when present);" \
+    "the release workflow's online check stays the authority."
   if [ "$failed" -ne 0 ]; then echo "RESULT: FAILED"; else echo "RESULT: OK"; fi
 }
 
@@ -105,8 +120,9 @@ core_tauri_free() {
 step "core is Tauri-free" core_tauri_free
 
 step "cargo deny (bans licenses sources)" cargo deny "${LOCKED[@]}" check --hide-inclusion-graph bans licenses sources
+step_or_skip "cargo deny advisories (offline RustSec snapshot)" bash scripts/check-advisories.sh
 
-# --- 3. release app + .deb -------------------------------------------------------------------
+# --- 3. release packages: app + CLI ---------------------------------------------------------
 tauri_cli() {
   if [ -x ui/node_modules/.bin/tauri ]; then
     ui/node_modules/.bin/tauri "$@"
@@ -117,19 +133,27 @@ tauri_cli() {
   fi
 }
 # Run from the repo root with both project dirs named, so the CLI never guesses; the CLI reads the
-# target dir from cargo metadata, so the external CARGO_TARGET_DIR is honoured.
+# target dir from cargo metadata, so the external CARGO_TARGET_DIR is honoured. The packaging
+# overlay's beforeBuildCommand (scripts/bundle-prep.sh) builds the UI and the release CLI, the
+# sidecar every package carries beside the app.
 export TAURI_APP_PATH="$ROOT/src-tauri" TAURI_FRONTEND_PATH="$ROOT/ui"
-step "tauri build --bundles deb (release)" tauri_cli build --bundles deb
 release="$CARGO_TARGET_DIR/release"
-[ -x "$release/twofold-app" ] && export TWOFOLD_APP_BIN="$release/twofold-app"
-deb="$(ls -t "$release"/bundle/deb/*.deb 2>/dev/null | head -n1)"
-[ -n "$deb" ] && export TWOFOLD_DEB="$deb"
+# A package left by an earlier run must not stand in for this run's.
+rm -f "$release"/bundle/deb/*.deb "$release"/bundle/rpm/*.rpm
+if step "tauri build: .deb + .rpm (release app + CLI)" \
+  tauri_cli build --config "$ROOT/src-tauri/tauri.bundle.conf.json"; then
+  # The tests use what this build made: the app, the CLI beside it (same profile, the file the
+  # packages carry), and the packages themselves.
+  export TWOFOLD_APP_BIN="$release/twofold-app" TWOFOLD_CLI_BIN="$release/twofold"
+  TWOFOLD_DEB="$(ls "$release"/bundle/deb/*.deb 2>/dev/null | head -n1)"
+  TWOFOLD_RPM="$(ls "$release"/bundle/rpm/*.rpm 2>/dev/null | head -n1)"
+  export TWOFOLD_DEB TWOFOLD_RPM
+fi
 
 # --- 4. tests --------------------------------------------------------------------------------
-step "build CLI" cargo build "${LOCKED[@]}" -p twofold-cli && export TWOFOLD_CLI_BIN="$CARGO_TARGET_DIR/debug/twofold"
 step "build tests" cargo test --workspace "${LOCKED[@]}" --no-run
-echo "TWOFOLD_APP_BIN=${TWOFOLD_APP_BIN:-<missing>} TWOFOLD_DEB=${TWOFOLD_DEB:-<missing>}" \
-  "TWOFOLD_CLI_BIN=${TWOFOLD_CLI_BIN:-<missing>}"
+echo "TWOFOLD_APP_BIN=${TWOFOLD_APP_BIN:-<missing>} TWOFOLD_CLI_BIN=${TWOFOLD_CLI_BIN:-<missing>}" \
+  "TWOFOLD_DEB=${TWOFOLD_DEB:-<missing>} TWOFOLD_RPM=${TWOFOLD_RPM:-<missing>}"
 # The IAM emulator's own tests: what it enforces that bare moto does not.
 step "IAM emulator (pytest)" \
   "${TWOFOLD_VENV:-$HOME/.cache/twofold/venv}/bin/python" -m pytest -q -p no:cacheprovider tests/iam_emulator
@@ -152,6 +176,11 @@ if [ -n "$(git ls-files -- ui/src/bindings 2>/dev/null)" ]; then
 else
   skip "TS bindings fresh" "ui/src/bindings is not tracked by git yet"
 fi
+
+# --- 6. Windows ------------------------------------------------------------------------------
+# Windows-only code (keyring, PATH, sidecar paths) compiled on every change, not first on a
+# release runner. SKIP (with the reason) where the target cannot be installed.
+step_or_skip "cargo check --target x86_64-pc-windows-gnu" bash scripts/check-windows.sh
 
 summary
 exit "$failed"

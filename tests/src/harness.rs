@@ -10,6 +10,7 @@
 //! | `TWOFOLD_WEBDRIVER_URL` | `tauri-driver` (with WebKitWebDriver), e.g. `http://127.0.0.1:4444` |
 //! | `TWOFOLD_APP_BIN` | the release `twofold-app` binary |
 //! | `TWOFOLD_DEB` | the `.deb` bundle |
+//! | `TWOFOLD_RPM` | the `.rpm` bundle |
 //! | `TWOFOLD_CLI_BIN` | the `twofold` CLI binary |
 //! | `TWOFOLD_ARTIFACTS` | a directory for screenshots and logs kept after the run |
 //!
@@ -59,6 +60,39 @@ pub fn deb_path() -> PathBuf {
     require_path("TWOFOLD_DEB")
 }
 
+/// The `.rpm` bundle (`TWOFOLD_RPM`).
+#[track_caller]
+pub fn rpm_path() -> PathBuf {
+    require_path("TWOFOLD_RPM")
+}
+
+/// The `.deb` installed with `dpkg -i` into a throwaway root (its own dpkg database, the
+/// dependencies taken as present: they are the system's). Returns the guard and the root;
+/// `root/usr/bin/twofold-app` and `root/usr/bin/twofold` are the installed binaries.
+pub fn install_deb() -> (tempfile::TempDir, PathBuf) {
+    let deb = deb_path();
+    let dir = temp_dir();
+    let root = dir.path().join("root");
+    let admin = root.join("var/lib/dpkg");
+    for sub in ["info", "updates", "triggers"] {
+        std::fs::create_dir_all(admin.join(sub)).expect("create the dpkg database");
+    }
+    std::fs::write(admin.join("status"), "").expect("create the dpkg status file");
+    run_ok(
+        Command::new("dpkg")
+            .arg(format!("--root={}", root.display()))
+            .args([
+                "--force-not-root",
+                "--force-depends",
+                "--force-script-chrootless",
+                "--log=/dev/null",
+                "--install",
+            ])
+            .arg(&deb),
+    );
+    (dir, root)
+}
+
 /// The WebDriver server URL (`TWOFOLD_WEBDRIVER_URL`).
 #[track_caller]
 pub fn webdriver_url() -> String {
@@ -104,54 +138,44 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Cargo's target directory: `CARGO_TARGET_DIR` or `<workspace>/target`.
-pub fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                workspace_root().join(dir)
-            }
-        }
-        _ => workspace_root().join("target"),
-    }
-}
-
-/// The `twofold` CLI binary: `TWOFOLD_CLI_BIN`, else the newest of `debug/twofold` and
-/// `release/twofold` in the target dir. Panics when there is none.
+/// The `twofold` CLI binary: `TWOFOLD_CLI_BIN`, else the `twofold` beside `TWOFOLD_APP_BIN`
+/// (the one that app finds, as a package installs them). Never a guess among leftovers of
+/// other builds: `scripts/test.sh` sets both from the build it just made.
 #[track_caller]
 pub fn cli_bin() -> PathBuf {
-    if let Some(path) = std::env::var_os("TWOFOLD_CLI_BIN").filter(|p| !p.is_empty()) {
-        let path = PathBuf::from(path);
-        assert!(
-            path.exists(),
-            "TWOFOLD_CLI_BIN={} does not exist",
-            path.display()
-        );
-        return path;
-    }
     let exe = format!("twofold{}", std::env::consts::EXE_SUFFIX);
-    let target = target_dir();
-    ["debug", "release"]
-        .iter()
-        .map(|profile| target.join(profile).join(&exe))
-        .filter_map(|p| {
-            std::fs::metadata(&p)
-                .and_then(|m| m.modified())
-                .ok()
-                .map(|t| (t, p))
-        })
-        .max()
-        .map(|(_, p)| p)
-        .unwrap_or_else(|| {
-            panic!(
-                "no twofold CLI binary under {}: set TWOFOLD_CLI_BIN or run \
-                 `cargo build -p twofold-cli` (scripts/test.sh does)",
-                target.display()
-            )
-        })
+    let path = match std::env::var_os("TWOFOLD_CLI_BIN").filter(|p| !p.is_empty()) {
+        Some(path) => PathBuf::from(path),
+        None => match std::env::var_os("TWOFOLD_APP_BIN").filter(|p| !p.is_empty()) {
+            Some(app) => PathBuf::from(app).with_file_name(&exe),
+            None => panic!(
+                "set TWOFOLD_CLI_BIN (or TWOFOLD_APP_BIN, whose sibling is used); \
+                 scripts/test.sh sets both"
+            ),
+        },
+    };
+    assert!(path.exists(), "no twofold CLI at {}", path.display());
+    path
+}
+
+/// `NAME VERSION (COMMIT)` (what `twofold --version` and `twofold-app --version` print) ->
+/// `VERSION (COMMIT)`, checked for shape.
+#[track_caller]
+pub fn build_of(line: &str, name: &str) -> String {
+    let rest = line
+        .strip_prefix(&format!("{name} "))
+        .unwrap_or_else(|| panic!("{line:?} does not start with {name}"));
+    let (version, commit) = rest
+        .strip_suffix(')')
+        .and_then(|r| r.split_once(" ("))
+        .unwrap_or_else(|| panic!("{line:?} is not `{name} VERSION (COMMIT)`"));
+    assert_eq!(version, env!("CARGO_PKG_VERSION"), "{line}");
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{line}"
+    );
+    rest.to_string()
 }
 
 /// A fixture file under `tests/fixtures/`.

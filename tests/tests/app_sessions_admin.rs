@@ -1,5 +1,6 @@
 //! The app's Account security view (audit, require MFA for a group) and "Start CLI session"
-//! (MFA session credentials written into the credentials file), against the IAM emulator.
+//! (MFA session credentials written into the credentials file), against the IAM emulator; the
+//! installed `.deb`'s app setting up automatic sessions with its CLI, and its About box.
 //! Screenshots go to `$TWOFOLD_ARTIFACTS`.
 //!
 //! The app inherits tauri-driver's environment, so the emulator is named in the forms'
@@ -7,7 +8,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -203,8 +204,10 @@ fn user_with_keys(emu: &IamEmulator, name: &str) -> Credentials {
     }
 }
 
-fn cli(emu: &IamEmulator, dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(harness::cli_bin())
+/// Runs `program` (the installed `twofold`, or the AWS CLI) against the emulator with the AWS
+/// files and the vault in `dir`.
+fn run_in(program: &Path, emu: &IamEmulator, dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(program)
         .args(args)
         .env("TWOFOLD_VAULT", dir.join("vault.json"))
         .env_remove("TWOFOLD_NO_KEYRING")
@@ -221,15 +224,24 @@ fn cli(emu: &IamEmulator, dir: &Path, args: &[&str]) -> String {
         .unwrap();
     assert!(
         out.status.success(),
-        "twofold {args:?}: {}",
+        "{} {args:?}: {}",
+        program.display(),
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The whole path of someone who installed the `.deb`: its CLI enrolls, its app starts a
+/// session and sets up automatic sessions with the CLI installed beside it, and the AWS CLI then
+/// gets MFA credentials through that `credential_process`.
 #[test]
 fn cli_session_from_the_app_right_after_enrolling() {
     harness::require_secret_service();
+    let (_package, root) = harness::install_deb();
+    let (app, twofold) = (
+        root.join("usr/bin/twofold-app"),
+        root.join("usr/bin/twofold"),
+    );
     let emu = IamEmulator::start();
     let dir = harness::temp_dir();
     let d = dir.path();
@@ -245,7 +257,12 @@ fn cli_session_from_the_app_right_after_enrolling() {
     std::fs::write(d.join("config"), "[profile sam]\nregion = us-east-1\n").unwrap();
 
     // Enroll with the CLI into the vault the app opens (keyring slot in the test session).
-    let out = cli(&emu, d, &["aws", "enroll", "--profile", "sam", "--json"]);
+    let out = run_in(
+        &twofold,
+        &emu,
+        d,
+        &["aws", "enroll", "--profile", "sam", "--json"],
+    );
     let serial = serde_json::from_str::<serde_json::Value>(&out).unwrap()["serial"]
         .as_str()
         .unwrap()
@@ -256,12 +273,20 @@ fn cli_session_from_the_app_right_after_enrolling() {
     )
     .unwrap();
 
-    let session = Session::start_app(&[
-        "--vault",
-        d.join("vault.json").to_str().unwrap(),
-        "--aws-config-dir",
-        d.to_str().unwrap(),
-    ]);
+    let session = Session::start_with_args(
+        &harness::webdriver_url(),
+        &app,
+        &[
+            "--vault",
+            d.join("vault.json").to_str().unwrap(),
+            "--aws-config-dir",
+            d.to_str().unwrap(),
+        ],
+    )
+    .expect("start the installed app");
+    session
+        .wait_for(".accounts-view", DEFAULT_WAIT)
+        .expect("the account list");
     let row = ".account-row[data-issuer=\"Amazon Web Services\"]";
     session.click_on(&format!("{row} .cli-session"));
     let profile = session
@@ -338,7 +363,8 @@ fn cli_session_from_the_app_right_after_enrolling() {
         .expect("cached session");
     assert_eq!(emu.sessions().as_array().unwrap().len(), 1);
 
-    // Set up automatic sessions: the CLI next to the app goes into credential_process.
+    // Set up automatic sessions: the CLI installed beside the app goes into credential_process
+    // (by its full path: this root's /usr/bin is not on PATH).
     session.click_on("#session-again");
     session.click_on("#session-setup");
     let done = session
@@ -352,9 +378,96 @@ fn cli_session_from_the_app_right_after_enrolling() {
     let block = session.text_of("#setup-block");
     assert!(block.starts_with("[profile sam-mfa]"), "{block}");
     let config = std::fs::read_to_string(d.join("config")).unwrap();
-    assert!(
-        config.contains("[profile sam-mfa]\ncredential_process = ")
-            && config.contains("aws credential-process --profile sam"),
-        "{config}"
+    let process = format!(
+        "[profile sam-mfa]\ncredential_process = {} aws credential-process --profile sam\n",
+        twofold.display()
     );
+    assert!(config.contains(&process), "{config}");
+
+    // The AWS CLI runs it: the session the app cached in the vault, no new STS call.
+    let aws = twofold_e2e::iam::awscli_bin();
+    let who = run_in(
+        &aws,
+        &emu,
+        d,
+        &[
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "sam-mfa",
+            "--region",
+            "us-east-1",
+            "--output",
+            "json",
+        ],
+    );
+    let who: serde_json::Value = serde_json::from_str(&who).unwrap();
+    assert!(who["Arn"].as_str().unwrap().ends_with(":user/sam"), "{who}");
+    assert_eq!(emu.sessions().as_array().unwrap().len(), 1);
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn installed_apps_about_box_shows_the_build_and_puts_its_cli_on_path() {
+    harness::require_secret_service();
+    let (dir, root) = harness::install_deb();
+    let cli = root.join("usr/bin/twofold");
+    let cli_build = harness::build_of(
+        &stdout(&harness::run_ok(Command::new(&cli).arg("--version"))),
+        "twofold",
+    );
+    // The app runs with tauri-driver's environment, whose HOME is this run's throwaway one.
+    let home = PathBuf::from(std::env::var_os("HOME").expect("HOME"));
+    let link = home.join(".local/bin/twofold");
+    let _ = std::fs::remove_file(&link);
+
+    let vault = dir.path().join("vault.json");
+    let session = Session::start_with_args(
+        &harness::webdriver_url(),
+        &root.join("usr/bin/twofold-app"),
+        &["--vault", vault.to_str().unwrap()],
+    )
+    .expect("start the installed app");
+    session
+        .wait_for(".accounts-view", DEFAULT_WAIT)
+        .expect("the account list");
+    session.click_on("#about-open");
+    let version = session
+        .wait_for("#about-version[data-version]", DEFAULT_WAIT)
+        .expect("the version");
+    assert_eq!(
+        version.attribute("data-version").unwrap(),
+        Some(cli_build.clone())
+    );
+    assert_eq!(
+        session.text_of("#about-version"),
+        format!("Version {cli_build}")
+    );
+    assert_eq!(
+        session.text_of("#about-cli-path"),
+        cli.display().to_string()
+    );
+    let section = session.find("#about-cli").unwrap();
+    assert_eq!(
+        section.attribute("data-on-path").unwrap().as_deref(),
+        Some("false")
+    );
+    session.shot("about-01-installed.png");
+
+    session.click_on("#about-put-on-path");
+    let result = session
+        .wait_for_text("#about-path-result", "Linked", DEFAULT_WAIT)
+        .expect("what was done");
+    session.shot("about-02-on-path.png");
+    assert!(result.contains(&link.display().to_string()), "{result}");
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        cli.canonicalize().unwrap()
+    );
+    let via_link = harness::run_ok(Command::new(&link).arg("--version"));
+    assert_eq!(harness::build_of(&stdout(&via_link), "twofold"), cli_build);
+    std::fs::remove_file(&link).unwrap();
 }

@@ -1,4 +1,8 @@
-//! The `.deb` bundle: contents, desktop entry, icons, and the packaged binary starting under Xvfb.
+//! The `.deb` bundle, installed with dpkg into a throwaway root: both faces (`twofold-app` and
+//! the `twofold` CLI) with completions and man pages, the same build in both, the desktop entry
+//! and icons, the installed app starting under Xvfb (and explaining when there is no display);
+//! and the `.rpm` with the same faces. (The installed app under WebDriver, its About box and
+//! its automatic sessions, are in `app_sessions_admin.rs`, with the other WebDriver sessions.)
 
 // Test helpers outside #[test] fns may unwrap too: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
@@ -10,13 +14,20 @@ use std::time::Duration;
 
 use twofold_e2e::harness::{self, ChildGuard};
 
-/// Extracts the package into a temp dir; returns the dir guard and the extracted root.
-fn extract() -> (tempfile::TempDir, PathBuf) {
-    let deb = harness::deb_path();
-    let dir = harness::temp_dir();
-    let root = dir.path().join("root");
-    harness::run_ok(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&root));
-    (dir, root)
+/// What every Linux package holds besides the app's desktop files: the CLI beside the app, its
+/// completions for three shells, and its man page.
+const BOTH_FACES: &[&str] = &[
+    "/usr/bin/twofold-app",
+    "/usr/bin/twofold",
+    "/usr/share/bash-completion/completions/twofold",
+    "/usr/share/fish/vendor_completions.d/twofold.fish",
+    "/usr/share/man/man1/twofold.1.gz",
+    "/usr/share/man/man1/twofold-aws.1.gz",
+    "/usr/share/man/man1/twofold-code.1.gz",
+];
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// The single `.desktop` file of the package and its `[Desktop Entry]` keys.
@@ -78,7 +89,7 @@ fn control_fields() {
 
 #[test]
 fn desktop_entry_is_valid() {
-    let (_dir, root) = extract();
+    let (_dir, root) = harness::install_deb();
     let (file, keys) = desktop_entry(&root);
     assert_eq!(
         keys.get("Type").map(String::as_str),
@@ -106,7 +117,7 @@ fn desktop_entry_is_valid() {
 
 #[test]
 fn icons_are_installed() {
-    let (_dir, root) = extract();
+    let (_dir, root) = harness::install_deb();
     let (_, keys) = desktop_entry(&root);
     let icon = keys.get("Icon").expect("Icon key");
     let hicolor = root.join("usr/share/icons/hicolor");
@@ -134,7 +145,7 @@ fn icons_are_installed() {
 #[test]
 fn packaged_binary_starts_under_xvfb() {
     let display = harness::display();
-    let (dir, root) = extract();
+    let (dir, root) = harness::install_deb();
     let (_, keys) = desktop_entry(&root);
     let bin = packaged_binary(&root, &keys);
     let vault = dir.path().join("vault");
@@ -163,4 +174,181 @@ fn packaged_binary_starts_under_xvfb() {
         panic!("{} exited early with {status}{hint}:\n{log}", bin.display());
     }
     app.kill();
+}
+
+#[test]
+fn the_package_installs_both_faces_with_completions_and_man_pages() {
+    let (_dir, root) = harness::install_deb();
+    let listed = harness::run_ok(
+        Command::new("dpkg")
+            .arg(format!("--root={}", root.display()))
+            .args(["--listfiles", "twofold"]),
+    );
+    let listed = stdout(&listed);
+    std::fs::write(harness::artifact("deb-contents.txt"), &listed).unwrap();
+    let files: Vec<&str> = listed.lines().collect();
+    for want in BOTH_FACES
+        .iter()
+        .chain(&["/usr/share/zsh/vendor-completions/_twofold"])
+    {
+        assert!(
+            files.contains(want),
+            "{want} is not in the package:\n{listed}"
+        );
+    }
+    for bin in ["usr/bin/twofold", "usr/bin/twofold-app"] {
+        let mode = std::fs::metadata(root.join(bin)).unwrap().permissions();
+        assert!(
+            std::os::unix::fs::PermissionsExt::mode(&mode) & 0o111 != 0,
+            "{bin}"
+        );
+    }
+
+    // bash loads the completion and binds it to `twofold`; zsh and fish files are theirs.
+    let bash = root.join("usr/share/bash-completion/completions/twofold");
+    let bound = harness::run_ok(Command::new("bash").arg("-c").arg(format!(
+        "source '{}' && complete -p twofold",
+        bash.display()
+    )));
+    assert!(stdout(&bound).ends_with(" twofold"), "{}", stdout(&bound));
+    let zsh =
+        std::fs::read_to_string(root.join("usr/share/zsh/vendor-completions/_twofold")).unwrap();
+    assert!(
+        zsh.starts_with("#compdef twofold"),
+        "{}",
+        &zsh[..40.min(zsh.len())]
+    );
+    let fish =
+        std::fs::read_to_string(root.join("usr/share/fish/vendor_completions.d/twofold.fish"))
+            .unwrap();
+    assert!(fish.contains("complete -c twofold"), "fish completions");
+    for sub in ["aws", "enroll", "credential-process", "completions"] {
+        assert!(
+            zsh.contains(sub) && fish.contains(sub),
+            "{sub} is not completed"
+        );
+    }
+
+    // The man page is roff, compressed as Debian wants, and documents the subcommands.
+    let man = harness::run_ok(
+        Command::new("gzip")
+            .arg("-dc")
+            .arg(root.join("usr/share/man/man1/twofold.1.gz")),
+    );
+    let man = stdout(&man);
+    assert!(
+        man.contains(".TH twofold 1"),
+        "{}",
+        &man[..200.min(man.len())]
+    );
+    assert!(
+        man.contains("twofold\\-aws(1)"),
+        "the page names its subcommand pages"
+    );
+}
+
+#[test]
+fn installed_cli_and_app_report_the_same_build_and_the_cli_computes_codes() {
+    let (_dir, root) = harness::install_deb();
+    let cli = root.join("usr/bin/twofold");
+    let app = root.join("usr/bin/twofold-app");
+    let cli_build = harness::build_of(
+        &stdout(&harness::run_ok(Command::new(&cli).arg("--version"))),
+        "twofold",
+    );
+    // --version is answered before any window opens: no display needed.
+    let app_build = harness::build_of(
+        &stdout(&harness::run_ok(
+            Command::new(&app)
+                .arg("--version")
+                .env_remove("DISPLAY")
+                .env_remove("WAYLAND_DISPLAY"),
+        )),
+        "twofold-app",
+    );
+    assert_eq!(cli_build, app_build);
+    // Built from this checkout by this run: the commit is the checkout's.
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(harness::workspace_root())
+        .output();
+    if let Some(head) = head.ok().filter(|o| o.status.success()) {
+        assert!(
+            cli_build.ends_with(&format!("({})", stdout(&head))),
+            "{cli_build}"
+        );
+    }
+
+    // RFC 6238's SHA-1 test vector: T = 59 s, 8 digits.
+    let uri = "otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8&issuer=Example";
+    let out =
+        harness::run_ok(Command::new(&cli).args(["code", "--uri", uri, "--at", "59", "--json"]));
+    let code: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(code["code"], "94287082", "{code}");
+    let bad = Command::new(&cli)
+        .args(["code", "--uri", "otpauth://totp/x?secret=not-base32!"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("secret"),
+        "a clear error"
+    );
+}
+
+#[test]
+fn installed_app_without_a_display_explains_instead_of_panicking() {
+    let (dir, root) = harness::install_deb();
+    let out = Command::new(root.join("usr/bin/twofold-app"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("TWOFOLD_VAULT", dir.path().join("vault"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("twofold-app: no display: run Twofold from a desktop session"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!dir.path().join("vault").exists(), "nothing was created");
+}
+
+#[test]
+fn the_rpm_holds_the_same_faces_and_its_cli_is_this_build() {
+    let rpm = harness::rpm_path();
+    let listed = stdout(&harness::run_ok(Command::new("rpm").arg("-qlp").arg(&rpm)));
+    std::fs::write(harness::artifact("rpm-contents.txt"), &listed).unwrap();
+    let files: Vec<&str> = listed.lines().collect();
+    for want in BOTH_FACES.iter().chain(&[
+        "/usr/share/zsh/site-functions/_twofold",
+        "/usr/share/applications/Twofold.desktop",
+    ]) {
+        assert!(files.contains(want), "{want} is not in the .rpm:\n{listed}");
+    }
+    let requires = stdout(&harness::run_ok(
+        Command::new("rpm").args(["-qp", "--requires"]).arg(&rpm),
+    ));
+    assert!(requires.contains("webkit2gtk4.1"), "{requires}");
+
+    let dir = harness::temp_dir();
+    let cpio = harness::run_ok(Command::new("rpm2cpio").arg(&rpm));
+    let mut unpack = Command::new("cpio")
+        .args(["-idm", "--quiet"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(unpack.stdin.as_mut().unwrap(), &cpio.stdout).unwrap();
+    drop(unpack.stdin.take());
+    assert!(unpack.wait().unwrap().success(), "cpio");
+    let version = |bin: &Path| stdout(&harness::run_ok(Command::new(bin).arg("--version")));
+    let from_rpm = version(&dir.path().join("usr/bin/twofold"));
+    assert_eq!(
+        from_rpm,
+        version(&harness::cli_bin()),
+        "the .rpm carries this run's CLI"
+    );
 }
