@@ -331,7 +331,11 @@ fn the_rpm_holds_the_same_faces_and_its_cli_is_this_build() {
     let requires = stdout(&harness::run_ok(
         Command::new("rpm").args(["-qp", "--requires"]).arg(&rpm),
     ));
-    assert!(requires.contains("webkit2gtk4.1"), "{requires}");
+    assert!(
+        requires.contains("libwebkit2gtk-4.1.so.0")
+            && requires.contains("libayatana-appindicator-gtk3"),
+        "{requires}"
+    );
 
     let dir = harness::temp_dir();
     let cpio = harness::run_ok(Command::new("rpm2cpio").arg(&rpm));
