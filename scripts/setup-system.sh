@@ -13,8 +13,8 @@ PACKAGES=(
   gnome-keyring libsecret-tools dbus-x11 xvfb xauth webkit2gtk-driver xclip
   # tests: .deb inspection, benchmarks, screenshots
   dpkg-dev hyperfine desktop-file-utils
-  # tests: .rpm inspection (rpm -qlp, rpm2cpio | cpio)
-  rpm2cpio rpm cpio
+  # tests: .rpm inspection and install into a throwaway root (rpm -qlp, rpm --root)
+  rpm
   # tests: the Python venvs of the IAM emulator and the AWS CLI
   python3 python3-venv
   # icons: rsvg-convert renders icons/twofold.svg

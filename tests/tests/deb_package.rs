@@ -337,17 +337,22 @@ fn the_rpm_holds_the_same_faces_and_its_cli_is_this_build() {
         "{requires}"
     );
 
+    // Installed with rpm into a throwaway root (its own database; the dependencies are the
+    // system's). Not rpm2cpio: Debian's exits 1 on Tauri's .rpm, whose header has no payload
+    // size, although it writes the whole archive.
     let dir = harness::temp_dir();
-    let cpio = harness::run_ok(Command::new("rpm2cpio").arg(&rpm));
-    let mut unpack = Command::new("cpio")
-        .args(["-idm", "--quiet"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(unpack.stdin.as_mut().unwrap(), &cpio.stdout).unwrap();
-    drop(unpack.stdin.take());
-    assert!(unpack.wait().unwrap().success(), "cpio");
+    harness::run_ok(
+        Command::new("rpm")
+            .arg(format!("--root={}", dir.path().display()))
+            .args([
+                "--install",
+                "--nodeps",
+                "--noscripts",
+                "--nosignature",
+                "--nodigest",
+            ])
+            .arg(&rpm),
+    );
     let version = |bin: &Path| stdout(&harness::run_ok(Command::new(bin).arg("--version")));
     let from_rpm = version(&dir.path().join("usr/bin/twofold"));
     assert_eq!(
