@@ -41,10 +41,14 @@ git ls-files --error-unmatch Cargo.lock >/dev/null 2>&1 && LOCKED=(--locked)
 failed=0
 t_start=$(date +%s)
 
+# step_log <name>: where a step's output is kept.
+step_log() { echo "$TWOFOLD_ARTIFACTS/$(tr -c 'a-zA-Z0-9\n-' '-' <<<"$1").log"; }
+
 # step <name> <command...>: runs one check, logs it to the artifacts dir, records the outcome.
 step() {
   local name=$1; shift
-  local log="$TWOFOLD_ARTIFACTS/$(tr -c 'a-zA-Z0-9\n-' '-' <<<"$name").log"
+  local log
+  log="$(step_log "$name")"
   local t0=$(date +%s) rc
   printf '\n\033[1m==> %s\033[0m\n' "$name"
   "$@" 2>&1 | tee "$log"
@@ -68,7 +72,7 @@ step_or_skip() {
   if [ "$rc" -eq 3 ]; then
     unset 'results[-1]'
     failed=$failed_before
-    skip "$name" "$(tail -n1 "$TWOFOLD_ARTIFACTS/$(tr -c 'a-zA-Z0-9\n-' '-' <<<"$name").log")"
+    skip "$name" "$(tail -n1 "$(step_log "$name")")"
   fi
 }
 

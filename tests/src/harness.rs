@@ -227,6 +227,11 @@ pub fn run_ok(cmd: &mut Command) -> Output {
     output
 }
 
+/// A command's standard output as trimmed text.
+pub fn stdout_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 /// A child process that is killed and reaped when dropped, so a failing test leaves nothing behind.
 #[derive(Debug)]
 pub struct ChildGuard(pub Child);

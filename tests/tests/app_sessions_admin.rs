@@ -406,17 +406,13 @@ fn cli_session_from_the_app_right_after_enrolling() {
     assert_eq!(emu.sessions().as_array().unwrap().len(), 1);
 }
 
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 #[test]
 fn installed_apps_about_box_shows_the_build_and_puts_its_cli_on_path() {
     harness::require_secret_service();
     let (dir, root) = harness::install_deb();
     let cli = root.join("usr/bin/twofold");
     let cli_build = harness::build_of(
-        &stdout(&harness::run_ok(Command::new(&cli).arg("--version"))),
+        &harness::stdout_of(&harness::run_ok(Command::new(&cli).arg("--version"))),
         "twofold",
     );
     // The app runs with tauri-driver's environment, whose HOME is this run's throwaway one.
@@ -468,6 +464,9 @@ fn installed_apps_about_box_shows_the_build_and_puts_its_cli_on_path() {
         cli.canonicalize().unwrap()
     );
     let via_link = harness::run_ok(Command::new(&link).arg("--version"));
-    assert_eq!(harness::build_of(&stdout(&via_link), "twofold"), cli_build);
+    assert_eq!(
+        harness::build_of(&harness::stdout_of(&via_link), "twofold"),
+        cli_build
+    );
     std::fs::remove_file(&link).unwrap();
 }

@@ -26,10 +26,6 @@ const BOTH_FACES: &[&str] = &[
     "/usr/share/man/man1/twofold-code.1.gz",
 ];
 
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// The single `.desktop` file of the package and its `[Desktop Entry]` keys.
 fn desktop_entry(root: &Path) -> (PathBuf, BTreeMap<String, String>) {
     let apps = root.join("usr/share/applications");
@@ -184,7 +180,7 @@ fn the_package_installs_both_faces_with_completions_and_man_pages() {
             .arg(format!("--root={}", root.display()))
             .args(["--listfiles", "twofold"]),
     );
-    let listed = stdout(&listed);
+    let listed = harness::stdout_of(&listed);
     std::fs::write(harness::artifact("deb-contents.txt"), &listed).unwrap();
     let files: Vec<&str> = listed.lines().collect();
     for want in BOTH_FACES
@@ -210,7 +206,11 @@ fn the_package_installs_both_faces_with_completions_and_man_pages() {
         "source '{}' && complete -p twofold",
         bash.display()
     )));
-    assert!(stdout(&bound).ends_with(" twofold"), "{}", stdout(&bound));
+    assert!(
+        harness::stdout_of(&bound).ends_with(" twofold"),
+        "{}",
+        harness::stdout_of(&bound)
+    );
     let zsh =
         std::fs::read_to_string(root.join("usr/share/zsh/vendor-completions/_twofold")).unwrap();
     assert!(
@@ -235,7 +235,7 @@ fn the_package_installs_both_faces_with_completions_and_man_pages() {
             .arg("-dc")
             .arg(root.join("usr/share/man/man1/twofold.1.gz")),
     );
-    let man = stdout(&man);
+    let man = harness::stdout_of(&man);
     assert!(
         man.contains(".TH twofold 1"),
         "{}",
@@ -253,12 +253,12 @@ fn installed_cli_and_app_report_the_same_build_and_the_cli_computes_codes() {
     let cli = root.join("usr/bin/twofold");
     let app = root.join("usr/bin/twofold-app");
     let cli_build = harness::build_of(
-        &stdout(&harness::run_ok(Command::new(&cli).arg("--version"))),
+        &harness::stdout_of(&harness::run_ok(Command::new(&cli).arg("--version"))),
         "twofold",
     );
     // --version is answered before any window opens: no display needed.
     let app_build = harness::build_of(
-        &stdout(&harness::run_ok(
+        &harness::stdout_of(&harness::run_ok(
             Command::new(&app)
                 .arg("--version")
                 .env_remove("DISPLAY")
@@ -274,7 +274,7 @@ fn installed_cli_and_app_report_the_same_build_and_the_cli_computes_codes() {
         .output();
     if let Some(head) = head.ok().filter(|o| o.status.success()) {
         assert!(
-            cli_build.ends_with(&format!("({})", stdout(&head))),
+            cli_build.ends_with(&format!("({})", harness::stdout_of(&head))),
             "{cli_build}"
         );
     }
@@ -283,7 +283,7 @@ fn installed_cli_and_app_report_the_same_build_and_the_cli_computes_codes() {
     let uri = "otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8&issuer=Example";
     let out =
         harness::run_ok(Command::new(&cli).args(["code", "--uri", uri, "--at", "59", "--json"]));
-    let code: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let code: serde_json::Value = serde_json::from_str(&harness::stdout_of(&out)).unwrap();
     assert_eq!(code["code"], "94287082", "{code}");
     let bad = Command::new(&cli)
         .args(["code", "--uri", "otpauth://totp/x?secret=not-base32!"])
@@ -319,7 +319,7 @@ fn installed_app_without_a_display_explains_instead_of_panicking() {
 #[test]
 fn the_rpm_holds_the_same_faces_and_its_cli_is_this_build() {
     let rpm = harness::rpm_path();
-    let listed = stdout(&harness::run_ok(Command::new("rpm").arg("-qlp").arg(&rpm)));
+    let listed = harness::stdout_of(&harness::run_ok(Command::new("rpm").arg("-qlp").arg(&rpm)));
     std::fs::write(harness::artifact("rpm-contents.txt"), &listed).unwrap();
     let files: Vec<&str> = listed.lines().collect();
     for want in BOTH_FACES.iter().chain(&[
@@ -328,7 +328,7 @@ fn the_rpm_holds_the_same_faces_and_its_cli_is_this_build() {
     ]) {
         assert!(files.contains(want), "{want} is not in the .rpm:\n{listed}");
     }
-    let requires = stdout(&harness::run_ok(
+    let requires = harness::stdout_of(&harness::run_ok(
         Command::new("rpm").args(["-qp", "--requires"]).arg(&rpm),
     ));
     assert!(
@@ -353,7 +353,8 @@ fn the_rpm_holds_the_same_faces_and_its_cli_is_this_build() {
             ])
             .arg(&rpm),
     );
-    let version = |bin: &Path| stdout(&harness::run_ok(Command::new(bin).arg("--version")));
+    let version =
+        |bin: &Path| harness::stdout_of(&harness::run_ok(Command::new(bin).arg("--version")));
     let from_rpm = version(&dir.path().join("usr/bin/twofold"));
     assert_eq!(
         from_rpm,
