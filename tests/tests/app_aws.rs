@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use twofold_core::aws::enroll::consecutive_codes;
+use twofold_core::aws::enroll::console_codes;
 use twofold_core::otp::{Otp, Secret};
 use twofold_e2e::harness;
 use twofold_e2e::iam::{Credentials, IamEmulator};
@@ -343,7 +343,10 @@ fn phone_mode_refuses_wrong_codes_then_accepts_right_ones() {
     assert_eq!(emu.device(&serial).unwrap()["enabled"], false);
 
     let otp = Otp::totp(Secret::from_base32_lenient(&seed).unwrap());
-    let (c1, c2) = consecutive_codes(&otp, unix_now());
+    // The code on the phone now and the next one: the pair stays valid for a whole window
+    // either side, however long typing takes (the last-and-current pair goes stale when a
+    // window turns between reading it and the emulator checking it).
+    let (c1, c2, _) = console_codes(&otp, unix_now());
     session.type_into("#aws-code1", &c1);
     session.type_into("#aws-code2", &c2);
     session.click_on("#aws-confirm");
