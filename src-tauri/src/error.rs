@@ -100,7 +100,22 @@ impl From<CoreError> for IpcError {
             | CoreError::InvalidUri(_)
             | CoreError::InvalidParameter { .. }
             | CoreError::AlreadyExists(_)
-            | CoreError::WrongPassword => ErrorKind::InvalidInput,
+            | CoreError::WrongPassword
+            | CoreError::NotIamUser { .. }
+            | CoreError::DeviceEnabled { .. }
+            | CoreError::NotAwsDevice { .. }
+            | CoreError::NotTotp(_)
+            | CoreError::BadCode { .. }
+            | CoreError::SeedNotHeld(_)
+            | CoreError::NoMfaSerial { .. }
+            | CoreError::NoAccountForDevice { .. }
+            | CoreError::ProfileDeviceMismatch { .. }
+            | CoreError::ProfileIncomplete { .. }
+            | CoreError::SessionDuration { .. }
+            | CoreError::SessionTarget { .. }
+            | CoreError::CodesBusy(_) => ErrorKind::InvalidInput,
+            // The seed could not be written: the vault is what the user has to fix.
+            CoreError::SeedNotSaved { .. } => ErrorKind::VaultLocked,
             CoreError::NotFound(_) => ErrorKind::NotFound,
             CoreError::Keyring(_) => ErrorKind::SecretStoreLocked,
             CoreError::Aws(aws) => aws_kind(aws.kind),

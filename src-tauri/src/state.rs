@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use twofold_core::aws::admin::{AuditReport, EnforcePlan};
 use twofold_core::aws::AwsClient;
 use twofold_core::otp::uri::OtpUri;
-use twofold_core::vault::{CreateOptions, KdfParams, KeyStore, Unlock, Vault};
+use twofold_core::vault::{CreateOptions, KdfParams, KeyStore, Unlock, Vault, VaultAccess};
 
 use crate::error::{ErrorKind, IpcError, Result};
 use crate::models::{VaultState, VaultStatus};
@@ -251,5 +251,19 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("path", &self.path)
             .finish_non_exhaustive()
+    }
+}
+
+/// Core's flows reach the vault through the app state, for one synchronous step at a time.
+impl VaultAccess for AppState {
+    fn with_vault<T>(
+        &self,
+        step: impl FnOnce(&mut Vault) -> twofold_core::Result<T>,
+    ) -> twofold_core::Result<T> {
+        let mut inner = self.lock_inner();
+        match inner.vault.as_mut() {
+            Some(v) => step(v),
+            None => Err(twofold_core::Error::Locked("it is not open".into())),
+        }
     }
 }

@@ -5,14 +5,16 @@
 //! `--json`. Progress and warnings go to stderr so stdout stays scriptable.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Mutex;
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use twofold_core::aws::client::{AwsClient, ConnectOptions, IamApi};
 use twofold_core::aws::enroll::{self, EnrollRequest, Step};
+use twofold_core::aws::sessions::{SessionRequest, SessionStep};
 use twofold_core::aws::{admin, profiles, sessions};
-use twofold_core::vault::{Account, AccountId};
+use twofold_core::vault::{Account, VaultAccess};
 
 use crate::Ctx;
 
@@ -98,6 +100,10 @@ enum AwsCommand {
         /// Print `export AWS_...=` lines instead of writing the credentials file.
         #[arg(long)]
         env: bool,
+        /// The vault account holding the device's seed (default: the one linked to the
+        /// profile's mfa_serial; needed when the profile has no mfa_serial).
+        #[arg(long)]
+        account: Option<String>,
     },
     /// Print credential_process JSON for a profile (cached until 5 minutes before expiry).
     CredentialProcess,
@@ -154,17 +160,9 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
     // call at all: keep them off the generic client set-up.
     match &args.command {
         AwsCommand::CredentialProcess => {
-            let profile = need_profile(&args.profile)?;
-            let mut vault = ctx.open()?;
-            let s = sessions::session(
-                &mut vault,
-                profile,
-                None,
-                args.endpoint_url.clone(),
-                &twofold_core::unix_now,
-                &mut wait_for_window,
-            )
-            .await?;
+            let vault = Mutex::new(ctx.open()?);
+            let req = session_request(&args, None, None)?;
+            let s = sessions::session(&vault, &req, &mut report_session).await?;
             println!("{}", sessions::credential_process_json(&s.credentials));
             return Ok(());
         }
@@ -172,18 +170,17 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
             duration,
             target_profile,
             env,
+            account,
         } => {
-            let profile = need_profile(&args.profile)?;
-            let mut vault = ctx.open()?;
-            let s = sessions::session(
-                &mut vault,
-                profile,
-                *duration,
-                args.endpoint_url.clone(),
-                &twofold_core::unix_now,
-                &mut wait_for_window,
-            )
-            .await?;
+            let req = session_request(&args, *duration, account.clone())?;
+            let target = target_profile
+                .clone()
+                .unwrap_or_else(|| format!("{}-mfa", req.profile));
+            if !*env {
+                sessions::check_target(&req.profile, &target)?;
+            }
+            let vault = Mutex::new(ctx.open()?);
+            let s = sessions::session(&vault, &req, &mut report_session).await?;
             let c = &s.credentials;
             let left = c.expiration - twofold_core::unix_now() as i64;
             if *env {
@@ -198,9 +195,6 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
                     sessions::rfc3339(c.expiration)
                 );
             } else {
-                let target = target_profile
-                    .clone()
-                    .unwrap_or_else(|| format!("{profile}-mfa"));
                 let path = sessions::write_profile(&target, c)?;
                 print_done(
                     json,
@@ -212,9 +206,6 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
         }
         AwsCommand::SetupProfile => {
             let profile = profiles::find_profile(need_profile(&args.profile)?)?;
-            if profile.mfa_serial.is_none() {
-                bail!("profile {:?} has no mfa_serial; add `mfa_serial = arn:aws:iam::ACCOUNT:mfa/DEVICE` to it first", profile.name);
-            }
             let (target, path) = sessions::setup_profile(&profile, &self_command())?;
             print_done(json, json!({ "profile": target, "file": path }), &format!("added [profile {target}] to {}; try: aws sts get-caller-identity --profile {target}", path.display()));
             return Ok(());
@@ -239,7 +230,6 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
         static_keys: None,
     };
     let api = AwsClient::connect(&opts).await;
-    let now = twofold_core::unix_now;
     match args.command {
         AwsCommand::Whoami => {
             let me = api.caller_identity().await?;
@@ -260,7 +250,7 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
             device_name,
             phone,
         } => {
-            let mut vault = ctx.open_or_create()?;
+            let vault = Mutex::new(ctx.open_or_create()?);
             let req = EnrollRequest {
                 user,
                 device_name,
@@ -276,11 +266,10 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
             };
             let typed: Option<&mut enroll::AskCodes<'_>> =
                 if phone { Some(&mut ask) } else { None };
-            let result = enroll::enroll(&api, &mut vault, &req, typed, &mut progress, &now).await;
-            let done = match result {
+            let done = match enroll::enroll(&api, &vault, &req, typed, &mut progress).await {
                 Ok(done) => done,
                 Err(e) => {
-                    if !enroll::pending(&vault).is_empty() {
+                    if !vault.read(|v| Ok(enroll::pending(v)))?.is_empty() {
                         eprintln!("twofold: the seed is saved in the vault; finish with `twofold aws pending --resume NAME` or undo with `--abort NAME` (see `twofold aws pending`)");
                     }
                     return Err(e.into());
@@ -306,7 +295,7 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
             }
         }
         AwsCommand::Devices { user } => {
-            let user = resolve_user(&api, user).await?;
+            let user = enroll::user_or_caller(&api, user.as_deref()).await?;
             let devices = api.list_mfa_devices(&user).await?;
             if json {
                 println!("{}", json!({ "user": user, "devices": devices }));
@@ -320,32 +309,19 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
             }
         }
         AwsCommand::Resync { serial, user } => {
-            let vault = ctx.open_if_exists()?;
-            let held = vault.as_ref().and_then(|v| {
-                v.accounts()
-                    .iter()
-                    .find(|a| a.aws.as_ref().is_some_and(|l| l.serial == serial))
-                    .cloned()
-            });
-            let user = match (user, held.as_ref().and_then(|a| a.aws.as_ref())) {
-                (Some(u), _) => u,
-                (None, Some(l)) => l.user_name.clone(),
-                (None, None) => resolve_user(&api, None).await?,
+            let vault = ctx.open_if_exists()?.map(Mutex::new);
+            let held = match &vault {
+                Some(v) => v.read(|v| Ok(enroll::held(v, &serial).is_some()))?,
+                None => false,
             };
-            let typed = match &held {
-                Some(_) => None,
-                None => Some(read_two_codes("this device")?),
+            let typed = if held {
+                None
+            } else {
+                Some(read_two_codes("this device")?)
             };
             let typed_ref = typed.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
-            enroll::resync(
-                &api,
-                &user,
-                &serial,
-                held.as_ref().map(|a| &a.otp),
-                typed_ref,
-                now(),
-            )
-            .await?;
+            let user =
+                enroll::resync(&api, vault.as_ref(), &serial, user.as_deref(), typed_ref).await?;
             print_done(
                 json,
                 json!({ "serial": serial, "user": user, "resynced": true }),
@@ -357,23 +333,9 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
             user,
             delete,
         } => {
-            let mut vault = ctx.open_if_exists()?;
-            let link_user = vault.as_ref().and_then(|v| {
-                v.accounts().iter().find_map(|a| {
-                    a.aws
-                        .as_ref()
-                        .filter(|l| l.serial == serial)
-                        .map(|l| l.user_name.clone())
-                })
-            });
-            let user = match (user, link_user) {
-                (Some(u), _) | (None, Some(u)) => u,
-                (None, None) => resolve_user(&api, None).await?,
-            };
-            enroll::deactivate(&api, &user, &serial, delete).await?;
-            if let (true, Some(vault)) = (delete, vault.as_mut()) {
-                enroll::forget_device(vault, &serial)?;
-            }
+            let vault = ctx.open_if_exists()?.map(Mutex::new);
+            let (user, _) =
+                enroll::deactivate(&api, vault.as_ref(), &serial, user.as_deref(), delete).await?;
             let what = if delete {
                 "deactivated and deleted"
             } else {
@@ -386,25 +348,29 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
             );
         }
         AwsCommand::Pending { resume, abort } => {
-            let mut vault = ctx.open()?;
+            let vault = Mutex::new(ctx.open()?);
+            let id_of = |name: &str| vault.read(|v| Ok(v.find(name)?.id.clone()));
             if let Some(name) = resume {
-                let id = AccountId(vault.find(&name)?.id.0.clone());
-                let done = enroll::resume(&api, &mut vault, &id, None, now()).await?;
+                let mut progress = |step: Step| {
+                    if !json {
+                        eprintln!("twofold: {}", step_text(step));
+                    }
+                };
+                let done = enroll::resume(&api, &vault, &id_of(&name)?, &mut progress).await?;
                 print_done(
                     json,
                     json!({ "serial": done.serial, "user": done.user_name, "name": done.name, "resumed": true }),
                     &done.serial,
                 );
             } else if let Some(name) = abort {
-                let id = AccountId(vault.find(&name)?.id.0.clone());
-                enroll::abort(&api, &mut vault, &id).await?;
+                enroll::abort(&api, &vault, &id_of(&name)?).await?;
                 print_done(
                     json,
                     json!({ "aborted": name }),
                     &format!("aborted {name}; the device was deleted in AWS"),
                 );
             } else {
-                let list = enroll::pending(&vault);
+                let list = vault.read(|v| Ok(enroll::pending(v)))?;
                 if json {
                     let items: Vec<_> = list.iter().map(|(a, l)| json!({ "name": a.name, "id": a.id.0, "serial": l.serial, "user": l.user_name, "created": a.created })).collect();
                     println!("{}", json!({ "pending": items }));
@@ -541,12 +507,27 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
     Ok(())
 }
 
-/// Waits for the next TOTP window, saying why (AWS refuses a code twice).
-fn wait_for_window(secs: u64) {
-    eprintln!(
-        "twofold: this window's code was already sent to AWS; waiting {secs} s for the next one"
-    );
-    std::thread::sleep(std::time::Duration::from_secs(secs));
+/// Says what a session is doing when it has to wait (AWS refuses a code twice).
+fn report_session(step: SessionStep) {
+    if let SessionStep::Waiting { secs } = step {
+        eprintln!(
+            "twofold: this window's code was already sent to AWS; waiting {secs} s for the next one"
+        );
+    }
+}
+
+/// The session request of the `session` and `credential-process` commands.
+fn session_request(
+    args: &AwsArgs,
+    duration_secs: Option<i32>,
+    account: Option<String>,
+) -> Result<SessionRequest> {
+    Ok(SessionRequest {
+        profile: need_profile(&args.profile)?.to_string(),
+        account,
+        duration_secs,
+        endpoint_url: args.endpoint_url.clone(),
+    })
 }
 
 /// How the AWS CLI should run Twofold: `twofold` when that is this binary on PATH, else this
@@ -610,17 +591,6 @@ fn print_done(json: bool, value: serde_json::Value, text: &str) {
         println!("{value}");
     } else {
         println!("{text}");
-    }
-}
-
-async fn resolve_user(api: &AwsClient, user: Option<String>) -> Result<String> {
-    if let Some(u) = user {
-        return Ok(u);
-    }
-    let me = api.caller_identity().await?;
-    match me.user_name() {
-        Some(u) => Ok(u),
-        None => bail!("{} is not an IAM user; name the user with --user", me.arn),
     }
 }
 

@@ -193,10 +193,12 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             let mut vault = ctx.open()?;
             let account = vault.find(&name)?;
             let (period, shown) = (account.otp.period, account.name.clone());
-            let code = if account.otp.kind == twofold_core::otp::OtpKind::Hotp {
-                vault.next_hotp(&name, now)?
-            } else {
-                vault.code(&name, at.unwrap_or(now))?
+            // A code at another time is only looked at; the current one is taken for use.
+            let code = match at {
+                Some(t) if account.otp.kind != twofold_core::otp::OtpKind::Hotp => {
+                    vault.code(&name, t)?
+                }
+                _ => vault.take_code(&name, now)?,
             };
             print_code(&code, period, Some(&shown), json)
         }

@@ -66,13 +66,117 @@ pub enum Error {
     #[error(transparent)]
     Aws(#[from] crate::aws::AwsError),
     /// The user already has the most MFA devices AWS allows.
-    #[error("{user} already has {count} MFA devices, the most AWS allows; deactivate and delete one first (`twofold aws deactivate --serial ... --delete`)")]
+    #[error("{user} already has {count} MFA devices, the most AWS allows; deactivate and delete one of them first")]
     DeviceLimit {
         /// The IAM user.
         user: String,
         /// How many devices they have.
         count: usize,
     },
+    /// The credentials are not an IAM user's (root, or an assumed role), and no user was named.
+    #[error("{arn} is not an IAM user; name the IAM user to enroll{}", root_hint(.root))]
+    NotIamUser {
+        /// The caller's ARN.
+        arn: String,
+        /// Whether these are the account's root credentials.
+        root: bool,
+    },
+    /// A new device's seed could not be written to the vault, so the enrollment stopped.
+    #[error("the seed of {serial} could not be saved ({cause}); {}", rollback_outcome(.device_deleted))]
+    SeedNotSaved {
+        /// The device that was created.
+        serial: String,
+        /// Why the vault write failed.
+        cause: Box<Error>,
+        /// Whether the device was deleted again.
+        device_deleted: bool,
+    },
+    /// An enrollment that is already enabled in AWS cannot be abandoned (that is a
+    /// deactivation).
+    #[error("the MFA device {serial} is enabled; deactivate it instead of abandoning its setup")]
+    DeviceEnabled {
+        /// The device.
+        serial: String,
+    },
+    /// The account holds no AWS MFA device's seed, or its setup is not finished.
+    #[error("{account} is {}", link_state(.pending))]
+    NotAwsDevice {
+        /// The account's name.
+        account: String,
+        /// Linked, but the enrollment is still pending.
+        pending: bool,
+    },
+    /// Twofold does not hold the seed of a device, so its codes must be typed.
+    #[error("Twofold does not hold the seed of {0}; type two consecutive codes from the device")]
+    SeedNotHeld(String),
+    /// The operation needs a time-based (TOTP) account.
+    #[error("{0} is not a time-based (TOTP) account")]
+    NotTotp(String),
+    /// A typed MFA code is not six digits, or the two codes are the same.
+    #[error("{}", bad_code(.code, .same))]
+    BadCode {
+        /// What was typed.
+        code: String,
+        /// Both codes were the same.
+        same: bool,
+    },
+    /// A profile names no MFA device and no vault account is linked to it.
+    #[error("profile {profile:?} has no mfa_serial and no account in the vault is linked to it; add mfa_serial = arn:aws:iam::ACCOUNT:mfa/DEVICE to the profile")]
+    NoMfaSerial {
+        /// The profile.
+        profile: String,
+    },
+    /// No vault account holds the seed of a profile's MFA device.
+    #[error("no account in the vault holds the seed of {serial} (the mfa_serial of profile {profile:?}); link the account that does to the profile")]
+    NoAccountForDevice {
+        /// The device.
+        serial: String,
+        /// The profile naming it.
+        profile: String,
+    },
+    /// The account chosen for a session holds another device's seed than the profile names.
+    #[error("profile {profile:?} uses the MFA device {profile_serial}, but {account} holds the seed of {account_serial}; choose the profile whose mfa_serial is this device")]
+    ProfileDeviceMismatch {
+        /// The profile.
+        profile: String,
+        /// Its mfa_serial.
+        profile_serial: String,
+        /// The account's name.
+        account: String,
+        /// The device whose seed it holds.
+        account_serial: String,
+    },
+    /// An AWS profile is incomplete for the request (a role without a source profile...).
+    #[error("profile {profile:?} {problem}")]
+    ProfileIncomplete {
+        /// The profile.
+        profile: String,
+        /// What it lacks.
+        problem: &'static str,
+    },
+    /// A session duration outside what STS allows for the call.
+    #[error(
+        "a session lasts {min_secs} to {max_secs} seconds for this profile; {secs} is outside that"
+    )]
+    SessionDuration {
+        /// Asked for.
+        secs: i32,
+        /// The shortest allowed.
+        min_secs: i32,
+        /// The longest allowed.
+        max_secs: i32,
+    },
+    /// Session credentials cannot be written under that profile name.
+    #[error("{}", session_target(.target, .replaces_source))]
+    SessionTarget {
+        /// The name asked for.
+        target: String,
+        /// It is the source profile, whose long-term keys it would replace.
+        replaces_source: bool,
+    },
+    /// Another program kept taking this device's codes, so no fresh window came up.
+    #[error("another program keeps using the codes of {0}; try again in a minute")]
+    CodesBusy(String),
     /// No QR code could be read in the image(s).
     #[error("no QR code found in the image")]
     QrNotFound,
@@ -128,6 +232,46 @@ pub enum Error {
 
 /// `Result` with [`Error`] as the default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn root_hint(root: &bool) -> &'static str {
+    if *root {
+        " (the root user's own MFA is added in the AWS console, whose QR code Twofold can read)"
+    } else {
+        ""
+    }
+}
+
+fn rollback_outcome(deleted: &bool) -> &'static str {
+    if *deleted {
+        "the device was deleted in AWS, so nothing is left behind"
+    } else {
+        "deleting the device in AWS failed too: it is left unassigned, among the orphaned devices"
+    }
+}
+
+fn link_state(pending: &bool) -> &'static str {
+    if *pending {
+        "an MFA device whose setup is not finished yet"
+    } else {
+        "not linked to an AWS MFA device"
+    }
+}
+
+fn bad_code(code: &str, same: &bool) -> String {
+    if *same {
+        "the two codes are the same: the second must be the next code the device shows".into()
+    } else {
+        format!("{code:?} is not a six-digit code")
+    }
+}
+
+fn session_target(target: &str, replaces_source: &bool) -> String {
+    if *replaces_source {
+        format!("the session cannot be written as {target:?}: that would replace the profile's long-term keys; choose another name")
+    } else {
+        format!("{target:?} is not a profile name to write the session under (like work-mfa)")
+    }
+}
 
 impl Error {
     /// Wraps an I/O error with a description of what was being done.

@@ -1,21 +1,16 @@
 //! The AWS MFA wizard and device lifecycle: profiles, credentials check, enrollment (start,
 //! confirm, resume, abort), a user's devices, resync and deactivation.
 //!
-//! The vault sits behind a `std::sync::Mutex`, so no command holds it across an AWS call: each
-//! takes what it needs from the vault (a clone of the account and its link), releases it, makes
-//! the call, and locks again to write. That is why these commands compose the step functions of
-//! `twofold_core::aws::enroll` (`finish` + `activate`, `delete_pending_device` + remove,
-//! `deactivate` + `forget_device`) instead of `resume`/`abort`, which take the vault for their
-//! whole run. The seed is written to the vault right after CreateVirtualMFADevice
-//! returns, before anything else.
+//! Each command parses its input, makes one call into `twofold_core::aws::enroll` with the app
+//! state as the vault (core locks it only for its vault steps, never across an AWS call), and
+//! renders the result.
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime};
 use twofold_core::aws::client::{AwsClient, ConnectOptions, StaticKeys};
-use twofold_core::aws::enroll::{self, Step};
+use twofold_core::aws::enroll::{self, EnrollRequest, Step};
 use twofold_core::aws::{profiles, IamApi};
-use twofold_core::otp::apply_offset;
-use twofold_core::vault::{Account, AccountId, AwsLink, AwsStatus, Vault};
+use twofold_core::vault::{AccountId, VaultAccess};
 use zeroize::Zeroizing;
 
 use crate::error::{ErrorKind, IpcError, Result};
@@ -90,19 +85,6 @@ fn report(channel: &Channel<EnrollStep>, step: Step) {
     }
 }
 
-/// Unix time as the vault's codes use it (its clock offset applied).
-fn vault_now(vault: &Vault) -> u64 {
-    apply_offset(twofold_core::unix_now(), vault.settings().clock_offset_secs)
-}
-
-/// The account, its link and the vault's time, taken out of the vault so the lock can go.
-fn take_linked(state: &AppStateRef<'_>, id: &AccountId) -> Result<(Account, AwsLink, u64)> {
-    state.with_vault(|v| {
-        let (account, link) = enroll::linked(v, id)?;
-        Ok((account, link, vault_now(v)))
-    })
-}
-
 fn two_codes(codes: &Option<[String; 2]>) -> Option<(String, String)> {
     codes
         .as_ref()
@@ -158,76 +140,17 @@ pub async fn aws_enroll_start<R: Runtime>(
     on_step: Channel<EnrollStep>,
 ) -> Result<EnrollStarted> {
     let conn = state.aws()?;
-    let api = &conn.client;
-    // The seed must go into the vault the moment it exists: refuse before creating anything.
-    state.with_vault(|_| Ok(()))?;
-    let user = non_empty(&user);
-    let device_name = non_empty(&device_name);
-    if let Some(name) = &device_name {
-        enroll::check_device_name(name)?;
-    }
-
-    report(&on_step, Step::Identify);
-    let target = enroll::identify(api, user.as_deref()).await?;
-    let device_name = device_name.unwrap_or_else(|| target.user_name.clone());
-    enroll::check_device_name(&device_name)?;
-
-    report(&on_step, Step::Create);
-    let device = enroll::create(api, &target, &device_name).await?;
-
-    report(&on_step, Step::Persist);
-    let persisted = state.with_vault(|v| {
-        let id = enroll::persist(
-            v,
-            &target,
-            &device,
-            conn.profile.as_deref(),
-            twofold_core::unix_now(),
-        )?;
-        Ok(enroll::linked(v, &id)?)
-    });
-    let (account, link) = match persisted {
-        Ok(found) => found,
-        Err(e) => {
-            // The seed could not be saved, so the device is useless: delete it.
-            if let Err(d) = api.delete_virtual_mfa_device(&device.serial).await {
-                eprintln!("twofold-app: could not delete the unsaved device: {d}");
-            }
-            return Err(e);
-        }
+    let req = EnrollRequest {
+        user: non_empty(&user),
+        device_name: non_empty(&device_name),
+        profile: conn.profile.clone(),
     };
-    drop(device);
-    events::vault_changed(&app, "accounts");
-
-    let (qr_svg, secret) = if keep_in_twofold {
-        (None, None)
-    } else {
-        let uri = account.to_uri();
-        let svg = twofold_core::qr::to_svg(&uri)?;
-        (
-            Some(svg.as_str().to_string()),
-            Some(account.otp.secret.to_base32().as_str().to_string()),
-        )
-    };
-    Ok(EnrollStarted {
-        account_id: account.id.0.clone(),
-        name: account.name.clone(),
-        serial: link.serial.clone(),
-        user_name: link.user_name.clone(),
-        aws_account: link.account_id.clone(),
-        qr_svg,
-        secret,
+    let started = enroll::start(&conn.client, state.inner(), &req, &mut |s| {
+        report(&on_step, s)
     })
-}
-
-fn done(account: &Account, link: &AwsLink) -> EnrollDone {
-    EnrollDone {
-        account_id: account.id.0.clone(),
-        name: account.name.clone(),
-        serial: link.serial.clone(),
-        user_name: link.user_name.clone(),
-        profile: link.profile.clone(),
-    }
+    .await?;
+    events::vault_changed(&app, "accounts");
+    EnrollStarted::new(&started, !keep_in_twofold)
 }
 
 /// EnableMFADevice with `codes` (typed from a phone) or two codes from the held seed, then
@@ -242,42 +165,22 @@ pub async fn aws_enroll_confirm<R: Runtime>(
     on_step: Channel<EnrollStep>,
 ) -> Result<EnrollDone> {
     let conn = state.aws()?;
-    let api = &conn.client;
+    let typed = two_codes(&codes);
+    let typed = typed.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
     let id = AccountId(account_id);
-    let (account, link, now) = take_linked(&state, &id)?;
-    if link.status == AwsStatus::Pending {
-        report(&on_step, Step::Enable);
-        let (c1, c2) = match two_codes(&codes) {
-            Some(typed) => typed,
-            None => enroll::consecutive_codes(&account.otp, now),
-        };
-        enroll::enable(api, &link, &c1, &c2).await?;
-        report(&on_step, Step::Verify);
-        enroll::verify(api, &link).await?;
-        state.with_vault(|v| Ok(enroll::activate(v, &id)?))?;
-        events::vault_changed(&app, "accounts");
-    }
-    report(&on_step, Step::Done);
-    Ok(done(&account, &link))
+    let done = enroll::confirm(&conn.client, state.inner(), &id, typed, &mut |s| {
+        report(&on_step, s)
+    })
+    .await?;
+    events::vault_changed(&app, "accounts");
+    Ok(done.into())
 }
 
 /// Enrollments saved but not finished.
 #[tauri::command]
 pub fn aws_pending(state: AppStateRef<'_>) -> Result<Vec<PendingEnrollment>> {
-    state.with_vault(|v| {
-        v.refresh()?;
-        Ok(enroll::pending(v)
-            .into_iter()
-            .map(|(a, l)| PendingEnrollment {
-                account_id: a.id.0.clone(),
-                name: a.name.clone(),
-                serial: l.serial,
-                user_name: l.user_name,
-                aws_account: l.account_id,
-                profile: l.profile,
-            })
-            .collect())
-    })
+    let pending = state.inner().read(|v| Ok(enroll::pending(v)))?;
+    Ok(pending.iter().map(PendingEnrollment::from).collect())
 }
 
 /// Finishes an interrupted enrollment with codes from the held seed (or only marks it active
@@ -291,14 +194,12 @@ pub async fn aws_enroll_resume<R: Runtime>(
 ) -> Result<EnrollDone> {
     let conn = state.aws()?;
     let id = AccountId(account_id);
-    let (account, link, now) = take_linked(&state, &id)?;
-    report(&on_step, Step::Enable);
-    enroll::finish(&conn.client, &link, &account.otp, None, now).await?;
-    report(&on_step, Step::Verify);
-    state.with_vault(|v| Ok(enroll::activate(v, &id)?))?;
+    let done = enroll::resume(&conn.client, state.inner(), &id, &mut |s| {
+        report(&on_step, s)
+    })
+    .await?;
     events::vault_changed(&app, "accounts");
-    report(&on_step, Step::Done);
-    Ok(done(&account, &link))
+    Ok(done.into())
 }
 
 /// Abandons an interrupted enrollment: deletes the virtual device in AWS, then the vault
@@ -310,10 +211,7 @@ pub async fn aws_enroll_abort<R: Runtime>(
     account_id: String,
 ) -> Result<()> {
     let conn = state.aws()?;
-    let id = AccountId(account_id);
-    let (_, link, _) = take_linked(&state, &id)?;
-    enroll::delete_pending_device(&conn.client, &link).await?;
-    state.with_vault(|v| Ok(v.remove(&id.0).map(drop)?))?;
+    enroll::abort(&conn.client, state.inner(), &AccountId(account_id)).await?;
     events::vault_changed(&app, "accounts");
     Ok(())
 }
@@ -322,29 +220,17 @@ pub async fn aws_enroll_abort<R: Runtime>(
 #[tauri::command]
 pub async fn aws_devices(state: AppStateRef<'_>, user: Option<String>) -> Result<AwsDevices> {
     let conn = state.aws()?;
-    let user_name = match non_empty(&user) {
-        Some(u) => u,
-        None => conn.client.get_user(None).await?.0,
-    };
+    let user_name = enroll::user_or_caller(&conn.client, non_empty(&user).as_deref()).await?;
     let devices = conn.client.list_mfa_devices(&user_name).await?;
-    let held = state.with_vault(|v| {
-        Ok(v.accounts()
-            .iter()
-            .filter_map(|a| Some((a.aws.as_ref()?.serial.clone(), a.name.clone())))
-            .collect::<Vec<_>>())
+    let devices = state.inner().read(|v| {
+        Ok(devices
+            .into_iter()
+            .map(|d| {
+                let held = enroll::held(v, &d.serial).map(|(a, _)| a.name);
+                MfaDeviceView::new(d, held)
+            })
+            .collect())
     })?;
-    let devices = devices
-        .into_iter()
-        .map(|d| MfaDeviceView {
-            account_name: held
-                .iter()
-                .find(|(serial, _)| *serial == d.serial)
-                .map(|(_, name)| name.clone()),
-            serial: d.serial,
-            kind: d.kind.into(),
-            enabled_at: d.enabled_at,
-        })
-        .collect();
     Ok(AwsDevices { user_name, devices })
 }
 
@@ -357,17 +243,17 @@ pub async fn aws_resync(
     codes: Option<[String; 2]>,
 ) -> Result<()> {
     let conn = state.aws()?;
-    let (otp, now) = state.with_vault(|v| {
-        let otp = v
-            .accounts()
-            .iter()
-            .find(|a| a.aws.as_ref().is_some_and(|l| l.serial == serial))
-            .map(|a| a.otp.clone());
-        Ok((otp, vault_now(v)))
-    })?;
     let typed = two_codes(&codes);
     let typed = typed.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
-    enroll::resync(&conn.client, &user, &serial, otp.as_ref(), typed, now).await?;
+    let user = non_empty(&Some(user));
+    enroll::resync(
+        &conn.client,
+        Some(state.inner()),
+        &serial,
+        user.as_deref(),
+        typed,
+    )
+    .await?;
     Ok(())
 }
 
@@ -382,8 +268,16 @@ pub async fn aws_deactivate<R: Runtime>(
     delete: bool,
 ) -> Result<()> {
     let conn = state.aws()?;
-    enroll::deactivate(&conn.client, &user, &serial, delete).await?;
-    if delete && state.with_vault(|v| Ok(enroll::forget_device(v, &serial)?))? > 0 {
+    let user = non_empty(&Some(user));
+    let (_, forgotten) = enroll::deactivate(
+        &conn.client,
+        Some(state.inner()),
+        &serial,
+        user.as_deref(),
+        delete,
+    )
+    .await?;
+    if forgotten > 0 {
         events::vault_changed(&app, "accounts");
     }
     Ok(())

@@ -92,12 +92,8 @@ pub fn code_copy<R: Runtime>(
 ) -> Result<CopiedCode> {
     let now = twofold_core::unix_now();
     let (code, hotp) = state.with_vault(|v| {
-        if v.find(&id)?.otp.kind == OtpKind::Hotp {
-            return Ok((v.next_hotp(&id, now)?.code, true));
-        }
-        let code = v.code(&id, now)?.code;
-        v.mark_used(&id, now)?;
-        Ok((code, false))
+        let hotp = v.find(&id)?.otp.kind == OtpKind::Hotp;
+        Ok((v.take_code(&id, now)?.code, hotp))
     })?;
     app.clipboard().write_text(code.clone())?;
     let clip_app = app.clone();

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use twofold_core::otp::{Algorithm, Code, OtpKind};
-use twofold_core::vault::Account;
+use twofold_core::vault::{Account, AwsLink};
 use zeroize::Zeroize;
 
 pub mod fido;
@@ -483,6 +483,46 @@ impl std::fmt::Debug for EnrollStarted {
     }
 }
 
+impl EnrollStarted {
+    /// The view of a started enrollment; `phone` adds the QR code and the secret to show.
+    pub fn new(
+        started: &twofold_core::aws::enroll::Started,
+        phone: bool,
+    ) -> crate::error::Result<Self> {
+        let (account, link) = (&started.account, &started.link);
+        let (qr_svg, secret) = if phone {
+            let svg = twofold_core::qr::to_svg(&account.to_uri())?;
+            (
+                Some(svg.as_str().to_string()),
+                Some(account.otp.secret.to_base32().as_str().to_string()),
+            )
+        } else {
+            (None, None)
+        };
+        Ok(EnrollStarted {
+            account_id: account.id.0.clone(),
+            name: account.name.clone(),
+            serial: link.serial.clone(),
+            user_name: link.user_name.clone(),
+            aws_account: link.account_id.clone(),
+            qr_svg,
+            secret,
+        })
+    }
+}
+
+impl From<twofold_core::aws::enroll::Enrolled> for EnrollDone {
+    fn from(e: twofold_core::aws::enroll::Enrolled) -> Self {
+        EnrollDone {
+            account_id: e.account.0,
+            name: e.name,
+            serial: e.serial,
+            user_name: e.user_name,
+            profile: e.profile,
+        }
+    }
+}
+
 /// A finished enrollment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]
@@ -517,6 +557,19 @@ pub struct PendingEnrollment {
     pub aws_account: String,
     /// The AWS profile it was started with, if any.
     pub profile: Option<String>,
+}
+
+impl From<&(Account, AwsLink)> for PendingEnrollment {
+    fn from((a, l): &(Account, AwsLink)) -> Self {
+        PendingEnrollment {
+            account_id: a.id.0.clone(),
+            name: a.name.clone(),
+            serial: l.serial.clone(),
+            user_name: l.user_name.clone(),
+            aws_account: l.account_id.clone(),
+            profile: l.profile.clone(),
+        }
+    }
 }
 
 /// What kind of MFA device a serial names.
@@ -557,6 +610,18 @@ pub struct MfaDeviceView {
     pub enabled_at: Option<i64>,
     /// The vault account holding its seed, when Twofold has it (resync needs no typed codes).
     pub account_name: Option<String>,
+}
+
+impl MfaDeviceView {
+    /// A device, with the vault account holding its seed if any.
+    pub fn new(d: twofold_core::aws::MfaDevice, account_name: Option<String>) -> Self {
+        MfaDeviceView {
+            serial: d.serial,
+            kind: d.kind.into(),
+            enabled_at: d.enabled_at,
+            account_name,
+        }
+    }
 }
 
 /// A user's MFA devices.
@@ -648,6 +713,30 @@ pub enum SessionSourceView {
     AssumeRole,
 }
 
+impl From<twofold_core::aws::sessions::SessionStep> for SessionProgress {
+    fn from(s: twofold_core::aws::sessions::SessionStep) -> Self {
+        use twofold_core::aws::sessions::SessionStep as Core;
+        match s {
+            Core::Connecting => SessionProgress::at(SessionStep::Connecting),
+            Core::Waiting { secs } => SessionProgress {
+                step: SessionStep::Waiting,
+                wait_secs: Some(secs),
+            },
+            Core::Requesting => SessionProgress::at(SessionStep::Requesting),
+        }
+    }
+}
+
+impl SessionProgress {
+    /// A step without a wait.
+    pub fn at(step: SessionStep) -> Self {
+        SessionProgress {
+            step,
+            wait_secs: None,
+        }
+    }
+}
+
 impl From<twofold_core::aws::sessions::Source> for SessionSourceView {
     fn from(s: twofold_core::aws::sessions::Source) -> Self {
         use twofold_core::aws::sessions::Source;
@@ -679,6 +768,26 @@ pub struct SessionStarted {
     pub access_key_id: String,
     /// Cache or STS.
     pub source: SessionSourceView,
+}
+
+impl SessionStarted {
+    /// The view of session `s`, written as profile `target` into `file`.
+    pub fn new(
+        s: twofold_core::aws::sessions::Session,
+        target: String,
+        file: std::path::PathBuf,
+    ) -> Self {
+        let c = &s.credentials;
+        SessionStarted {
+            target,
+            file: file.display().to_string(),
+            expiration: c.expiration,
+            expires_at: twofold_core::aws::sessions::rfc3339(c.expiration),
+            access_key_id: twofold_core::aws::client::mask_key(&c.access_key_id),
+            source: s.source.into(),
+            profile: s.profile,
+        }
+    }
 }
 
 /// The result of "Set up automatic sessions".

@@ -118,7 +118,7 @@ export const awsSessionOptions = (accountId: string) =>
 export const awsSessionStart = (
   accountId: string,
   profile: string,
-  durationSecs: number,
+  durationSecs: number | null,
   target: string,
   endpointUrl: string | null,
   onProgress: (p: SessionProgress) => void,

@@ -13,7 +13,7 @@
 use super::client::{CreatedDevice, IamApi, MfaDevice};
 use super::error::{AwsError, AwsErrorKind};
 use crate::otp::{Otp, OtpKind};
-use crate::vault::{Account, AccountId, AwsLink, AwsStatus, Vault};
+use crate::vault::{Account, AccountId, AwsLink, AwsStatus, Vault, VaultAccess};
 use crate::{Error, Result};
 
 /// The most MFA devices (of any type) AWS allows per user.
@@ -69,6 +69,21 @@ pub struct Enrolled {
     pub serial: String,
     /// The user it is enabled for.
     pub user_name: String,
+    /// The AWS profile recorded for it, if any.
+    pub profile: Option<String>,
+}
+
+/// The IAM user an operation is for: `user` when given, else the caller, who must then be an
+/// IAM user ([`Error::NotIamUser`] for root or a role).
+pub async fn user_or_caller<A: IamApi>(api: &A, user: Option<&str>) -> Result<String> {
+    if let Some(u) = user {
+        return Ok(u.to_string());
+    }
+    let me = api.caller_identity().await?;
+    me.user_name().ok_or_else(|| Error::NotIamUser {
+        root: me.is_root(),
+        arn: me.arn.clone(),
+    })
 }
 
 /// Finds the caller and the target user (`user`, else the caller) and refuses when the user
@@ -77,15 +92,9 @@ pub async fn identify<A: IamApi>(api: &A, user: Option<&str>) -> Result<Target> 
     let me = api.caller_identity().await?;
     let user_name = match user {
         Some(u) => u.to_string(),
-        None => me.user_name().ok_or_else(|| {
-            Error::InvalidParameter {
-                field: "user",
-                reason: if me.is_root() {
-                    "these are root credentials: name the IAM user to enroll with --user (the root user's own MFA is added in the AWS console; Twofold can read its QR code)".into()
-                } else {
-                    format!("{} is not an IAM user; name the IAM user to enroll with --user", me.arn)
-                },
-            }
+        None => me.user_name().ok_or_else(|| Error::NotIamUser {
+            root: me.is_root(),
+            arn: me.arn.clone(),
         })?,
     };
     let (user_name, user_arn) = api.get_user(Some(&user_name)).await?;
@@ -216,22 +225,28 @@ pub fn console_codes(otp: &Otp, now: u64) -> (String, String, u64) {
     )
 }
 
-/// EnableMFADevice with the given codes.
-pub async fn enable<A: IamApi>(api: &A, link: &AwsLink, code1: &str, code2: &str) -> Result<()> {
+/// Refuses what cannot be two consecutive six-digit codes, before AWS is asked.
+pub fn check_codes(code1: &str, code2: &str) -> Result<()> {
     for c in [code1, code2] {
         if c.len() != 6 || !c.chars().all(|d| d.is_ascii_digit()) {
-            return Err(Error::InvalidParameter {
-                field: "code",
-                reason: format!("{c:?} is not a six-digit code"),
+            return Err(Error::BadCode {
+                code: c.to_string(),
+                same: false,
             });
         }
     }
     if code1 == code2 {
-        return Err(Error::InvalidParameter {
-            field: "code",
-            reason: "the two codes are the same; wait for the app to show the next code and enter that one second".into(),
+        return Err(Error::BadCode {
+            code: code1.to_string(),
+            same: true,
         });
     }
+    Ok(())
+}
+
+/// EnableMFADevice with the given codes.
+pub async fn enable<A: IamApi>(api: &A, link: &AwsLink, code1: &str, code2: &str) -> Result<()> {
+    check_codes(code1, code2)?;
     Ok(api
         .enable_mfa_device(&link.user_name, &link.serial, code1, code2)
         .await?)
@@ -269,10 +284,10 @@ pub fn activate(vault: &mut Vault, id: &AccountId) -> Result<()> {
             .find(|a| &a.id == id)
             .ok_or_else(|| Error::NotFound(id.0.clone()))?;
         let period = a.otp.period.max(1);
-        let link = a
-            .aws
-            .as_mut()
-            .ok_or_else(|| Error::NotFound(format!("{} (not an AWS device)", a.name)))?;
+        let link = a.aws.as_mut().ok_or_else(|| Error::NotAwsDevice {
+            account: a.name.clone(),
+            pending: false,
+        })?;
         link.status = AwsStatus::Active;
         let serial = link.serial.clone();
         let window = crate::otp::apply_offset(now, d.settings.clock_offset_secs) / period;
@@ -297,10 +312,10 @@ pub fn pending(vault: &Vault) -> Vec<(Account, AwsLink)> {
 /// The account and its link, for an id.
 pub fn linked(vault: &Vault, id: &AccountId) -> Result<(Account, AwsLink)> {
     let a = vault.find(&id.0)?;
-    let link = a
-        .aws
-        .clone()
-        .ok_or_else(|| Error::NotFound(format!("{} (not an AWS device)", a.name)))?;
+    let link = a.aws.clone().ok_or_else(|| Error::NotAwsDevice {
+        account: a.name.clone(),
+        pending: false,
+    })?;
     Ok((a.clone(), link))
 }
 
@@ -322,10 +337,7 @@ pub async fn finish<A: IamApi>(
         Some((c1, c2)) => enable(api, link, c1, c2).await?,
         None => {
             if otp.kind != OtpKind::Totp {
-                return Err(Error::InvalidParameter {
-                    field: "account",
-                    reason: "not a TOTP account".into(),
-                });
+                return Err(Error::NotTotp(link.serial.clone()));
             }
             let (c1, c2) = consecutive_codes(otp, now);
             enable(api, link, &c1, &c2).await?;
@@ -334,56 +346,17 @@ pub async fn finish<A: IamApi>(
     verify(api, link).await
 }
 
-/// Resumes a pending enrollment found in the vault (see [`finish`]) and marks it active.
-pub async fn resume<A: IamApi>(
-    api: &A,
-    vault: &mut Vault,
-    id: &AccountId,
-    typed: Option<(&str, &str)>,
-    now: u64,
-) -> Result<Enrolled> {
-    let (account, link) = linked(vault, id)?;
-    finish(api, &link, &account.otp, typed, now).await?;
-    activate(vault, id)?;
-    Ok(Enrolled {
-        account: id.clone(),
-        name: account.name,
-        serial: link.serial,
-        user_name: link.user_name,
-    })
+/// What [`start`] did: the pending account holding the seed (to draw its QR code in phone
+/// mode) and its link to the device.
+#[derive(Debug, Clone)]
+pub struct Started {
+    /// The pending vault account.
+    pub account: Account,
+    /// Its device.
+    pub link: AwsLink,
 }
 
-/// The AWS half of abandoning a pending enrollment: deletes its virtual device (already gone is
-/// fine). Refused when the device is enabled (that is a deactivation, not an abort). Takes no
-/// vault, so a caller holding the vault behind a mutex need not hold it across the call.
-pub async fn delete_pending_device<A: IamApi>(api: &A, link: &AwsLink) -> Result<()> {
-    if link.status == AwsStatus::Active {
-        return Err(Error::InvalidParameter {
-            field: "enrollment",
-            reason: "this device is enabled; deactivate it instead (`twofold aws deactivate`)"
-                .into(),
-        });
-    }
-    match api.delete_virtual_mfa_device(&link.serial).await {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind == AwsErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Abandons a pending enrollment: deletes the virtual device in AWS and then the vault account.
-pub async fn abort<A: IamApi>(api: &A, vault: &mut Vault, id: &AccountId) -> Result<()> {
-    let (_, link) = linked(vault, id)?;
-    delete_pending_device(api, &link).await?;
-    vault.remove(&id.0)?;
-    Ok(())
-}
-
-/// Asks the user for two codes from their phone; shown the pending account (to draw its QR
-/// code) and, on a retry, why the last codes were refused.
-pub type AskCodes<'a> = dyn FnMut(&Account, Option<&Error>) -> Result<(String, String)> + 'a;
-
-/// What [`enroll`] should do.
+/// What [`start`] should do.
 #[derive(Debug, Clone, Default)]
 pub struct EnrollRequest {
     /// The IAM user (default: the caller).
@@ -394,18 +367,28 @@ pub struct EnrollRequest {
     pub profile: Option<String>,
 }
 
-/// Runs every step in order. `typed_codes` is asked for two codes when the user keeps the seed
-/// on a phone (it is shown the pending account, to draw its QR code); `None` means Twofold
-/// computes them. Wrong typed codes are asked for again up to three times; the account stays
-/// pending on any failure after [`persist`].
-pub async fn enroll<A: IamApi>(
+/// Reports the steps as they start.
+pub type Progress<'a> = dyn FnMut(Step) + Send + 'a;
+
+/// The vault's time: Unix seconds with its clock offset applied, as its codes use it.
+fn vault_now(v: &Vault) -> u64 {
+    crate::otp::apply_offset(crate::unix_now(), v.settings().clock_offset_secs)
+}
+
+/// Identify, CreateVirtualMFADevice, and the seed into the vault as a pending account, before
+/// anything else. When the seed cannot be saved the device is useless, so it is deleted again
+/// ([`Error::SeedNotSaved`] says whether that worked). Nothing is created when the vault is
+/// not open.
+pub async fn start<A: IamApi, V: VaultAccess>(
     api: &A,
-    vault: &mut Vault,
+    vault: &V,
     req: &EnrollRequest,
-    mut typed_codes: Option<&mut AskCodes<'_>>,
-    progress: &mut dyn FnMut(Step),
-    now: &dyn Fn() -> u64,
-) -> Result<Enrolled> {
+    progress: &mut Progress<'_>,
+) -> Result<Started> {
+    vault.with_vault(|_| Ok(()))?;
+    if let Some(name) = &req.device_name {
+        check_device_name(name)?;
+    }
     progress(Step::Identify);
     let target = identify(api, req.user.as_deref()).await?;
     let device_name = req
@@ -416,80 +399,214 @@ pub async fn enroll<A: IamApi>(
     progress(Step::Create);
     let device = create(api, &target, &device_name).await?;
     progress(Step::Persist);
-    let id = persist(vault, &target, &device, req.profile.as_deref(), now())?;
-    let (account, link) = linked(vault, &id)?;
-    drop(device);
-
-    progress(Step::Enable);
-    match typed_codes.as_mut() {
-        None => {
-            let (c1, c2) = consecutive_codes(&account.otp, now());
-            enable(api, &link, &c1, &c2).await?;
-        }
-        Some(ask) => {
-            let mut last_err: Option<Error> = None;
-            for attempt in 0..3 {
-                let (c1, c2) = ask(&account, last_err.as_ref())?;
-                match enable(api, &link, &c1, &c2).await {
-                    Ok(()) => {
-                        last_err = None;
-                        break;
-                    }
-                    Err(e @ Error::InvalidParameter { .. }) if attempt < 2 => last_err = Some(e),
-                    Err(Error::Aws(e)) if e.kind == AwsErrorKind::InvalidCode && attempt < 2 => {
-                        last_err = Some(Error::Aws(e))
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            if let Some(e) = last_err {
-                return Err(e);
-            }
+    let saved = vault.with_vault(|v| {
+        let id = persist(
+            v,
+            &target,
+            &device,
+            req.profile.as_deref(),
+            crate::unix_now(),
+        )?;
+        linked(v, &id)
+    });
+    match saved {
+        Ok((account, link)) => Ok(Started { account, link }),
+        Err(cause) => {
+            let device_deleted = api.delete_virtual_mfa_device(&device.serial).await.is_ok();
+            Err(Error::SeedNotSaved {
+                serial: device.serial.clone(),
+                cause: Box::new(cause),
+                device_deleted,
+            })
         }
     }
-    progress(Step::Verify);
-    verify(api, &link).await?;
-    activate(vault, &id)?;
+}
+
+fn enrolled(account: &Account, link: &AwsLink) -> Enrolled {
+    Enrolled {
+        account: account.id.clone(),
+        name: account.name.clone(),
+        serial: link.serial.clone(),
+        user_name: link.user_name.clone(),
+        profile: link.profile.clone(),
+    }
+}
+
+/// Finishes a pending enrollment (see [`finish`]): EnableMFADevice with `typed` codes (from a
+/// phone) or two codes from the held seed, ListMFADevices, and the account becomes active. A
+/// device already enabled (Twofold died after EnableMFADevice) is only marked active; an
+/// account that is active already is left as it is. Wrong codes leave it pending, so the
+/// user can try again.
+pub async fn confirm<A: IamApi, V: VaultAccess>(
+    api: &A,
+    vault: &V,
+    id: &AccountId,
+    typed: Option<(&str, &str)>,
+    progress: &mut Progress<'_>,
+) -> Result<Enrolled> {
+    let (account, link, now) = vault.read(|v| {
+        let (account, link) = linked(v, id)?;
+        Ok((account, link, vault_now(v)))
+    })?;
+    if link.status == AwsStatus::Pending {
+        if let Some((c1, c2)) = typed {
+            check_codes(c1, c2)?;
+        }
+        progress(Step::Enable);
+        finish(api, &link, &account.otp, typed, now).await?;
+        progress(Step::Verify);
+        vault.with_vault(|v| activate(v, id))?;
+    }
     progress(Step::Done);
-    Ok(Enrolled {
-        account: id,
-        name: account.name,
-        serial: link.serial,
-        user_name: link.user_name,
+    Ok(enrolled(&account, &link))
+}
+
+/// Resumes an interrupted enrollment with codes from the held seed: [`confirm`] without typed
+/// codes.
+pub async fn resume<A: IamApi, V: VaultAccess>(
+    api: &A,
+    vault: &V,
+    id: &AccountId,
+    progress: &mut Progress<'_>,
+) -> Result<Enrolled> {
+    confirm(api, vault, id, None, progress).await
+}
+
+/// The AWS half of abandoning a pending enrollment: deletes its virtual device (already gone is
+/// fine). Refused when the device is enabled (that is a deactivation, not an abort).
+pub async fn delete_pending_device<A: IamApi>(api: &A, link: &AwsLink) -> Result<()> {
+    if link.status == AwsStatus::Active {
+        return Err(Error::DeviceEnabled {
+            serial: link.serial.clone(),
+        });
+    }
+    match api.delete_virtual_mfa_device(&link.serial).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind == AwsErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Abandons a pending enrollment: deletes the virtual device in AWS and then the vault
+/// account. When AWS refuses, the account stays, so the seed is not lost.
+pub async fn abort<A: IamApi, V: VaultAccess>(api: &A, vault: &V, id: &AccountId) -> Result<()> {
+    let (_, link) = vault.read(|v| linked(v, id))?;
+    delete_pending_device(api, &link).await?;
+    vault.with_vault(|v| v.remove(&id.0).map(drop))
+}
+
+/// Asks the user for two codes from their phone; shown the pending account (to draw its QR
+/// code) and, on a retry, why the last codes were refused.
+pub type AskCodes<'a> = dyn FnMut(&Account, Option<&Error>) -> Result<(String, String)> + Send + 'a;
+
+/// How many times [`enroll`] asks for typed codes before it gives up (the enrollment stays
+/// pending).
+pub const CODE_ATTEMPTS: usize = 3;
+
+/// Runs every step in order: [`start`], then [`confirm`]. `typed_codes` is asked for two codes
+/// when the user keeps the seed on a phone; `None` means Twofold computes them. Wrong or
+/// malformed typed codes are asked for again, up to [`CODE_ATTEMPTS`] times; the account stays
+/// pending on any failure after the seed was saved.
+pub async fn enroll<A: IamApi, V: VaultAccess>(
+    api: &A,
+    vault: &V,
+    req: &EnrollRequest,
+    mut typed_codes: Option<&mut AskCodes<'_>>,
+    progress: &mut Progress<'_>,
+) -> Result<Enrolled> {
+    let started = start(api, vault, req, progress).await?;
+    let id = started.account.id.clone();
+    let Some(ask) = typed_codes.as_mut() else {
+        return confirm(api, vault, &id, None, progress).await;
+    };
+    let mut last_err: Option<Error> = None;
+    for attempt in 1..=CODE_ATTEMPTS {
+        let (c1, c2) = ask(&started.account, last_err.as_ref())?;
+        match confirm(api, vault, &id, Some((&c1, &c2)), progress).await {
+            Ok(done) => return Ok(done),
+            Err(e) if attempt < CODE_ATTEMPTS && is_wrong_code(&e) => last_err = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last_err.unwrap_or_else(|| Error::NotFound(id.0.clone())))
+}
+
+/// Whether `e` means the typed codes were wrong (so asking again makes sense).
+pub fn is_wrong_code(e: &Error) -> bool {
+    match e {
+        Error::BadCode { .. } => true,
+        Error::Aws(a) => a.kind == AwsErrorKind::InvalidCode,
+        _ => false,
+    }
+}
+
+/// The vault account holding the seed of `serial` (pending or active), if any.
+pub fn held(vault: &Vault, serial: &str) -> Option<(Account, AwsLink)> {
+    vault.accounts().iter().find_map(|a| {
+        a.aws
+            .as_ref()
+            .filter(|l| l.serial == serial)
+            .map(|l| (a.clone(), l.clone()))
     })
 }
 
-/// Resynchronises a drifted device whose seed Twofold holds (two consecutive codes from it),
-/// or with two typed codes.
-pub async fn resync<A: IamApi>(
+/// Resynchronises a drifted device: with two codes from the held seed when the vault holds it,
+/// else with two `typed` codes. The user is `user`, else the one the vault recorded for the
+/// device, else the caller. Returns the user.
+pub async fn resync<A: IamApi, V: VaultAccess>(
     api: &A,
-    user: &str,
+    vault: Option<&V>,
     serial: &str,
-    otp: Option<&Otp>,
+    user: Option<&str>,
     typed: Option<(&str, &str)>,
-    now: u64,
-) -> Result<()> {
-    let (c1, c2) = match (typed, otp) {
-        (Some((a, b)), _) => (a.to_string(), b.to_string()),
-        (None, Some(otp)) => consecutive_codes(otp, now),
-        (None, None) => {
-            return Err(Error::InvalidParameter {
-                field: "codes",
-                reason: "Twofold does not hold this device's seed; type two consecutive codes from the device".into(),
-            })
-        }
+) -> Result<String> {
+    let found = match vault {
+        Some(v) => v.read(|v| Ok(held(v, serial).map(|h| (h, vault_now(v)))))?,
+        None => None,
     };
-    Ok(api.resync_mfa_device(user, serial, &c1, &c2).await?)
+    let (c1, c2) = match (typed, &found) {
+        (Some((a, b)), _) => {
+            check_codes(a, b)?;
+            (a.to_string(), b.to_string())
+        }
+        (None, Some(((account, _), now))) => consecutive_codes(&account.otp, *now),
+        (None, None) => return Err(Error::SeedNotHeld(serial.to_string())),
+    };
+    let recorded = found
+        .as_ref()
+        .map(|((_, l), _)| l.user_name.as_str())
+        .filter(|u| !u.is_empty());
+    let user = user_or_caller(api, user.or(recorded)).await?;
+    api.resync_mfa_device(&user, serial, &c1, &c2).await?;
+    Ok(user)
 }
 
 /// Deactivates a device (lost phone) and, with `delete`, deletes the virtual device too (IAM
-/// refuses to delete an assigned device, so the order matters). Then call [`forget_device`].
-pub async fn deactivate<A: IamApi>(api: &A, user: &str, serial: &str, delete: bool) -> Result<()> {
-    api.deactivate_mfa_device(user, serial).await?;
-    if delete {
-        api.delete_virtual_mfa_device(serial).await?;
+/// refuses to delete an assigned device, so the order matters) and then the vault accounts
+/// that held its seed. The user is `user`, else the one the vault recorded, else the caller.
+/// Returns the user and how many vault accounts were removed.
+pub async fn deactivate<A: IamApi, V: VaultAccess>(
+    api: &A,
+    vault: Option<&V>,
+    serial: &str,
+    user: Option<&str>,
+    delete: bool,
+) -> Result<(String, usize)> {
+    let recorded = match vault {
+        Some(v) => v.read(|v| Ok(held(v, serial).map(|(_, l)| l.user_name)))?,
+        None => None,
+    };
+    let user = user_or_caller(api, user.or(recorded.as_deref().filter(|u| !u.is_empty()))).await?;
+    api.deactivate_mfa_device(&user, serial).await?;
+    if !delete {
+        return Ok((user, 0));
     }
-    Ok(())
+    api.delete_virtual_mfa_device(serial).await?;
+    let forgotten = match vault {
+        Some(v) => v.with_vault(|v| forget_device(v, serial))?,
+        None => 0,
+    };
+    Ok((user, forgotten))
 }
 
 /// Removes the vault accounts that held the seed of a deleted device; returns how many.
@@ -508,8 +625,337 @@ pub fn forget_device(vault: &mut Vault, serial: &str) -> Result<usize> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
     use super::*;
+    use crate::aws::fake::{FakeIam, ACCOUNT};
     use crate::otp::Secret;
+    use crate::vault::{CreateOptions, KdfParams, MemoryStore};
+
+    fn vault() -> (tempfile::TempDir, Mutex<Vault>) {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = CreateOptions {
+            keyring: Some(&MemoryStore::default()),
+            password: Some("pw"),
+            kdf: KdfParams::MIN,
+        };
+        let v = Vault::create(&dir.path().join("vault.json"), &opts).unwrap();
+        (dir, Mutex::new(v))
+    }
+
+    /// A vault whose `fail_at`-th step fails, as a vault that cannot be written would.
+    struct FailingStep {
+        vault: Mutex<Vault>,
+        fail_at: usize,
+        steps: AtomicUsize,
+    }
+
+    impl VaultAccess for FailingStep {
+        fn with_vault<T>(&self, step: impl FnOnce(&mut Vault) -> Result<T>) -> Result<T> {
+            if self.steps.fetch_add(1, Ordering::SeqCst) + 1 == self.fail_at {
+                return Err(Error::io(
+                    "writing the vault",
+                    std::io::Error::other("disk full"),
+                ));
+            }
+            self.vault.with_vault(step)
+        }
+    }
+
+    fn quiet() -> impl FnMut(Step) + Send {
+        |_| {}
+    }
+
+    fn request(user: Option<&str>, device: &str) -> EnrollRequest {
+        EnrollRequest {
+            user: user.map(str::to_string),
+            device_name: Some(device.into()),
+            profile: Some("work".into()),
+        }
+    }
+
+    #[tokio::test]
+    async fn enroll_saves_the_seed_before_enabling_and_activates_it() {
+        let api = FakeIam::with_user("alice");
+        let (_dir, v) = vault();
+        let mut steps = Vec::new();
+        let done = enroll(&api, &v, &request(None, "alice"), None, &mut |s| {
+            steps.push(s)
+        })
+        .await
+        .unwrap();
+        let serial = format!("arn:aws:iam::{ACCOUNT}:mfa/alice");
+        assert_eq!(done.serial, serial);
+        assert_eq!(done.profile.as_deref(), Some("work"));
+        assert_eq!(api.assigned(&serial).as_deref(), Some("alice"));
+        assert_eq!(
+            steps,
+            [
+                Step::Identify,
+                Step::Create,
+                Step::Persist,
+                Step::Enable,
+                Step::Verify,
+                Step::Done
+            ]
+        );
+        let calls = api.calls();
+        let create = calls
+            .iter()
+            .position(|c| *c == "CreateVirtualMFADevice")
+            .unwrap();
+        let enable = calls.iter().position(|c| *c == "EnableMFADevice").unwrap();
+        assert!(create < enable, "{calls:?}");
+        let v = v.lock().unwrap();
+        let a = v.find(&done.account.0).unwrap();
+        assert_eq!(a.aws.as_ref().unwrap().status, AwsStatus::Active);
+        assert_eq!(
+            a.otp.code_at(crate::unix_now()),
+            api.otp(&serial).code_at(crate::unix_now())
+        );
+        // EnableMFADevice used the current window: a session must wait for the next one.
+        let window = crate::unix_now() / 30;
+        assert!(v.data().used_windows[&serial] >= window);
+    }
+
+    #[tokio::test]
+    async fn a_seed_that_cannot_be_saved_deletes_the_device_again() {
+        let api = FakeIam::with_user("alice");
+        let (_dir, inner) = vault();
+        // Step 1 checks the vault is open; step 2 saves the seed.
+        let v = FailingStep {
+            vault: inner,
+            fail_at: 2,
+            steps: AtomicUsize::new(0),
+        };
+        let e = enroll(&api, &v, &request(None, "alice"), None, &mut quiet())
+            .await
+            .unwrap_err();
+        match &e {
+            Error::SeedNotSaved {
+                device_deleted,
+                serial,
+                ..
+            } => {
+                assert!(device_deleted);
+                assert!(serial.ends_with(":mfa/alice"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(e.to_string().contains("disk full"), "{e}");
+        assert!(api.serials().is_empty(), "no orphan is left");
+        assert!(v.vault.lock().unwrap().accounts().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_failed_rollback_says_the_device_is_left_unassigned() {
+        let api = FakeIam::with_user("alice");
+        api.fail_next("DeleteVirtualMFADevice", AwsErrorKind::Throttled);
+        let (_dir, inner) = vault();
+        let v = FailingStep {
+            vault: inner,
+            fail_at: 2,
+            steps: AtomicUsize::new(0),
+        };
+        let e = enroll(&api, &v, &request(None, "alice"), None, &mut quiet())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::SeedNotSaved {
+                    device_deleted: false,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("orphaned"), "{e}");
+        assert_eq!(api.serials().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn nothing_is_created_without_an_open_vault() {
+        let api = FakeIam::with_user("alice");
+        let (_dir, inner) = vault();
+        let v = FailingStep {
+            vault: inner,
+            fail_at: 1,
+            steps: AtomicUsize::new(0),
+        };
+        assert!(
+            enroll(&api, &v, &request(None, "alice"), None, &mut quiet())
+                .await
+                .is_err()
+        );
+        assert!(api.calls().is_empty());
+    }
+
+    #[tokio::test]
+    async fn root_credentials_must_name_the_user() {
+        let api = FakeIam::root();
+        let (_dir, v) = vault();
+        let e = enroll(&api, &v, &EnrollRequest::default(), None, &mut quiet())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::NotIamUser { root: true, .. }), "{e:?}");
+        assert!(
+            !e.to_string().contains("--"),
+            "no CLI flag in core's message: {e}"
+        );
+        assert!(api.serials().is_empty());
+    }
+
+    #[tokio::test]
+    async fn wrong_typed_codes_are_asked_again_until_right() {
+        let api = FakeIam::with_user("bob");
+        let (_dir, v) = vault();
+        let mut asked = Vec::new();
+        let fake = &api;
+        let mut ask = |a: &Account, last: Option<&Error>| -> Result<(String, String)> {
+            asked.push(last.map(is_wrong_code));
+            Ok(match asked.len() {
+                1 => ("000000".into(), "111111".into()),
+                2 => ("12345".into(), "111111".into()),
+                _ => {
+                    let (c1, c2, _) = console_codes(
+                        &fake.otp(&a.aws.as_ref().unwrap().serial),
+                        crate::unix_now(),
+                    );
+                    (c1, c2)
+                }
+            })
+        };
+        let done = enroll(
+            &api,
+            &v,
+            &request(None, "bob"),
+            Some(&mut ask),
+            &mut quiet(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(asked, [None, Some(true), Some(true)]);
+        assert_eq!(api.assigned(&done.serial).as_deref(), Some("bob"));
+    }
+
+    #[tokio::test]
+    async fn after_three_wrong_pairs_the_enrollment_stays_pending() {
+        let api = FakeIam::with_user("bob");
+        let (_dir, v) = vault();
+        let mut ask = |_: &Account, _: Option<&Error>| Ok(("000000".into(), "111111".into()));
+        let e = enroll(
+            &api,
+            &v,
+            &request(None, "bob"),
+            Some(&mut ask),
+            &mut quiet(),
+        )
+        .await
+        .unwrap_err();
+        assert!(is_wrong_code(&e), "{e:?}");
+        let pending = pending(&v.lock().unwrap());
+        assert_eq!(pending.len(), 1);
+        assert_eq!(
+            api.calls()
+                .iter()
+                .filter(|c| **c == "EnableMFADevice")
+                .count(),
+            3
+        );
+        // And it can be finished later from the held seed.
+        let id = pending[0].0.id.clone();
+        let done = resume(&api, &v, &id, &mut quiet()).await.unwrap();
+        assert_eq!(api.assigned(&done.serial).as_deref(), Some("bob"));
+    }
+
+    #[tokio::test]
+    async fn resume_after_enable_only_marks_the_account_active() {
+        let api = FakeIam::with_user("carol");
+        let (_dir, v) = vault();
+        let started = start(&api, &v, &request(None, "carol"), &mut quiet())
+            .await
+            .unwrap();
+        // Twofold died right after EnableMFADevice succeeded.
+        api.assign(&started.link.serial, "carol");
+        let done = resume(&api, &v, &started.account.id, &mut quiet())
+            .await
+            .unwrap();
+        assert_eq!(done.serial, started.link.serial);
+        assert!(!api.calls().contains(&"EnableMFADevice"));
+        assert!(pending(&v.lock().unwrap()).is_empty());
+        // Confirming an active account again changes nothing and calls nothing.
+        let before = api.calls().len();
+        confirm(&api, &v, &started.account.id, None, &mut quiet())
+            .await
+            .unwrap();
+        assert_eq!(api.calls().len(), before);
+    }
+
+    #[tokio::test]
+    async fn abort_deletes_the_device_then_the_account() {
+        let api = FakeIam::with_user("dave");
+        let (_dir, v) = vault();
+        let started = start(&api, &v, &request(None, "dave"), &mut quiet())
+            .await
+            .unwrap();
+        api.fail_next("DeleteVirtualMFADevice", AwsErrorKind::AccessDenied);
+        let e = abort(&api, &v, &started.account.id).await.unwrap_err();
+        assert!(
+            matches!(e, Error::Aws(ref a) if a.kind == AwsErrorKind::AccessDenied),
+            "{e:?}"
+        );
+        assert_eq!(
+            pending(&v.lock().unwrap()).len(),
+            1,
+            "the seed is kept when AWS refuses"
+        );
+        abort(&api, &v, &started.account.id).await.unwrap();
+        assert!(api.serials().is_empty());
+        assert!(v.lock().unwrap().accounts().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_enabled_device_is_not_aborted() {
+        let api = FakeIam::with_user("erin");
+        let (_dir, v) = vault();
+        let done = enroll(&api, &v, &request(None, "erin"), None, &mut quiet())
+            .await
+            .unwrap();
+        let e = abort(&api, &v, &done.account).await.unwrap_err();
+        assert!(matches!(e, Error::DeviceEnabled { .. }), "{e:?}");
+        assert_eq!(api.assigned(&done.serial).as_deref(), Some("erin"));
+        assert_eq!(v.lock().unwrap().accounts().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn deactivate_and_delete_forgets_the_seed_and_resync_uses_it() {
+        let api = FakeIam::with_user("frank");
+        let (_dir, v) = vault();
+        let done = enroll(&api, &v, &request(None, "frank"), None, &mut quiet())
+            .await
+            .unwrap();
+        // No typed codes and no user: the held seed and the recorded user are used.
+        let e = resync(&api, Some(&v), &done.serial, None, None)
+            .await
+            .unwrap_err();
+        // Enable just used the current window pair, which IAM refuses to see again.
+        assert!(is_wrong_code(&e), "{e:?}");
+        let no_vault: Option<&Mutex<Vault>> = None;
+        assert!(matches!(
+            resync(&api, no_vault, &done.serial, None, None)
+                .await
+                .unwrap_err(),
+            Error::SeedNotHeld(_)
+        ));
+        let (user, forgotten) = deactivate(&api, Some(&v), &done.serial, None, true)
+            .await
+            .unwrap();
+        assert_eq!((user.as_str(), forgotten), ("frank", 1));
+        assert!(api.serials().is_empty());
+        assert!(v.lock().unwrap().accounts().is_empty());
+    }
 
     #[test]
     fn device_names_follow_iam_rules() {

@@ -10,6 +10,8 @@ pub mod admin;
 pub mod client;
 pub mod enroll;
 pub mod error;
+#[cfg(test)]
+pub(crate) mod fake;
 pub mod profiles;
 pub mod sessions;
 

@@ -9,7 +9,7 @@
 
 use super::client::{AwsClient, ConnectOptions, IamApi, RoleRequest, SessionCredentials};
 use super::profiles::{self, IniDoc, Profile};
-use crate::vault::{Account, AwsLink, AwsStatus, CachedSession, Vault};
+use crate::vault::{Account, AwsLink, AwsStatus, CachedSession, Vault, VaultAccess};
 use crate::{Error, Result};
 
 /// Sessions are reused until this many seconds before they expire.
@@ -38,23 +38,57 @@ pub struct Session {
     pub source: Source,
 }
 
-/// The vault account that holds the seed of `serial`: the one enrolled (or linked) for it.
-pub fn account_for_serial<'v>(
-    vault: &'v Vault,
-    serial: &str,
-    profile: &str,
-) -> Result<&'v Account> {
-    let accounts = vault.accounts();
-    accounts
-        .iter()
-        .find(|a| a.aws.as_ref().is_some_and(|l| l.serial == serial && l.status == AwsStatus::Active))
-        .or_else(|| accounts.iter().find(|a| a.aws.as_ref().is_some_and(|l| l.profile.as_deref() == Some(profile))))
-        .ok_or_else(|| Error::InvalidParameter {
-            field: "profile",
-            reason: format!(
-                "no account in the vault is linked to {serial} (mfa_serial of profile {profile:?}); link the one that holds its seed with `twofold aws link --profile {profile} --account NAME`"
-            ),
-        })
+/// The active vault account that holds the seed of `serial`.
+pub fn account_for_serial<'v>(vault: &'v Vault, serial: &str) -> Option<&'v Account> {
+    vault.accounts().iter().find(|a| {
+        a.aws
+            .as_ref()
+            .is_some_and(|l| l.serial == serial && l.status == AwsStatus::Active)
+    })
+}
+
+/// The account whose code a session for `profile` sends, and the device's serial.
+///
+/// The profile's `mfa_serial` names the device. When the caller chose an account (the app's
+/// dialog, the CLI's account option), it must hold that device's seed; a profile without
+/// `mfa_serial` then uses the chosen account's device, since the user said which one. Without
+/// a chosen account the profile must name its device: `credential_process` runs unattended and
+/// must never guess.
+pub fn device_for(
+    vault: &Vault,
+    profile: &Profile,
+    account: Option<&str>,
+) -> Result<(Account, String)> {
+    match account {
+        Some(name) => {
+            let link = active_link(vault, name)?;
+            let a = vault.find(name)?;
+            let serial = profile.mfa_serial.clone().unwrap_or(link.serial.clone());
+            if serial != link.serial {
+                return Err(Error::ProfileDeviceMismatch {
+                    profile: profile.name.clone(),
+                    profile_serial: serial,
+                    account: a.name.clone(),
+                    account_serial: link.serial.clone(),
+                });
+            }
+            Ok((a.clone(), serial))
+        }
+        None => {
+            let serial = profile
+                .mfa_serial
+                .clone()
+                .ok_or_else(|| Error::NoMfaSerial {
+                    profile: profile.name.clone(),
+                })?;
+            let a =
+                account_for_serial(vault, &serial).ok_or_else(|| Error::NoAccountForDevice {
+                    serial: serial.clone(),
+                    profile: profile.name.clone(),
+                })?;
+            Ok((a.clone(), serial))
+        }
+    }
 }
 
 /// Links a vault account to a profile's `mfa_serial` (an account added by hand or imported).
@@ -62,9 +96,8 @@ pub fn link(vault: &mut Vault, account: &str, profile: &Profile) -> Result<()> {
     let serial = profile
         .mfa_serial
         .clone()
-        .ok_or_else(|| Error::InvalidParameter {
-            field: "profile",
-            reason: format!("profile {:?} has no mfa_serial", profile.name),
+        .ok_or_else(|| Error::NoMfaSerial {
+            profile: profile.name.clone(),
         })?;
     let account_id = serial.split(':').nth(4).unwrap_or_default().to_string();
     let name = profile.name.clone();
@@ -145,114 +178,212 @@ pub fn store_session(
     })
 }
 
-/// Takes a code for `serial` from `account` that AWS has not seen: if the current window was
-/// already sent, `wait` is called with the seconds until the next one (and must wait them).
-/// The window is recorded in the vault before the code is returned.
-pub fn take_code(
+/// Takes a code for `serial` from `account` if AWS has not seen one of the current window:
+/// records the window in the vault and returns the code, or returns the seconds until the next
+/// window begins. One vault step, so two processes never take the same window.
+pub fn take_fresh_code(
     vault: &mut Vault,
     account: &Account,
     serial: &str,
-    now: &dyn Fn() -> u64,
-    wait: &mut dyn FnMut(u64),
-) -> Result<String> {
-    let period = account.otp.period;
-    let offset = vault.settings().clock_offset_secs;
-    let window = |t: u64| crate::otp::apply_offset(t, offset) / period;
-    let wait_for = wait_secs(vault, period, serial, now());
-    if wait_for > 0 {
-        wait(wait_for);
+    now: u64,
+) -> Result<std::result::Result<String, u64>> {
+    vault.refresh()?;
+    let period = account.otp.period.max(1);
+    let wait = wait_secs(vault, period, serial, now);
+    if wait > 0 {
+        return Ok(Err(wait));
     }
-    let w = window(now());
-    let serial_key = serial.to_string();
-    vault.update(|d| {
-        let prev = d.used_windows.get(&serial_key).copied();
-        if prev.is_some_and(|p| p >= w) {
-            return Err(Error::InvalidParameter {
-                field: "code",
-                reason: "another process just used this window's code; try again in a few seconds"
-                    .into(),
-            });
+    let window = crate::otp::apply_offset(now, vault.settings().clock_offset_secs) / period;
+    let key = serial.to_string();
+    let taken = vault.update(|d| {
+        if d.used_windows.get(&key).is_some_and(|&p| p >= window) {
+            return Ok(false);
         }
-        d.used_windows.insert(serial_key.clone(), w);
-        Ok(())
+        d.used_windows.insert(key.clone(), window);
+        Ok(true)
     })?;
-    Ok(account.otp.code_for_counter(w))
+    Ok(if taken {
+        Ok(account.otp.code_for_counter(window))
+    } else {
+        // Another process took this window between the refresh and the write lock.
+        Err(period - crate::otp::apply_offset(now, vault.settings().clock_offset_secs) % period)
+    })
 }
 
-/// Gets a session for `profile_name` (see the module doc). `endpoint_url` overrides the STS
-/// endpoint (tests, VPC endpoints).
-pub async fn session(
-    vault: &mut Vault,
-    profile_name: &str,
-    duration_secs: Option<i32>,
-    endpoint_url: Option<String>,
-    now: &dyn Fn() -> u64,
-    wait: &mut dyn FnMut(u64),
+/// What [`session`] should get.
+#[derive(Debug, Clone, Default)]
+pub struct SessionRequest {
+    /// The AWS profile.
+    pub profile: String,
+    /// The vault account (name or id) the user chose to hold the device's seed; `None` finds
+    /// it by the profile's `mfa_serial` (see [`device_for`]).
+    pub account: Option<String>,
+    /// The session's length; `None` takes the profile's `duration_seconds`, else AWS's default.
+    pub duration_secs: Option<i32>,
+    /// Overrides the STS endpoint (tests, VPC endpoints).
+    pub endpoint_url: Option<String>,
+}
+
+/// What a session is doing, reported as it happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase", tag = "step")]
+pub enum SessionStep {
+    /// Reading the profile's credentials.
+    Connecting,
+    /// This window's code was already sent; waiting this many seconds for the next one.
+    Waiting {
+        /// Seconds to wait.
+        secs: u64,
+    },
+    /// Calling STS.
+    Requesting,
+}
+
+/// Reports a session's steps.
+pub type SessionProgress<'a> = dyn FnMut(SessionStep) + Send + 'a;
+
+/// Shortest session STS grants.
+pub const MIN_DURATION_SECS: i32 = 900;
+/// Longest GetSessionToken session for an IAM user.
+pub const MAX_TOKEN_DURATION_SECS: i32 = 129_600;
+/// Longest AssumeRole session (a role's own maximum may be lower; STS says so).
+pub const MAX_ROLE_DURATION_SECS: i32 = 43_200;
+
+/// The duration to ask for: the request's, else the profile's; refused outside STS's range.
+pub fn duration_for(profile: &Profile, asked: Option<i32>) -> Result<Option<i32>> {
+    let Some(secs) = asked.or(profile.duration_seconds) else {
+        return Ok(None);
+    };
+    let max_secs = if profile.role_arn.is_some() {
+        MAX_ROLE_DURATION_SECS
+    } else {
+        MAX_TOKEN_DURATION_SECS
+    };
+    if !(MIN_DURATION_SECS..=max_secs).contains(&secs) {
+        return Err(Error::SessionDuration {
+            secs,
+            min_secs: MIN_DURATION_SECS,
+            max_secs,
+        });
+    }
+    Ok(Some(secs))
+}
+
+/// The profile whose credentials sign the STS call: the profile itself, or for a role its
+/// `source_profile`; and the role to assume, if any.
+pub fn signer_for(
+    profile: &Profile,
+    duration: Option<i32>,
+) -> Result<(String, Option<RoleRequest>)> {
+    match &profile.role_arn {
+        None => Ok((profile.name.clone(), None)),
+        Some(role_arn) => {
+            let source =
+                profile
+                    .source_profile
+                    .clone()
+                    .ok_or_else(|| Error::ProfileIncomplete {
+                        profile: profile.name.clone(),
+                        problem: "has role_arn but no source_profile",
+                    })?;
+            Ok((
+                source,
+                Some(RoleRequest {
+                    role_arn: role_arn.clone(),
+                    session_name: profile.role_session_name.clone(),
+                    external_id: profile.external_id.clone(),
+                    duration_secs: duration,
+                }),
+            ))
+        }
+    }
+}
+
+/// How many fresh windows [`session`] waits for before it gives up.
+const WINDOW_TRIES: usize = 4;
+
+/// Gets a session for a profile (see the module doc): the cache while it has more than
+/// [`REFRESH_MARGIN_SECS`] left, else a code from the vault account holding the profile's
+/// device and STS, the session then cached. The vault is held only for its steps; a wait for
+/// a fresh window sleeps with it released.
+pub async fn session<V: VaultAccess>(
+    vault: &V,
+    req: &SessionRequest,
+    progress: &mut SessionProgress<'_>,
 ) -> Result<Session> {
-    if let Some(c) = cached(vault, profile_name, now()) {
+    if let Some(c) = vault.read(|v| Ok(cached(v, &req.profile, crate::unix_now())))? {
         return Ok(Session {
-            profile: profile_name.to_string(),
+            profile: req.profile.clone(),
             credentials: c,
             source: Source::Cache,
         });
     }
-    let profile = profiles::find_profile(profile_name)?;
-    let serial = profile.mfa_serial.clone().ok_or_else(|| Error::InvalidParameter {
-        field: "profile",
-        reason: format!("profile {profile_name:?} has no mfa_serial; add `mfa_serial = arn:aws:iam::ACCOUNT:mfa/DEVICE` to it"),
-    })?;
-    let account = account_for_serial(vault, &serial, profile_name)?.clone();
-    let duration = duration_secs.or(profile.duration_seconds);
+    let profile = profiles::find_profile(&req.profile)?;
+    let duration = duration_for(&profile, req.duration_secs)?;
+    let (signer, _) = signer_for(&profile, duration)?;
+    progress(SessionStep::Connecting);
+    let api = AwsClient::connect(&ConnectOptions {
+        profile: Some(signer),
+        region: profile.region.clone(),
+        endpoint_url: req.endpoint_url.clone(),
+        static_keys: None,
+    })
+    .await;
+    session_with(&api, vault, req, &profile, progress).await
+}
 
-    let (credentials, source) = match &profile.role_arn {
-        Some(role_arn) => {
-            let source_profile =
-                profile
-                    .source_profile
-                    .clone()
-                    .ok_or_else(|| Error::InvalidParameter {
-                        field: "profile",
-                        reason: format!(
-                            "profile {profile_name:?} has role_arn but no source_profile"
-                        ),
-                    })?;
-            let api = AwsClient::connect(&ConnectOptions {
-                profile: Some(source_profile),
-                region: profile.region.clone(),
-                endpoint_url,
-                static_keys: None,
-            })
-            .await;
-            let code = take_code(vault, &account, &serial, now, wait)?;
-            let role = RoleRequest {
-                role_arn: role_arn.clone(),
-                session_name: profile.role_session_name.clone(),
-                external_id: profile.external_id.clone(),
-                duration_secs: duration,
-            };
-            (
-                api.assume_role(&role, &serial, &code).await?,
-                Source::AssumeRole,
-            )
+/// [`session`] after the cache missed, with the profile read and its signer connected.
+pub async fn session_with<A: IamApi, V: VaultAccess>(
+    api: &A,
+    vault: &V,
+    req: &SessionRequest,
+    profile: &Profile,
+    progress: &mut SessionProgress<'_>,
+) -> Result<Session> {
+    session_at(api, vault, req, profile, progress, &crate::unix_now).await
+}
+
+/// [`session_with`] on the clock `now` (tests move it with Tokio's paused time).
+async fn session_at<A: IamApi, V: VaultAccess>(
+    api: &A,
+    vault: &V,
+    req: &SessionRequest,
+    profile: &Profile,
+    progress: &mut SessionProgress<'_>,
+    now: &(dyn Fn() -> u64 + Sync),
+) -> Result<Session> {
+    let duration = duration_for(profile, req.duration_secs)?;
+    let (_, role) = signer_for(profile, duration)?;
+    let (account, serial) = vault.read(|v| device_for(v, profile, req.account.as_deref()))?;
+    let mut code = None;
+    for _ in 0..WINDOW_TRIES {
+        match vault.with_vault(|v| take_fresh_code(v, &account, &serial, now()))? {
+            Ok(c) => {
+                code = Some(c);
+                break;
+            }
+            Err(secs) => {
+                progress(SessionStep::Waiting { secs });
+                // A little past the boundary, so the new window has surely begun.
+                tokio::time::sleep(std::time::Duration::from_millis(secs * 1000 + 300)).await;
+            }
         }
-        None => {
-            let api = AwsClient::connect(&ConnectOptions {
-                profile: Some(profile_name.to_string()),
-                region: profile.region.clone(),
-                endpoint_url,
-                static_keys: None,
-            })
-            .await;
-            let code = take_code(vault, &account, &serial, now, wait)?;
-            (
-                api.get_session_token(&serial, &code, duration).await?,
-                Source::GetSessionToken,
-            )
-        }
+    }
+    let code = code.ok_or_else(|| Error::CodesBusy(serial.clone()))?;
+    progress(SessionStep::Requesting);
+    let (credentials, source) = match &role {
+        Some(role) => (
+            api.assume_role(role, &serial, &code).await?,
+            Source::AssumeRole,
+        ),
+        None => (
+            api.get_session_token(&serial, &code, duration).await?,
+            Source::GetSessionToken,
+        ),
     };
-    store_session(vault, profile_name, &credentials, now())?;
+    vault.with_vault(|v| store_session(v, &req.profile, &credentials, now()))?;
     Ok(Session {
-        profile: profile_name.to_string(),
+        profile: req.profile.clone(),
         credentials,
         source,
     })
@@ -274,23 +405,78 @@ pub fn write_profile(target: &str, c: &SessionCredentials) -> Result<std::path::
     Ok(path)
 }
 
-/// Adds `[profile <P>-mfa]` with `credential_process = <command> aws credential-process
-/// --profile P` to the config file (and P's region), editing in place.
-pub fn setup_profile(profile: &Profile, command: &str) -> Result<(String, std::path::PathBuf)> {
+/// The `credential_process` profile for `profile`: its name (`P-mfa`) and its settings, the
+/// command being `<command> aws credential-process --profile P`, with P's region.
+pub fn profile_settings(profile: &Profile, command: &str) -> (String, Vec<(&'static str, String)>) {
     let target = format!("{}-mfa", profile.name);
+    let mut pairs = vec![(
+        "credential_process",
+        format!(
+            "{command} aws credential-process --profile {}",
+            profile.name
+        ),
+    )];
+    if let Some(r) = &profile.region {
+        pairs.push(("region", r.clone()));
+    }
+    (target, pairs)
+}
+
+/// [`profile_settings`] as the text of a config file section, to add by hand.
+pub fn profile_block(profile: &Profile, command: &str) -> (String, String) {
+    let (target, pairs) = profile_settings(profile, command);
+    let mut block = format!("[profile {target}]\n");
+    for (k, v) in pairs {
+        block.push_str(&format!("{k} = {v}\n"));
+    }
+    (target, block)
+}
+
+/// Adds the [`profile_settings`] section to the config file, editing in place. The profile
+/// must name its MFA device (`credential_process` runs unattended and never guesses).
+pub fn setup_profile(profile: &Profile, command: &str) -> Result<(String, std::path::PathBuf)> {
+    if profile.mfa_serial.is_none() {
+        return Err(Error::NoMfaSerial {
+            profile: profile.name.clone(),
+        });
+    }
+    let (target, pairs) = profile_settings(profile, command);
     let path = profiles::config_path();
     let mut doc = IniDoc::load(&path)?;
-    let process = format!(
-        "{command} aws credential-process --profile {}",
-        profile.name
-    );
-    let mut pairs = vec![("credential_process", process.as_str())];
-    if let Some(r) = &profile.region {
-        pairs.push(("region", r.as_str()));
-    }
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     doc.set(&format!("profile {target}"), &pairs);
     doc.save(&path)?;
     Ok((target, path))
+}
+
+/// Refuses a profile name to write session credentials under that is empty, not a plain
+/// name, or the source profile itself (its long-term keys would be replaced).
+pub fn check_target(profile: &str, target: &str) -> Result<()> {
+    if target.is_empty() || target.contains(['[', ']', '\n', '\r']) || target != target.trim() {
+        return Err(Error::SessionTarget {
+            target: target.to_string(),
+            replaces_source: false,
+        });
+    }
+    if target == profile {
+        return Err(Error::SessionTarget {
+            target: target.to_string(),
+            replaces_source: true,
+        });
+    }
+    Ok(())
+}
+
+/// The link of account `id` (name or id), which must hold an enabled device's seed.
+pub fn active_link(vault: &Vault, id: &str) -> Result<AwsLink> {
+    let a = vault.find(id)?;
+    match &a.aws {
+        Some(l) if l.status == AwsStatus::Active => Ok(l.clone()),
+        other => Err(Error::NotAwsDevice {
+            account: a.name.clone(),
+            pending: other.is_some(),
+        }),
+    }
 }
 
 /// The `credential_process` output (Version 1).
@@ -328,7 +514,214 @@ pub fn rfc3339(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{Arc, Mutex};
+
     use super::*;
+    use crate::aws::enroll::{self, EnrollRequest};
+    use crate::aws::fake::FakeIam;
+    use crate::vault::{CreateOptions, KdfParams, MemoryStore};
+
+    fn vault() -> (tempfile::TempDir, Mutex<Vault>) {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = CreateOptions {
+            keyring: Some(&MemoryStore::default()),
+            password: Some("pw"),
+            kdf: KdfParams::MIN,
+        };
+        let v = Vault::create(&dir.path().join("vault.json"), &opts).unwrap();
+        (dir, Mutex::new(v))
+    }
+
+    /// An enrolled device for `user`: its account's name and serial.
+    async fn enrolled(api: &FakeIam, v: &Mutex<Vault>, user: &str) -> (String, String) {
+        let req = EnrollRequest {
+            device_name: Some(user.into()),
+            ..EnrollRequest::default()
+        };
+        let done = enroll::enroll(api, v, &req, None, &mut |_| {})
+            .await
+            .unwrap();
+        (done.name, done.serial)
+    }
+
+    fn profile(name: &str, serial: Option<&str>) -> Profile {
+        Profile {
+            name: name.into(),
+            mfa_serial: serial.map(str::to_string),
+            ..Profile::default()
+        }
+    }
+
+    fn request(profile: &str, account: Option<&str>) -> SessionRequest {
+        SessionRequest {
+            profile: profile.into(),
+            account: account.map(str::to_string),
+            ..SessionRequest::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn the_profile_names_the_device_unless_the_user_chose_an_account() {
+        let api = FakeIam::with_user("alice");
+        let (_dir, v) = vault();
+        let (name, serial) = enrolled(&api, &v, "alice").await;
+        let v = v.lock().unwrap();
+        // mfa_serial finds the account holding the seed.
+        let (a, s) = device_for(&v, &profile("work", Some(&serial)), None).unwrap();
+        assert_eq!(
+            (a.name.as_str(), s.as_str()),
+            (name.as_str(), serial.as_str())
+        );
+        // No mfa_serial and no chosen account: credential_process must not guess.
+        let e = device_for(&v, &profile("work", None), None).unwrap_err();
+        assert!(matches!(e, Error::NoMfaSerial { .. }), "{e:?}");
+        // No mfa_serial, but the user chose the account: its device is used.
+        let (_, s) = device_for(&v, &profile("work", None), Some(&name)).unwrap();
+        assert_eq!(s, serial);
+        // A chosen account holding another device's seed is refused, naming both.
+        let other = "arn:aws:iam::123456789012:mfa/other";
+        let e = device_for(&v, &profile("work", Some(other)), Some(&name)).unwrap_err();
+        assert!(matches!(e, Error::ProfileDeviceMismatch { .. }), "{e:?}");
+        assert!(
+            e.to_string().contains(other) && e.to_string().contains(&serial),
+            "{e}"
+        );
+        // A profile whose device no account holds.
+        let e = device_for(&v, &profile("work", Some(other)), None).unwrap_err();
+        assert!(matches!(e, Error::NoAccountForDevice { .. }), "{e:?}");
+        assert!(
+            !e.to_string().contains("--"),
+            "no CLI flag in core's message: {e}"
+        );
+    }
+
+    #[test]
+    fn the_duration_is_the_requests_else_the_profiles_within_what_sts_allows() {
+        let mut p = profile("work", None);
+        assert_eq!(duration_for(&p, None).unwrap(), None);
+        p.duration_seconds = Some(7200);
+        assert_eq!(duration_for(&p, None).unwrap(), Some(7200));
+        assert_eq!(duration_for(&p, Some(900)).unwrap(), Some(900));
+        assert_eq!(duration_for(&p, Some(129_600)).unwrap(), Some(129_600));
+        assert!(matches!(
+            duration_for(&p, Some(899)),
+            Err(Error::SessionDuration { min_secs: 900, .. })
+        ));
+        p.role_arn = Some("arn:aws:iam::123456789012:role/admin".into());
+        assert!(matches!(
+            duration_for(&p, Some(43_201)),
+            Err(Error::SessionDuration {
+                max_secs: 43_200,
+                ..
+            })
+        ));
+        // A role needs the profile that signs for it.
+        assert!(matches!(
+            signer_for(&p, None),
+            Err(Error::ProfileIncomplete { .. })
+        ));
+        p.source_profile = Some("base".into());
+        let (signer, role) = signer_for(&p, Some(3600)).unwrap();
+        assert_eq!(signer, "base");
+        assert_eq!(role.unwrap().duration_secs, Some(3600));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_used_window_is_waited_out_with_the_vault_released_then_cached() {
+        let api = FakeIam::with_user("alice");
+        // Wall time at the start, moved on by Tokio's paused clock as the flow sleeps.
+        let base = crate::unix_now();
+        let start = tokio::time::Instant::now();
+        let clock: crate::aws::fake::Clock = Arc::new(move || base + start.elapsed().as_secs());
+        api.set_clock(clock.clone());
+        let (_dir, v) = vault();
+        let (_, serial) = enrolled(&api, &v, "alice").await;
+        // Enrolling used this window's code: the session has to wait for the next window.
+        let mut steps = Vec::new();
+        let p = profile("work", Some(&serial));
+        let mut report = |s| {
+            // Nothing holds the vault while the flow reports (or sleeps).
+            assert!(v.try_lock().is_ok());
+            steps.push(s);
+        };
+        let s = session_at(&api, &v, &request("work", None), &p, &mut report, &*clock)
+            .await
+            .unwrap();
+        assert_eq!(s.source, Source::GetSessionToken);
+        let SessionStep::Waiting { secs } = steps[0] else {
+            panic!("{steps:?}")
+        };
+        assert!((1..=30).contains(&secs), "{secs}");
+        assert_eq!(steps[1..], [SessionStep::Requesting]);
+        assert_eq!(
+            api.calls()
+                .iter()
+                .filter(|c| **c == "GetSessionToken")
+                .count(),
+            1
+        );
+        // The session is cached for the next call.
+        let cached = cached(&v.lock().unwrap(), "work", clock()).unwrap();
+        assert_eq!(cached.access_key_id, "ASIAFAKEFAKEFAKE");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_device_whose_codes_another_program_keeps_taking_gives_up() {
+        let api = FakeIam::with_user("alice");
+        let (_dir, v) = vault();
+        let (name, serial) = enrolled(&api, &v, "alice").await;
+        // The clock stands still, so the window never changes.
+        let frozen = crate::unix_now();
+        let mut waits = 0;
+        let p = profile("work", Some(&serial));
+        let e = session_at(
+            &api,
+            &v,
+            &request("work", Some(&name)),
+            &p,
+            &mut |s| {
+                if matches!(s, SessionStep::Waiting { .. }) {
+                    waits += 1;
+                }
+            },
+            &move || frozen,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, Error::CodesBusy(_)), "{e:?}");
+        assert_eq!(waits, WINDOW_TRIES);
+        assert!(
+            !api.calls().contains(&"GetSessionToken"),
+            "a used window is never sent"
+        );
+    }
+
+    #[test]
+    fn the_credential_process_block_names_the_profile_and_its_region() {
+        let mut p = profile("work", Some("arn:aws:iam::123456789012:mfa/alice"));
+        p.region = Some("eu-west-1".into());
+        let (target, block) = profile_block(&p, "/opt/twofold");
+        assert_eq!(target, "work-mfa");
+        assert_eq!(
+            block,
+            "[profile work-mfa]\ncredential_process = /opt/twofold aws credential-process --profile work\nregion = eu-west-1\n"
+        );
+    }
+
+    #[test]
+    fn session_targets_are_plain_names_other_than_the_source() {
+        assert!(check_target("work", "work-mfa").is_ok());
+        assert!(matches!(
+            check_target("work", "work"),
+            Err(Error::SessionTarget {
+                replaces_source: true,
+                ..
+            })
+        ));
+        for bad in ["", "a]b", "x\ny", " padded"] {
+            assert!(check_target("work", bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn rfc3339_dates() {

@@ -7,6 +7,7 @@
 //! unknown version is refused and never written. Key slots are in [`keys`], the file format and
 //! the atomic write in `file`.
 
+mod access;
 mod file;
 pub mod keys;
 
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
+pub use access::VaultAccess;
 pub use file::{write_private_file, VERSION};
 use file::{Envelope, FileStamp, Header, Slot, WriteLock, B64};
 pub use keys::{KdfParams, KeyStore, KeyringStore, MasterKey, MemoryStore, KEYRING_SERVICE};
@@ -193,6 +195,25 @@ impl VaultData {
         }
     }
 
+    /// The account holding the same secret for the same kind of code, if any.
+    pub fn holding(&self, uri: &OtpUri) -> Option<&Account> {
+        self.accounts.iter().find(|a| {
+            a.otp.kind == uri.otp.kind && a.otp.secret.as_bytes() == uri.otp.secret.as_bytes()
+        })
+    }
+
+    /// `base` when no account has that name (case-insensitively), else `base (2)`, `base (3)`...
+    pub fn free_name(&self, base: &str) -> String {
+        let taken = |n: &str| self.check_name_free(n, None).is_err();
+        if !taken(base) {
+            return base.to_string();
+        }
+        (2..)
+            .map(|n| format!("{base} ({n})"))
+            .find(|n| !taken(n))
+            .unwrap_or_default()
+    }
+
     fn check_name_free(&self, name: &str, except: Option<&AccountId>) -> Result<()> {
         let taken = self
             .accounts
@@ -203,6 +224,16 @@ impl VaultData {
         }
         Ok(())
     }
+}
+
+/// What [`Vault::import`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    /// The accounts added, in order.
+    pub added: Vec<AccountId>,
+    /// Accounts not added because the vault holds their secret: (their name in the scan, the
+    /// vault account that holds it).
+    pub already: Vec<(String, String)>,
 }
 
 /// Which key sources a vault has.
@@ -440,6 +471,46 @@ impl Vault {
         })
     }
 
+    /// Adds scanned or imported accounts in one write, or none. An account whose secret the
+    /// vault already holds is not added twice (it is reported in [`Imported::already`]) unless
+    /// the user named the copy, which is a deliberate second entry. A name
+    /// the user gave must be free, else nothing is written and the error names it; a name
+    /// Twofold picks is made free (`ACME:alice (2)`), so an import never stops on a clash the
+    /// user did not create.
+    pub fn import(&mut self, news: Vec<NewAccount>, now: u64) -> Result<Imported> {
+        self.update(|d| {
+            let mut out = Imported::default();
+            for new in news {
+                if let (None, Some(a)) = (&new.name, d.holding(&new.uri)) {
+                    out.already.push((default_name(&new.uri), a.name.clone()));
+                    continue;
+                }
+                let name = match new.name.as_deref().map(str::trim) {
+                    Some("") => return Err(invalid_name()),
+                    Some(n) => {
+                        d.check_name_free(n, None)?;
+                        n.to_string()
+                    }
+                    None => d.free_name(&default_name(&new.uri)),
+                };
+                let id = AccountId(uuid::Uuid::new_v4().to_string());
+                d.accounts.push(Account {
+                    id: id.clone(),
+                    name,
+                    issuer: new.uri.issuer,
+                    account: new.uri.account,
+                    otp: new.uri.otp,
+                    tags: new.tags,
+                    created: now,
+                    last_used: None,
+                    aws: None,
+                });
+                out.added.push(id);
+            }
+            Ok(out)
+        })
+    }
+
     /// Changes an account's name, issuer, label or tags.
     pub fn edit(&mut self, name_or_id: &str, patch: AccountPatch) -> Result<()> {
         self.update(|d| {
@@ -505,12 +576,27 @@ impl Vault {
         })
     }
 
-    /// Records that a code of the account was used (copied).
-    pub fn mark_used(&mut self, name_or_id: &str, now: u64) -> Result<()> {
+    /// Takes a code for use (copied, printed, typed somewhere): for HOTP the next code, the
+    /// counter saved first; for time-based accounts the current code, with the account's last
+    /// use recorded and, for an account linked to an AWS MFA device, the window marked as used,
+    /// because AWS refuses a code twice: a session started right after waits for the next
+    /// window instead of failing.
+    pub fn take_code(&mut self, name_or_id: &str, now: u64) -> Result<Code> {
+        if self.find(name_or_id)?.otp.kind == OtpKind::Hotp {
+            return self.next_hotp(name_or_id, now);
+        }
         self.update(|d| {
             let i = d.index_of(name_or_id)?;
-            d.accounts[i].last_used = Some(now);
-            Ok(())
+            let shifted = crate::otp::apply_offset(now, d.settings.clock_offset_secs);
+            let a = &mut d.accounts[i];
+            let code = a.otp.code_at(shifted);
+            a.last_used = Some(now);
+            if let Some(link) = &a.aws {
+                let window = shifted / a.otp.period.max(1);
+                let used = d.used_windows.entry(link.serial.clone()).or_insert(0);
+                *used = (*used).max(window);
+            }
+            Ok(code)
         })
     }
 

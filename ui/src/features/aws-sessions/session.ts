@@ -10,7 +10,9 @@ import { h } from '../../components/dom';
 import { awsSessionOptions, awsSessionStart, awsSetupProfile } from '../../ipc/commands';
 import { field } from '../aws-wizard/credentials';
 
+/** Session lengths; 0 leaves it to the profile's duration_seconds, else AWS's default. */
 export const DURATIONS: [number, string][] = [
+  [0, "The profile's setting (AWS default: 12 h, roles 1 h)"],
   [900, '15 minutes'],
   [1800, '30 minutes'],
   [3600, '1 hour'],
@@ -170,7 +172,7 @@ export function openSessionDialog(account: AccountSummary): void {
       const s = await awsSessionStart(
         account.id,
         chosen.profile,
-        chosen.duration,
+        chosen.duration || null,
         chosen.target,
         chosen.endpoint || null,
         onProgress,
