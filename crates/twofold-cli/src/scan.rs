@@ -6,13 +6,12 @@
 //! `--json` prints one object per frame. The exit status is 1 when a frame holds no QR code or
 //! only codes that are not authenticator codes.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
 use clap::Args;
-use twofold_core::qr::{self, Frame, FrameSource, ImageFile, Payload};
+use twofold_core::qr::{self, Frame, FrameSource, ImageFile, Payload, Scanned};
 use twofold_core::vault::NewAccount;
 
 use crate::Ctx;
@@ -212,91 +211,57 @@ fn reason(o: &Outcome) -> String {
 }
 
 /// `twofold add --scan FILE...`: adds every account in the files' QR codes (every account of a
-/// Google Authenticator export). `name` is allowed when exactly one account is found.
+/// Google Authenticator export), in one write (core's import rules: a secret already in the
+/// vault is not added twice; a clashing name Twofold picked gets a suffix). `name` is allowed
+/// when exactly one account is found.
 pub fn add(ctx: &Ctx, files: &[PathBuf], name: Option<String>, now: u64) -> Result<()> {
-    let mut accounts = Vec::new();
-    // batch_id -> (batch_size, indexes seen), to say when an export was scanned in part.
-    let mut batches: BTreeMap<i32, (i32, Vec<i32>)> = BTreeMap::new();
+    let mut found = Scanned::default();
     for file in files {
         let frame = ImageFile::new(file)
             .next_frame()?
             .ok_or_else(|| anyhow!("{}: no image", file.display()))?;
         let texts = qr::scan_frame(&frame).map_err(|e| anyhow!("{}: {e}", file.display()))?;
-        let mut any = None;
-        for text in texts {
-            match Payload::parse(&text) {
-                Ok(Payload::Account(a)) => {
-                    accounts.push(a);
-                    any = Some(Ok(()));
-                }
-                Ok(Payload::Migration(b)) => {
-                    for s in &b.skipped {
-                        eprintln!("twofold: {}: skipped {s}", file.display());
-                    }
-                    let entry = batches
-                        .entry(b.batch_id)
-                        .or_insert((b.batch_size, Vec::new()));
-                    entry.1.push(b.batch_index);
-                    accounts.extend(b.accounts);
-                    any = Some(Ok(()));
-                }
-                Err(e) => {
-                    any.get_or_insert(Err(e));
-                }
-            }
+        let mut this = Scanned::from_texts(&texts)
+            .require_accounts()
+            .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+        for s in &this.skipped {
+            eprintln!("twofold: {}: skipped {s}", file.display());
         }
-        match any {
-            Some(Err(e)) => bail!("{}: {e}", file.display()),
-            None => bail!("{}: {}", file.display(), twofold_core::Error::QrNotFound),
-            Some(Ok(())) => {}
+        found.accounts.append(&mut this.accounts);
+        for (id, part) in this.exports {
+            let entry = found.exports.entry(id).or_insert(part.clone());
+            entry.seen.extend(part.seen);
         }
     }
-    for (size, seen) in batches.values() {
-        let mut seen = seen.clone();
-        seen.sort_unstable();
-        seen.dedup();
-        if seen.len() < *size as usize {
-            let shown: Vec<String> = seen.iter().map(|i| (i + 1).to_string()).collect();
-            eprintln!(
-                "twofold: note: this Google Authenticator export has {size} QR codes and only code(s) {} were scanned; add the others too",
-                shown.join(", ")
-            );
-        }
-    }
-    if name.is_some() && accounts.len() != 1 {
-        bail!(
-            "--name names one account, but the QR codes hold {}",
-            accounts.len()
+    for (size, missing) in found.incomplete_exports() {
+        let missing: Vec<String> = missing.iter().map(u32::to_string).collect();
+        eprintln!(
+            "twofold: note: this Google Authenticator export has {size} QR codes; code(s) {} were not scanned: add them too",
+            missing.join(", ")
         );
     }
-    let mut vault = ctx.open_or_create()?;
-    let (mut added, mut failed) = (0, 0);
-    for uri in accounts {
-        let shown = if uri.issuer.is_empty() {
-            uri.account.clone()
-        } else {
-            format!("{}:{}", uri.issuer, uri.account)
-        };
-        match vault.add(
-            NewAccount {
-                uri,
-                name: name.clone(),
-                tags: Vec::new(),
-            },
-            now,
-        ) {
-            Ok(id) => {
-                println!("added {}", vault.find(&id.0)?.name);
-                added += 1;
-            }
-            Err(e) => {
-                eprintln!("twofold: {shown}: {e}");
-                failed += 1;
-            }
-        }
+    if name.is_some() && found.accounts.len() != 1 {
+        bail!(
+            "--name names one account, but the QR codes hold {}",
+            found.accounts.len()
+        );
     }
-    if failed > 0 {
-        bail!("{failed} of {} accounts were not added", added + failed);
+    let news = found
+        .accounts
+        .into_iter()
+        .map(|uri| NewAccount {
+            uri,
+            name: name.clone(),
+            tags: Vec::new(),
+        })
+        .collect();
+    let mut vault = ctx.open_or_create()?;
+    let imported = vault.import(news, now)?;
+    for id in &imported.added {
+        println!("added {}", vault.find(&id.0)?.name);
+    }
+    for (scanned, held_by) in &imported.already {
+        eprintln!("twofold: {scanned} is already in the vault as {held_by:?}; not added again");
     }
     Ok(())
 }

@@ -14,17 +14,16 @@ use base64::Engine as _;
 use serde::Deserialize;
 use tauri::ipc::{Channel, InvokeBody, Request};
 use tauri::{AppHandle, Manager, Runtime};
-use twofold_core::otp::uri::OtpUri;
 use twofold_core::qr::live::{scan_live, LiveOptions, LiveOutcome};
 use twofold_core::qr::source::load_image_bytes;
-use twofold_core::qr::{self, Frame, FrameSource, ImageDir, Payload};
-use twofold_core::vault::{default_name, NewAccount};
+use twofold_core::qr::{self, Frame, FrameSource, ImageDir, Scanned};
+use twofold_core::vault::{NewAccount, VaultAccess};
 use twofold_core::Error as CoreError;
 
 use crate::error::{ErrorKind, IpcError, Result};
 use crate::events;
 use crate::models::scan::{
-    AccountQr, CameraEvent, CameraList, ScanBatch, ScanResult, ScannedAccount,
+    AccountQr, CameraEvent, CameraList, ScanExport, ScanResult, ScannedAccount,
 };
 use crate::models::AccountSummary;
 use crate::state::{AppState, AppStateRef};
@@ -38,74 +37,30 @@ const MAX_IMAGE_BYTES: usize = 40 * 1024 * 1024;
 /// Time between two test frames: about a webcam's pace at the rate we decode.
 const TEST_FRAME_EVERY: Duration = Duration::from_millis(150);
 
-/// Turns a frame's texts into a pending scan: parses each, keeps the accounts in the scan slot
-/// under a new token (replacing any earlier scan) and describes them for the preview.
+/// Turns a frame's texts into a pending scan: sorts them (core's [`Scanned`]), keeps the
+/// accounts in the scan slot under a new token (replacing any earlier scan) and describes them
+/// for the preview, with the names the import would give them.
 pub fn pending_scan(state: &AppState, origin: String, texts: &[String]) -> Result<ScanResult> {
-    let mut accounts: Vec<OtpUri> = Vec::new();
-    let (mut skipped, mut batch, mut source) = (Vec::new(), None, "account");
-    let mut first_error = None;
-    for text in texts {
-        match Payload::parse(text) {
-            Ok(Payload::Account(a)) => accounts.push(a),
-            Ok(Payload::Migration(b)) => {
-                source = "googleExport";
-                skipped.extend(b.skipped.iter().cloned());
-                batch.get_or_insert(ScanBatch {
-                    number: u32::try_from(b.batch_index).unwrap_or(0) + 1,
-                    of: u32::try_from(b.batch_size).unwrap_or(1).max(1),
-                });
-                accounts.extend(b.accounts);
-            }
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    if accounts.is_empty() {
-        return Err(first_error.unwrap_or(CoreError::QrNotFound).into());
-    }
-    let previews = state.with_vault(|v| {
-        Ok(accounts
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                let name = default_name(a);
-                let existing = v
-                    .accounts()
-                    .iter()
-                    .find(|e| e.otp.secret.as_bytes() == a.otp.secret.as_bytes())
-                    .map(|e| e.name.clone());
-                let name_taken = v
-                    .accounts()
-                    .iter()
-                    .any(|e| e.name.to_lowercase() == name.to_lowercase());
-                ScannedAccount {
-                    index: i as u32,
-                    name,
-                    issuer: a.issuer.clone(),
-                    account: a.account.clone(),
-                    kind: a.otp.kind.into(),
-                    algorithm: a.otp.algorithm.into(),
-                    digits: a.otp.digits,
-                    period: a.otp.period,
-                    existing,
-                    name_taken,
-                }
-            })
-            .collect::<Vec<_>>())
-    })?;
+    let found = Scanned::from_texts(texts).require_accounts()?;
+    let previews = state.read(|v| Ok(ScannedAccount::list(v.data(), &found.accounts)))?;
     let mut slot = state.scan();
     slot.next += 1;
     let token = format!("scan-{}", slot.next);
-    slot.pending = Some((token.clone(), accounts));
-    Ok(ScanResult {
-        token,
+    let result = ScanResult {
+        token: token.clone(),
         origin,
-        source: source.into(),
+        source: if found.has_export() {
+            "googleExport"
+        } else {
+            "account"
+        }
+        .into(),
         accounts: previews,
-        skipped,
-        batch,
-    })
+        export: found.exports.values().next().map(ScanExport::from),
+        skipped: found.skipped,
+    };
+    slot.pending = Some((token, found.accounts));
+    Ok(result)
 }
 
 /// Reads the first frame of `source` that holds a code (one frame per monitor for the screen).
@@ -374,8 +329,10 @@ pub fn scan_save<R: Runtime>(
         news
     };
     let added = state.with_vault(|v| {
-        let ids = v.add_all(news, twofold_core::unix_now())?;
-        ids.iter()
+        let imported = v.import(news, twofold_core::unix_now())?;
+        imported
+            .added
+            .iter()
             .map(|id| Ok(AccountSummary::from(v.find(&id.0)?)))
             .collect::<Result<Vec<_>>>()
     })?;

@@ -31,19 +31,61 @@ pub struct ScannedAccount {
     pub period: u64,
     /// The account already in Twofold with the same secret, if any (the UI leaves it unticked).
     pub existing: Option<String>,
-    /// Whether an account with [`ScannedAccount::name`] already exists (it needs another name).
+    /// Whether the account's usual name was taken, so [`ScannedAccount::name`] has a suffix.
     pub name_taken: bool,
 }
 
-/// Which QR code of a Google Authenticator export this was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+impl ScannedAccount {
+    /// The preview of scanned accounts: the name each would get in `vault`, and the account
+    /// already holding its secret.
+    pub fn list(
+        vault: &twofold_core::vault::VaultData,
+        accounts: &[twofold_core::otp::uri::OtpUri],
+    ) -> Vec<ScannedAccount> {
+        accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let usual = twofold_core::vault::default_name(a);
+                let name = vault.free_name(&usual);
+                ScannedAccount {
+                    index: i as u32,
+                    name_taken: name != usual,
+                    name,
+                    issuer: a.issuer.clone(),
+                    account: a.account.clone(),
+                    kind: a.otp.kind.into(),
+                    algorithm: a.otp.algorithm.into(),
+                    digits: a.otp.digits,
+                    period: a.otp.period,
+                    existing: vault.holding(a).map(|e| e.name.clone()),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Which QR codes of a Google Authenticator export a scan held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
-pub struct ScanBatch {
-    /// This code's number, from 1.
-    pub number: u32,
+pub struct ScanExport {
+    /// The codes this scan held, numbered from 1.
+    pub seen: Vec<u32>,
     /// How many codes the export has.
     pub of: u32,
+    /// The codes still to scan, numbered from 1.
+    pub missing: Vec<u32>,
+}
+
+impl From<&twofold_core::qr::scanned::ExportParts> for ScanExport {
+    fn from(p: &twofold_core::qr::scanned::ExportParts) -> Self {
+        ScanExport {
+            seen: p.seen.iter().copied().collect(),
+            of: p.size,
+            missing: p.missing(),
+        }
+    }
 }
 
 /// What a scan found, kept in Rust under `token` until saved or discarded.
@@ -61,8 +103,9 @@ pub struct ScanResult {
     pub accounts: Vec<ScannedAccount>,
     /// Entries of an export that cannot be imported, each "name: reason".
     pub skipped: Vec<String>,
-    /// For a Google export, which of its codes this was.
-    pub batch: Option<ScanBatch>,
+    /// For a Google export, which of its codes the scan held (every one, when a picture
+    /// shows several).
+    pub export: Option<ScanExport>,
 }
 
 /// What the live camera scan reports on its channel.

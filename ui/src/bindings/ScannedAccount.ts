@@ -43,6 +43,6 @@ period: bigint,
  */
 existing: string | null, 
 /**
- * Whether an account with [`ScannedAccount::name`] already exists (it needs another name).
+ * Whether the account's usual name was taken, so [`ScannedAccount::name`] has a suffix.
  */
 nameTaken: boolean, };

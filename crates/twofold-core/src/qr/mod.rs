@@ -12,12 +12,14 @@ mod locate;
 pub mod payload;
 #[cfg(all(unix, not(target_os = "macos"), not(target_os = "android")))]
 mod portal;
+pub mod scanned;
 pub mod source;
 #[cfg(test)]
 pub(crate) mod testutil;
 
 pub use decode::{decode_gray, decode_image};
 pub use payload::Payload;
+pub use scanned::Scanned;
 pub use source::{Clipboard, Frame, FrameSource, ImageDir, ImageFile, Screen};
 
 use qrcode::render::{svg, unicode};

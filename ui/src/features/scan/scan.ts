@@ -3,6 +3,7 @@
 // Secrets never come here: Rust keeps the scanned accounts until `scanSave`.
 import type { AccountSummary } from '../../bindings/AccountSummary';
 import type { CameraEvent } from '../../bindings/CameraEvent';
+import type { ScanExport } from '../../bindings/ScanExport';
 import type { ScannedAccount } from '../../bindings/ScannedAccount';
 import type { ScanResult } from '../../bindings/ScanResult';
 import { openDialog } from '../../components/dialog';
@@ -24,6 +25,19 @@ import { describe, toIpcError } from '../../ipc/errors';
 export type ScanStart = { kind: 'camera' } | { kind: 'file'; file: File };
 
 const KIND_LABEL = { totp: 'Time-based', hotp: 'Counter-based', steam: 'Steam Guard' } as const;
+
+/** `1`, `1 and 3`, `1, 2 and 4`. */
+export function listNumbers(ns: number[]): string {
+  if (ns.length <= 1) return ns.join('');
+  return `${ns.slice(0, -1).join(', ')} and ${ns[ns.length - 1]}`;
+}
+
+/** Which codes of a multi-code export a scan held, and what is left: `code 1 of 2; scan the
+ * others afterwards`. */
+export function exportCodes(e: ScanExport): string {
+  const held = `${e.seen.length === 1 ? 'code' : 'codes'} ${listNumbers(e.seen)} of ${e.of}`;
+  return e.missing.length > 0 ? `${held}; scan the others afterwards` : `${held}: the whole export`;
+}
 
 function describeAccount(a: ScannedAccount): string {
   const every = a.kind === 'totp' ? ` · every ${a.period} s` : '';
@@ -223,7 +237,7 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
             'p#scan-summary',
             {},
             `Google Authenticator export: ${r.accounts.length} account${r.accounts.length === 1 ? '' : 's'}`,
-            r.batch && r.batch.of > 1 ? ` (code ${r.batch.number} of ${r.batch.of}; scan the others afterwards)` : '',
+            r.export && r.export.of > 1 ? ` (${exportCodes(r.export)})` : '',
             '. Tick the ones to add.',
           )
         : h('p#scan-summary', {}, `Found in ${r.origin}:`);
@@ -237,7 +251,7 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
         rows.push({ account: a, tick, name });
         const notes = [
           a.existing !== null ? h('span.badge.badge-warn', {}, `Already in Twofold as “${a.existing}”`) : null,
-          a.nameTaken && a.existing === null ? h('span.badge.badge-warn', {}, 'Name taken: change it') : null,
+          a.nameTaken && a.existing === null ? h('span.badge', {}, 'Its usual name is taken: numbered') : null,
         ];
         list.append(
           h(
@@ -286,11 +300,11 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
           .map((r) => ({ index: r.account.index, name: r.name.value.trim() === r.account.name ? null : r.name.value.trim() }));
         saved = saved.concat(await scanSave(current.token, picks));
         showToast(picks.length === 1 ? `Added ${saved[saved.length - 1].name}` : `Added ${picks.length} accounts`);
-        const batch = current.batch;
-        if (batch && batch.number < batch.of) {
+        const exp = current.export;
+        if (exp && exp.missing.length > 0) {
           // A multi-code export: straight back to scanning for the next code.
           again.click();
-          status.textContent = `Now scan the export's next code (${batch.of} in all).`;
+          status.textContent = `Now scan the export's next code (${listNumbers(exp.missing)} of ${exp.of} still to scan).`;
         } else {
           close();
         }
