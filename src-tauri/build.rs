@@ -54,6 +54,7 @@ const COMMANDS: &[&str] = &[
     "fido_wink",
     "aws_security_key_check",
     "app_about",
+    "app_open_logs",
     "cli_put_on_path",
 ];
 

@@ -83,7 +83,7 @@ impl IpcError {
 
     /// An `internal` error: the detail goes to the log, the UI gets a generic message.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        eprintln!("twofold-app: internal error: {detail}");
+        tracing::error!(detail = %twofold_core::logging::redact(&detail.to_string()), "internal error");
         IpcError::new(ErrorKind::Internal, GENERIC)
     }
 

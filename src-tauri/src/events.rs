@@ -25,6 +25,6 @@ pub fn vault_changed<R: tauri::Runtime>(app: &tauri::AppHandle<R>, reason: &str)
             reason: reason.into(),
         },
     ) {
-        eprintln!("twofold-app: could not emit {VAULT_CHANGED}: {e}");
+        tracing::warn!("could not emit {VAULT_CHANGED}: {e}");
     }
 }

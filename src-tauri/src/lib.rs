@@ -79,6 +79,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::fido::fido_wink,
             commands::fido::aws_security_key_check,
             commands::about::app_about,
+            commands::about::app_open_logs,
             commands::about::cli_put_on_path,
         ])
 }
@@ -99,6 +100,8 @@ pub fn run() {
         Ok(a) => a,
         Err(e) => e.exit(),
     };
+    // Kept to the end of `run`: dropping it flushes the log.
+    let _log = twofold_core::logging::init("twofold-app");
     if let Some(reason) = args::no_display_reason(|k| std::env::var(k).ok()) {
         eprintln!("twofold-app: {reason}");
         std::process::exit(1);
@@ -138,5 +141,7 @@ pub fn run() {
     }
 }
 
+#[cfg(test)]
+mod command_list;
 #[cfg(test)]
 mod tests;

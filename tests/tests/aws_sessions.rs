@@ -243,7 +243,14 @@ fn a_wrong_or_missing_code_fails_with_twofolds_message() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
-        err.contains("no account in the vault is linked to arn:aws:iam::123456789012:mfa/nobody"),
+        err.contains(
+            "no account in the vault holds the seed of arn:aws:iam::123456789012:mfa/nobody"
+        ),
+        "{err}"
+    );
+    // The CLI, not core, names the command that fixes it.
+    assert!(
+        err.contains("twofold aws link --profile other --account NAME"),
         "{err}"
     );
 }

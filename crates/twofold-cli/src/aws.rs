@@ -595,7 +595,7 @@ fn print_done(json: bool, value: serde_json::Value, text: &str) {
 }
 
 fn warn_skew(skew: Option<i64>) {
-    if let Some(s) = skew.filter(|s| s.abs() > 15) {
+    if let Some(s) = twofold_core::aws::client::clock_off(skew) {
         eprintln!(
             "twofold: warning: this computer's clock is {} s {} AWS's; TOTP codes will be wrong. Fix the clock.",
             s.abs(),

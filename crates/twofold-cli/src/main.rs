@@ -6,6 +6,7 @@
 
 mod aws;
 mod fido;
+mod hint;
 mod scan;
 
 use std::io::IsTerminal;
@@ -136,10 +137,20 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _log = twofold_core::logging::init("twofold");
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("twofold: {e:#}");
+            let hint = match e.downcast_ref::<twofold_core::Error>() {
+                Some(core) => hint::for_error(core),
+                None => e
+                    .downcast_ref::<twofold_core::fido::FidoError>()
+                    .and_then(hint::for_fido),
+            };
+            if let Some(hint) = hint {
+                eprintln!("twofold: {hint}");
+            }
             ExitCode::FAILURE
         }
     }

@@ -174,6 +174,12 @@ pub enum Error {
         /// It is the source profile, whose long-term keys it would replace.
         replaces_source: bool,
     },
+    /// The enforce-MFA policy would lock the caller out, and that was not accepted.
+    #[error("you are a member of {group} and have no MFA device: the policy would lock you out of everything but enrolling; enroll first, or apply it knowing that")]
+    LocksOutCaller {
+        /// The group.
+        group: String,
+    },
     /// Another program kept taking this device's codes, so no fresh window came up.
     #[error("another program keeps using the codes of {0}; try again in a minute")]
     CodesBusy(String),

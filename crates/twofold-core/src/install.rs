@@ -84,7 +84,7 @@ pub fn locate_cli() -> Option<CliLocation> {
 /// How to get the CLI when [`locate_cli`] finds none, in one sentence.
 pub fn missing_cli_hint() -> &'static str {
     if cfg!(target_os = "linux") {
-        "The twofold command-line tool is installed with Twofold's .deb or .rpm package as /usr/bin/twofold; from a source checkout, `cargo build --release -p twofold-cli` builds it."
+        "The twofold command-line tool is installed with Twofold's .deb or .rpm package as /usr/bin/twofold; from a source checkout, `make packages` builds it with the app."
     } else {
         "The twofold command-line tool ships inside the Twofold app; reinstall Twofold, then use About → Put twofold on PATH."
     }

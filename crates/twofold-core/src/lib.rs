@@ -18,6 +18,7 @@ pub mod camera;
 pub mod error;
 pub mod fido;
 pub mod install;
+pub mod logging;
 pub mod otp;
 pub mod qr;
 pub mod transfer;
@@ -28,7 +29,9 @@ pub use error::{Error, Result};
 
 /// Seconds since the Unix epoch, from the system clock.
 ///
-/// The only place core reads the clock; everything else takes time as a parameter.
+/// The only place core reads the clock. Codes and vault steps take time as a parameter; the
+/// flows that live on the clock (enrollment, sessions waiting for a fresh code window) read it
+/// here.
 pub fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

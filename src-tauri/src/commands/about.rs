@@ -21,6 +21,7 @@ pub fn about(cli: Option<CliLocation>) -> AboutView {
             on_path: c.on_path,
         }),
         link_dir: install::link_dir().map(|d| d.display().to_string()),
+        log_dir: twofold_core::logging::log_dir().map(|d| d.display().to_string()),
     }
 }
 
@@ -75,6 +76,33 @@ pub fn cli_put_on_path() -> Result<PathChangeView> {
     let cli = install::locate_cli()
         .ok_or_else(|| IpcError::new(ErrorKind::NotFound, install::missing_cli_hint()))?;
     Ok(describe(install::put_on_path(&cli.path)?))
+}
+
+/// Opens the log folder in the file manager.
+#[tauri::command]
+pub fn app_open_logs() -> Result<()> {
+    let dir = twofold_core::logging::log_dir()
+        .ok_or_else(|| IpcError::new(ErrorKind::NotFound, "there is no folder for logs"))?;
+    std::fs::create_dir_all(&dir).map_err(IpcError::internal)?;
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let mut child = std::process::Command::new(opener)
+        .arg(&dir)
+        .spawn()
+        .map_err(|e| {
+            IpcError::new(
+                ErrorKind::NotFound,
+                format!("could not open {} ({opener}: {e})", dir.display()),
+            )
+        })?;
+    // Reap the opener when it exits; the folder window lives on.
+    std::thread::spawn(move || child.wait());
+    Ok(())
 }
 
 #[cfg(test)]

@@ -78,7 +78,7 @@ pub async fn aws_audit(
             total: u32::try_from(total).unwrap_or(u32::MAX),
         };
         if let Err(e) = on_progress.send(p) {
-            eprintln!("twofold-app: could not send audit progress: {e}");
+            tracing::warn!("could not send audit progress: {e}");
         }
     };
     let report = admin::audit(&conn.client, &mut progress).await?;

@@ -81,7 +81,7 @@ pub fn connect_options(creds: &AwsCreds) -> Result<ConnectOptions> {
 fn report(channel: &Channel<EnrollStep>, step: Step) {
     // Progress is informational; the command's result is what counts.
     if let Err(e) = channel.send(step.into()) {
-        eprintln!("twofold-app: could not send enrollment progress: {e}");
+        tracing::warn!("could not send enrollment progress: {e}");
     }
 }
 
@@ -114,6 +114,7 @@ pub async fn aws_whoami(state: AppStateRef<'_>, creds: AwsCreds) -> Result<AwsWh
         account: me.account,
         arn: me.arn,
         clock_skew_secs: client.clock_skew(),
+        clock_off: twofold_core::aws::client::clock_off(client.clock_skew()).is_some(),
     };
     state.set_aws(Some(AwsConnection {
         client,

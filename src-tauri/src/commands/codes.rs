@@ -103,7 +103,7 @@ pub fn code_copy<R: Runtime>(
         // Only clear our own code: the user may have copied something else since.
         if clip_app.clipboard().read_text().ok().as_deref() == Some(copied.as_str()) {
             if let Err(e) = clip_app.clipboard().clear() {
-                eprintln!("twofold-app: could not clear the clipboard: {e}");
+                tracing::warn!("could not clear the clipboard: {e}");
             }
         }
     });

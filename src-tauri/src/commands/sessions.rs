@@ -43,7 +43,7 @@ pub fn section_text(doc: &IniDoc, section: &str) -> String {
 fn report(channel: &Channel<SessionProgress>, progress: SessionProgress) {
     // Progress is informational; the command's result is what counts.
     if let Err(e) = channel.send(progress) {
-        eprintln!("twofold-app: could not send session progress: {e}");
+        tracing::warn!("could not send session progress: {e}");
     }
 }
 

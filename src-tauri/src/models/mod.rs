@@ -409,6 +409,8 @@ pub struct AwsWhoami {
     /// Server minus local clock, seconds, from the response's `Date` header.
     #[cfg_attr(test, ts(type = "number | null"))]
     pub clock_skew_secs: Option<i64>,
+    /// The skew is past what AWS tolerates: codes will fail until the clock is fixed.
+    pub clock_off: bool,
 }
 
 /// A step of an enrollment, mirroring `twofold_core::aws::enroll::Step`; sent on the progress
@@ -830,6 +832,8 @@ pub struct AboutView {
     pub missing_cli: Option<String>,
     /// Where "Put twofold on PATH" would link it (None on Windows: the user `PATH` is changed).
     pub link_dir: Option<String>,
+    /// The folder of the log files (internal errors and details behind short messages).
+    pub log_dir: Option<String>,
 }
 
 /// The `twofold` CLI that was found.

@@ -28,4 +28,8 @@ missingCli: string | null,
 /**
  * Where "Put twofold on PATH" would link it (None on Windows: the user `PATH` is changed).
  */
-linkDir: string | null, };
+linkDir: string | null, 
+/**
+ * The folder of the log files (internal errors and details behind short messages).
+ */
+logDir: string | null, };

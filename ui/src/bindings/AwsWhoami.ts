@@ -23,4 +23,8 @@ isRoot: boolean,
 /**
  * Server minus local clock, seconds, from the response's `Date` header.
  */
-clockSkewSecs: number | null, };
+clockSkewSecs: number | null, 
+/**
+ * The skew is past what AWS tolerates: codes will fail until the clock is fixed.
+ */
+clockOff: boolean, };

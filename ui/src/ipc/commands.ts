@@ -39,6 +39,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 }
 
 export const appAbout = () => call<AboutView>('app_about');
+/** Opens the folder of the log files in the file manager. */
+export const appOpenLogs = () => call<void>('app_open_logs');
 /** Puts the app's twofold CLI on PATH (a link, or the user PATH on Windows). */
 export const cliPutOnPath = () => call<PathChangeView>('cli_put_on_path');
 

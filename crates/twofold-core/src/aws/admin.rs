@@ -579,12 +579,8 @@ pub async fn plan_enforce(api: &AwsClient, group: &str) -> Result<EnforcePlan> {
 /// the caller unless `force`.
 pub async fn apply_enforce(api: &AwsClient, plan: &EnforcePlan, force: bool) -> Result<()> {
     if plan.locks_out_caller && !force {
-        return Err(Error::InvalidParameter {
-            field: "group",
-            reason: format!(
-                "you are a member of {} and have no MFA device: the policy would lock you out of everything but enrolling. Enroll first (`twofold aws enroll`), or pass --force",
-                plan.group
-            ),
+        return Err(Error::LocksOutCaller {
+            group: plan.group.clone(),
         });
     }
     if plan.create_policy {

@@ -121,6 +121,15 @@ impl std::fmt::Debug for SessionCredentials {
     }
 }
 
+/// Clock skew (seconds, either way) past which AWS starts refusing TOTP codes.
+pub const SKEW_LIMIT_SECS: i64 = 15;
+
+/// The measured skew when it is past [`SKEW_LIMIT_SECS`]: codes fail until the clock is fixed
+/// (or the vault's clock offset makes up for it).
+pub fn clock_off(skew: Option<i64>) -> Option<i64> {
+    skew.filter(|s| s.abs() > SKEW_LIMIT_SECS)
+}
+
 /// An access key id as logs may show it: `AKIA****WXYZ`.
 pub fn mask_key(id: &str) -> String {
     if id.len() <= 8 {
@@ -377,32 +386,35 @@ impl AwsClient {
             }
             SdkError::TimeoutError(_) => (AwsErrorKind::Network, String::new(), "timed out".into()),
             SdkError::DispatchFailure(d) => {
+                // The SDK's chain of causes is for the log; the user reads one sentence.
                 let detail = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
+                tracing::warn!(op, detail = %crate::logging::redact(&detail), "AWS call not sent");
                 if detail.contains("credential") || detail.contains("no providers in chain") {
-                    (AwsErrorKind::NoCredentials, String::new(), detail)
+                    (AwsErrorKind::NoCredentials, String::new(), String::new())
                 } else if d.is_io() || d.is_timeout() {
                     let at = self
                         .endpoint
                         .as_deref()
-                        .map(|u| format!(" ({u})"))
+                        .map(|u| format!(" to {u}"))
                         .unwrap_or_default();
                     (
                         AwsErrorKind::Network,
                         String::new(),
-                        format!("connection failed{at}: {detail}"),
+                        format!("the connection{at} failed"),
                     )
                 } else {
-                    (AwsErrorKind::Other, String::new(), detail)
+                    (AwsErrorKind::Other, String::new(), String::new())
                 }
             }
             _ => {
                 let detail = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
+                tracing::warn!(op, detail = %crate::logging::redact(&detail), "AWS call failed");
                 let kind = if detail.contains("credential") {
                     AwsErrorKind::NoCredentials
                 } else {
                     AwsErrorKind::Other
                 };
-                (kind, String::new(), detail)
+                (kind, String::new(), String::new())
             }
         };
         AwsError {

@@ -107,10 +107,10 @@ impl AwsError {
                 let name = self.resource.as_deref().and_then(|r| r.rsplit('/').next()).unwrap_or("the device");
                 format!("a virtual MFA device named {name:?} already exists; choose another name, for example \"{name}-2\"")
             }
-            AwsErrorKind::LimitExceeded => "the user already has 8 MFA devices, the most AWS allows; deactivate and delete one first (`twofold aws deactivate --serial ... --delete`)".into(),
+            AwsErrorKind::LimitExceeded => "the user already has 8 MFA devices, the most AWS allows; deactivate and delete one of them first".into(),
             AwsErrorKind::InvalidCode => {
                 let clock = match self.skew_secs {
-                    Some(s) if s.abs() > 15 => format!(
+                    Some(s) if super::client::clock_off(Some(s)).is_some() => format!(
                         "this computer's clock is {} s {} AWS's, which makes codes wrong: fix the clock, or apply a {s:+} s offset",
                         s.abs(),
                         if s > 0 { "behind" } else { "ahead of" }
@@ -123,12 +123,12 @@ impl AwsError {
             AwsErrorKind::Throttled => "AWS is throttling requests and the retries ran out; wait a minute and try again".into(),
             AwsErrorKind::Expired => "the session credentials have expired; refresh them (for example `aws sso login`, or a new session) and try again".into(),
             AwsErrorKind::BadCredentials => "AWS does not recognise these credentials (wrong or deleted access key, or a wrong secret key)".into(),
-            AwsErrorKind::NoCredentials => "no AWS credentials were found; choose a profile (--profile), set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure`".into(),
+            AwsErrorKind::NoCredentials => "no AWS credentials were found; choose a profile, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws configure`".into(),
             AwsErrorKind::NotFound => format!("AWS has no such entity{on}"),
             AwsErrorKind::DeleteConflict => "the device is still assigned to a user; deactivate it first".into(),
             AwsErrorKind::Invalid => "AWS rejected a parameter".into(),
             AwsErrorKind::Network => "AWS could not be reached; check the network connection (and any endpoint or proxy setting)".into(),
-            AwsErrorKind::Other => "the call failed".into(),
+            AwsErrorKind::Other => "the call failed (the log has the details)".into(),
         }
     }
 }

@@ -9,10 +9,10 @@ pub enum FidoError {
     #[error("no FIDO security key found: plug one in (and on Linux, check the udev rule for hidraw access)")]
     NoDevice,
     /// Several keys are plugged in and none was chosen.
-    #[error("{0} FIDO security keys are plugged in: choose one with --device PATH (see `twofold fido list`)")]
+    #[error("{0} FIDO security keys are plugged in: choose one of them")]
     MultipleDevices(usize),
     /// No key at the given path.
-    #[error("no FIDO security key at {0} (see `twofold fido list`)")]
+    #[error("no FIDO security key at {0}; the list of keys shows where they are")]
     DeviceNotFound(String),
     /// The key rejected the PIN; it has this many tries left.
     #[error("wrong PIN: {retries} tries left before the key blocks its PIN")]
@@ -27,16 +27,16 @@ pub enum FidoError {
         retries: Option<u32>,
     },
     /// The PIN is blocked for good; only a reset (which erases the key) helps.
-    #[error("the key's PIN is blocked after too many wrong PINs: only a reset makes the key usable again, and a reset erases every credential on it (`twofold fido reset`)")]
+    #[error("the key's PIN is blocked after too many wrong PINs: only a reset makes the key usable again, and a reset erases every credential on it")]
     PinBlocked,
     /// The operation needs the key's PIN and none was given.
     #[error("this operation needs the key's PIN (type it when asked, or set TWOFOLD_FIDO_PIN)")]
     PinRequired,
     /// The key has no PIN and the operation needs one.
-    #[error("the key has no PIN yet: set one first with `twofold fido pin set`")]
+    #[error("the key has no PIN yet: set one first")]
     PinNotSet,
     /// `pin set` on a key that already has a PIN.
-    #[error("the key already has a PIN: change it with `twofold fido pin change`")]
+    #[error("the key already has a PIN: change it instead")]
     PinAlreadySet,
     /// The new PIN breaks the PIN rules; the text says which.
     #[error("the new PIN is not accepted: {0}")]
@@ -62,7 +62,7 @@ pub enum FidoError {
     #[error("the security key was removed during the operation, which did not complete: plug it back in and start again")]
     Disconnected,
     /// No resident credential with that id.
-    #[error("no credential with id {0} on the key (see `twofold fido credentials`)")]
+    #[error("no credential with id {0} on the key; the key's list of credentials shows their ids")]
     CredentialNotFound(String),
     /// The key signed, but the signature does not check out against the registered public key.
     #[error("the key's signature did not verify against the credential it just created: the key may be faulty or not genuine")]

@@ -5,7 +5,7 @@ import type { AboutView } from '../../bindings/AboutView';
 import { openDialog } from '../../components/dialog';
 import { h } from '../../components/dom';
 import { errorBox, showError } from '../../components/steps';
-import { appAbout, cliPutOnPath } from '../../ipc/commands';
+import { appAbout, appOpenLogs, cliPutOnPath } from '../../ipc/commands';
 
 function cliSection(about: AboutView, put: () => void): HTMLElement {
   if (!about.cli) {
@@ -37,14 +37,24 @@ export function openAboutDialog(): void {
   const { body, foot, close } = openDialog('about-dialog', 'About Twofold');
   const version = h('p#about-version');
   const cliBox = h('div');
+  const logs = h('div#about-logs');
   const status = h('p.hint#about-path-result', { role: 'status', hidden: true });
   const err = errorBox('about-error');
-  body.append(h('p', {}, 'Two-factor codes and AWS MFA on your desktop.'), version, cliBox, status, err);
+  body.append(h('p', {}, 'Two-factor codes and AWS MFA on your desktop.'), version, cliBox, logs, status, err);
 
   const render = (about: AboutView) => {
     version.dataset.version = about.longVersion;
     version.textContent = `Version ${about.longVersion}`;
     cliBox.replaceChildren(cliSection(about, put));
+    logs.replaceChildren(
+      ...(about.logDir
+        ? [
+            h('p', {}, 'Log files (errors and details for a bug report; never secrets):'),
+            h('pre.code-block#about-log-dir', {}, about.logDir),
+            h('div', {}, h('button.btn#about-open-logs', { type: 'button', onclick: () => appOpenLogs().catch((e) => showError(err, e)) }, 'Open the log folder')),
+          ]
+        : []),
+    );
   };
   const load = () => appAbout().then(render).catch((e) => showError(err, e));
   function put() {

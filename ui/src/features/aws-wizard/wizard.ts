@@ -43,8 +43,6 @@ const STEPS: [EnrollStep, string][] = [
   ['done', 'Done'],
 ];
 
-/** Clock skew (seconds) past which codes start failing. */
-export const SKEW_LIMIT = 15;
 /** IAM's rule for MFA device names. */
 export const DEVICE_NAME = /^[\w+=,.@-]{1,226}$/;
 
@@ -86,7 +84,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     if (!whoami) return null;
     const skew = whoami.clockSkewSecs;
     const warn =
-      skew !== null && Math.abs(skew) > SKEW_LIMIT
+      skew !== null && whoami.clockOff
         ? h(
             'p.warning#aws-skew-warning',
             {},
