@@ -1,7 +1,32 @@
 // A circular countdown: the arc shrinks as the code's period runs out.
 const NS = 'http://www.w3.org/2000/svg';
 const R = 12;
-const CIRC = 2 * Math.PI * R;
+/** The ring's circumference, the arc's full dash length. */
+export const CIRC = 2 * Math.PI * R;
+
+/** What the ring shows with `remaining` of `period` seconds left. */
+export interface CountdownFace {
+  /** `stroke-dashoffset` of the arc: 0 is a full ring, the circumference an empty one. */
+  dashOffset: number;
+  /** Whole seconds left, rounded up, never below 0. */
+  label: string;
+  /** The last five seconds, when a code is about to change. */
+  expiring: boolean;
+  /** What a screen reader says. */
+  ariaLabel: string;
+}
+
+/** Pure: the numbers and text for `update`, kept apart from the DOM so they can be tested. */
+export function countdownFace(remaining: number, period: number): CountdownFace {
+  const frac = period > 0 ? Math.max(0, Math.min(1, remaining / period)) : 0;
+  const secs = Math.max(0, Math.ceil(remaining));
+  return {
+    dashOffset: CIRC * (1 - frac),
+    label: String(secs),
+    expiring: remaining <= 5,
+    ariaLabel: `${secs} ${secs === 1 ? 'second' : 'seconds'} left`,
+  };
+}
 
 export interface Countdown {
   el: HTMLDivElement;
@@ -33,11 +58,11 @@ export function countdown(): Countdown {
   return {
     el,
     update(remaining, period) {
-      const frac = period > 0 ? Math.max(0, Math.min(1, remaining / period)) : 0;
-      arc.setAttribute('stroke-dashoffset', String(CIRC * (1 - frac)));
-      label.textContent = String(Math.max(0, Math.ceil(remaining)));
-      el.classList.toggle('expiring', remaining <= 5);
-      el.setAttribute('aria-label', `${Math.ceil(remaining)} seconds left`);
+      const face = countdownFace(remaining, period);
+      arc.setAttribute('stroke-dashoffset', String(face.dashOffset));
+      label.textContent = face.label;
+      el.classList.toggle('expiring', face.expiring);
+      el.setAttribute('aria-label', face.ariaLabel);
     },
   };
 }

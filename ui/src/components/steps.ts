@@ -1,4 +1,4 @@
-// A dialog that moves through screens (the AWS wizard, CLI sessions, Account security, the
+// A dialog that moves through screens (the AWS wizard, CLI sessions, the AWS audit, the
 // security-key guide): one screen at a time in the body, that screen's buttons in the foot, and
 // error boxes that say what happened and carry the error's kind for tests and styling.
 import { describe, toIpcError } from '../ipc/errors';

@@ -135,7 +135,7 @@ export const awsSessionStart = (
   });
 export const awsSetupProfile = (profile: string) => call<ProfileSetup>('aws_setup_profile', { profile });
 
-// --- Account security (admin) ---
+// --- Account security: the AWS audit (admin) ---
 export const awsAudit = (onProgress: (p: AuditProgress) => void) =>
   call<AuditView>('aws_audit', { onProgress: channel(onProgress) });
 export const awsAuditExport = () => call<AuditExport>('aws_audit_export');

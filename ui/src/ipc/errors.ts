@@ -5,7 +5,7 @@ import type { IpcError } from '../bindings/IpcError';
 export type { ErrorKind, IpcError };
 
 // A Record, so the typecheck fails when Rust adds a kind this list lacks.
-const KINDS: Record<ErrorKind, true> = {
+const KIND_RECORD: Record<ErrorKind, true> = {
   invalidInput: true,
   notFound: true,
   secretStoreLocked: true,
@@ -27,11 +27,13 @@ const KINDS: Record<ErrorKind, true> = {
   clipboard: true,
   install: true,
 };
+// Own keys only: `in` or a plain lookup would also accept `toString` and the like.
+const KINDS: ReadonlySet<string> = new Set(Object.keys(KIND_RECORD));
 
 export function isIpcError(e: unknown): e is IpcError {
   if (typeof e !== 'object' || e === null) return false;
   const o = e as Record<string, unknown>;
-  return typeof o.message === 'string' && typeof o.kind === 'string' && Object.prototype.hasOwnProperty.call(KINDS, o.kind);
+  return typeof o.message === 'string' && typeof o.kind === 'string' && KINDS.has(o.kind);
 }
 
 export function toIpcError(e: unknown): IpcError {

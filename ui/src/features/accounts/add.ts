@@ -4,15 +4,12 @@ import type { AlgorithmView } from '../../bindings/AlgorithmView';
 import type { OtpKindView } from '../../bindings/OtpKindView';
 import { openDialog } from '../../components/dialog';
 import { h } from '../../components/dom';
+import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import { accountAddFromUri, accountAddManual } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
 
 type Tab = 'uri' | 'manual';
-
-function field(label: string, input: HTMLElement, hint?: string): HTMLDivElement {
-  return h('div.field', {}, h('label', { for: input.id }, label), input, hint ? h('span.hint', {}, hint) : null);
-}
 
 function select<T extends string>(id: string, options: [T, string][], value: T): HTMLSelectElement {
   const s = h('select', { id });

@@ -2,13 +2,10 @@
 import type { AccountSummary } from '../../bindings/AccountSummary';
 import { confirmDialog, openDialog } from '../../components/dialog';
 import { h, icon, ICONS } from '../../components/dom';
+import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import { accountQr, accountRemove, accountReveal, accountUpdate } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
-
-function field(label: string, input: HTMLInputElement, hint?: string): HTMLDivElement {
-  return h('div.field', {}, h('label', { for: input.id }, label), input, hint ? h('span.hint', {}, hint) : null);
-}
 
 /** Resolves true when the account was changed or deleted. */
 export function openEditDialog(account: AccountSummary): Promise<boolean> {
@@ -44,7 +41,10 @@ export function openEditDialog(account: AccountSummary): Promise<boolean> {
         {
           type: 'button',
           onclick: () => {
-            next = () => deleteFlow(account).then((d) => void (changed ||= d));
+            next = () =>
+              deleteFlow(account).then((deleted) => {
+                if (deleted) changed = true;
+              });
             close();
           },
         },

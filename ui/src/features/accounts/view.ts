@@ -18,9 +18,10 @@ import { openCodePairDialog } from '../aws-wizard/code-pair';
 import { createPendingBanner } from '../aws-wizard/pending';
 import { openSessionDialog } from '../aws-sessions/session';
 import { openAwsWizard } from '../aws-wizard/wizard';
-import { openSecurityView } from '../security/view';
+import { openAwsAuditView } from '../aws-audit/view';
 import { openSecurityKeysView } from '../security-keys/view';
 import { openAddDialog } from './add';
+import { avatarColor, matches, sortAccounts } from './list';
 import { openEditDialog } from './edit';
 import { openScanDialog, type ScanStart } from '../scan/scan';
 import { openAboutDialog } from '../about/about';
@@ -45,28 +46,6 @@ export interface AccountsView {
 }
 
 const nowSecs = () => Date.now() / 1000;
-
-export function sortAccounts(list: AccountSummary[]): AccountSummary[] {
-  const key = (a: AccountSummary) => (a.issuer || a.name).toLocaleLowerCase();
-  return [...list].sort(
-    (a, b) =>
-      key(a).localeCompare(key(b)) ||
-      a.name.toLocaleLowerCase().localeCompare(b.name.toLocaleLowerCase()),
-  );
-}
-
-export function matches(a: AccountSummary, query: string): boolean {
-  const q = query.trim().toLocaleLowerCase();
-  if (!q) return true;
-  const hay = [a.issuer, a.account, a.name, ...a.tags].join(' ').toLocaleLowerCase();
-  return q.split(/\s+/).every((w) => hay.includes(w));
-}
-
-function avatarColor(s: string): string {
-  let hash = 0;
-  for (const ch of s) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  return `hsl(${hash % 360} 55% 48%)`;
-}
 
 export function createAccountsView(onLocked: () => void): AccountsView {
   let accounts: AccountSummary[] = [];
@@ -98,9 +77,9 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     { type: 'button', title: 'Set up AWS MFA', 'aria-label': 'Set up AWS MFA', onclick: () => openAwsWizard({ kind: 'enroll' }, () => void refresh()) },
     'AWS',
   );
-  const securityBtn = h(
+  const auditBtn = h(
     'button.btn.btn-ghost.icon-btn#security',
-    { type: 'button', title: 'Account security (AWS)', 'aria-label': 'Account security', onclick: () => openSecurityView() },
+    { type: 'button', title: 'Account security (AWS)', 'aria-label': 'Account security', onclick: () => openAwsAuditView() },
     icon(ICONS.shield),
   );
   const keysBtn = h(
@@ -129,7 +108,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     h('div.brand', {}, h('img', { src: 'logo.png', alt: '' }), 'Twofold'),
     h('div.search', {}, icon(ICONS.search), search, h('span.kbd', {}, '/')),
     awsBtn,
-    securityBtn,
+    auditBtn,
     keysBtn,
     scanBtn,
     addBtn,

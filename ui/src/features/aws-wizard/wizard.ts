@@ -9,9 +9,11 @@ import type { EnrollStarted } from '../../bindings/EnrollStarted';
 import type { EnrollStep } from '../../bindings/EnrollStep';
 import type { MfaDeviceView } from '../../bindings/MfaDeviceView';
 import type { PendingEnrollment } from '../../bindings/PendingEnrollment';
+import { connectScreen } from '../../components/connect';
 import { confirmDialog } from '../../components/dialog';
 import { errorBox, openStepsDialog, showError } from '../../components/steps';
 import { h } from '../../components/dom';
+import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import {
   awsDeactivate,
@@ -21,9 +23,11 @@ import {
   awsEnrollConfirm,
   awsEnrollResume,
   awsEnrollStart,
+  awsProfiles,
   awsResync,
+  awsWhoami,
 } from '../../ipc/commands';
-import { connectScreen, field } from './credentials';
+import { deviceNameError } from './device-name';
 
 export type WizardIntent =
   | { kind: 'enroll' }
@@ -43,17 +47,6 @@ const STEPS: [EnrollStep, string][] = [
   ['done', 'Done'],
 ];
 
-/** IAM's rule for MFA device names. */
-export const DEVICE_NAME = /^[\w+=,.@-]{1,226}$/;
-
-export function deviceNameError(name: string): string | null {
-  if (name.length === 0) return 'Enter a device name.';
-  if (/\s/.test(name)) return 'No spaces: use letters, digits and _+=,.@-';
-  if (!DEVICE_NAME.test(name)) return 'Use 1 to 226 letters, digits or _+=,.@- only.';
-  return null;
-}
-
-
 function formatDate(secs: number | null): string {
   if (secs === null) return 'not assigned';
   return new Date(secs * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -64,7 +57,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   const title =
     intent.kind === 'enroll' || intent.kind === 'enrollUser' ? 'Set up AWS MFA' : intent.kind === 'resume' ? 'Resume AWS MFA setup' : 'Abort AWS MFA setup';
   const d = openStepsDialog('aws-wizard', title, () => {
-    // The security view's connection is the caller's to keep; only drop one made here.
+    // The audit view's connection is the caller's to keep; only drop one made here.
     if (intent.kind !== 'enrollUser') void awsDisconnect().catch(() => {});
     onClose();
   });
@@ -116,6 +109,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
       intro,
       profile: profileName,
       next: 'Continue',
+      api: { profiles: awsProfiles, whoami: awsWhoami },
       onConnected(who, form) {
         whoami = who;
         profileName = form.profileName();

@@ -3,7 +3,6 @@
 // Secrets never come here: Rust keeps the scanned accounts until `scanSave`.
 import type { AccountSummary } from '../../bindings/AccountSummary';
 import type { CameraEvent } from '../../bindings/CameraEvent';
-import type { ScanExport } from '../../bindings/ScanExport';
 import type { ScannedAccount } from '../../bindings/ScannedAccount';
 import type { ScanResult } from '../../bindings/ScanResult';
 import { openDialog } from '../../components/dialog';
@@ -20,29 +19,10 @@ import {
   scanScreen,
 } from '../../ipc/commands';
 import { describe, toIpcError } from '../../ipc/errors';
+import { describeAccount, exportCodes, nextCode } from './format';
 
 /** What to read first when the dialog opens. */
 export type ScanStart = { kind: 'camera' } | { kind: 'file'; file: File };
-
-const KIND_LABEL = { totp: 'Time-based', hotp: 'Counter-based', steam: 'Steam Guard' } as const;
-
-/** `1`, `1 and 3`, `1, 2 and 4`. */
-export function listNumbers(ns: number[]): string {
-  if (ns.length <= 1) return ns.join('');
-  return `${ns.slice(0, -1).join(', ')} and ${ns[ns.length - 1]}`;
-}
-
-/** Which codes of a multi-code export a scan held, and what is left: `code 1 of 2; scan the
- * others afterwards`. */
-export function exportCodes(e: ScanExport): string {
-  const held = `${e.seen.length === 1 ? 'code' : 'codes'} ${listNumbers(e.seen)} of ${e.of}`;
-  return e.missing.length > 0 ? `${held}; scan the others afterwards` : `${held}: the whole export`;
-}
-
-function describeAccount(a: ScannedAccount): string {
-  const every = a.kind === 'totp' ? ` · every ${a.period} s` : '';
-  return `${KIND_LABEL[a.kind]} · ${a.digits} digits · ${a.algorithm}${every}`;
-}
 
 /** Opens the scan dialog; resolves with the accounts saved (empty when none). */
 export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<AccountSummary[]> {
@@ -301,10 +281,11 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
         saved = saved.concat(await scanSave(current.token, picks));
         showToast(picks.length === 1 ? `Added ${saved[saved.length - 1].name}` : `Added ${picks.length} accounts`);
         const exp = current.export;
-        if (exp && exp.missing.length > 0) {
+        const next = exp ? nextCode(exp) : null;
+        if (exp && next !== null) {
           // A multi-code export: straight back to scanning for the next code.
           again.click();
-          status.textContent = `Now scan the export's next code (${listNumbers(exp.missing)} of ${exp.of} still to scan).`;
+          status.textContent = `Now scan the export's next code (${next} of ${exp.of}).`;
         } else {
           close();
         }

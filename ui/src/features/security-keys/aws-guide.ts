@@ -1,13 +1,13 @@
 // "Add a security key to AWS": IAM has no API to register a FIDO key (the console does it with
-// WebAuthn in the browser), so Twofold connects (the wizard's credentials form), remembers the
+// WebAuthn in the browser), so Twofold connects (components/connect.ts), remembers the
 // user's current MFA devices, walks the user through the console, then polls ListMFADevices
 // until the new key shows up and shows its serial and enable date.
 import type { AwsWhoami } from '../../bindings/AwsWhoami';
 import type { SecurityKeyCheck } from '../../bindings/SecurityKeyCheck';
 import { h } from '../../components/dom';
 import { showError, openStepsDialog } from '../../components/steps';
-import { awsDevices, awsDisconnect, awsSecurityKeyCheck } from '../../ipc/commands';
-import { connectScreen } from '../aws-wizard/credentials';
+import { connectScreen } from '../../components/connect';
+import { awsDevices, awsDisconnect, awsProfiles, awsSecurityKeyCheck, awsWhoami } from '../../ipc/commands';
 
 const DEVICE_LIMIT = 8;
 /** How many ListMFADevices calls one "check" makes, and how far apart. */
@@ -30,6 +30,7 @@ export function openSecurityKeyAwsGuide(): void {
         'Twofold checks the result on your IAM user afterwards (iam:GetUser, iam:ListMFADevices). Credentials of the IAM user who gets the key:',
       profile: null,
       next: 'Next',
+      api: { profiles: awsProfiles, whoami: awsWhoami },
       async onConnected(who) {
         const devices = await awsDevices(who.userName);
         stepsScreen(

@@ -7,6 +7,7 @@ import type { FidoOption } from '../../bindings/FidoOption';
 import type { FidoRelyingPartyView } from '../../bindings/FidoRelyingPartyView';
 import { confirmDialog, openDialog } from '../../components/dialog';
 import { h, icon, ICONS } from '../../components/dom';
+import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import {
   fidoCancel,
@@ -22,8 +23,8 @@ import {
   fidoWink,
 } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
-import { field } from '../aws-wizard/credentials';
 import { openSecurityKeyAwsGuide } from './aws-guide';
+import { optionLabel, pinSummary } from './format';
 
 type Tab = 'details' | 'pin' | 'test' | 'credentials' | 'reset';
 type Flash = { ok: boolean; text: string; id: string } | null;
@@ -41,17 +42,6 @@ export const RESET_EXPLANATION =
   'A reset erases every credential on the key (every site that uses it as a security key loses it) ' +
   'and removes its PIN. It cannot be undone. Keys accept a reset only within 10 seconds of being ' +
   'plugged in, and ask for a touch.';
-
-function optionLabel(o: FidoOption, on: string, off: string): string {
-  return o === 'on' ? on : o === 'off' ? off : 'not supported';
-}
-
-function pinSummary(k: FidoKeyView): string {
-  if (k.options.clientPin === 'unsupported') return 'not supported';
-  if (k.options.clientPin === 'off') return 'not set';
-  if (k.pinRetries === 0) return 'blocked (only a reset helps)';
-  return `PIN set · ${k.pinRetries} ${k.pinRetries === 1 ? 'try' : 'tries'} left`;
-}
 
 function pinInput(id: string, placeholder = ''): HTMLInputElement {
   return h('input.mono', { id, type: 'password', autocomplete: 'off', spellcheck: 'false', placeholder });
@@ -409,7 +399,7 @@ export function openSecurityKeysView(): void {
             ),
           );
           if (f && ['noDevice', 'deviceNotFound', 'disconnected'].includes(f.reason)) showNotice(describe(e));
-          else if (f && f.reason.startsWith('pin')) await refreshKey();
+          else if (f?.reason.startsWith('pin')) await refreshKey();
         }
       });
     }

@@ -1,12 +1,13 @@
 // Screens shown when the vault is not open: unlock (password or keyring) and create.
 import type { VaultStatus } from '../../bindings/VaultStatus';
 import { h } from '../../components/dom';
+import { field } from '../../components/field';
 import { vaultCreate, vaultUnlock } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
 
 function passwordField(id: string, label: string, autocomplete: string): [HTMLDivElement, HTMLInputElement] {
   const input = h('input', { id, type: 'password', autocomplete, required: true });
-  return [h('div.field', {}, h('label', { for: id }, label), input), input];
+  return [field(label, input), input];
 }
 
 /** The locked / no-vault screen. Calls `onOpen` once the vault is unlocked. */

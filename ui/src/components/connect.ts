@@ -1,13 +1,22 @@
-// The credentials step, shared by the AWS wizard, the Account security view and the security-key
-// guide: a profile, or pasted keys, plus region and endpoint under "Advanced"; checked with
-// `awsWhoami` before the dialog moves on.
-import type { AwsCreds } from '../../bindings/AwsCreds';
-import type { AwsProfileView } from '../../bindings/AwsProfileView';
-import type { AwsWhoami } from '../../bindings/AwsWhoami';
-import { h } from '../../components/dom';
-import { errorBox, showError, type StepsDialog } from '../../components/steps';
-import { awsProfiles, awsWhoami } from '../../ipc/commands';
-import { describe } from '../../ipc/errors';
+// The AWS credentials screen, shared by the AWS wizard, the Account security (audit) view and
+// the security-key guide: a profile, or pasted keys, plus region and endpoint under "Advanced";
+// checked before the dialog moves on. It makes no IPC call itself: the caller hands it the two
+// calls it needs (`ConnectApi`), so this stays a presentational piece.
+import type { AwsCreds } from '../bindings/AwsCreds';
+import type { AwsProfileView } from '../bindings/AwsProfileView';
+import type { AwsWhoami } from '../bindings/AwsWhoami';
+import { describe } from '../ipc/errors';
+import { h } from './dom';
+import { field } from './field';
+import { errorBox, showError, type StepsDialog } from './steps';
+
+/** The AWS calls the screen makes (`awsProfiles` and `awsWhoami` from ipc/commands). */
+export interface ConnectApi {
+  /** The profiles to offer. */
+  profiles(): Promise<AwsProfileView[]>;
+  /** Checks the credentials and says whose they are. */
+  whoami(creds: AwsCreds): Promise<AwsWhoami>;
+}
 
 export interface ConnectOptions {
   /** The sentence above the form. */
@@ -16,15 +25,17 @@ export interface ConnectOptions {
   profile: string | null;
   /** The label of the button that checks the credentials. */
   next: string;
+  /** The calls that list profiles and check the credentials. */
+  api: ConnectApi;
   /** Runs once the credentials are checked (their secret already cleared from the form); what
    * it throws is shown under the form. */
   onConnected(who: AwsWhoami, form: CredentialsForm): Promise<void> | void;
 }
 
-/** Shows the credentials screen in `d`: Cancel, and `next`, which checks them with `awsWhoami`. */
+/** Shows the credentials screen in `d`: Cancel, and `next`, which checks them with `api.whoami`. */
 export async function connectScreen(d: StepsDialog, opts: ConnectOptions): Promise<void> {
   const err = errorBox('aws-credentials-error');
-  const form = await createCredentialsForm(opts.intro, opts.profile, err);
+  const form = await createCredentialsForm(opts.api, opts.intro, opts.profile, err);
   d.show('credentials', form.el);
   const next = d.button('aws-check', opts.next, () => void check(), 'btn-primary');
   d.foot.append(d.button('aws-cancel', 'Cancel', d.close), next);
@@ -33,7 +44,7 @@ export async function connectScreen(d: StepsDialog, opts: ConnectOptions): Promi
     next.disabled = true;
     next.textContent = 'Checking…';
     try {
-      const who = await awsWhoami(form.creds());
+      const who = await opts.api.whoami(form.creds());
       form.clearSecrets();
       await opts.onConnected(who, form);
     } catch (e) {
@@ -45,13 +56,9 @@ export async function connectScreen(d: StepsDialog, opts: ConnectOptions): Promi
   }
 }
 
-export function field(label: string, input: HTMLElement, hint?: string): HTMLDivElement {
-  return h('div.field', {}, h('label', { for: input.id }, label), input, hint ? h('span.hint', {}, hint) : null);
-}
-
 export interface CredentialsForm {
   el: HTMLFormElement;
-  /** What the form says, for `awsWhoami`. */
+  /** What the form says, for `ConnectApi.whoami`. */
   creds(): AwsCreds;
   /** The chosen profile (null with pasted keys or the default chain). */
   profileName(): string | null;
@@ -61,6 +68,7 @@ export interface CredentialsForm {
 
 /** Builds the form; `intro` is the sentence above it, `err` the error box to show under it. */
 export async function createCredentialsForm(
+  api: Pick<ConnectApi, 'profiles'>,
   intro: string,
   preferred: string | null,
   err: HTMLElement,
@@ -68,7 +76,7 @@ export async function createCredentialsForm(
   let profiles: AwsProfileView[] = [];
   let profilesError: string | null = null;
   try {
-    profiles = await awsProfiles();
+    profiles = await api.profiles();
   } catch (e) {
     profilesError = describe(e);
   }

@@ -1,4 +1,5 @@
-// Account security: who in the AWS account has MFA. Connect (the wizard's credentials form),
+// The AWS audit, shown as "Account security" (not to be confused with features/security-keys,
+// the FIDO keys): who in the AWS account has MFA. Connect (components/connect.ts),
 // audit every IAM user (console users without MFA flagged and first, root MFA on top), filter,
 // export CSV, enroll MFA for a user (the wizard, preset), and require MFA for a group
 // (plan -> preview -> apply).
@@ -6,32 +7,32 @@ import type { AuditUser } from '../../bindings/AuditUser';
 import type { AuditView } from '../../bindings/AuditView';
 import type { AwsWhoami } from '../../bindings/AwsWhoami';
 import type { EnforcePreview } from '../../bindings/EnforcePreview';
+import { connectScreen } from '../../components/connect';
 import { openDialog } from '../../components/dialog';
 import { h } from '../../components/dom';
+import { field } from '../../components/field';
 import { errorBox, openStepsDialog, showError } from '../../components/steps';
 import { showToast } from '../../components/toast';
-import { awsAudit, awsAuditExport, awsDisconnect, awsEnforceApply, awsEnforcePlan } from '../../ipc/commands';
-import { connectScreen, field } from '../aws-wizard/credentials';
+import {
+  awsAudit,
+  awsAuditExport,
+  awsDisconnect,
+  awsEnforceApply,
+  awsEnforcePlan,
+  awsProfiles,
+  awsWhoami,
+} from '../../ipc/commands';
 import { openAwsWizard } from '../aws-wizard/wizard';
-
-type Filter = 'noMfa' | 'console' | 'stale';
-
-const FILTERS: [Filter, string, string][] = [
-  ['noMfa', 'filter-no-mfa', 'No MFA'],
-  ['console', 'filter-console', 'Console users'],
-  ['stale', 'filter-stale', 'Stale keys (90 days)'],
-];
-
-export function keep(u: AuditUser, on: Set<Filter>): boolean {
-  return (!on.has('noMfa') || u.mfa.length === 0) && (!on.has('console') || u.console) && (!on.has('stale') || u.staleKey);
-}
+import { FILTERS, type Filter, keep } from './filter';
 
 function date(secs: number | null): string {
   return secs === null ? 'never' : new Date(secs * 1000).toLocaleDateString(undefined, { dateStyle: 'medium' });
 }
 
-export function openSecurityView(): void {
-  const d = openStepsDialog('security', 'Account security', () => void awsDisconnect().catch(() => {}), ['full']);
+/** Opens the audit dialog. Its id is not `security`: that is the topbar button that opens it,
+ * and `openDialog` first removes any element with the dialog's id. */
+export function openAwsAuditView(): void {
+  const d = openStepsDialog('aws-audit', 'Account security', () => void awsDisconnect().catch(() => {}), ['full']);
   const { foot, show, button } = d;
   let whoami: AwsWhoami | null = null;
   let audit: AuditView | null = null;
@@ -44,6 +45,7 @@ export function openSecurityView(): void {
         'Twofold lists every IAM user of the account with their console access, MFA devices and access keys. Credentials that may read IAM (an administrator or a SecurityAudit role):',
       profile: null,
       next: 'Audit',
+      api: { profiles: awsProfiles, whoami: awsWhoami },
       async onConnected(who) {
         whoami = who;
         await runAudit();

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { AccountSummary } from '../../bindings/AccountSummary';
+import { avatarColor, matches, sortAccounts } from './list';
+
+function account(name: string, issuer = '', more: Partial<AccountSummary> = {}): AccountSummary {
+  return {
+    id: name,
+    name,
+    issuer,
+    account: '',
+    kind: 'totp',
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    counter: 0,
+    tags: [],
+    lastUsed: null,
+    aws: null,
+    ...more,
+  };
+}
+
+describe('sortAccounts', () => {
+  it('orders by issuer, or by name where there is no issuer, ignoring case', () => {
+    const list = [account('zeta', 'github'), account('Amazon'), account('x', 'Cloudflare'), account('b', 'AWS')];
+    expect(sortAccounts(list).map((a) => a.name)).toEqual(['Amazon', 'b', 'x', 'zeta']);
+  });
+
+  it('breaks ties between equal issuers by name', () => {
+    const list = [account('GitHub:work', 'GitHub'), account('GitHub:home', 'GitHub')];
+    expect(sortAccounts(list).map((a) => a.name)).toEqual(['GitHub:home', 'GitHub:work']);
+  });
+
+  it('returns a sorted copy and leaves the input alone', () => {
+    const list = [account('b'), account('a')];
+    const sorted = sortAccounts(list);
+    expect(sorted).not.toBe(list);
+    expect(list.map((a) => a.name)).toEqual(['b', 'a']);
+  });
+});
+
+describe('matches', () => {
+  const a = account('GitHub:ana', 'GitHub', { account: 'ana@example.com', tags: ['work', 'dev'] });
+
+  it('matches everything with an empty or blank query', () => {
+    expect(matches(a, '')).toBe(true);
+    expect(matches(a, '   ')).toBe(true);
+  });
+
+  it('finds the issuer, the account, the name and tags, ignoring case', () => {
+    expect(matches(a, 'github')).toBe(true);
+    expect(matches(a, 'EXAMPLE.com')).toBe(true);
+    expect(matches(a, 'work')).toBe(true);
+  });
+
+  it('needs every word to match somewhere', () => {
+    expect(matches(a, 'git dev')).toBe(true);
+    expect(matches(a, 'git gitlab')).toBe(false);
+  });
+
+  it('does not match what is not there', () => {
+    expect(matches(a, 'aws')).toBe(false);
+  });
+});
+
+describe('avatarColor', () => {
+  it('is a stable hsl colour for a name', () => {
+    expect(avatarColor('GitHub')).toBe(avatarColor('GitHub'));
+    expect(avatarColor('GitHub')).toMatch(/^hsl\(\d{1,3} 55% 48%\)$/);
+  });
+
+  it('differs between names', () => {
+    expect(avatarColor('GitHub')).not.toBe(avatarColor('GitLab'));
+  });
+
+  it('keeps the hue below 360', () => {
+    for (const s of ['', 'a', 'Amazon Web Services', 'ü', '🙂 emoji']) {
+      const hue = Number(/^hsl\((\d+) /.exec(avatarColor(s))?.[1]);
+      expect(hue).toBeGreaterThanOrEqual(0);
+      expect(hue).toBeLessThan(360);
+    }
+  });
+});
