@@ -111,7 +111,13 @@ else
 fi
 
 # --- 2. static checks ------------------------------------------------------------------------
-step "cargo clippy -D warnings" cargo clippy --workspace --all-targets "${LOCKED[@]}" -- -D warnings
+# Twice: as shipped, and with the test hooks the suites build (code behind that feature is checked too).
+clippy_both() {
+  cargo clippy --workspace --all-targets "${LOCKED[@]}" -- -D warnings &&
+    cargo clippy --workspace --all-targets "${LOCKED[@]}" \
+      --features twofold-app/test-hooks,twofold-cli/test-hooks -- -D warnings
+}
+step "cargo clippy -D warnings" clippy_both
 
 core_tauri_free() {
   local tree
@@ -142,16 +148,24 @@ tauri_cli() {
 # sidecar every package carries beside the app.
 export TAURI_APP_PATH="$ROOT/src-tauri" TAURI_FRONTEND_PATH="$ROOT/ui"
 release="$CARGO_TARGET_DIR/release"
+hooked_binaries() {
+  tauri_cli build --no-bundle --features test-hooks --config "$ROOT/src-tauri/tauri.bundle.conf.json" &&
+    cargo build --release "${LOCKED[@]}" -p twofold-cli --features test-hooks
+}
 # A package left by an earlier run must not stand in for this run's.
 rm -f "$release"/bundle/deb/*.deb "$release"/bundle/rpm/*.rpm
 if step "tauri build: .deb + .rpm (release app + CLI)" \
   tauri_cli build --config "$ROOT/src-tauri/tauri.bundle.conf.json"; then
-  # The tests use what this build made: the app, the CLI beside it (same profile, the file the
-  # packages carry), and the packages themselves.
-  export TWOFOLD_APP_BIN="$release/twofold-app" TWOFOLD_CLI_BIN="$release/twofold"
+  # The packages are what ships: no test hooks. Their own tests install them.
   TWOFOLD_DEB="$(ls "$release"/bundle/deb/*.deb 2>/dev/null | head -n1)"
   TWOFOLD_RPM="$(ls "$release"/bundle/rpm/*.rpm 2>/dev/null | head -n1)"
   export TWOFOLD_DEB TWOFOLD_RPM
+  # The suites that drive a simulated security key or camera frames need the same release
+  # binaries with the `test-hooks` feature (which a release never has). They replace the loose
+  # binaries in target/release; the packages above keep the hook-free ones.
+  if step "release app + CLI with test hooks" hooked_binaries; then
+    export TWOFOLD_APP_BIN="$release/twofold-app" TWOFOLD_CLI_BIN="$release/twofold"
+  fi
 fi
 
 # --- 4. tests --------------------------------------------------------------------------------

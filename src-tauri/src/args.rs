@@ -18,10 +18,12 @@ pub struct AppArgs {
     #[arg(long, value_name = "DIR")]
     pub aws_config_dir: Option<PathBuf>,
     /// Tests: the images in DIR, played at a camera's pace, stand in for the webcam.
+    #[cfg(feature = "test-hooks")]
     #[arg(long, value_name = "DIR", hide = true)]
     pub camera_frames: Option<PathBuf>,
     /// Tests: the simulated security key's state file.
-    #[arg(long, env = crate::fido::SIMULATOR_VAR, value_name = "PATH", hide = true)]
+    #[cfg(feature = "test-hooks")]
+    #[arg(long, env = "TWOFOLD_FIDO_SIMULATOR", value_name = "PATH", hide = true)]
     pub fido_simulator: Option<PathBuf>,
 }
 
@@ -58,6 +60,11 @@ mod tests {
         let a = parse(&["--vault", "/tmp/v.json", "--aws-config-dir=/x"]);
         assert_eq!(a.vault, Some("/tmp/v.json".into()));
         assert_eq!(a.aws_config_dir, Some("/x".into()));
+    }
+
+    #[cfg(feature = "test-hooks")]
+    #[test]
+    fn test_hooks_parse_in_a_test_build() {
         let a = parse(&[
             "--vault=/tmp/w.json",
             "--fido-simulator",
@@ -67,6 +74,15 @@ mod tests {
         assert_eq!(a.vault, Some("/tmp/w.json".into()));
         assert_eq!(a.fido_simulator, Some("/k".into()));
         assert_eq!(a.camera_frames, Some("/f".into()));
+    }
+
+    #[cfg(not(feature = "test-hooks"))]
+    #[test]
+    fn a_build_without_test_hooks_refuses_them() {
+        for hook in ["--fido-simulator", "--camera-frames"] {
+            let e = AppArgs::from_args([hook.to_string(), "/x".to_string()]).unwrap_err();
+            assert_eq!(e.kind(), clap::error::ErrorKind::UnknownArgument, "{hook}");
+        }
     }
 
     #[test]

@@ -4,13 +4,11 @@
 //! It is managed next to [`crate::AppState`] rather than inside it because it needs no vault
 //! and tests build it on its own. It holds no PIN.
 
+#[cfg(any(test, feature = "test-hooks"))]
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use twofold_core::fido::{AuthenticatorFinder, CancelToken};
-
-/// Test only: a simulated key's state file instead of USB keys (as for the CLI).
-pub const SIMULATOR_VAR: &str = "TWOFOLD_FIDO_SIMULATOR";
 
 /// The `State` type the FIDO commands take.
 pub type FidoStateRef<'a> = tauri::State<'a, FidoState>;
@@ -35,13 +33,19 @@ impl FidoState {
         }
     }
 
+    /// USB keys.
+    pub fn usb() -> Self {
+        Self::new(std::sync::Arc::new(twofold_core::fido::hid::HidFinder))
+    }
+
     /// USB keys, or the simulator at `simulator` (tests).
+    #[cfg(any(test, feature = "test-hooks"))]
     pub fn from_simulator(simulator: Option<PathBuf>) -> Self {
         match simulator {
             Some(path) => Self::new(std::sync::Arc::new(twofold_core::fido::sim::SimFinder {
                 path,
             })),
-            None => Self::new(std::sync::Arc::new(twofold_core::fido::hid::HidFinder)),
+            None => Self::usb(),
         }
     }
 

@@ -123,14 +123,22 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    // Test hooks exist only in a build with the `test-hooks` feature (the test suites').
+    #[cfg(feature = "test-hooks")]
+    let (camera_frames, fido_state) = (
+        args.camera_frames.clone(),
+        fido::FidoState::from_simulator(args.fido_simulator.clone()),
+    );
+    #[cfg(not(feature = "test-hooks"))]
+    let (camera_frames, fido_state) = (None, fido::FidoState::usb());
     let builder = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             show_main_window(app)
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        .manage(AppState::new(path, Box::new(KeyringStore)).with_test_camera(args.camera_frames))
-        .manage(fido::FidoState::from_simulator(args.fido_simulator))
+        .manage(AppState::new(path, Box::new(KeyringStore)).with_test_camera(camera_frames))
+        .manage(fido_state)
         .setup(|app| {
             tray::install(app.handle())?;
             Ok(())

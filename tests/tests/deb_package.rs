@@ -316,6 +316,53 @@ fn installed_app_without_a_display_explains_instead_of_panicking() {
     assert!(!dir.path().join("vault").exists(), "nothing was created");
 }
 
+/// What ships has no test hooks: the installed CLI ignores `TWOFOLD_FIDO_SIMULATOR` (it looks
+/// for USB keys, and there are none here), and the installed app does not know
+/// `--fido-simulator` or `--camera-frames`. The suites reach the simulator through binaries
+/// built with the `test-hooks` feature; the same key file works there (tests/fido.rs).
+#[test]
+fn the_packaged_faces_ignore_the_test_hooks() {
+    let (_dir, root) = harness::install_deb();
+    let key = twofold_e2e::fido_sim::SimKeyFile::new();
+    let out = Command::new(root.join("usr/bin/twofold"))
+        .args(["fido", "list"])
+        .env("TWOFOLD_FIDO_SIMULATOR", &key.path)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !text.contains("simulated"),
+        "the release CLI used the simulator: {text}"
+    );
+    assert!(text.contains("no FIDO security key found"), "{text}");
+    for hook in ["--fido-simulator", "--camera-frames"] {
+        let out = Command::new(root.join("usr/bin/twofold-app"))
+            .args([hook, key.path.to_str().unwrap()])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{hook}: {err}");
+        assert!(err.contains("unexpected argument"), "{hook}: {err}");
+    }
+    // The test build of the same CLI does use the key file: the hook is the feature, not the file.
+    let hooked = Command::new(harness::cli_bin())
+        .args(["fido", "list"])
+        .env("TWOFOLD_FIDO_SIMULATOR", &key.path)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&hooked.stdout).contains("simulated"),
+        "{hooked:?}"
+    );
+}
+
 #[test]
 fn the_rpm_holds_the_same_faces_and_its_cli_is_this_build() {
     let rpm = harness::rpm_path();

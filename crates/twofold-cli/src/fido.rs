@@ -5,23 +5,23 @@
 //! scripts) or a no-echo prompt. Operations that wait for a touch run on a worker thread
 //! (`fido::task`).
 //!
+//! In a build with the `test-hooks` feature (the test suites' build, never a release),
 //! TWOFOLD_FIDO_SIMULATOR=<state.json> swaps the USB keys for the software key of
-//! `twofold_core::fido::sim`. It is for tests only.
+//! `twofold_core::fido::sim`.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use twofold_core::fido::ops::{self, ResetConfirmation};
-use twofold_core::fido::{
-    sim::SimFinder, task, Authenticator, AuthenticatorFinder, FidoError, KeyInfo, Pin,
-};
+use twofold_core::fido::{task, Authenticator, AuthenticatorFinder, FidoError, KeyInfo, Pin};
 
 /// Current PIN, for scripts.
 const PIN_VAR: &str = "TWOFOLD_FIDO_PIN";
 /// New PIN for `pin set` / `pin change`, for scripts.
 const NEW_PIN_VAR: &str = "TWOFOLD_FIDO_NEW_PIN";
-/// Test only: a simulated key's state file instead of USB keys.
+/// Test hooks only: a simulated key's state file instead of USB keys.
+#[cfg(feature = "test-hooks")]
 const SIMULATOR_VAR: &str = "TWOFOLD_FIDO_SIMULATOR";
 
 #[derive(Args)]
@@ -89,8 +89,11 @@ enum PinAction {
 }
 
 fn finder() -> Result<Box<dyn AuthenticatorFinder>> {
+    #[cfg(feature = "test-hooks")]
     if let Some(path) = std::env::var_os(SIMULATOR_VAR).filter(|p| !p.is_empty()) {
-        return Ok(Box::new(SimFinder { path: path.into() }));
+        return Ok(Box::new(twofold_core::fido::sim::SimFinder {
+            path: path.into(),
+        }));
     }
     hid_finder()
 }

@@ -27,6 +27,7 @@ use super::{
     CancelToken, CredentialRequest, DeviceSummary, FidoError, FidoResult, KeyInfo, KeyOptions, Pin,
     PublicKeyKind, Registration, RelyingParty, ResidentCredential,
 };
+use crate::hex;
 
 /// Finds keys on USB HID (usage page 0xF1D0).
 #[derive(Debug, Clone, Copy, Default)]
@@ -145,10 +146,6 @@ fn option(options: &[(String, bool)], names: &[&str]) -> Option<bool> {
         }
     }
     found
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Authenticator for HidKey {

@@ -10,7 +10,8 @@
 //! - [`hid`] (feature `fido`) talks to real keys over USB HID through `ctap-hid-fido2`.
 //! - [`sim`] is a software CTAP2 authenticator at the logical level (not CBOR): it enforces the
 //!   PIN rules, simulated touch, resident-credential storage and the reset window. It exists for
-//!   tests only; the CLI reaches it through `TWOFOLD_FIDO_SIMULATOR`.
+//!   tests only, behind the non-default `simulator` feature; the CLI and the app reach it only
+//!   when built with their `test-hooks` feature, which release builds never have.
 //! - [`task`] runs a blocking operation on a worker thread with a [`task::CancelToken`].
 //!
 //! It does not own any prompt: PINs come in as [`Pin`] values and confirmations as
@@ -20,6 +21,7 @@ mod error;
 #[cfg(feature = "fido")]
 pub mod hid;
 pub mod ops;
+#[cfg(any(test, feature = "simulator"))]
 pub mod sim;
 pub mod task;
 

@@ -6,7 +6,6 @@
 //! key are one CTAP command each, except the test with `resident`: if its verification fails,
 //! the credential it stored is deleted again, so nothing is left half-done.
 
-use super::sim::check_pin_policy;
 use super::{
     decode_credential_id, encode_credential_id, Authenticator, CancelToken, CredentialRequest,
     FidoError, FidoResult, KeyInfo, Pin, ResidentCredential,
@@ -21,6 +20,23 @@ pub const RESET_WARNING: &str =
 as a security key loses it) and removes its PIN. It cannot be undone. Keys accept a reset only \
 within 10 seconds of being plugged in, and ask for a touch: unplug the key, plug it back in, \
 confirm and touch it.";
+
+/// The PIN rules every key enforces (CTAP2 setPIN/changePIN): at least `min` Unicode code
+/// points, at most 63 bytes of UTF-8.
+pub fn check_pin_policy(pin: &Pin, min: u32) -> FidoResult<()> {
+    let min = min.max(4);
+    if (pin.as_str().chars().count() as u32) < min {
+        return Err(FidoError::PinPolicy(format!(
+            "it must be at least {min} characters long"
+        )));
+    }
+    if pin.as_str().len() > 63 {
+        return Err(FidoError::PinPolicy(
+            "it must be at most 63 bytes long (UTF-8)".into(),
+        ));
+    }
+    Ok(())
+}
 
 /// The key's info with its PIN retries filled in (when it has a PIN).
 pub fn key_info(auth: &dyn Authenticator) -> FidoResult<KeyInfo> {

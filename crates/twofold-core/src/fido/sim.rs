@@ -23,6 +23,8 @@
 //! writes it back. The `twofold` CLI uses that when `TWOFOLD_FIDO_SIMULATOR` names such a file,
 //! so end-to-end tests can drive the real binary. Never point a real user at it.
 
+use super::ops::check_pin_policy;
+use crate::hex;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -295,10 +297,6 @@ fn pin_hash(pin: &Pin) -> String {
     hex(&Sha256::digest(pin.as_str().as_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn random_bytes(n: usize) -> Vec<u8> {
     let mut v = vec![0u8; n];
     // No OS randomness only makes the simulated ids predictable: fine for a test double.
@@ -318,23 +316,6 @@ fn hmac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
         mac.update(p);
     }
     mac.finalize().into_bytes().to_vec()
-}
-
-/// The PIN rules every key enforces (CTAP2 setPIN/changePIN): at least `min` Unicode code
-/// points, at most 63 bytes of UTF-8.
-pub fn check_pin_policy(pin: &Pin, min: u32) -> FidoResult<()> {
-    let min = min.max(4);
-    if (pin.as_str().chars().count() as u32) < min {
-        return Err(FidoError::PinPolicy(format!(
-            "it must be at least {min} characters long"
-        )));
-    }
-    if pin.as_str().len() > 63 {
-        return Err(FidoError::PinPolicy(
-            "it must be at most 63 bytes long (UTF-8)".into(),
-        ));
-    }
-    Ok(())
 }
 
 fn check_pin(s: &mut SimState, pin: &Pin) -> FidoResult<()> {
