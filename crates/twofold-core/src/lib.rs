@@ -27,6 +27,11 @@ pub mod version;
 
 pub use error::{Error, Result};
 
+/// Lowercase hex of `bytes` (file names, ids, digests): the one hex helper.
+pub fn hex(bytes: &[u8]) -> String {
+    data_encoding::HEXLOWER.encode(bytes)
+}
+
 /// Seconds since the Unix epoch, from the system clock.
 ///
 /// The only place core reads the clock. Codes and vault steps take time as a parameter; the

@@ -87,8 +87,22 @@ pub struct AuditReport {
 impl AuditReport {
     /// The report as CSV (one row per user), for spreadsheets.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("user,arn,console,password_last_used,mfa_devices,mfa_types,mfa_enabled_dates,active_keys,key_last_used,flagged\n");
         let date = |t: Option<i64>| t.map(super::sessions::rfc3339).unwrap_or_default();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let header = [
+            "user",
+            "arn",
+            "console",
+            "password_last_used",
+            "mfa_devices",
+            "mfa_types",
+            "mfa_enabled_dates",
+            "active_keys",
+            "key_last_used",
+            "flagged",
+        ];
+        // Writing to memory cannot fail.
+        let _ = w.write_record(header);
         for u in &self.users {
             let kinds: Vec<String> = u
                 .mfa
@@ -98,29 +112,20 @@ impl AuditReport {
             let dates: Vec<String> = u.mfa.iter().map(|d| date(d.enabled_at)).collect();
             let keys: Vec<&KeyAudit> = u.access_keys.iter().filter(|k| k.active).collect();
             let last: Vec<String> = keys.iter().map(|k| date(k.last_used)).collect();
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{}\n",
-                csv_field(&u.name),
-                csv_field(&u.arn),
-                u.console,
+            let _ = w.write_record([
+                u.name.clone(),
+                u.arn.clone(),
+                u.console.to_string(),
                 date(u.password_last_used),
-                u.mfa.len(),
+                u.mfa.len().to_string(),
                 kinds.join(" "),
                 dates.join(" "),
-                keys.len(),
+                keys.len().to_string(),
                 last.join(" "),
-                u.flagged()
-            ));
+                u.flagged().to_string(),
+            ]);
         }
-        out
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 }
 
@@ -141,18 +146,23 @@ pub struct ReportRow {
     pub keys: Vec<KeyAudit>,
 }
 
-/// Parses the credential report CSV (its columns are looked up by name).
-pub fn parse_credential_report(csv: &str) -> std::result::Result<Vec<ReportRow>, String> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .ok_or("the credential report is empty")?
-        .split(',')
-        .collect();
+/// Parses the credential report CSV (its columns are looked up by name; fields may be quoted,
+/// as IAM user names may contain commas).
+pub fn parse_credential_report(text: &str) -> std::result::Result<Vec<ReportRow>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| format!("the credential report is not CSV: {e}"))?
+        .clone();
+    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+        return Err("the credential report is empty".into());
+    }
     let col = |name: &str| {
         header
             .iter()
-            .position(|h| *h == name)
+            .position(|h| h == name)
             .ok_or(format!("the credential report has no {name} column"))
     };
     let (user, arn, pw, pw_used, mfa) = (
@@ -173,9 +183,12 @@ pub fn parse_credential_report(csv: &str) -> std::result::Result<Vec<ReportRow>,
         ),
     ];
     let mut rows = Vec::new();
-    for line in lines.filter(|l| !l.trim().is_empty()) {
-        let f: Vec<&str> = line.split(',').collect();
-        let get = |i: usize| f.get(i).copied().unwrap_or_default();
+    for record in reader.records() {
+        let f = record.map_err(|e| format!("the credential report has a bad row: {e}"))?;
+        if f.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        let get = |i: usize| f.get(i).unwrap_or_default();
         let keys = key_cols
             .iter()
             .filter(|(active, _)| get(*active) == "true" || get(*active) == "false")
@@ -614,6 +627,17 @@ mod tests {
 alice,arn:aws:iam::123456789012:user/alice,2020-01-01T00:00:00+00:00,true,2024-05-02T10:00:00+00:00,N/A,N/A,false,true,N/A,2024-04-01T00:00:00+00:00,us-east-1,iam,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A
 bot,arn:aws:iam::123456789012:user/bot,2020-01-01T00:00:00+00:00,false,no_information,N/A,N/A,false,true,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A
 ";
+
+    #[test]
+    fn a_user_name_with_a_comma_stays_one_field_both_ways() {
+        let row = "\"ops,eu\",\"arn:aws:iam::123456789012:user/ops,eu\",2020-01-01T00:00:00+00:00,true,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
+        let text = format!("{}\n{row}\n", REPORT.lines().next().unwrap());
+        let rows = parse_credential_report(&text).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].user, "ops,eu");
+        assert_eq!(rows[0].arn, "arn:aws:iam::123456789012:user/ops,eu");
+        assert!(rows[0].password_enabled && !rows[0].mfa_active);
+    }
 
     #[test]
     fn parses_the_credential_report() {

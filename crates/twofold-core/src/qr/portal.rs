@@ -185,10 +185,7 @@ fn call_error(e: zbus::Error) -> Error {
 fn handle_token() -> Result<String> {
     let mut bytes = [0u8; 8];
     getrandom::getrandom(&mut bytes).map_err(|e| fail("no randomness for the request", &e))?;
-    Ok(format!(
-        "twofold_{}",
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    ))
+    Ok(format!("twofold_{}", crate::hex(&bytes)))
 }
 
 /// The request object the portal will create for `token`, as the Request documentation gives

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 
 use super::keys::KdfParams;
-use crate::{Error, Result};
+use crate::{hex, Error, Result};
 
 /// The `format` field of every vault file.
 pub(crate) const FORMAT: &str = "twofold-vault";
@@ -285,8 +285,4 @@ fn sync_dir(dir: &Path) -> Result<()> {
 fn sync_dir(_dir: &Path) -> Result<()> {
     // Windows has no directory fsync; MoveFileEx with write-through is what rename uses.
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
