@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use twofold_core::aws::admin::{AuditReport, EnforcePlan};
 use twofold_core::aws::AwsClient;
 use twofold_core::otp::uri::OtpUri;
-use twofold_core::vault::{CreateOptions, KdfParams, KeyStore, Unlock, Vault, VaultAccess};
+use twofold_core::vault::{KdfParams, KeyStore, NewAccount, Unlock, Vault, VaultAccess};
 
 use crate::error::{ErrorKind, IpcError, Result};
 use crate::models::{VaultState, VaultStatus};
@@ -36,6 +36,51 @@ pub struct ScanSlot {
     pub pending: Option<(String, Vec<OtpUri>)>,
     /// Set to stop the running camera scan; `None` when the camera is off.
     pub camera: Option<Arc<AtomicBool>>,
+}
+
+impl ScanSlot {
+    /// The accounts `picks` chose from scan `token`, with the names the user gave.
+    pub fn picked(
+        &self,
+        token: &str,
+        picks: &[crate::commands::scan::ScanPick],
+    ) -> Result<Vec<NewAccount>> {
+        if picks.is_empty() {
+            return Err(IpcError::new(
+                ErrorKind::InvalidInput,
+                "tick at least one account",
+            ));
+        }
+        let accounts = match &self.pending {
+            Some((t, accounts)) if t == token => accounts,
+            _ => {
+                return Err(IpcError::new(
+                    ErrorKind::NotFound,
+                    "this scan is no longer open; scan the code again",
+                ))
+            }
+        };
+        picks
+            .iter()
+            .map(|pick| {
+                let uri = accounts.get(pick.index as usize).ok_or_else(|| {
+                    IpcError::new(ErrorKind::InvalidInput, "that account is not in the scan")
+                })?;
+                Ok(NewAccount {
+                    uri: uri.clone(),
+                    name: pick.name.clone().filter(|n| !n.trim().is_empty()),
+                    tags: Vec::new(),
+                })
+            })
+            .collect()
+    }
+
+    /// Forgets scan `token` once it is saved (a newer scan stays).
+    pub fn close(&mut self, token: &str) {
+        if self.pending.as_ref().is_some_and(|(t, _)| t == token) {
+            self.pending = None;
+        }
+    }
 }
 
 /// The last audit (for the CSV export) and the last enforce plan (what the preview showed, so
@@ -111,12 +156,13 @@ impl AppState {
             let result = if Vault::exists(&self.path) {
                 Vault::open(&self.path, &Unlock::Keyring(self.keys.as_ref()))
             } else {
-                let opts = CreateOptions {
-                    keyring: Some(self.keys.as_ref()),
-                    password: None,
-                    kdf: KdfParams::default(),
-                };
-                Vault::create(&self.path, &opts)
+                Vault::create_protected(
+                    &self.path,
+                    Some(self.keys.as_ref()),
+                    None,
+                    KdfParams::default(),
+                )
+                .map(|(v, _)| v)
             };
             match result {
                 Ok(v) => inner.vault = Some(v),
@@ -168,24 +214,13 @@ impl AppState {
     pub fn create(&self, password: Option<&str>) -> Result<VaultStatus> {
         let mut inner = self.lock_inner();
         inner.tried = true;
-        let with_keyring = CreateOptions {
-            keyring: Some(self.keys.as_ref()),
+        // Without a usable keyring, the password alone protects the vault.
+        let (vault, _) = Vault::create_protected(
+            &self.path,
+            Some(self.keys.as_ref()),
             password,
-            kdf: KdfParams::default(),
-        };
-        let vault = match (Vault::create(&self.path, &with_keyring), password) {
-            (Ok(v), _) => v,
-            // No usable keyring: the password alone protects the vault.
-            (Err(twofold_core::Error::Keyring(_)), Some(_)) => {
-                let opts = CreateOptions {
-                    keyring: None,
-                    password,
-                    kdf: KdfParams::default(),
-                };
-                Vault::create(&self.path, &opts)?
-            }
-            (Err(e), _) => return Err(e.into()),
-        };
+            KdfParams::default(),
+        )?;
         inner.vault = Some(vault);
         inner.reason = None;
         Ok(self.describe(&inner))

@@ -19,8 +19,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use twofold_core::otp::uri::OtpUri;
 use twofold_core::otp::Code;
 use twofold_core::vault::{
-    default_vault_path, AccountPatch, CreateOptions, KdfParams, KeyringStore, MasterKey,
-    NewAccount, Unlock, Vault,
+    default_vault_path, AccountPatch, KdfParams, KeyringStore, MasterKey, NewAccount, Unlock, Vault,
 };
 use zeroize::Zeroizing;
 
@@ -458,16 +457,12 @@ impl Ctx {
         if keyring.is_none() && pw.is_none() {
             bail!("--no-keyring needs a password for the new vault: set TWOFOLD_PASSWORD");
         }
-        let opts = |keyring| CreateOptions {
-            keyring,
-            password: pw.as_deref().map(|s| s.as_str()),
-            kdf: KdfParams::default(),
-        };
-        let vault = match Vault::create(&path, &opts(keyring)) {
-            Ok(v) => v,
-            Err(twofold_core::Error::Keyring(e)) if pw.is_some() => {
+        let password = pw.as_deref().map(|s| s.as_str());
+        let vault = match Vault::create_protected(&path, keyring, password, KdfParams::default()) {
+            Ok((v, None)) => v,
+            Ok((v, Some(e))) => {
                 eprintln!("twofold: note: the OS keyring is not usable ({e}); the new vault opens with TWOFOLD_PASSWORD only");
-                Vault::create(&path, &opts(None))?
+                v
             }
             Err(twofold_core::Error::Keyring(e)) => {
                 bail!("cannot keep the vault key in the OS keyring ({e}); set TWOFOLD_PASSWORD to protect the vault with a password instead")

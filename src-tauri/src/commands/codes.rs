@@ -82,6 +82,19 @@ pub fn hotp_next<R: Runtime>(
     Ok(CodeView::new(code, 0, now, None))
 }
 
+/// Clears the clipboard after [`CLIPBOARD_CLEAR_SECS`] if it still holds `code` (the user may
+/// have copied something else since).
+fn clear_later<R: Runtime>(app: AppHandle<R>, code: String) {
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(CLIPBOARD_CLEAR_SECS));
+        if app.clipboard().read_text().ok().as_deref() == Some(code.as_str()) {
+            if let Err(e) = app.clipboard().clear() {
+                tracing::warn!("could not clear the clipboard: {e}");
+            }
+        }
+    });
+}
+
 /// Copies the account's code to the clipboard (for HOTP: takes the next code) and clears the
 /// clipboard after [`CLIPBOARD_CLEAR_SECS`] if it still holds that code.
 #[tauri::command]
@@ -96,17 +109,7 @@ pub fn code_copy<R: Runtime>(
         Ok((v.take_code(&id, now)?.code, hotp))
     })?;
     app.clipboard().write_text(code.clone())?;
-    let clip_app = app.clone();
-    let copied = code.clone();
-    std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(CLIPBOARD_CLEAR_SECS));
-        // Only clear our own code: the user may have copied something else since.
-        if clip_app.clipboard().read_text().ok().as_deref() == Some(copied.as_str()) {
-            if let Err(e) = clip_app.clipboard().clear() {
-                tracing::warn!("could not clear the clipboard: {e}");
-            }
-        }
-    });
+    clear_later(app.clone(), code.clone());
     if hotp {
         // The counter moved on; a time-based copy changes nothing the list shows.
         events::vault_changed(&app, "accounts");

@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use twofold_core::aws::enroll::MAX_DEVICES_PER_USER;
+use twofold_core::aws::enroll::{self, MAX_DEVICES_PER_USER};
 use twofold_core::aws::IamApi;
 use twofold_core::fido::ops::{self, ResetConfirmation};
 use twofold_core::fido::{
@@ -251,21 +251,14 @@ pub async fn aws_security_key_check(
     before: Vec<String>,
 ) -> crate::Result<SecurityKeyCheck> {
     let conn = state.aws()?;
-    let user_name = match user.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()) {
-        Some(u) => u,
-        None => conn.client.get_user(None).await?.0,
-    };
+    let user = user.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+    let user_name = enroll::user_or_caller(&conn.client, user.as_deref()).await?;
     let devices: Vec<MfaDeviceView> = conn
         .client
         .list_mfa_devices(&user_name)
         .await?
         .into_iter()
-        .map(|d| MfaDeviceView {
-            serial: d.serial,
-            kind: d.kind.into(),
-            enabled_at: d.enabled_at,
-            account_name: None,
-        })
+        .map(|d| MfaDeviceView::new(d, None))
         .collect();
     Ok(SecurityKeyCheck {
         new_keys: new_security_keys(&before, &devices),

@@ -17,7 +17,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use twofold_core::qr::live::{scan_live, LiveOptions, LiveOutcome};
 use twofold_core::qr::source::load_image_bytes;
 use twofold_core::qr::{self, Frame, FrameSource, ImageDir, Scanned};
-use twofold_core::vault::{NewAccount, VaultAccess};
+use twofold_core::vault::VaultAccess;
 use twofold_core::Error as CoreError;
 
 use crate::error::{ErrorKind, IpcError, Result};
@@ -298,36 +298,7 @@ pub fn scan_save<R: Runtime>(
     token: String,
     picks: Vec<ScanPick>,
 ) -> Result<Vec<AccountSummary>> {
-    if picks.is_empty() {
-        return Err(IpcError::new(
-            ErrorKind::InvalidInput,
-            "tick at least one account",
-        ));
-    }
-    let news = {
-        let slot = state.scan();
-        let accounts = match &slot.pending {
-            Some((t, accounts)) if *t == token => accounts,
-            _ => {
-                return Err(IpcError::new(
-                    ErrorKind::NotFound,
-                    "this scan is no longer open; scan the code again",
-                ))
-            }
-        };
-        let mut news = Vec::with_capacity(picks.len());
-        for pick in &picks {
-            let uri = accounts.get(pick.index as usize).ok_or_else(|| {
-                IpcError::new(ErrorKind::InvalidInput, "that account is not in the scan")
-            })?;
-            news.push(NewAccount {
-                uri: uri.clone(),
-                name: pick.name.clone().filter(|n| !n.trim().is_empty()),
-                tags: Vec::new(),
-            });
-        }
-        news
-    };
+    let news = state.scan().picked(&token, &picks)?;
     let added = state.with_vault(|v| {
         let imported = v.import(news, twofold_core::unix_now())?;
         imported
@@ -336,12 +307,7 @@ pub fn scan_save<R: Runtime>(
             .map(|id| Ok(AccountSummary::from(v.find(&id.0)?)))
             .collect::<Result<Vec<_>>>()
     })?;
-    {
-        let mut slot = state.scan();
-        if slot.pending.as_ref().is_some_and(|(t, _)| *t == token) {
-            slot.pending = None;
-        }
-    }
+    state.scan().close(&token);
     events::vault_changed(&app, "accounts");
     Ok(added)
 }

@@ -401,6 +401,30 @@ impl Vault {
         self.data.find(name_or_id)
     }
 
+    /// Creates a vault the way both faces do: with a keyring slot when `keyring` is given and a
+    /// password slot when `password` is. When the keyring fails and there is a password, the
+    /// vault is created with the password alone and the keyring's error comes back beside it,
+    /// so the caller can say the vault opens with the password only.
+    pub fn create_protected(
+        path: &Path,
+        keyring: Option<&dyn KeyStore>,
+        password: Option<&str>,
+        kdf: KdfParams,
+    ) -> Result<(Vault, Option<Error>)> {
+        let opts = |keyring| CreateOptions {
+            keyring,
+            password,
+            kdf,
+        };
+        match Vault::create(path, &opts(keyring)) {
+            Ok(v) => Ok((v, None)),
+            Err(e @ Error::Keyring(_)) if password.is_some() => {
+                Ok((Vault::create(path, &opts(None))?, Some(e)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Re-reads the file if another process changed it since the last read; returns whether
     /// it did.
     pub fn refresh(&mut self) -> Result<bool> {
