@@ -444,6 +444,19 @@ pub async fn confirm<A: IamApi, V: VaultAccess>(
     typed: Option<(&str, &str)>,
     progress: &mut Progress<'_>,
 ) -> Result<Enrolled> {
+    complete(api, vault, id, typed, progress, false).await
+}
+
+/// [`confirm`]; `interrupted` first asks AWS whether the device is enabled already (a resume
+/// after Twofold died), which a confirmation right after [`start`] need not.
+async fn complete<A: IamApi, V: VaultAccess>(
+    api: &A,
+    vault: &V,
+    id: &AccountId,
+    typed: Option<(&str, &str)>,
+    progress: &mut Progress<'_>,
+    interrupted: bool,
+) -> Result<Enrolled> {
     let (account, link, now) = vault.read(|v| {
         let (account, link) = linked(v, id)?;
         Ok((account, link, vault_now(v)))
@@ -453,8 +466,18 @@ pub async fn confirm<A: IamApi, V: VaultAccess>(
             check_codes(c1, c2)?;
         }
         progress(Step::Enable);
-        finish(api, &link, &account.otp, typed, now).await?;
-        progress(Step::Verify);
+        if interrupted {
+            finish(api, &link, &account.otp, typed, now).await?;
+            progress(Step::Verify);
+        } else {
+            let (c1, c2) = match typed {
+                Some((a, b)) => (a.to_string(), b.to_string()),
+                None => consecutive_codes(&account.otp, now),
+            };
+            enable(api, &link, &c1, &c2).await?;
+            progress(Step::Verify);
+            verify(api, &link).await?;
+        }
         vault.with_vault(|v| activate(v, id))?;
     }
     progress(Step::Done);
@@ -469,7 +492,7 @@ pub async fn resume<A: IamApi, V: VaultAccess>(
     id: &AccountId,
     progress: &mut Progress<'_>,
 ) -> Result<Enrolled> {
-    confirm(api, vault, id, None, progress).await
+    complete(api, vault, id, None, progress, true).await
 }
 
 /// The AWS half of abandoning a pending enrollment: deletes its virtual device (already gone is
