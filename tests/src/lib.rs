@@ -6,6 +6,7 @@
 //! scanner is measured on) and [`fido_sim`] (a simulated FIDO2 key for `twofold fido`). The
 //! suites themselves need the environment that `scripts/test.sh` starts; run them through it.
 
+pub mod app;
 pub mod fido_sim;
 pub mod harness;
 pub mod iam;

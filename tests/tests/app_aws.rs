@@ -14,67 +14,10 @@ use std::time::Duration;
 
 use twofold_core::aws::enroll::console_codes;
 use twofold_core::otp::{Otp, Secret};
+use twofold_e2e::app::{choose_self_and_name, fill_credentials, AWS_WAIT, SELF_SERVICE};
 use twofold_e2e::harness;
-use twofold_e2e::iam::{Credentials, IamEmulator};
+use twofold_e2e::iam::IamEmulator;
 use twofold_e2e::webdriver::{unix_now, Session, DEFAULT_WAIT};
-
-const AWS_WAIT: Duration = Duration::from_secs(60);
-
-/// What a user needs to enroll and manage their own device.
-const SELF_SERVICE: &[&str] = &[
-    "iam:GetUser",
-    "iam:ListMFADevices",
-    "iam:CreateVirtualMFADevice",
-    "iam:EnableMFADevice",
-    "iam:ResyncMFADevice",
-    "iam:DeactivateMFADevice",
-    "iam:DeleteVirtualMFADevice",
-];
-
-/// The credentials step: pasted keys and the emulator's endpoint; waits for the next screen.
-fn fill_credentials(
-    session: &Session,
-    emu: &IamEmulator,
-    creds: &Credentials,
-    shot_name: Option<&str>,
-) {
-    session
-        .wait_for("#aws-credentials", DEFAULT_WAIT)
-        .expect("credentials step");
-    session.click_on("#aws-tab-keys");
-    session.type_into("#aws-access-key-id", &creds.access_key_id);
-    session.type_into("#aws-secret-access-key", &creds.secret_access_key);
-    // WebKitWebDriver's click does not toggle <details>; open it as a click on the summary would.
-    session
-        .execute("document.getElementById('aws-advanced').open = true;", &[])
-        .unwrap();
-    session.type_into("#aws-endpoint-url", &emu.endpoint);
-    session.type_into("#aws-region", "us-east-1");
-    if let Some(name) = shot_name {
-        session.shot(name);
-    }
-    session.click_on("#aws-check");
-}
-
-/// Target (self) and device name; leaves the wizard on the device step.
-fn choose_self_and_name(session: &Session, user: &str, device: &str) {
-    let arn = session
-        .wait_for("#aws-arn", AWS_WAIT)
-        .expect("whoami shows the caller")
-        .text()
-        .unwrap();
-    assert!(arn.ends_with(&format!(":user/{user}")), "{arn}");
-    session.click_on("#aws-target-next");
-    let name = session
-        .wait_for("#aws-device-name", DEFAULT_WAIT)
-        .expect("device step");
-    assert_eq!(
-        name.property("value").unwrap(),
-        serde_json::json!(user),
-        "the device name defaults to the user name"
-    );
-    session.type_into("#aws-device-name", device);
-}
 
 fn find_app_pid(app: &Path) -> Option<u32> {
     let want = std::fs::canonicalize(app).ok()?;

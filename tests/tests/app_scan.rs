@@ -8,9 +8,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use base64::Engine as _;
 use serde_json::json;
 use twofold_core::otp::uri::OtpUri;
+use twofold_e2e::app::drop_file;
 use twofold_e2e::webdriver::{unix_now, Session, DEFAULT_WAIT};
 use twofold_e2e::{harness, qr_corpus};
 
@@ -48,28 +48,6 @@ fn codes_around(uri: &str) -> Vec<String> {
 }
 
 /// Drops the file's bytes on `css` as a file drag from the desktop would.
-fn drop_file(session: &Session, css: &str, bytes: &[u8], name: &str, mime: &str) {
-    session
-        .execute(
-            "const [css, b64, name, mime] = arguments;
-             const bin = atob(b64);
-             const bytes = new Uint8Array(bin.length);
-             for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-             const dt = new DataTransfer();
-             dt.items.add(new File([bytes], name, { type: mime }));
-             const target = document.querySelector(css);
-             target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-             target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));",
-            &[
-                json!(css),
-                json!(base64::engine::general_purpose::STANDARD.encode(bytes)),
-                json!(name),
-                json!(mime),
-            ],
-        )
-        .unwrap_or_else(|e| panic!("drop {name}: {e}"));
-}
-
 /// An element's `textContent`, shown or not (WebDriver's text is that of what is displayed).
 fn js_text(session: &Session, css: &str) -> String {
     session

@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use twofold_e2e::app::{user_with_keys, AWS_WAIT};
 use twofold_e2e::harness;
-use twofold_e2e::iam::{Credentials, IamEmulator};
+use twofold_e2e::iam::IamEmulator;
 use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
 
-const AWS_WAIT: Duration = Duration::from_secs(60);
 /// A session right after enrolling waits for a code window AWS has not seen (up to 60 s: the
 /// enrollment used two).
 const SESSION_WAIT: Duration = Duration::from_secs(120);
@@ -181,29 +181,6 @@ fn security_view_audits_and_requires_mfa_for_a_group() {
 }
 
 /// User `name` with a key and self-service MFA rights, whose guarded call needs MFA.
-fn user_with_keys(emu: &IamEmulator, name: &str) -> Credentials {
-    emu.admin_aws(&["iam", "create-user", "--user-name", name]);
-    let allow = serde_json::json!({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["iam:GetUser", "iam:ListMFADevices", "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:ListUsers"], "Resource": "*"}
-    ]});
-    emu.admin_aws(&[
-        "iam",
-        "put-user-policy",
-        "--user-name",
-        name,
-        "--policy-name",
-        "mfa",
-        "--policy-document",
-        &allow.to_string(),
-    ]);
-    let k = emu.admin_aws(&["iam", "create-access-key", "--user-name", name]);
-    Credentials {
-        access_key_id: k["AccessKey"]["AccessKeyId"].as_str().unwrap().into(),
-        secret_access_key: k["AccessKey"]["SecretAccessKey"].as_str().unwrap().into(),
-        account_id: emu.admin.account_id.clone(),
-    }
-}
-
 /// Runs `program` (the installed `twofold`, or the AWS CLI) against the emulator with the AWS
 /// files and the vault in `dir`.
 fn run_in(program: &Path, emu: &IamEmulator, dir: &Path, args: &[&str]) -> String {
