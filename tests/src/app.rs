@@ -97,6 +97,32 @@ pub fn user_with_keys(emu: &IamEmulator, name: &str) -> Credentials {
     }
 }
 
+/// Runs `program` (a `twofold`, or the AWS CLI) against the emulator with the AWS files
+/// (`config`, `credentials`) and the vault (`vault.json`, keyring slot) in `dir`.
+pub fn run_with_aws_files(
+    program: &std::path::Path,
+    emu: &IamEmulator,
+    dir: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    std::process::Command::new(program)
+        .args(args)
+        .env("TWOFOLD_VAULT", dir.join("vault.json"))
+        .env_remove("TWOFOLD_NO_KEYRING")
+        .env_remove("TWOFOLD_PASSWORD")
+        .env("AWS_CONFIG_FILE", dir.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+        .env("AWS_ENDPOINT_URL_IAM", &emu.endpoint)
+        .env("AWS_ENDPOINT_URL_STS", &emu.endpoint)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", program.display()))
+}
+
 /// Drops a file on the element `css`, as a drag from the file manager does.
 pub fn drop_file(session: &Session, css: &str, bytes: &[u8], name: &str, mime: &str) {
     session

@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use twofold_core::fido::sim::Touch;
+use twofold_e2e::app::fill_credentials;
 use twofold_e2e::fido_sim::SimKeyFile;
 use twofold_e2e::harness;
 use twofold_e2e::iam::IamEmulator;
@@ -246,16 +247,7 @@ fn aws_guide_finds_the_new_security_key() {
         .wait_for("#fido-details", DEFAULT_WAIT)
         .expect("key details");
     session.click_on("#fido-aws-guide");
-    session
-        .wait_for("#aws-credentials", DEFAULT_WAIT)
-        .expect("the credentials step");
-    session.click_on("#aws-tab-keys");
-    session.type_into("#aws-access-key-id", &creds.access_key_id);
-    session.type_into("#aws-secret-access-key", &creds.secret_access_key);
-    session.open_details("aws-advanced");
-    session.type_into("#aws-endpoint-url", &emu.endpoint);
-    session.type_into("#aws-region", "us-east-1");
-    session.click_on("#aws-check");
+    fill_credentials(&session, &emu, &creds, None);
 
     session
         .wait_for("#fido-aws-steps", AWS_WAIT)

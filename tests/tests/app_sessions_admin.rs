@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use twofold_e2e::app::{user_with_keys, AWS_WAIT};
+use twofold_e2e::app::{run_with_aws_files, user_with_keys, AWS_WAIT};
 use twofold_e2e::harness;
 use twofold_e2e::iam::IamEmulator;
 use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
@@ -184,21 +184,7 @@ fn security_view_audits_and_requires_mfa_for_a_group() {
 /// Runs `program` (the installed `twofold`, or the AWS CLI) against the emulator with the AWS
 /// files and the vault in `dir`.
 fn run_in(program: &Path, emu: &IamEmulator, dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .env("TWOFOLD_VAULT", dir.join("vault.json"))
-        .env_remove("TWOFOLD_NO_KEYRING")
-        .env_remove("TWOFOLD_PASSWORD")
-        .env("AWS_CONFIG_FILE", dir.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
-        .env("AWS_ENDPOINT_URL_IAM", &emu.endpoint)
-        .env("AWS_ENDPOINT_URL_STS", &emu.endpoint)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .output()
-        .unwrap();
+    let out = run_with_aws_files(program, emu, dir, args);
     assert!(
         out.status.success(),
         "{} {args:?}: {}",

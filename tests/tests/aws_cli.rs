@@ -11,19 +11,9 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use twofold_core::otp::{Otp, Secret};
+use twofold_e2e::app::SELF_SERVICE;
 use twofold_e2e::harness;
 use twofold_e2e::iam::{Credentials, IamEmulator};
-
-/// What a user needs to enroll their own device.
-const SELF_SERVICE: &[&str] = &[
-    "iam:GetUser",
-    "iam:ListMFADevices",
-    "iam:CreateVirtualMFADevice",
-    "iam:EnableMFADevice",
-    "iam:ResyncMFADevice",
-    "iam:DeactivateMFADevice",
-    "iam:DeleteVirtualMFADevice",
-];
 
 struct Cli<'a> {
     emu: &'a IamEmulator,

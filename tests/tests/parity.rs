@@ -15,7 +15,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use twofold_e2e::app::{drop_file, fill_credentials, user_with_keys, AWS_WAIT, SELF_SERVICE};
+use twofold_e2e::app::{
+    drop_file, fill_credentials, run_with_aws_files, user_with_keys, AWS_WAIT, SELF_SERVICE,
+};
 use twofold_e2e::harness;
 use twofold_e2e::iam::IamEmulator;
 use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
@@ -130,22 +132,7 @@ fn a_seed_that_cannot_be_saved_leaves_no_device_in_either_face() {
 
 /// Runs `twofold` with the AWS files and the vault in `dir`; returns (success, stdout, stderr).
 fn twofold_in(emu: &IamEmulator, dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(harness::cli_bin())
-        .args(args)
-        .env("TWOFOLD_VAULT", dir.join("vault.json"))
-        .env_remove("TWOFOLD_NO_KEYRING")
-        .env_remove("TWOFOLD_PASSWORD")
-        .env("AWS_CONFIG_FILE", dir.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
-        .env("AWS_ENDPOINT_URL_IAM", &emu.endpoint)
-        .env("AWS_ENDPOINT_URL_STS", &emu.endpoint)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = run_with_aws_files(&harness::cli_bin(), emu, dir, args);
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -269,7 +269,10 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
             let done = match enroll::enroll(&api, &vault, &req, typed, &mut progress).await {
                 Ok(done) => done,
                 Err(e) => {
-                    if !vault.read(|v| Ok(enroll::pending(v)))?.is_empty() {
+                    // The hint must not replace the error: a vault that cannot be read says
+                    // nothing here.
+                    let pending = vault.read(|v| Ok(enroll::pending(v)));
+                    if pending.is_ok_and(|p| !p.is_empty()) {
                         eprintln!("twofold: the seed is saved in the vault; finish with `twofold aws pending --resume NAME` or undo with `--abort NAME` (see `twofold aws pending`)");
                     }
                     return Err(e.into());

@@ -654,18 +654,8 @@ mod tests {
     use super::*;
     use crate::aws::fake::{FakeIam, ACCOUNT};
     use crate::otp::Secret;
-    use crate::vault::{CreateOptions, KdfParams, MemoryStore};
 
-    fn vault() -> (tempfile::TempDir, Mutex<Vault>) {
-        let dir = tempfile::tempdir().unwrap();
-        let opts = CreateOptions {
-            keyring: Some(&MemoryStore::default()),
-            password: Some("pw"),
-            kdf: KdfParams::MIN,
-        };
-        let v = Vault::create(&dir.path().join("vault.json"), &opts).unwrap();
-        (dir, Mutex::new(v))
-    }
+    use crate::vault::temp_vault as vault;
 
     /// A vault whose `fail_at`-th step fails, as a vault that cannot be written would.
     struct FailingStep {

@@ -505,18 +505,8 @@ mod tests {
     use super::*;
     use crate::aws::enroll::{self, EnrollRequest};
     use crate::aws::fake::FakeIam;
-    use crate::vault::{CreateOptions, KdfParams, MemoryStore};
 
-    fn vault() -> (tempfile::TempDir, Mutex<Vault>) {
-        let dir = tempfile::tempdir().unwrap();
-        let opts = CreateOptions {
-            keyring: Some(&MemoryStore::default()),
-            password: Some("pw"),
-            kdf: KdfParams::MIN,
-        };
-        let v = Vault::create(&dir.path().join("vault.json"), &opts).unwrap();
-        (dir, Mutex::new(v))
-    }
+    use crate::vault::temp_vault as vault;
 
     /// An enrolled device for `user`: its account's name and serial.
     async fn enrolled(api: &FakeIam, v: &Mutex<Vault>, user: &str) -> (String, String) {

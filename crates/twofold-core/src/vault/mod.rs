@@ -214,6 +214,23 @@ impl VaultData {
             .unwrap_or_default()
     }
 
+    /// Appends `new` as an account named `name` (checked by the caller); returns its new id.
+    fn push_new(&mut self, name: String, new: NewAccount, now: u64) -> AccountId {
+        let id = AccountId(uuid::Uuid::new_v4().to_string());
+        self.accounts.push(Account {
+            id: id.clone(),
+            name,
+            issuer: new.uri.issuer,
+            account: new.uri.account,
+            otp: new.uri.otp,
+            tags: new.tags,
+            created: now,
+            last_used: None,
+            aws: None,
+        });
+        id
+    }
+
     fn check_name_free(&self, name: &str, except: Option<&AccountId>) -> Result<()> {
         let taken = self
             .accounts
@@ -224,6 +241,20 @@ impl VaultData {
         }
         Ok(())
     }
+}
+
+/// A new vault in a temp folder (password slot, lowest KDF cost) behind a mutex, as the flows
+/// take it; for core's unit tests.
+#[cfg(test)]
+pub(crate) fn temp_vault() -> (tempfile::TempDir, std::sync::Mutex<Vault>) {
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let opts = CreateOptions {
+        keyring: Some(&MemoryStore::default()),
+        password: Some("pw"),
+        kdf: KdfParams::MIN,
+    };
+    let v = Vault::create(&dir.path().join("vault.json"), &opts).expect("a new vault");
+    (dir, std::sync::Mutex::new(v))
 }
 
 /// What [`Vault::import`] did.
@@ -477,19 +508,7 @@ impl Vault {
             let mut ids = Vec::with_capacity(named.len());
             for (name, new) in named {
                 d.check_name_free(&name, None)?;
-                let id = AccountId(uuid::Uuid::new_v4().to_string());
-                d.accounts.push(Account {
-                    id: id.clone(),
-                    name,
-                    issuer: new.uri.issuer,
-                    account: new.uri.account,
-                    otp: new.uri.otp,
-                    tags: new.tags,
-                    created: now,
-                    last_used: None,
-                    aws: None,
-                });
-                ids.push(id);
+                ids.push(d.push_new(name, new, now));
             }
             Ok(ids)
         })
@@ -517,19 +536,7 @@ impl Vault {
                     }
                     None => d.free_name(&default_name(&new.uri)),
                 };
-                let id = AccountId(uuid::Uuid::new_v4().to_string());
-                d.accounts.push(Account {
-                    id: id.clone(),
-                    name,
-                    issuer: new.uri.issuer,
-                    account: new.uri.account,
-                    otp: new.uri.otp,
-                    tags: new.tags,
-                    created: now,
-                    last_used: None,
-                    aws: None,
-                });
-                out.added.push(id);
+                out.added.push(d.push_new(name, new, now));
             }
             Ok(out)
         })
