@@ -1,0 +1,397 @@
+//! The MFA audit: every IAM user's console access, access keys and MFA devices, the root
+//! user's MFA, and the report as CSV.
+
+use std::collections::BTreeMap;
+
+use super::report::{credential_report, ReportRow};
+use crate::aws::client::{AwsClient, DeviceKind, IamApi, MfaDevice};
+use crate::aws::error::AwsErrorKind;
+use crate::{Error, Result};
+
+/// One access key as the audit sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyAudit {
+    /// Active or inactive.
+    pub active: bool,
+    /// Last use, Unix seconds, if ever used.
+    pub last_used: Option<i64>,
+}
+
+/// One IAM user's credentials.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserAudit {
+    /// User name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Whether the user can sign in to the console (has a password).
+    pub console: bool,
+    /// Last console sign-in, Unix seconds.
+    pub password_last_used: Option<i64>,
+    /// Access keys.
+    pub access_keys: Vec<KeyAudit>,
+    /// MFA devices.
+    pub mfa: Vec<MfaDevice>,
+}
+
+impl UserAudit {
+    /// Has at least one MFA device.
+    pub fn has_mfa(&self) -> bool {
+        !self.mfa.is_empty()
+    }
+
+    /// Console access without MFA: the first thing to fix.
+    pub fn flagged(&self) -> bool {
+        self.console && !self.has_mfa()
+    }
+
+    /// Has an active key unused for `days` (or never used) at `now`.
+    pub fn has_stale_key(&self, now: i64, days: i64) -> bool {
+        self.access_keys
+            .iter()
+            .any(|k| k.active && k.last_used.is_none_or(|t| now - t > days * 86_400))
+    }
+}
+
+/// Where the audit's data came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AuditSource {
+    /// GenerateCredentialReport + GetCredentialReport.
+    CredentialReport,
+    /// ListUsers and per-user calls (the report was not allowed).
+    ListApis,
+}
+
+/// The account's MFA posture.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditReport {
+    /// The account id.
+    pub account: String,
+    /// Whether the root user has MFA (GetAccountSummary), if that call was allowed.
+    pub root_mfa: Option<bool>,
+    /// Every IAM user: console users without MFA first, then users without MFA, then the rest.
+    pub users: Vec<UserAudit>,
+    /// Where the data came from.
+    pub source: AuditSource,
+}
+
+impl AuditReport {
+    /// The report as CSV (one row per user), for spreadsheets.
+    pub fn to_csv(&self) -> String {
+        let date = |t: Option<i64>| t.map(crate::aws::sessions::rfc3339).unwrap_or_default();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let header = [
+            "user",
+            "arn",
+            "console",
+            "password_last_used",
+            "mfa_devices",
+            "mfa_types",
+            "mfa_enabled_dates",
+            "active_keys",
+            "key_last_used",
+            "flagged",
+        ];
+        // Writing to memory cannot fail.
+        let _ = w.write_record(header);
+        for u in &self.users {
+            let kinds: Vec<String> = u
+                .mfa
+                .iter()
+                .map(|d| format!("{:?}", d.kind).to_lowercase())
+                .collect();
+            let dates: Vec<String> = u.mfa.iter().map(|d| date(d.enabled_at)).collect();
+            let keys: Vec<&KeyAudit> = u.access_keys.iter().filter(|k| k.active).collect();
+            let last: Vec<String> = keys.iter().map(|k| date(k.last_used)).collect();
+            let _ = w.write_record([
+                u.name.clone(),
+                u.arn.clone(),
+                u.console.to_string(),
+                date(u.password_last_used),
+                u.mfa.len().to_string(),
+                kinds.join(" "),
+                dates.join(" "),
+                keys.len().to_string(),
+                last.join(" "),
+                u.flagged().to_string(),
+            ]);
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+/// Orders users: console users without MFA first, then users without MFA, then by name.
+pub fn sort_users(users: &mut [UserAudit]) {
+    users.sort_by(|a, b| {
+        (!a.flagged(), a.has_mfa(), &a.name).cmp(&(!b.flagged(), b.has_mfa(), &b.name))
+    });
+}
+
+/// Runs the audit. `progress(done, total)` is called as users are processed.
+pub async fn audit(
+    api: &AwsClient,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<AuditReport> {
+    let me = api.caller_identity().await?;
+    let root_mfa = match api.iam().get_account_summary().send().await {
+        Ok(out) => out
+            .summary_map()
+            .and_then(|m| m.get(&aws_sdk_iam::types::SummaryKeyType::AccountMfaEnabled))
+            .map(|v| *v == 1),
+        Err(e) => {
+            let e = api.fail("GetAccountSummary", None, e);
+            if e.kind != AwsErrorKind::AccessDenied {
+                return Err(e.into());
+            }
+            None
+        }
+    };
+    let virtual_devices = assigned_virtual_devices(api).await?;
+    let (mut users, source) = match credential_report(api).await {
+        Ok(rows) => {
+            let rows: Vec<ReportRow> = rows
+                .into_iter()
+                .filter(|r| r.user != "<root_account>")
+                .collect();
+            let total = rows.len();
+            let mut users = Vec::with_capacity(total);
+            for (i, r) in rows.into_iter().enumerate() {
+                let mut mfa = virtual_devices.get(&r.user).cloned().unwrap_or_default();
+                if r.mfa_active && mfa.is_empty() {
+                    // Hardware tokens and security keys are not virtual devices.
+                    mfa = api.list_mfa_devices(&r.user).await?;
+                }
+                users.push(UserAudit {
+                    name: r.user,
+                    arn: r.arn,
+                    console: r.password_enabled,
+                    password_last_used: r.password_last_used,
+                    access_keys: r.keys,
+                    mfa,
+                });
+                if i % 50 == 0 || i + 1 == total {
+                    progress(i + 1, total);
+                }
+            }
+            (users, AuditSource::CredentialReport)
+        }
+        Err(Error::Aws(e)) if e.kind == AwsErrorKind::AccessDenied => (
+            list_users_audit(api, &virtual_devices, progress).await?,
+            AuditSource::ListApis,
+        ),
+        Err(e) => return Err(e),
+    };
+    sort_users(&mut users);
+    Ok(AuditReport {
+        account: me.account,
+        root_mfa,
+        users,
+        source,
+    })
+}
+
+async fn assigned_virtual_devices(api: &AwsClient) -> Result<BTreeMap<String, Vec<MfaDevice>>> {
+    let mut out: BTreeMap<String, Vec<MfaDevice>> = BTreeMap::new();
+    let mut marker = None;
+    loop {
+        let page = api
+            .iam()
+            .list_virtual_mfa_devices()
+            .assignment_status(aws_sdk_iam::types::AssignmentStatusType::Assigned)
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| api.fail("ListVirtualMFADevices", None, e))?;
+        for d in page.virtual_mfa_devices() {
+            if let Some(user) = d.user() {
+                out.entry(user.user_name().to_string())
+                    .or_default()
+                    .push(MfaDevice {
+                        serial: d.serial_number().to_string(),
+                        user: Some(user.user_name().to_string()),
+                        enabled_at: d.enable_date().map(|t| t.secs()),
+                        kind: DeviceKind::Virtual,
+                    });
+            }
+        }
+        match (page.is_truncated(), page.marker()) {
+            (true, Some(m)) => marker = Some(m.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+async fn list_users_audit(
+    api: &AwsClient,
+    virtual_devices: &BTreeMap<String, Vec<MfaDevice>>,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Vec<UserAudit>> {
+    let mut listed = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = api
+            .iam()
+            .list_users()
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| api.fail("ListUsers", None, e))?;
+        listed.extend(page.users().iter().map(|u| {
+            (
+                u.user_name().to_string(),
+                u.arn().to_string(),
+                u.password_last_used().map(|t| t.secs()),
+            )
+        }));
+        match (page.is_truncated(), page.marker()) {
+            (true, Some(m)) => marker = Some(m.to_string()),
+            _ => break,
+        }
+    }
+    let total = listed.len();
+    let mut users = Vec::with_capacity(total);
+    // A few users at a time: IAM throttles bursts, and the SDK retries what it throttles.
+    for (chunk_index, chunk) in listed.chunks(8).enumerate() {
+        let audits = futures_util::future::try_join_all(
+            chunk
+                .iter()
+                .map(|(name, arn, pw_used)| user_audit(api, virtual_devices, name, arn, *pw_used)),
+        )
+        .await?;
+        users.extend(audits);
+        progress((chunk_index * 8 + chunk.len()).min(total), total);
+    }
+    Ok(users)
+}
+
+async fn user_audit(
+    api: &AwsClient,
+    virtual_devices: &BTreeMap<String, Vec<MfaDevice>>,
+    name: &str,
+    arn: &str,
+    pw_used: Option<i64>,
+) -> Result<UserAudit> {
+    let console = match api.iam().get_login_profile().user_name(name).send().await {
+        Ok(_) => true,
+        Err(e) => {
+            let e = api.fail("GetLoginProfile", Some(name.to_string()), e);
+            if e.kind != AwsErrorKind::NotFound {
+                return Err(e.into());
+            }
+            false
+        }
+    };
+    let keys = api
+        .iam()
+        .list_access_keys()
+        .user_name(name)
+        .send()
+        .await
+        .map_err(|e| api.fail("ListAccessKeys", Some(name.to_string()), e))?;
+    let mut access_keys = Vec::new();
+    for k in keys.access_key_metadata() {
+        let id = k.access_key_id().unwrap_or_default();
+        let last = api
+            .iam()
+            .get_access_key_last_used()
+            .access_key_id(id)
+            .send()
+            .await
+            .map_err(|e| api.fail("GetAccessKeyLastUsed", Some(name.to_string()), e))?;
+        access_keys.push(KeyAudit {
+            active: k.status() == Some(&aws_sdk_iam::types::StatusType::Active),
+            last_used: last
+                .access_key_last_used()
+                .and_then(|l| l.last_used_date())
+                .map(|t| t.secs()),
+        });
+    }
+    let mfa = match virtual_devices.get(name) {
+        Some(v) => v.clone(),
+        None => api.list_mfa_devices(name).await?,
+    };
+    Ok(UserAudit {
+        name: name.to_string(),
+        arn: arn.to_string(),
+        console,
+        password_last_used: pw_used,
+        access_keys,
+        mfa,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str, console: bool, mfa: bool) -> UserAudit {
+        UserAudit {
+            name: name.into(),
+            arn: format!("arn:aws:iam::1:user/{name}"),
+            console,
+            password_last_used: None,
+            access_keys: vec![],
+            mfa: if mfa {
+                vec![MfaDevice {
+                    serial: format!("arn:aws:iam::1:mfa/{name}"),
+                    user: Some(name.into()),
+                    enabled_at: Some(0),
+                    kind: DeviceKind::Virtual,
+                }]
+            } else {
+                vec![]
+            },
+        }
+    }
+
+    #[test]
+    fn console_users_without_mfa_come_first() {
+        let mut users = vec![
+            user("a-ok", true, true),
+            user("b-bot", false, false),
+            user("c-risk", true, false),
+            user("a-risk", true, false),
+        ];
+        sort_users(&mut users);
+        let names: Vec<&str> = users.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["a-risk", "c-risk", "b-bot", "a-ok"]);
+        assert!(users[0].flagged() && !users[2].flagged());
+    }
+
+    #[test]
+    fn csv_has_a_row_per_user_and_quotes_fields() {
+        let report = AuditReport {
+            account: "1".into(),
+            root_mfa: Some(false),
+            users: vec![user("x,y", true, false)],
+            source: AuditSource::ListApis,
+        };
+        let csv = report.to_csv();
+        assert_eq!(csv.lines().count(), 2);
+        assert!(
+            csv.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("\"x,y\",\"arn:aws:iam::1:user/x,y\",true,"),
+            "{csv}"
+        );
+        assert!(csv.trim_end().ends_with(",true"));
+    }
+
+    #[test]
+    fn stale_keys() {
+        let mut u = user("k", false, false);
+        u.access_keys = vec![KeyAudit {
+            active: true,
+            last_used: Some(0),
+        }];
+        assert!(u.has_stale_key(100 * 86_400, 90));
+        assert!(!u.has_stale_key(10 * 86_400, 90));
+        u.access_keys[0].active = false;
+        assert!(!u.has_stale_key(100 * 86_400, 90));
+    }
+}

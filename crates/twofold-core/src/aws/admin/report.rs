@@ -1,0 +1,180 @@
+//! The IAM credential report: fetching it (GenerateCredentialReport + GetCredentialReport) and
+//! parsing its CSV into rows.
+
+use super::audit::KeyAudit;
+use crate::aws::client::AwsClient;
+use crate::{Error, Result};
+
+/// One row of the IAM credential report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRow {
+    /// `user` (`<root_account>` for root).
+    pub user: String,
+    /// `arn`.
+    pub arn: String,
+    /// `password_enabled`.
+    pub password_enabled: bool,
+    /// `password_last_used`.
+    pub password_last_used: Option<i64>,
+    /// `mfa_active`.
+    pub mfa_active: bool,
+    /// `access_key_1_active`, `access_key_1_last_used_date`, and the same for key 2.
+    pub keys: Vec<KeyAudit>,
+}
+
+/// Parses the credential report CSV (its columns are looked up by name; fields may be quoted,
+/// as IAM user names may contain commas).
+pub fn parse_credential_report(text: &str) -> std::result::Result<Vec<ReportRow>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| format!("the credential report is not CSV: {e}"))?
+        .clone();
+    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+        return Err("the credential report is empty".into());
+    }
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or(format!("the credential report has no {name} column"))
+    };
+    let (user, arn, pw, pw_used, mfa) = (
+        col("user")?,
+        col("arn")?,
+        col("password_enabled")?,
+        col("password_last_used")?,
+        col("mfa_active")?,
+    );
+    let key_cols = [
+        (
+            col("access_key_1_active")?,
+            col("access_key_1_last_used_date")?,
+        ),
+        (
+            col("access_key_2_active")?,
+            col("access_key_2_last_used_date")?,
+        ),
+    ];
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let f = record.map_err(|e| format!("the credential report has a bad row: {e}"))?;
+        if f.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        let get = |i: usize| f.get(i).unwrap_or_default();
+        let keys = key_cols
+            .iter()
+            .filter(|(active, _)| get(*active) == "true" || get(*active) == "false")
+            .filter(|(active, used)| get(*active) == "true" || parse_time(get(*used)).is_some())
+            .map(|(active, used)| KeyAudit {
+                active: get(*active) == "true",
+                last_used: parse_time(get(*used)),
+            })
+            .collect();
+        rows.push(ReportRow {
+            user: get(user).to_string(),
+            arn: get(arn).to_string(),
+            password_enabled: get(pw) == "true",
+            password_last_used: parse_time(get(pw_used)),
+            mfa_active: get(mfa) == "true",
+            keys,
+        });
+    }
+    Ok(rows)
+}
+
+/// ISO 8601 as the report writes it (`2024-01-02T03:04:05+00:00`); `N/A` and `no_information`
+/// are `None`.
+fn parse_time(s: &str) -> Option<i64> {
+    aws_smithy_types::DateTime::from_str(s, aws_smithy_types::date_time::Format::DateTime)
+        .ok()
+        .or_else(|| {
+            aws_smithy_types::DateTime::from_str(
+                &s.replace("+00:00", "Z"),
+                aws_smithy_types::date_time::Format::DateTime,
+            )
+            .ok()
+        })
+        .map(|d| d.secs())
+}
+
+/// Generates the IAM credential report, waits for it, and parses it.
+pub(super) async fn credential_report(api: &AwsClient) -> Result<Vec<ReportRow>> {
+    for _ in 0..120 {
+        let out = api
+            .iam()
+            .generate_credential_report()
+            .send()
+            .await
+            .map_err(|e| api.fail("GenerateCredentialReport", None, e))?;
+        if out.state() == Some(&aws_sdk_iam::types::ReportStateType::Complete) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let out = api
+        .iam()
+        .get_credential_report()
+        .send()
+        .await
+        .map_err(|e| api.fail("GetCredentialReport", None, e))?;
+    let content = out
+        .content()
+        .map(|b| String::from_utf8_lossy(b.as_ref()).into_owned())
+        .unwrap_or_default();
+    parse_credential_report(&content).map_err(|reason| Error::InvalidParameter {
+        field: "credential report",
+        reason,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPORT: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated
+<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,2024-05-01T10:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A
+alice,arn:aws:iam::123456789012:user/alice,2020-01-01T00:00:00+00:00,true,2024-05-02T10:00:00+00:00,N/A,N/A,false,true,N/A,2024-04-01T00:00:00+00:00,us-east-1,iam,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A
+bot,arn:aws:iam::123456789012:user/bot,2020-01-01T00:00:00+00:00,false,no_information,N/A,N/A,false,true,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A
+";
+
+    #[test]
+    fn a_user_name_with_a_comma_stays_one_field_both_ways() {
+        let row = "\"ops,eu\",\"arn:aws:iam::123456789012:user/ops,eu\",2020-01-01T00:00:00+00:00,true,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
+        let text = format!("{}\n{row}\n", REPORT.lines().next().unwrap());
+        let rows = parse_credential_report(&text).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].user, "ops,eu");
+        assert_eq!(rows[0].arn, "arn:aws:iam::123456789012:user/ops,eu");
+        assert!(rows[0].password_enabled && !rows[0].mfa_active);
+    }
+
+    #[test]
+    fn parses_the_credential_report() {
+        let rows = parse_credential_report(REPORT).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert!(rows[0].mfa_active && rows[0].user == "<root_account>");
+        let alice = &rows[1];
+        assert!(alice.password_enabled && !alice.mfa_active);
+        assert_eq!(alice.password_last_used, Some(1_714_644_000));
+        assert_eq!(
+            alice.keys,
+            vec![KeyAudit {
+                active: true,
+                last_used: Some(1_711_929_600)
+            }]
+        );
+        assert_eq!(
+            rows[2].keys,
+            vec![KeyAudit {
+                active: true,
+                last_used: None
+            }]
+        );
+        assert!(parse_credential_report("").is_err());
+        assert!(parse_credential_report("user,arn\nx,y").is_err());
+    }
+}
