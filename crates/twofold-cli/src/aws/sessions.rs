@@ -1,0 +1,132 @@
+//! `twofold aws session`, `credential-process`, `setup-profile` and `link`: MFA session
+//! credentials for an AWS CLI profile, and the profile set-up that makes them automatic.
+
+use std::sync::Mutex;
+
+use anyhow::Result;
+use serde_json::json;
+use twofold_core::aws::sessions::{SessionRequest, SessionStep};
+use twofold_core::aws::{profiles, sessions};
+
+use super::output::print_done;
+use super::AwsArgs;
+use crate::Ctx;
+
+/// `twofold aws credential-process`: credential_process JSON for the profile.
+pub(super) async fn credential_process(ctx: &Ctx, args: &AwsArgs) -> Result<()> {
+    let vault = Mutex::new(ctx.open()?);
+    let req = session_request(args, None, None)?;
+    let s = sessions::session(&vault, &req, &mut report_session).await?;
+    println!("{}", sessions::credential_process_json(&s.credentials));
+    Ok(())
+}
+
+/// `twofold aws session`: a session for the profile, written as `target_profile` or printed
+/// as `export` lines with `env`.
+pub(super) async fn session(
+    ctx: &Ctx,
+    args: &AwsArgs,
+    duration: Option<i32>,
+    target_profile: Option<String>,
+    env: bool,
+    account: Option<String>,
+) -> Result<()> {
+    let req = session_request(args, duration, account)?;
+    let target = target_profile.unwrap_or_else(|| format!("{}-mfa", req.profile));
+    if !env {
+        sessions::check_target(&req.profile, &target)?;
+    }
+    let vault = Mutex::new(ctx.open()?);
+    let s = sessions::session(&vault, &req, &mut report_session).await?;
+    let c = &s.credentials;
+    let left = c.expiration - twofold_core::unix_now() as i64;
+    if env {
+        println!("export AWS_ACCESS_KEY_ID={}", c.access_key_id);
+        println!(
+            "export AWS_SECRET_ACCESS_KEY={}",
+            c.secret_access_key.as_str()
+        );
+        println!("export AWS_SESSION_TOKEN={}", c.session_token.as_str());
+        println!(
+            "export AWS_CREDENTIAL_EXPIRATION={}",
+            sessions::rfc3339(c.expiration)
+        );
+    } else {
+        let path = sessions::write_profile(&target, c)?;
+        print_done(
+            args.json,
+            json!({ "profile": target, "file": path, "expiration": sessions::rfc3339(c.expiration), "source": s.source }),
+            &format!(
+                "wrote profile {target} to {}; it expires in {} min (aws --profile {target} ...)",
+                path.display(),
+                left / 60
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// `twofold aws setup-profile`: adds `[profile <P>-mfa]` with Twofold as its credential_process.
+pub(super) fn setup_profile(args: &AwsArgs) -> Result<()> {
+    let profile = profiles::find_profile(need_profile(&args.profile)?)?;
+    let (target, path) = sessions::setup_profile(&profile, &self_command())?;
+    print_done(
+        args.json,
+        json!({ "profile": target, "file": path }),
+        &format!(
+            "added [profile {target}] to {}; try: aws sts get-caller-identity --profile {target}",
+            path.display()
+        ),
+    );
+    Ok(())
+}
+
+/// `twofold aws link`: links a vault account to the profile's mfa_serial.
+pub(super) fn link(ctx: &Ctx, args: &AwsArgs, account: &str) -> Result<()> {
+    let profile = profiles::find_profile(need_profile(&args.profile)?)?;
+    let mut vault = ctx.open()?;
+    sessions::link(&mut vault, account, &profile)?;
+    print_done(
+        args.json,
+        json!({ "profile": profile.name, "account": account }),
+        &format!("linked {account} to profile {}", profile.name),
+    );
+    Ok(())
+}
+
+fn need_profile(profile: &Option<String>) -> Result<&str> {
+    profile
+        .as_deref()
+        .ok_or_else(|| anyhow::anyhow!("name the AWS profile with --profile"))
+}
+
+/// Says what a session is doing when it has to wait (AWS refuses a code twice).
+fn report_session(step: SessionStep) {
+    if let SessionStep::Waiting { secs } = step {
+        eprintln!(
+            "twofold: this window's code was already sent to AWS; waiting {secs} s for the next one"
+        );
+    }
+}
+
+/// The session request of the `session` and `credential-process` commands.
+fn session_request(
+    args: &AwsArgs,
+    duration_secs: Option<i32>,
+    account: Option<String>,
+) -> Result<SessionRequest> {
+    Ok(SessionRequest {
+        profile: need_profile(&args.profile)?.to_string(),
+        account,
+        duration_secs,
+        endpoint_url: args.endpoint_url.clone(),
+    })
+}
+
+/// How the AWS CLI should run Twofold: `twofold` when that is this binary on PATH, else this
+/// binary's absolute path (core's rule, the one the app uses for its own CLI).
+fn self_command() -> String {
+    twofold_core::install::locate_cli()
+        .map(|c| c.command())
+        .unwrap_or_else(|| "twofold".into())
+}
