@@ -18,7 +18,7 @@ pub const LOG_DIR_ENV: &str = "TWOFOLD_LOG_DIR";
 
 /// Where the logs go: `TWOFOLD_LOG_DIR`, else the platform's place for them
 /// (`~/.local/state/twofold/logs` on Linux, `~/Library/Logs/Twofold` on macOS,
-/// `%LOCALAPPDATA%\Twofold\logs` on Windows).
+/// `%LOCALAPPDATA%\twofold\Twofold\data\logs` on Windows).
 pub fn log_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(LOG_DIR_ENV).filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir));
