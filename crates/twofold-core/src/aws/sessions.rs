@@ -75,12 +75,7 @@ pub fn device_for(
             Ok((a.clone(), serial))
         }
         None => {
-            let serial = profile
-                .mfa_serial
-                .clone()
-                .ok_or_else(|| Error::NoMfaSerial {
-                    profile: profile.name.clone(),
-                })?;
+            let serial = named_serial(profile)?;
             let a =
                 account_for_serial(vault, &serial).ok_or_else(|| Error::NoAccountForDevice {
                     serial: serial.clone(),
@@ -91,14 +86,19 @@ pub fn device_for(
     }
 }
 
-/// Links a vault account to a profile's `mfa_serial` (an account added by hand or imported).
-pub fn link(vault: &mut Vault, account: &str, profile: &Profile) -> Result<()> {
-    let serial = profile
+/// The device a profile names (`mfa_serial`), or [`Error::NoMfaSerial`].
+fn named_serial(profile: &Profile) -> Result<String> {
+    profile
         .mfa_serial
         .clone()
         .ok_or_else(|| Error::NoMfaSerial {
             profile: profile.name.clone(),
-        })?;
+        })
+}
+
+/// Links a vault account to a profile's `mfa_serial` (an account added by hand or imported).
+pub fn link(vault: &mut Vault, account: &str, profile: &Profile) -> Result<()> {
+    let serial = named_serial(profile)?;
     let account_id = serial.split(':').nth(4).unwrap_or_default().to_string();
     let name = profile.name.clone();
     let key = vault.find(account)?.id.0.clone();
@@ -435,11 +435,7 @@ pub fn profile_block(profile: &Profile, command: &str) -> (String, String) {
 /// Adds the [`profile_settings`] section to the config file, editing in place. The profile
 /// must name its MFA device (`credential_process` runs unattended and never guesses).
 pub fn setup_profile(profile: &Profile, command: &str) -> Result<(String, std::path::PathBuf)> {
-    if profile.mfa_serial.is_none() {
-        return Err(Error::NoMfaSerial {
-            profile: profile.name.clone(),
-        });
-    }
+    named_serial(profile)?;
     let (target, pairs) = profile_settings(profile, command);
     let path = profiles::config_path();
     let mut doc = IniDoc::load(&path)?;
