@@ -98,7 +98,16 @@ impl From<CoreError> for IpcError {
         let kind = match &e {
             CoreError::InvalidSecret(_)
             | CoreError::InvalidUri(_)
-            | CoreError::InvalidParameter { .. }
+            | CoreError::Digits(_)
+            | CoreError::Period(_)
+            | CoreError::Algorithm(_)
+            | CoreError::NotANumber { .. }
+            | CoreError::EmptyName
+            | CoreError::NotHotp(_)
+            | CoreError::EmptyPassword
+            | CoreError::NoKeySlot
+            | CoreError::DeviceName(_)
+            | CoreError::QrEncode(_)
             | CoreError::AlreadyExists(_)
             | CoreError::WrongPassword
             | CoreError::NotIamUser { .. }

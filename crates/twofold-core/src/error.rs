@@ -12,7 +12,7 @@ pub enum Error {
     /// An `otpauth://` URI could not be parsed; the text says which part is wrong.
     #[error("invalid otpauth uri: {0}")]
     InvalidUri(String),
-    /// A parameter is out of range (digits, period, algorithm, name...).
+    /// Still used by the credential report and the profile reader until they get their own.
     #[error("invalid {field}: {reason}")]
     InvalidParameter {
         /// Which field.
@@ -20,6 +20,44 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A code length outside what Twofold (and RFC 4226) supports.
+    #[error("invalid digits: {0} is not between 6 and 10")]
+    Digits(u32),
+    /// A code period outside one second to one day.
+    #[error("invalid period: {0} seconds is not between 1 and 86400")]
+    Period(u64),
+    /// An HMAC algorithm other than SHA1, SHA256 and SHA512.
+    #[error("invalid algorithm: {0:?} is not one of SHA1, SHA256, SHA512")]
+    Algorithm(String),
+    /// A number field (digits, period, counter) holds something else.
+    #[error("invalid {field}: {text:?} is not a whole number")]
+    NotANumber {
+        /// Which field.
+        field: &'static str,
+        /// What it held.
+        text: String,
+    },
+    /// An account name is empty.
+    #[error("an account needs a name")]
+    EmptyName,
+    /// The operation needs a counter-based (HOTP) account.
+    #[error("{0:?} is time-based, not a counter (HOTP) account")]
+    NotHotp(String),
+    /// A vault password is empty.
+    #[error("the password is empty")]
+    EmptyPassword,
+    /// The change would leave the vault with no key slot: nothing could unlock it.
+    #[error("the vault needs the keyring, a password, or both: without either it could never be unlocked")]
+    NoKeySlot,
+    /// Password-slot (Argon2id) parameters outside the accepted range, or rejected by Argon2.
+    #[error("invalid password slot parameters: {0}")]
+    KdfParams(String),
+    /// A virtual MFA device name AWS would refuse.
+    #[error("invalid device name {0:?}: use 1 to 226 letters, digits or _+=,.@- (no spaces)")]
+    DeviceName(String),
+    /// A text too long (or otherwise unfit) to draw as a QR code.
+    #[error("cannot draw a QR code: {0}")]
+    QrEncode(String),
     /// No account matched the name or id.
     #[error("no account named {0:?}")]
     NotFound(String),

@@ -4,7 +4,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Mutex;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use serde_json::json;
 use twofold_core::aws::client::{AwsClient, IamApi};
 use twofold_core::aws::enroll::{self, EnrollRequest, Step};
@@ -255,24 +255,24 @@ fn ask_codes(
         }
     }
     drop(err);
-    read_two_codes("your phone").map_err(|e| twofold_core::Error::InvalidParameter {
-        field: "codes",
-        reason: e.to_string(),
-    })
+    read_two_codes("your phone").map_err(|e| twofold_core::Error::io("reading the two codes", e))
 }
 
-fn read_two_codes(from: &str) -> Result<(String, String)> {
+fn read_two_codes(from: &str) -> std::io::Result<(String, String)> {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut lines = stdin.lock().lines();
-    let mut read = |prompt: &str| -> Result<String> {
+    let mut read = |prompt: &str| -> std::io::Result<String> {
         if interactive {
             eprint!("{prompt}");
             std::io::stderr().flush()?;
         }
         match lines.next() {
             Some(line) => Ok(line?.trim().replace(' ', "")),
-            None => bail!("no codes given (standard input closed)"),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "no codes given (standard input closed)",
+            )),
         }
     };
     let c1 = read(&format!("First code from {from}: "))?;

@@ -120,10 +120,7 @@ pub async fn identify<A: IamApi>(api: &A, user: Option<&str>) -> Result<Target> 
 pub fn check_device_name(name: &str) -> Result<()> {
     let ok_char = |c: char| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c);
     if name.is_empty() || name.len() > 226 || !name.chars().all(ok_char) {
-        return Err(Error::InvalidParameter {
-            field: "device name",
-            reason: format!("{name:?} must be 1 to 226 letters, digits or _+=,.@- (no spaces)"),
-        });
+        return Err(Error::DeviceName(name.to_string()));
     }
     Ok(())
 }

@@ -44,10 +44,7 @@ impl Algorithm {
             "SHA1" => Ok(Algorithm::Sha1),
             "SHA256" => Ok(Algorithm::Sha256),
             "SHA512" => Ok(Algorithm::Sha512),
-            _ => Err(Error::InvalidParameter {
-                field: "algorithm",
-                reason: format!("{s:?} is not one of SHA1, SHA256, SHA512"),
-            }),
+            _ => Err(Error::Algorithm(s.to_string())),
         }
     }
 }
@@ -235,16 +232,10 @@ impl Otp {
             });
         }
         if !DIGITS_RANGE.contains(&digits) {
-            return Err(Error::InvalidParameter {
-                field: "digits",
-                reason: format!("{digits} is not between 6 and 10"),
-            });
+            return Err(Error::Digits(digits));
         }
         if !PERIOD_RANGE.contains(&period) {
-            return Err(Error::InvalidParameter {
-                field: "period",
-                reason: format!("{period} seconds is not between 1 and 86400"),
-            });
+            return Err(Error::Period(period));
         }
         Ok(Otp {
             kind,

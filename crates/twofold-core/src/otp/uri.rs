@@ -188,9 +188,9 @@ fn decode(s: &str, plus_is_space: bool) -> Result<String> {
 }
 
 fn parse_number<T: std::str::FromStr>(s: &str, field: &'static str) -> Result<T> {
-    s.trim().parse().map_err(|_| Error::InvalidParameter {
+    s.trim().parse().map_err(|_| Error::NotANumber {
         field,
-        reason: format!("{s:?} is not a whole number"),
+        text: s.to_string(),
     })
 }
 
@@ -282,5 +282,18 @@ mod tests {
         );
         assert!(err("otpauth://totp/%FF?secret=JBSWY3DPEHPK3PXP").contains("UTF-8"));
         assert!(err("otpauth://totp/?secret=JBSWY3DPEHPK3PXP").contains("neither"));
+    }
+
+    #[test]
+    fn out_of_range_parameters_are_named() {
+        let parse =
+            |q: &str| OtpUri::parse(&format!("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&{q}"));
+        assert!(matches!(parse("digits=12"), Err(Error::Digits(12))));
+        assert!(matches!(parse("period=0"), Err(Error::Period(0))));
+        assert!(matches!(parse("algorithm=MD5"), Err(Error::Algorithm(ref a)) if a == "MD5"));
+        assert!(matches!(
+            parse("period=abc"),
+            Err(Error::NotANumber { field: "period", ref text }) if text == "abc"
+        ));
     }
 }

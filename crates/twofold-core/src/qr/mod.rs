@@ -29,12 +29,8 @@ use zeroize::Zeroizing;
 use crate::{Error, Result};
 
 fn code(text: &str) -> Result<QrCode> {
-    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|e| {
-        Error::InvalidParameter {
-            field: "qr code",
-            reason: format!("cannot encode the text: {e}"),
-        }
-    })
+    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+        .map_err(|e| Error::QrEncode(e.to_string()))
 }
 
 /// The QR code as an SVG document (dark modules on white, with a quiet zone).
@@ -70,10 +66,7 @@ pub fn to_png(text: &str, scale: u32) -> Result<Zeroizing<Vec<u8>>> {
             &mut std::io::Cursor::new(&mut *png),
             image::ImageFormat::Png,
         )
-        .map_err(|e| Error::InvalidParameter {
-            field: "qr code",
-            reason: format!("cannot write the PNG: {e}"),
-        })?;
+        .map_err(|e| Error::QrEncode(format!("cannot write the PNG: {e}")))?;
     Ok(png)
 }
 
