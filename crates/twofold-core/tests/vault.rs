@@ -182,7 +182,12 @@ fn hotp_counter_is_persisted_before_the_code_is_returned() {
         "359152",
         "a stale handle must not reuse a counter"
     );
-    assert!(vault.next_hotp("ACME:alice", 8).is_err());
+    vault.add(new_account(URI, None), 8).unwrap();
+    let totp = vault.next_hotp("ACME:alice", 8);
+    assert!(
+        matches!(totp, Err(Error::NotHotp(ref n)) if n == "ACME:alice"),
+        "{totp:?}"
+    );
 }
 
 #[test]
@@ -315,7 +320,10 @@ fn slots_can_change_but_never_all_go() {
     vault.remove_keyring_slot(&store).unwrap();
     assert!(!Vault::probe(&path).unwrap().keyring);
     assert!(
-        vault.set_password(None, KdfParams::MIN).is_err(),
+        matches!(
+            vault.set_password(None, KdfParams::MIN),
+            Err(Error::NoKeySlot)
+        ),
         "the last slot must stay"
     );
     assert!(Vault::open(&path, &Unlock::Password("new pw")).is_ok());
@@ -335,24 +343,24 @@ fn slots_can_change_but_never_all_go() {
 fn a_vault_needs_a_slot_and_a_nonempty_password() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("v.json");
-    assert!(Vault::create(
+    let no_slot = Vault::create(
         &p,
         &CreateOptions {
             keyring: None,
             password: None,
-            kdf: KdfParams::MIN
-        }
-    )
-    .is_err());
-    assert!(Vault::create(
+            kdf: KdfParams::MIN,
+        },
+    );
+    assert!(matches!(no_slot, Err(Error::NoKeySlot)), "{no_slot:?}");
+    let empty = Vault::create(
         &p,
         &CreateOptions {
             keyring: None,
             password: Some(""),
-            kdf: KdfParams::MIN
-        }
-    )
-    .is_err());
+            kdf: KdfParams::MIN,
+        },
+    );
+    assert!(matches!(empty, Err(Error::EmptyPassword)), "{empty:?}");
     assert!(!p.exists());
 }
 

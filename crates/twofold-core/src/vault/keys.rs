@@ -176,10 +176,9 @@ impl KdfParams {
     fn check(&self) -> Result<()> {
         if self.m_kib < Self::MIN.m_kib || self.t < 1 || self.p < 1 || self.m_kib > 4 * 1024 * 1024
         {
-            return Err(Error::InvalidParameter {
-                field: "password slot parameters",
-                reason: format!("{self:?} is outside the accepted range"),
-            });
+            return Err(Error::KdfParams(format!(
+                "{self:?} is outside the accepted range"
+            )));
         }
         Ok(())
     }
@@ -187,21 +186,14 @@ impl KdfParams {
     /// Derives a 256-bit key-encryption key from a password.
     pub(crate) fn derive(&self, password: &str, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
         self.check()?;
-        let params = argon2::Params::new(self.m_kib, self.t, self.p, Some(32)).map_err(|e| {
-            Error::InvalidParameter {
-                field: "password slot parameters",
-                reason: e.to_string(),
-            }
-        })?;
+        let params = argon2::Params::new(self.m_kib, self.t, self.p, Some(32))
+            .map_err(|e| Error::KdfParams(e.to_string()))?;
         let argon =
             argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
         let mut out = Zeroizing::new([0u8; 32]);
         argon
             .hash_password_into(password.as_bytes(), salt, out.as_mut())
-            .map_err(|e| Error::InvalidParameter {
-                field: "password",
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| Error::KdfParams(e.to_string()))?;
         Ok(out)
     }
 }

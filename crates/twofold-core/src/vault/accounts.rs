@@ -1,0 +1,160 @@
+//! Changing the accounts of an open vault: add, import, edit, remove, and taking codes. Each
+//! change is one [`Vault::update`]: one locked, atomic write, or none.
+
+use super::data::default_name;
+use super::{Account, AccountId, AccountPatch, Imported, NewAccount, Settings, Vault};
+use crate::otp::{Code, OtpKind};
+use crate::{Error, Result};
+
+impl Vault {
+    /// Adds an account and returns its id.
+    pub fn add(&mut self, new: NewAccount, now: u64) -> Result<AccountId> {
+        let mut ids = self.add_all(vec![new], now)?;
+        ids.pop()
+            .ok_or_else(|| Error::NotFound("the added account".into()))
+    }
+
+    /// Adds every account in one write, or none: when a name is taken (in the vault or twice
+    /// in `news`) nothing is written and the error names it. Returns the ids in order.
+    pub fn add_all(&mut self, news: Vec<NewAccount>, now: u64) -> Result<Vec<AccountId>> {
+        let mut named = Vec::with_capacity(news.len());
+        for new in news {
+            let name = match new.name.as_deref().map(str::trim) {
+                Some(n) if !n.is_empty() => n.to_string(),
+                Some(_) => return Err(Error::EmptyName),
+                None => default_name(&new.uri),
+            };
+            named.push((name, new));
+        }
+        self.update(|d| {
+            let mut ids = Vec::with_capacity(named.len());
+            for (name, new) in named {
+                d.check_name_free(&name, None)?;
+                ids.push(d.push_new(name, new, now));
+            }
+            Ok(ids)
+        })
+    }
+
+    /// Adds scanned or imported accounts in one write, or none. An account whose secret the
+    /// vault already holds is not added twice (it is reported in [`Imported::already`]) unless
+    /// the user named the copy, which is a deliberate second entry. A name
+    /// the user gave must be free, else nothing is written and the error names it; a name
+    /// Twofold picks is made free (`ACME:alice (2)`), so an import never stops on a clash the
+    /// user did not create.
+    pub fn import(&mut self, news: Vec<NewAccount>, now: u64) -> Result<Imported> {
+        self.update(|d| {
+            let mut out = Imported::default();
+            for new in news {
+                if let (None, Some(a)) = (&new.name, d.holding(&new.uri)) {
+                    out.already.push((default_name(&new.uri), a.name.clone()));
+                    continue;
+                }
+                let name = match new.name.as_deref().map(str::trim) {
+                    Some("") => return Err(Error::EmptyName),
+                    Some(n) => {
+                        d.check_name_free(n, None)?;
+                        n.to_string()
+                    }
+                    None => d.free_name(&default_name(&new.uri)),
+                };
+                out.added.push(d.push_new(name, new, now));
+            }
+            Ok(out)
+        })
+    }
+
+    /// Changes an account's name, issuer, label or tags.
+    pub fn edit(&mut self, name_or_id: &str, patch: AccountPatch) -> Result<()> {
+        self.update(|d| {
+            let i = d.index_of(name_or_id)?;
+            let id = d.accounts[i].id.clone();
+            if let Some(name) = &patch.name {
+                let name = name.trim();
+                if name.is_empty() {
+                    return Err(Error::EmptyName);
+                }
+                d.check_name_free(name, Some(&id))?;
+                d.accounts[i].name = name.to_string();
+            }
+            let a = &mut d.accounts[i];
+            if let Some(v) = patch.issuer {
+                a.issuer = v.trim().to_string();
+            }
+            if let Some(v) = patch.account {
+                a.account = v.trim().to_string();
+            }
+            if let Some(v) = patch.tags {
+                a.tags = v;
+            }
+            Ok(())
+        })
+    }
+
+    /// Removes an account.
+    pub fn remove(&mut self, name_or_id: &str) -> Result<Account> {
+        self.update(|d| {
+            let i = d.index_of(name_or_id)?;
+            Ok(d.accounts.remove(i))
+        })
+    }
+
+    /// The current code of a TOTP/Steam account at `unix` (the clock offset setting applied).
+    /// For HOTP it shows the code of the stored counter without using it up; use
+    /// [`Vault::next_hotp`] to take a code.
+    pub fn code(&self, name_or_id: &str, unix: u64) -> Result<Code> {
+        let a = self.find(name_or_id)?;
+        Ok(a.otp.code_at(crate::otp::apply_offset(
+            unix,
+            self.data.settings.clock_offset_secs,
+        )))
+    }
+
+    /// Takes the next HOTP code: the counter moves on and is written to disk before the code
+    /// is returned, so no code is ever handed out twice.
+    pub fn next_hotp(&mut self, name_or_id: &str, now: u64) -> Result<Code> {
+        self.update(|d| {
+            let i = d.index_of(name_or_id)?;
+            let a = &mut d.accounts[i];
+            if a.otp.kind != OtpKind::Hotp {
+                return Err(Error::NotHotp(a.name.clone()));
+            }
+            let code = a.otp.code_at(0);
+            a.otp.counter += 1;
+            a.last_used = Some(now);
+            Ok(code)
+        })
+    }
+
+    /// Takes a code for use (copied, printed, typed somewhere): for HOTP the next code, the
+    /// counter saved first; for time-based accounts the current code, with the account's last
+    /// use recorded and, for an account linked to an AWS MFA device, the window marked as used,
+    /// because AWS refuses a code twice: a session started right after waits for the next
+    /// window instead of failing.
+    pub fn take_code(&mut self, name_or_id: &str, now: u64) -> Result<Code> {
+        if self.find(name_or_id)?.otp.kind == OtpKind::Hotp {
+            return self.next_hotp(name_or_id, now);
+        }
+        self.update(|d| {
+            let i = d.index_of(name_or_id)?;
+            let shifted = crate::otp::apply_offset(now, d.settings.clock_offset_secs);
+            let a = &mut d.accounts[i];
+            let code = a.otp.code_at(shifted);
+            a.last_used = Some(now);
+            if let Some(link) = &a.aws {
+                let window = shifted / a.otp.period.max(1);
+                let used = d.used_windows.entry(link.serial.clone()).or_insert(0);
+                *used = (*used).max(window);
+            }
+            Ok(code)
+        })
+    }
+
+    /// Replaces the settings.
+    pub fn set_settings(&mut self, settings: Settings) -> Result<()> {
+        self.update(|d| {
+            d.settings = settings;
+            Ok(())
+        })
+    }
+}
