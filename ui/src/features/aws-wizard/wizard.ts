@@ -28,6 +28,8 @@ import {
   awsWhoami,
 } from '../../ipc/commands';
 import { deviceNameError } from './device-name';
+import { afterConfirmFailure } from './failure';
+import { toIpcError } from '../../ipc/errors';
 
 export type WizardIntent =
   | { kind: 'enroll' }
@@ -304,17 +306,15 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
       doneScreen(done);
       return true;
     } catch (e) {
-      if (codes !== null) {
+      const next = afterConfirmFailure(toIpcError(e).kind, codes !== null);
+      if (next === 'codes') {
         showQrScreen(e);
         return false;
       }
       p.fail(e);
-      foot.append(
-        button('aws-abort', 'Abort', () => void abortScreen(null), 'btn-danger'),
-        h('span.spacer'),
-        button('aws-close', 'Close', close),
-        button('aws-retry', 'Retry', () => void confirm(null), 'btn-primary'),
-      );
+      foot.append(button('aws-abort', 'Abort', () => void abortScreen(null), 'btn-danger'), h('span.spacer'), button('aws-close', 'Close', close));
+      // Typed codes are not sent twice: a retry asks for the codes on the phone now.
+      if (next === 'retry') foot.append(button('aws-retry', 'Retry', () => void (codes === null ? confirm(null) : showQrScreen()), 'btn-primary'));
       return false;
     }
   }
