@@ -227,7 +227,7 @@ pub async fn aws_devices(state: AppStateRef<'_>, user: Option<String>) -> Result
         Ok(devices
             .into_iter()
             .map(|d| {
-                let held = enroll::held(v, &d.serial).map(|(a, _)| a.name);
+                let held = v.account_for_device(&d.serial).map(|a| a.name.clone());
                 MfaDeviceView::new(d, held)
             })
             .collect())

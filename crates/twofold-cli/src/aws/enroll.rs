@@ -97,7 +97,7 @@ pub(super) async fn resync(
 ) -> Result<()> {
     let vault = ctx.open_if_exists()?.map(Mutex::new);
     let held = match &vault {
-        Some(v) => v.read(|v| Ok(enroll::held(v, &serial).is_some()))?,
+        Some(v) => v.read(|v| Ok(v.account_for_device(&serial).is_some()))?,
         None => false,
     };
     let typed = if held {

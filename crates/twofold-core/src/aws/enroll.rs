@@ -560,14 +560,10 @@ pub fn is_wrong_code(e: &Error) -> bool {
     }
 }
 
-/// The vault account holding the seed of `serial` (pending or active), if any.
-pub fn held(vault: &Vault, serial: &str) -> Option<(Account, AwsLink)> {
-    vault.accounts().iter().find_map(|a| {
-        a.aws
-            .as_ref()
-            .filter(|l| l.serial == serial)
-            .map(|l| (a.clone(), l.clone()))
-    })
+/// The vault account holding the seed of `serial` (pending or active) with its link.
+fn held(vault: &Vault, serial: &str) -> Option<(Account, AwsLink)> {
+    let a = vault.account_for_device(serial)?;
+    Some((a.clone(), a.aws.clone()?))
 }
 
 /// Resynchronises a drifted device: with two codes from the held seed when the vault holds it,

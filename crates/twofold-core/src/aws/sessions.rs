@@ -39,11 +39,11 @@ pub struct Session {
 }
 
 /// The active vault account that holds the seed of `serial`.
-pub fn account_for_serial<'v>(vault: &'v Vault, serial: &str) -> Option<&'v Account> {
-    vault.accounts().iter().find(|a| {
+fn account_for_serial<'v>(vault: &'v Vault, serial: &str) -> Option<&'v Account> {
+    vault.account_for_device(serial).filter(|a| {
         a.aws
             .as_ref()
-            .is_some_and(|l| l.serial == serial && l.status == AwsStatus::Active)
+            .is_some_and(|l| l.status == AwsStatus::Active)
     })
 }
 

@@ -209,6 +209,14 @@ impl Vault {
         self.data.find(name_or_id)
     }
 
+    /// The account holding the seed of the AWS MFA device `serial`, pending or active.
+    pub fn account_for_device(&self, serial: &str) -> Option<&Account> {
+        self.data
+            .accounts
+            .iter()
+            .find(|a| a.aws.as_ref().is_some_and(|l| l.serial == serial))
+    }
+
     /// Creates a vault the way both faces do: with a keyring slot when `keyring` is given and a
     /// password slot when `password` is. When the keyring fails and there is a password, the
     /// vault is created with the password alone and the keyring's error comes back beside it,
