@@ -120,12 +120,14 @@ impl From<CoreError> for IpcError {
             | CoreError::NoAccountForDevice { .. }
             | CoreError::ProfileDeviceMismatch { .. }
             | CoreError::ProfileIncomplete { .. }
+            // The user fixes the file; the message names it and the line.
+            | CoreError::ProfileFile { .. }
             | CoreError::SessionDuration { .. }
             | CoreError::SessionTarget { .. }
             | CoreError::CodesBusy(_) => ErrorKind::InvalidInput,
             // The seed could not be written: the vault is what the user has to fix.
             CoreError::SeedNotSaved { .. } => ErrorKind::VaultLocked,
-            CoreError::NotFound(_) => ErrorKind::NotFound,
+            CoreError::NotFound(_) | CoreError::NoSuchProfile { .. } => ErrorKind::NotFound,
             CoreError::Keyring(_) => ErrorKind::SecretStoreLocked,
             CoreError::Aws(aws) => aws_kind(aws.kind),
             CoreError::DeviceLimit { .. } => ErrorKind::AwsDeviceLimit,
@@ -241,6 +243,32 @@ mod tests {
         assert_eq!(
             IpcError::from(CoreError::Keyring("x".into())).kind,
             ErrorKind::SecretStoreLocked
+        );
+    }
+
+    #[test]
+    fn profile_errors_reach_the_ui_with_their_message() {
+        let missing = IpcError::from(CoreError::NoSuchProfile {
+            name: "work".into(),
+            config: "/home/me/.aws/config".into(),
+            credentials: "/home/me/.aws/credentials".into(),
+        });
+        assert_eq!(missing.kind, ErrorKind::NotFound);
+        assert!(
+            missing.message.contains("/home/me/.aws/config"),
+            "{}",
+            missing.message
+        );
+        let bad = IpcError::from(CoreError::ProfileFile {
+            path: "/home/me/.aws/config".into(),
+            reason: "line 1: expected a profile definition".into(),
+        });
+        assert_eq!(bad.kind, ErrorKind::InvalidInput);
+        assert!(
+            bad.message
+                .ends_with("line 1: expected a profile definition"),
+            "{}",
+            bad.message
         );
     }
 

@@ -26,6 +26,9 @@ pub fn for_error(e: &Error) -> Option<String> {
         Error::NoAccountForDevice { profile, .. } => format!(
             "link it: `twofold aws link --profile {profile} --account NAME`"
         ),
+        Error::NoSuchProfile { .. } => {
+            "`aws configure list-profiles` lists the profiles; name one with --profile NAME".into()
+        }
         Error::SessionTarget { .. } => "choose the name with --target-profile NAME".into(),
         Error::LocksOutCaller { .. } => {
             "enroll with `twofold aws enroll`, or apply it anyway with --force".into()
@@ -73,6 +76,13 @@ mod tests {
             "link it: `twofold aws link --profile work --account NAME`"
         );
         assert!(for_error(&Error::QrNotFound).is_none());
+        let missing = Error::NoSuchProfile {
+            name: "wrok".into(),
+            config: "config".into(),
+            credentials: "credentials".into(),
+        };
+        assert!(!missing.to_string().contains("--profile"));
+        assert!(for_error(&missing).unwrap().contains("--profile NAME"));
         assert!(for_fido(&FidoError::PinNotSet).unwrap().contains("pin set"));
     }
 }

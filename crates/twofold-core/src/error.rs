@@ -192,6 +192,24 @@ pub enum Error {
         /// What it lacks.
         problem: &'static str,
     },
+    /// Neither the AWS config file nor the credentials file has a profile of that name.
+    #[error("no AWS profile {name:?} in {} or {}", .config.display(), .credentials.display())]
+    NoSuchProfile {
+        /// The profile asked for.
+        name: String,
+        /// The config file that was read.
+        config: PathBuf,
+        /// The credentials file that was read.
+        credentials: PathBuf,
+    },
+    /// An AWS config or credentials file does not parse the way the AWS SDK reads it.
+    #[error("cannot parse the AWS profile file {}: {reason}", .path.display())]
+    ProfileFile {
+        /// The file.
+        path: PathBuf,
+        /// Where and what (`line 3: expected an '=' sign defining a property`).
+        reason: String,
+    },
     /// A session duration outside what STS allows for the call.
     #[error(
         "a session lasts {min_secs} to {max_secs} seconds for this profile; {secs} is outside that"
