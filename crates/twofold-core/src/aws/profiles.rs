@@ -1,12 +1,21 @@
 //! The AWS CLI's shared files: `~/.aws/config` and `~/.aws/credentials` (or the files named by
 //! `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`).
 //!
-//! Reading gives [`Profile`]s with the settings Twofold uses. Writing edits one section in place
-//! (every other line, comment and blank line is kept byte for byte), keeps the file mode 0600
-//! and replaces the file atomically. Long-term keys are read only to let the SDK sign; Twofold
-//! never writes them anywhere.
+//! Reading gives [`Profile`]s with the settings Twofold uses. The text is parsed by the AWS
+//! SDK's own profile parser (`aws_config::profile::load`), so Twofold sees the profiles the SDK
+//! signs with: `[profile x]` in the config file and `[x]` in the credentials file, `[default]`
+//! and `[profile default]`, comments, continuation lines and sub-properties, and the SDK's
+//! errors for what it rejects. Writing edits one section in place (every other line, comment
+//! and blank line is kept byte for byte), keeps the file mode 0600 and replaces the file
+//! atomically. Long-term keys are read only to let the SDK sign; Twofold never writes them
+//! anywhere.
 
 use std::path::{Path, PathBuf};
+
+use aws_config::profile::{ProfileFileLoadError, ProfileSet};
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+use aws_types::os_shim_internal::{Env, Fs};
+use futures_util::FutureExt;
 
 use crate::{Error, Result};
 
@@ -91,11 +100,7 @@ impl IniDoc {
 
     /// Reads a file; a missing file is an empty document.
     pub fn load(path: &Path) -> Result<Self> {
-        match std::fs::read_to_string(path) {
-            Ok(t) => Ok(IniDoc::parse(&t)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(IniDoc::default()),
-            Err(e) => Err(Error::io(format!("reading {}", path.display()), e)),
-        }
+        read_text(path).map(|t| IniDoc::parse(&t))
     }
 
     /// The text.
@@ -105,15 +110,6 @@ impl IniDoc {
             s.push('\n');
         }
         s
-    }
-
-    /// Section names in order.
-    pub fn sections(&self) -> Vec<String> {
-        self.lines
-            .iter()
-            .filter_map(|l| section_name(l))
-            .map(str::to_string)
-            .collect()
     }
 
     /// The keys and values of a section (first occurrence of the section).
@@ -179,79 +175,156 @@ impl IniDoc {
     }
 }
 
-/// Reads every profile from both files.
+/// A file's text; a missing file reads as empty, as the AWS CLI and SDK treat it.
+fn read_text(path: &Path) -> Result<String> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(Error::io(format!("reading {}", path.display()), e)),
+    }
+}
+
+/// Reads every profile from both files: `default` first, then by name.
 pub fn load_profiles() -> Result<Vec<Profile>> {
-    Ok(merge(
-        &IniDoc::load(&config_path())?,
-        &IniDoc::load(&credentials_path())?,
-    ))
+    Files::read()?.profiles()
 }
 
 /// Finds one profile.
 pub fn find_profile(name: &str) -> Result<Profile> {
-    load_profiles()?
-        .into_iter()
-        .find(|p| p.name == name)
-        .ok_or_else(|| Error::InvalidParameter {
-            field: "profile",
-            reason: format!(
-                "no profile {name:?} in {} or {}",
-                config_path().display(),
-                credentials_path().display()
-            ),
+    Files::read()?.find(name)
+}
+
+/// The two files, each with the path it was read from.
+struct Files {
+    config: PathBuf,
+    config_text: String,
+    credentials: PathBuf,
+    credentials_text: String,
+}
+
+impl Files {
+    /// Reads the files at [`config_path`] and [`credentials_path`], the ones the writer edits.
+    /// (The SDK could find and read them itself, but it resolves the paths on its own and turns
+    /// an unreadable file into an empty one with only a log line.)
+    fn read() -> Result<Self> {
+        let config = config_path();
+        let credentials = credentials_path();
+        Ok(Files {
+            config_text: read_text(&config)?,
+            credentials_text: read_text(&credentials)?,
+            config,
+            credentials,
         })
-}
+    }
 
-/// Merges the two files' sections into profiles (config: `[profile X]`/`[default]`,
-/// credentials: `[X]`).
-pub fn merge(config: &IniDoc, credentials: &IniDoc) -> Vec<Profile> {
-    let mut out: Vec<Profile> = Vec::new();
-    fn entry(out: &mut Vec<Profile>, name: &str) -> usize {
-        match out.iter().position(|p| p.name == name) {
-            Some(i) => i,
-            None => {
-                out.push(Profile {
+    fn profiles(&self) -> Result<Vec<Profile>> {
+        let config = parse(EnvConfigFileKind::Config, &self.config_text, &self.config)?;
+        let credentials = parse(
+            EnvConfigFileKind::Credentials,
+            &self.credentials_text,
+            &self.credentials,
+        )?;
+        let mut names: Vec<&str> = config.profiles().chain(credentials.profiles()).collect();
+        // The SDK keeps profiles in a hash map; a steady order keeps lists and the first
+        // choice (the default profile) the same from one run to the next.
+        names.sort_by_key(|n| (*n != "default", *n));
+        names.dedup();
+        Ok(names
+            .into_iter()
+            .map(|name| {
+                let in_config = config.get_profile(name);
+                let in_credentials = credentials.get_profile(name);
+                // The SDK reads the credentials file after the config file, so where both set
+                // a key, the credentials file's value is the one it uses.
+                let get = |key: &str| {
+                    in_credentials
+                        .and_then(|p| p.get(key))
+                        .or_else(|| in_config.and_then(|p| p.get(key)))
+                        .map(str::to_string)
+                };
+                Profile {
                     name: name.to_string(),
-                    ..Default::default()
-                });
-                out.len() - 1
-            }
-        }
+                    region: get("region"),
+                    mfa_serial: get("mfa_serial"),
+                    role_arn: get("role_arn"),
+                    source_profile: get("source_profile"),
+                    duration_seconds: get("duration_seconds").and_then(|v| v.parse().ok()),
+                    external_id: get("external_id"),
+                    role_session_name: get("role_session_name"),
+                    credential_process: get("credential_process"),
+                    has_keys: in_credentials.is_some_and(|p| p.get("aws_access_key_id").is_some()),
+                }
+            })
+            .collect())
     }
-    for section in config.sections() {
-        let name = match section.strip_prefix("profile ") {
-            Some(n) => n.trim().to_string(),
-            None if section == "default" => section.clone(),
-            None => continue, // [sso-session x], [services x]
-        };
-        let i = entry(&mut out, &name);
-        for (k, v) in config.section(&section).unwrap_or_default() {
-            apply(&mut out[i], &k, v);
-        }
+
+    fn find(&self, name: &str) -> Result<Profile> {
+        self.profiles()?
+            .into_iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| Error::NoSuchProfile {
+                name: name.to_string(),
+                config: self.config.clone(),
+                credentials: self.credentials.clone(),
+            })
     }
-    for section in credentials.sections() {
-        let i = entry(&mut out, &section);
-        for (k, v) in credentials.section(&section).unwrap_or_default() {
-            if k == "aws_access_key_id" {
-                out[i].has_keys = true;
-            }
-            apply(&mut out[i], &k, v);
-        }
-    }
-    out
 }
 
-fn apply(p: &mut Profile, key: &str, value: String) {
-    match key {
-        "region" => p.region = Some(value),
-        "mfa_serial" => p.mfa_serial = Some(value),
-        "role_arn" => p.role_arn = Some(value),
-        "source_profile" => p.source_profile = Some(value),
-        "duration_seconds" => p.duration_seconds = value.parse().ok(),
-        "external_id" => p.external_id = Some(value),
-        "role_session_name" => p.role_session_name = Some(value),
-        "credential_process" => p.credential_process = Some(value),
-        _ => {}
+/// Parses one file's text with the SDK's parser. Each file is parsed on its own so an error
+/// names the file it is in, and so the credentials file's keys are told apart.
+fn parse(kind: EnvConfigFileKind, text: &str, path: &Path) -> Result<ProfileSet> {
+    let files = EnvConfigFiles::builder().with_contents(kind, text).build();
+    // The parser gets the text and nothing else: no file system, no environment (it would
+    // read `AWS_PROFILE` and `HOME`, which only matter when it finds files itself).
+    let (fs, env) = (Fs::from_slice(&[]), Env::from_slice(&[]));
+    // `load` is async for the file reads it can do. Given the text it reads nothing (in
+    // aws-runtime 1.10, `env_config::source::load_config_file` awaits no I/O for
+    // `FileContents`, and the rest is plain parsing), so it is ready on its first poll: this
+    // works the same from sync code and from inside any async runtime. Every test below runs
+    // through here, so an SDK that started to wait would fail them, not hang.
+    match aws_config::profile::load(&fs, &env, &files, None).now_or_never() {
+        Some(Ok(set)) => Ok(set),
+        Some(Err(e)) => Err(Error::ProfileFile {
+            path: path.to_path_buf(),
+            reason: parse_reason(&e),
+        }),
+        None => Err(Error::ProfileFile {
+            path: path.to_path_buf(),
+            reason: "the AWS SDK's parser did not finish without waiting".into(),
+        }),
+    }
+}
+
+/// The SDK's error without the path, on one line: its parse error reads
+/// `error parsing <path> on line N:\n  Expected ...`, and it has no path for text it was given.
+fn parse_reason(e: &ProfileFileLoadError) -> String {
+    let text = match e {
+        ProfileFileLoadError::ParseError { 0: p, .. } => p.to_string(),
+        other => other.to_string(),
+    };
+    let from_line = text
+        .find(" on line ")
+        .map_or(text.as_str(), |i| &text[i + 4..]);
+    let one_line = from_line
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Lowercase the SDK's capitalised message ("Expected ...") as core's messages are.
+    match one_line.split_once(": ") {
+        Some((at, msg)) => format!("{at}: {}", lowercase_first(msg)),
+        None => lowercase_first(&one_line),
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_string(),
     }
 }
 
@@ -295,26 +368,161 @@ mod tests {
         );
     }
 
+    /// The two files as text, at the usual paths (nothing is read from disk).
+    fn files(config: &str, credentials: &str) -> Files {
+        Files {
+            config: PathBuf::from("/home/me/.aws/config"),
+            config_text: config.into(),
+            credentials: PathBuf::from("/home/me/.aws/credentials"),
+            credentials_text: credentials.into(),
+        }
+    }
+
+    fn profile<'a>(profiles: &'a [Profile], name: &str) -> &'a Profile {
+        profiles.iter().find(|p| p.name == name).unwrap()
+    }
+
     #[test]
     fn profiles_merge_both_files() {
-        let config = IniDoc::parse("[default]\nregion = us-east-1\n[profile work]\nmfa_serial = arn:aws:iam::1:mfa/me\nduration_seconds = 3600\n[profile admin]\nrole_arn = arn:aws:iam::1:role/Admin\nsource_profile = work\nmfa_serial = arn:aws:iam::1:mfa/me\n[sso-session corp]\nsso_region = us-east-1\n");
-        let profiles = merge(&config, &IniDoc::parse(CREDS));
-        let work = profiles.iter().find(|p| p.name == "work").unwrap();
+        let config = "[default]\nregion = us-east-1\n[profile work]\nmfa_serial = arn:aws:iam::1:mfa/me\nduration_seconds = 3600\n[profile admin]\nrole_arn = arn:aws:iam::1:role/Admin\nsource_profile = work\nmfa_serial = arn:aws:iam::1:mfa/me\n[sso-session corp]\nsso_region = us-east-1\n";
+        // CREDS itself does not parse (see below); the same file with its comment at column 0.
+        let creds = CREDS.replace("  # indented comment", "# a comment");
+        let profiles = files(config, &creds).profiles().unwrap();
+        let work = profile(&profiles, "work");
         assert_eq!(work.mfa_serial.as_deref(), Some("arn:aws:iam::1:mfa/me"));
         assert_eq!(work.duration_seconds, Some(3600));
         assert!(work.has_keys);
-        let admin = profiles.iter().find(|p| p.name == "admin").unwrap();
+        let admin = profile(&profiles, "admin");
         assert_eq!(admin.source_profile.as_deref(), Some("work"));
         assert!(!admin.has_keys);
         assert!(!profiles.iter().any(|p| p.name.contains("corp")));
         assert_eq!(
-            profiles
-                .iter()
-                .find(|p| p.name == "last")
-                .unwrap()
-                .region
-                .as_deref(),
+            profile(&profiles, "last").region.as_deref(),
             Some("eu-west-1")
+        );
+        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["default", "admin", "last", "work", "work-mfa"]);
+    }
+
+    #[test]
+    fn profile_prefix_belongs_in_the_config_file_only() {
+        let config = "[profile work]\nregion = us-east-1\nmfa_serial = arn:aws:iam::1:mfa/me\n[stray]\nregion = ap-south-1\n";
+        let creds = "[work]\naws_access_key_id = AKIAWORK\naws_secret_access_key = s\nregion = eu-west-1\n[profile oops]\naws_access_key_id = AKIAOOPS\naws_secret_access_key = s\n";
+        let profiles = files(config, creds).profiles().unwrap();
+        // [profile work] (config) and [work] (credentials) are one profile; where both set a
+        // key, the credentials file wins, as in the SDK.
+        let work = profile(&profiles, "work");
+        assert_eq!(work.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(work.mfa_serial.as_deref(), Some("arn:aws:iam::1:mfa/me"));
+        assert!(work.has_keys);
+        // The SDK ignores [x] in the config file and [profile x] in the credentials file.
+        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["work"]);
+    }
+
+    #[test]
+    fn profile_default_replaces_default_in_the_config_file() {
+        let config = "[default]\nregion = us-east-1\nmfa_serial = arn:aws:iam::1:mfa/old\n[profile default]\nregion = eu-west-1\n";
+        let creds = "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = s\n";
+        let profiles = files(config, creds).profiles().unwrap();
+        assert_eq!(profiles.len(), 1);
+        let default = &profiles[0];
+        assert_eq!(default.name, "default");
+        assert_eq!(default.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(default.mfa_serial, None, "[default] is ignored as a whole");
+        assert!(default.has_keys);
+    }
+
+    #[test]
+    fn comments_continuations_and_sub_properties_read_as_the_sdk_reads_them() {
+        let config = "# top\n[profile work] ; after the name\nRegion = eu-west-1 # after the value\nmfa_serial = arn:aws:iam::1:mfa/me ; after the value\nrole_session_name = me#adjacent\ns3 =\n  max_concurrent_requests = 20\n  addressing_style = path\nexternal_id = first\n  second\nduration_seconds = 1h\n";
+        // An indented line after a property continues it, even past a blank line and when it
+        // looks like a comment (the end-to-end tests' credentials file has one).
+        let creds = "[work]\naws_access_key_id =\naws_secret_access_key = s\n\n   ; indented\n";
+        let work = files(config, creds).profiles().unwrap().remove(0);
+        assert_eq!(
+            work,
+            Profile {
+                name: "work".into(),
+                // Keys are case-insensitive; a comment needs whitespace before it.
+                region: Some("eu-west-1".into()),
+                mfa_serial: Some("arn:aws:iam::1:mfa/me".into()),
+                role_session_name: Some("me#adjacent".into()),
+                external_id: Some("first\nsecond".into()),
+                duration_seconds: None,
+                has_keys: true,
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_malformed_file_is_an_error_naming_the_file_and_line() {
+        let err = |config: &str, creds: &str| files(config, creds).profiles().unwrap_err();
+        match err("region = us-east-1\n[default]\n", "") {
+            Error::ProfileFile { path, reason } => {
+                assert_eq!(path, Path::new("/home/me/.aws/config"));
+                assert_eq!(reason, "line 1: expected a profile definition");
+            }
+            e => panic!("{e:?}"),
+        }
+        match err("[default]\nregion us-east-1\n", "") {
+            Error::ProfileFile { reason, .. } => {
+                assert_eq!(reason, "line 2: expected an '=' sign defining a property");
+            }
+            e => panic!("{e:?}"),
+        }
+        // An indented line right after a section header continues no property: the SDK
+        // refuses the whole file (the old reader took it for a comment).
+        let e = err("", CREDS);
+        assert_eq!(
+            e.to_string(),
+            "cannot parse the AWS profile file /home/me/.aws/credentials: line 8: expected a property definition, found continuation"
+        );
+        match err("[profile work\nregion = us-east-1\n", "") {
+            Error::ProfileFile { reason, .. } => {
+                assert_eq!(reason, "line 1: profile definition must end with ']'");
+            }
+            e => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn a_missing_profile_names_both_files() {
+        let f = files("[profile work]\nregion = us-east-1\n", "");
+        let e = f.find("wrok").unwrap_err();
+        assert!(matches!(
+            &e,
+            Error::NoSuchProfile { name, config, credentials }
+                if name == "wrok"
+                    && config == Path::new("/home/me/.aws/config")
+                    && credentials == Path::new("/home/me/.aws/credentials")
+        ));
+        let msg = e.to_string();
+        assert_eq!(
+            msg,
+            "no AWS profile \"wrok\" in /home/me/.aws/config or /home/me/.aws/credentials"
+        );
+        assert!(!msg.contains("--") && !msg.contains("twofold "), "{msg}");
+        assert_eq!(f.find("work").unwrap().region.as_deref(), Some("us-east-1"));
+    }
+
+    #[test]
+    fn missing_files_have_no_profiles() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(read_text(&dir.path().join("config")).unwrap(), "");
+        assert!(matches!(read_text(dir.path()), Err(Error::Io { .. })));
+        assert_eq!(files("", "").profiles().unwrap(), []);
+    }
+
+    // The parser is driven by one poll; inside a runtime (the app's async commands, the CLI's
+    // sessions) that must neither block nor panic.
+    #[tokio::test]
+    async fn reading_works_inside_an_async_runtime() {
+        let f = files("[default]\nregion = us-east-1\n", "");
+        assert_eq!(
+            f.find("default").unwrap().region.as_deref(),
+            Some("us-east-1")
         );
     }
 }
