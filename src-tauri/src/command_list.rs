@@ -1,7 +1,8 @@
-//! One list of commands: the invoke handler in `lib.rs`, the permissions `build.rs` declares,
-//! the grants in `capabilities/default.json` and the wrappers in `ui/src/ipc/commands.ts` must
-//! name the same commands. A command missing from one of them fails at a click, at run time;
-//! this test makes it fail here instead.
+//! One list of commands: the invoke handler in `lib.rs`, the `#[tauri::command]` fns in
+//! `src/commands` (whose signatures `command_types.rs` writes to `ui/src/bindings/commands.ts`),
+//! the permissions `build.rs` declares, the grants in `capabilities/default.json` and the
+//! wrappers in `ui/src/ipc/commands.ts` must name the same commands. A command missing from one
+//! of them fails at a click, at run time; this test makes it fail here instead.
 
 use std::collections::BTreeSet;
 
@@ -63,10 +64,22 @@ fn wrapped() -> BTreeSet<String> {
     out
 }
 
+fn generated() -> BTreeSet<String> {
+    crate::command_types::commands()
+        .into_iter()
+        .map(|c| c.name)
+        .collect()
+}
+
 #[test]
 fn handler_permissions_capability_and_ui_name_the_same_commands() {
     let handler = handler();
     assert!(handler.len() > 40, "parsed the handler: {handler:?}");
+    assert_eq!(
+        generated(),
+        handler,
+        "the #[tauri::command] fns in src/commands vs the invoke handler"
+    );
     assert_eq!(
         declared(),
         handler,

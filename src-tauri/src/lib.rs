@@ -152,4 +152,6 @@ pub fn run() {
 #[cfg(test)]
 mod command_list;
 #[cfg(test)]
+mod command_types;
+#[cfg(test)]
 mod tests;
