@@ -130,6 +130,7 @@ impl From<CoreError> for IpcError {
             CoreError::NotFound(_) | CoreError::NoSuchProfile { .. } => ErrorKind::NotFound,
             CoreError::Keyring(_) => ErrorKind::SecretStoreLocked,
             CoreError::Aws(aws) => aws_kind(aws.kind),
+            CoreError::CredentialReport(_) => ErrorKind::Aws,
             CoreError::DeviceLimit { .. } => ErrorKind::AwsDeviceLimit,
             CoreError::QrNotFound
             | CoreError::NotAuthenticatorQr(_)
@@ -322,5 +323,12 @@ mod tests {
             "{}",
             limit.message
         );
+    }
+
+    #[test]
+    fn an_unreadable_credential_report_is_shown_as_an_aws_failure() {
+        let e = IpcError::from(CoreError::CredentialReport("is empty".into()));
+        assert_eq!(e.kind, ErrorKind::Aws);
+        assert_eq!(e.message, "the IAM credential report is empty");
     }
 }

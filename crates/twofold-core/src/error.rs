@@ -239,6 +239,10 @@ pub enum Error {
     /// Another program kept taking this device's codes, so no fresh window came up.
     #[error("another program keeps using the codes of {0}; try again in a minute")]
     CodesBusy(String),
+    /// The IAM credential report AWS returned could not be read; the text says what is wrong
+    /// with it (empty, not CSV, a column missing).
+    #[error("the IAM credential report {0}")]
+    CredentialReport(String),
     /// No QR code could be read in the image(s).
     #[error("no QR code found in the image")]
     QrNotFound,

@@ -24,22 +24,22 @@ pub struct ReportRow {
 
 /// Parses the credential report CSV (its columns are looked up by name; fields may be quoted,
 /// as IAM user names may contain commas).
-pub fn parse_credential_report(text: &str) -> std::result::Result<Vec<ReportRow>, String> {
+pub fn parse_credential_report(text: &str) -> Result<Vec<ReportRow>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
     let header = reader
         .headers()
-        .map_err(|e| format!("the credential report is not CSV: {e}"))?
+        .map_err(|e| Error::CredentialReport(format!("is not CSV: {e}")))?
         .clone();
     if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-        return Err("the credential report is empty".into());
+        return Err(Error::CredentialReport("is empty".into()));
     }
     let col = |name: &str| {
         header
             .iter()
             .position(|h| h == name)
-            .ok_or(format!("the credential report has no {name} column"))
+            .ok_or_else(|| Error::CredentialReport(format!("has no {name} column")))
     };
     let (user, arn, pw, pw_used, mfa) = (
         col("user")?,
@@ -60,7 +60,7 @@ pub fn parse_credential_report(text: &str) -> std::result::Result<Vec<ReportRow>
     ];
     let mut rows = Vec::new();
     for record in reader.records() {
-        let f = record.map_err(|e| format!("the credential report has a bad row: {e}"))?;
+        let f = record.map_err(|e| Error::CredentialReport(format!("has a bad row: {e}")))?;
         if f.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
@@ -125,10 +125,7 @@ pub(super) async fn credential_report(api: &AwsClient) -> Result<Vec<ReportRow>>
         .content()
         .map(|b| String::from_utf8_lossy(b.as_ref()).into_owned())
         .unwrap_or_default();
-    parse_credential_report(&content).map_err(|reason| Error::InvalidParameter {
-        field: "credential report",
-        reason,
-    })
+    parse_credential_report(&content)
 }
 
 #[cfg(test)]
@@ -174,7 +171,29 @@ bot,arn:aws:iam::123456789012:user/bot,2020-01-01T00:00:00+00:00,false,no_inform
                 last_used: None
             }]
         );
-        assert!(parse_credential_report("").is_err());
-        assert!(parse_credential_report("user,arn\nx,y").is_err());
+    }
+
+    fn report_error(text: &str) -> String {
+        match parse_credential_report(text) {
+            Err(Error::CredentialReport(m)) => m,
+            other => panic!("not a credential report error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_malformed_report_says_what_is_wrong_with_it() {
+        assert_eq!(report_error(""), "is empty");
+        assert_eq!(
+            report_error("user,arn\nx,y"),
+            "has no password_enabled column"
+        );
+        let e = parse_credential_report("user,arn\nx,y")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "the IAM credential report has no password_enabled column"
+        );
+        assert!(!e.contains("--") && !e.contains("twofold "), "{e}");
     }
 }
