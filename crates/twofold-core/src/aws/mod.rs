@@ -3,8 +3,9 @@
 //! [`client`] holds the calls behind the [`client::IamApi`] trait and their aws-sdk
 //! implementation; [`enroll`] the enrollment state machine and lifecycle operations that run
 //! on any `IamApi`; [`error`] the classification of AWS failures into advice; [`profiles`] the
-//! AWS CLI's config and credentials files; [`sessions`] MFA session credentials for them. Nothing here
-//! prints or prompts: the CLI and the app do that.
+//! AWS CLI's config and credentials files; [`sessions`] MFA session credentials for them;
+//! [`admin`] the MFA audit and the enforce-MFA policy, on the calls behind
+//! [`admin::AdminApi`]. Nothing here prints or prompts: the CLI and the app do that.
 
 pub mod admin;
 pub mod client;

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use super::api::{AdminApi, IamUser};
 use super::report::{credential_report, ReportRow};
-use crate::aws::client::{AwsClient, DeviceKind, IamApi, MfaDevice};
+use crate::aws::client::MfaDevice;
 use crate::aws::error::AwsErrorKind;
 use crate::{Error, Result};
 
@@ -132,23 +133,15 @@ pub fn sort_users(users: &mut [UserAudit]) {
 }
 
 /// Runs the audit. `progress(done, total)` is called as users are processed.
-pub async fn audit(
-    api: &AwsClient,
+pub async fn audit<A: AdminApi>(
+    api: &A,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<AuditReport> {
     let me = api.caller_identity().await?;
-    let root_mfa = match api.iam().get_account_summary().send().await {
-        Ok(out) => out
-            .summary_map()
-            .and_then(|m| m.get(&aws_sdk_iam::types::SummaryKeyType::AccountMfaEnabled))
-            .map(|v| *v == 1),
-        Err(e) => {
-            let e = api.fail("GetAccountSummary", None, e);
-            if e.kind != AwsErrorKind::AccessDenied {
-                return Err(e.into());
-            }
-            None
-        }
+    let root_mfa = match api.account_mfa_enabled().await {
+        Ok(enabled) => enabled,
+        Err(e) if e.kind == AwsErrorKind::AccessDenied => None,
+        Err(e) => return Err(e.into()),
     };
     let virtual_devices = assigned_virtual_devices(api).await?;
     let (mut users, source) = match credential_report(api).await {
@@ -194,72 +187,31 @@ pub async fn audit(
     })
 }
 
-async fn assigned_virtual_devices(api: &AwsClient) -> Result<BTreeMap<String, Vec<MfaDevice>>> {
+/// The assigned virtual devices, by user.
+async fn assigned_virtual_devices<A: AdminApi>(
+    api: &A,
+) -> Result<BTreeMap<String, Vec<MfaDevice>>> {
     let mut out: BTreeMap<String, Vec<MfaDevice>> = BTreeMap::new();
-    let mut marker = None;
-    loop {
-        let page = api
-            .iam()
-            .list_virtual_mfa_devices()
-            .assignment_status(aws_sdk_iam::types::AssignmentStatusType::Assigned)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| api.fail("ListVirtualMFADevices", None, e))?;
-        for d in page.virtual_mfa_devices() {
-            if let Some(user) = d.user() {
-                out.entry(user.user_name().to_string())
-                    .or_default()
-                    .push(MfaDevice {
-                        serial: d.serial_number().to_string(),
-                        user: Some(user.user_name().to_string()),
-                        enabled_at: d.enable_date().map(|t| t.secs()),
-                        kind: DeviceKind::Virtual,
-                    });
-            }
-        }
-        match (page.is_truncated(), page.marker()) {
-            (true, Some(m)) => marker = Some(m.to_string()),
-            _ => return Ok(out),
+    for d in api.list_assigned_virtual_devices().await? {
+        if let Some(user) = d.user.clone() {
+            out.entry(user).or_default().push(d);
         }
     }
+    Ok(out)
 }
 
-async fn list_users_audit(
-    api: &AwsClient,
+async fn list_users_audit<A: AdminApi>(
+    api: &A,
     virtual_devices: &BTreeMap<String, Vec<MfaDevice>>,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Vec<UserAudit>> {
-    let mut listed = Vec::new();
-    let mut marker = None;
-    loop {
-        let page = api
-            .iam()
-            .list_users()
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| api.fail("ListUsers", None, e))?;
-        listed.extend(page.users().iter().map(|u| {
-            (
-                u.user_name().to_string(),
-                u.arn().to_string(),
-                u.password_last_used().map(|t| t.secs()),
-            )
-        }));
-        match (page.is_truncated(), page.marker()) {
-            (true, Some(m)) => marker = Some(m.to_string()),
-            _ => break,
-        }
-    }
+    let listed = api.list_users().await?;
     let total = listed.len();
     let mut users = Vec::with_capacity(total);
     // A few users at a time: IAM throttles bursts, and the SDK retries what it throttles.
     for (chunk_index, chunk) in listed.chunks(8).enumerate() {
         let audits = futures_util::future::try_join_all(
-            chunk
-                .iter()
-                .map(|(name, arn, pw_used)| user_audit(api, virtual_devices, name, arn, *pw_used)),
+            chunk.iter().map(|u| user_audit(api, virtual_devices, u)),
         )
         .await?;
         users.extend(audits);
@@ -268,46 +220,22 @@ async fn list_users_audit(
     Ok(users)
 }
 
-async fn user_audit(
-    api: &AwsClient,
+async fn user_audit<A: AdminApi>(
+    api: &A,
     virtual_devices: &BTreeMap<String, Vec<MfaDevice>>,
-    name: &str,
-    arn: &str,
-    pw_used: Option<i64>,
+    user: &IamUser,
 ) -> Result<UserAudit> {
-    let console = match api.iam().get_login_profile().user_name(name).send().await {
-        Ok(_) => true,
-        Err(e) => {
-            let e = api.fail("GetLoginProfile", Some(name.to_string()), e);
-            if e.kind != AwsErrorKind::NotFound {
-                return Err(e.into());
-            }
-            false
-        }
+    let name = user.name.as_str();
+    let console = match api.get_login_profile(name).await {
+        Ok(()) => true,
+        Err(e) if e.kind == AwsErrorKind::NotFound => false,
+        Err(e) => return Err(e.into()),
     };
-    let keys = api
-        .iam()
-        .list_access_keys()
-        .user_name(name)
-        .send()
-        .await
-        .map_err(|e| api.fail("ListAccessKeys", Some(name.to_string()), e))?;
     let mut access_keys = Vec::new();
-    for k in keys.access_key_metadata() {
-        let id = k.access_key_id().unwrap_or_default();
-        let last = api
-            .iam()
-            .get_access_key_last_used()
-            .access_key_id(id)
-            .send()
-            .await
-            .map_err(|e| api.fail("GetAccessKeyLastUsed", Some(name.to_string()), e))?;
+    for k in api.list_access_keys(name).await? {
         access_keys.push(KeyAudit {
-            active: k.status() == Some(&aws_sdk_iam::types::StatusType::Active),
-            last_used: last
-                .access_key_last_used()
-                .and_then(|l| l.last_used_date())
-                .map(|t| t.secs()),
+            active: k.active,
+            last_used: api.access_key_last_used(name, &k.id).await?,
         });
     }
     let mfa = match virtual_devices.get(name) {
@@ -315,10 +243,10 @@ async fn user_audit(
         None => api.list_mfa_devices(name).await?,
     };
     Ok(UserAudit {
-        name: name.to_string(),
-        arn: arn.to_string(),
+        name: user.name.clone(),
+        arn: user.arn.clone(),
         console,
-        password_last_used: pw_used,
+        password_last_used: user.password_last_used,
         access_keys,
         mfa,
     })
@@ -327,6 +255,7 @@ async fn user_audit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::client::DeviceKind;
 
     fn user(name: &str, console: bool, mfa: bool) -> UserAudit {
         UserAudit {

@@ -1,7 +1,7 @@
 //! Requiring MFA for a group: the enforce-MFA policy, the plan of what applying it would change,
 //! and applying that plan.
 
-use crate::aws::client::{AwsClient, IamApi};
+use super::api::AdminApi;
 use crate::aws::error::AwsErrorKind;
 use crate::{Error, Result};
 
@@ -81,48 +81,32 @@ pub struct EnforcePlan {
     pub document: serde_json::Value,
 }
 
+/// What the created policy says about itself in IAM.
+const POLICY_DESCRIPTION: &str = "Denies everything but managing one's own MFA device and password until signed in with MFA (created by Twofold)";
+
 /// Works out what enforcing MFA on `group` would change, without changing anything.
-pub async fn plan_enforce(api: &AwsClient, group: &str) -> Result<EnforcePlan> {
+pub async fn plan_enforce<A: AdminApi>(api: &A, group: &str) -> Result<EnforcePlan> {
     let me = api.caller_identity().await?;
     let policy_arn = format!("arn:aws:iam::{}:policy/{POLICY_NAME}", me.account);
-    let members = api
-        .iam()
-        .get_group()
-        .group_name(group)
-        .send()
-        .await
-        .map_err(|e| {
-            let mut e = api.fail("GetGroup", Some(group.to_string()), e);
-            if e.kind == AwsErrorKind::NotFound {
-                e.message = format!("there is no IAM group named {group:?}");
-            }
-            e
-        })?;
-    let create_policy = match api.iam().get_policy().policy_arn(&policy_arn).send().await {
-        Ok(_) => false,
-        Err(e) => {
-            let e = api.fail("GetPolicy", Some(policy_arn.clone()), e);
-            if e.kind != AwsErrorKind::NotFound {
-                return Err(e.into());
-            }
-            true
+    let members = api.group_members(group).await.map_err(|mut e| {
+        if e.kind == AwsErrorKind::NotFound {
+            e.message = format!("there is no IAM group named {group:?}");
         }
+        e
+    })?;
+    let create_policy = match api.get_policy(&policy_arn).await {
+        Ok(()) => false,
+        Err(e) if e.kind == AwsErrorKind::NotFound => true,
+        Err(e) => return Err(e.into()),
     };
-    let attached = api
-        .iam()
-        .list_attached_group_policies()
-        .group_name(group)
-        .send()
-        .await
-        .map_err(|e| api.fail("ListAttachedGroupPolicies", Some(group.to_string()), e))?;
-    let attach = !attached
-        .attached_policies()
-        .iter()
-        .any(|p| p.policy_arn() == Some(policy_arn.as_str()));
+    let attach = !api
+        .list_attached_group_policies(group)
+        .await?
+        .contains(&policy_arn);
     let mut members_without_mfa = Vec::new();
-    for u in members.users() {
-        if api.list_mfa_devices(u.user_name()).await?.is_empty() {
-            members_without_mfa.push(u.user_name().to_string());
+    for user in members {
+        if api.list_mfa_devices(&user).await?.is_empty() {
+            members_without_mfa.push(user);
         }
     }
     let locks_out_caller = me
@@ -141,30 +125,24 @@ pub async fn plan_enforce(api: &AwsClient, group: &str) -> Result<EnforcePlan> {
 
 /// Applies a plan: creates the policy if needed and attaches it. Refuses a plan that locks out
 /// the caller unless `force`.
-pub async fn apply_enforce(api: &AwsClient, plan: &EnforcePlan, force: bool) -> Result<()> {
+pub async fn apply_enforce<A: AdminApi>(api: &A, plan: &EnforcePlan, force: bool) -> Result<()> {
     if plan.locks_out_caller && !force {
         return Err(Error::LocksOutCaller {
             group: plan.group.clone(),
         });
     }
     if plan.create_policy {
-        api.iam()
-            .create_policy()
-            .policy_name(POLICY_NAME)
-            .description("Denies everything but managing one's own MFA device and password until signed in with MFA (created by Twofold)")
-            .policy_document(plan.document.to_string())
-            .send()
-            .await
-            .map_err(|e| api.fail("CreatePolicy", Some(plan.policy_arn.clone()), e))?;
+        api.create_policy(
+            POLICY_NAME,
+            &plan.policy_arn,
+            POLICY_DESCRIPTION,
+            &plan.document.to_string(),
+        )
+        .await?;
     }
     if plan.attach {
-        api.iam()
-            .attach_group_policy()
-            .group_name(&plan.group)
-            .policy_arn(&plan.policy_arn)
-            .send()
-            .await
-            .map_err(|e| api.fail("AttachGroupPolicy", Some(plan.group.clone()), e))?;
+        api.attach_group_policy(&plan.group, &plan.policy_arn)
+            .await?;
     }
     Ok(())
 }

@@ -7,13 +7,17 @@
 //! and applied separately ([`apply_enforce`]), so `--dry-run` and the app's preview show exactly
 //! what will happen.
 //!
-//! `audit.rs` holds the audit and its CSV, `report.rs` the credential report it reads, and
-//! `enforce.rs` the enforce-MFA policy, its plan and its application.
+//! `api.rs` holds the IAM calls all of this makes, behind the [`AdminApi`] trait, and their
+//! aws-sdk implementation; `audit.rs` the audit and its CSV; `report.rs` the credential report
+//! it reads; `enforce.rs` the enforce-MFA policy, its plan and its application. The audit and
+//! the enforce step run on any `AdminApi`, so unit tests drive them with a scripted fake.
 
+mod api;
 mod audit;
 mod enforce;
 mod report;
 
+pub use api::{AccessKey, AdminApi, IamUser, ReportState};
 pub use audit::{audit, sort_users, AuditReport, AuditSource, KeyAudit, UserAudit};
 pub use enforce::{apply_enforce, enforce_policy_document, plan_enforce, EnforcePlan, POLICY_NAME};
 pub use report::{parse_credential_report, ReportRow};

@@ -1,8 +1,8 @@
 //! The IAM credential report: fetching it (GenerateCredentialReport + GetCredentialReport) and
 //! parsing its CSV into rows.
 
+use super::api::{AdminApi, ReportState};
 use super::audit::KeyAudit;
-use crate::aws::client::AwsClient;
 use crate::{Error, Result};
 
 /// One row of the IAM credential report.
@@ -101,31 +101,20 @@ fn parse_time(s: &str) -> Option<i64> {
         .map(|d| d.secs())
 }
 
+/// How often the report's generation is polled.
+const POLL_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+/// How many polls (a minute's worth) before the report is fetched anyway.
+const POLLS: usize = 120;
+
 /// Generates the IAM credential report, waits for it, and parses it.
-pub(super) async fn credential_report(api: &AwsClient) -> Result<Vec<ReportRow>> {
-    for _ in 0..120 {
-        let out = api
-            .iam()
-            .generate_credential_report()
-            .send()
-            .await
-            .map_err(|e| api.fail("GenerateCredentialReport", None, e))?;
-        if out.state() == Some(&aws_sdk_iam::types::ReportStateType::Complete) {
+pub(super) async fn credential_report<A: AdminApi>(api: &A) -> Result<Vec<ReportRow>> {
+    for _ in 0..POLLS {
+        if api.generate_credential_report().await? == ReportState::Complete {
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        tokio::time::sleep(POLL_EVERY).await;
     }
-    let out = api
-        .iam()
-        .get_credential_report()
-        .send()
-        .await
-        .map_err(|e| api.fail("GetCredentialReport", None, e))?;
-    let content = out
-        .content()
-        .map(|b| String::from_utf8_lossy(b.as_ref()).into_owned())
-        .unwrap_or_default();
-    parse_credential_report(&content)
+    parse_credential_report(&api.get_credential_report().await?)
 }
 
 #[cfg(test)]
