@@ -4,6 +4,9 @@
 //! and failures a test queues per operation. The end-to-end suites run the same flows against
 //! the moto-based emulator; this fake makes retries, rollback, resume, abort and the
 //! code-window wait fast to test.
+//!
+//! `fake/admin.rs` extends it to [`super::admin::AdminApi`]: console passwords, access keys,
+//! groups, managed policies, the root user's MFA and the credential report.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
@@ -12,6 +15,8 @@ use std::sync::Mutex;
 use super::client::{CreatedDevice, IamApi, Identity, MfaDevice, RoleRequest, SessionCredentials};
 use super::error::{AwsError, AwsErrorKind};
 use crate::otp::{Otp, Secret};
+
+mod admin;
 
 /// The fake account's id.
 pub const ACCOUNT: &str = "123456789012";
@@ -34,6 +39,7 @@ struct State {
     devices: BTreeMap<String, Device>,
     failures: HashMap<&'static str, VecDeque<AwsErrorKind>>,
     calls: Vec<&'static str>,
+    admin: admin::AdminState,
 }
 
 /// The fake; see the module doc.
@@ -238,7 +244,7 @@ impl IamApi for FakeIam {
                     serial: serial.clone(),
                     user: Some(user.to_string()),
                     enabled_at: Some(0),
-                    kind: super::client::DeviceKind::Virtual,
+                    kind: super::client::DeviceKind::of(serial),
                 })
                 .collect()
         });

@@ -256,6 +256,176 @@ async fn user_audit<A: AdminApi>(
 mod tests {
     use super::*;
     use crate::aws::client::DeviceKind;
+    use crate::aws::error::AwsError;
+    use crate::aws::fake::{FakeIam, ACCOUNT};
+
+    const MAY_1: i64 = 1_714_521_600;
+    const APRIL_1: i64 = 1_711_929_600;
+
+    /// An account with one of each: the caller (console + virtual MFA), a console user without
+    /// MFA, a keys-only bot, and a console user whose MFA is a hardware token.
+    fn account() -> FakeIam {
+        let api = FakeIam::with_user("admin");
+        api.set_console("admin", Some(MAY_1));
+        api.add_device("admin", &format!("arn:aws:iam::{ACCOUNT}:mfa/admin"));
+        api.set_console("carol", None);
+        api.add_access_key("bot", true, Some(APRIL_1));
+        api.set_console("hw", Some(APRIL_1));
+        api.add_device("hw", "GAHT12345678");
+        api.set_root_mfa(true);
+        api
+    }
+
+    fn aws_error(e: Error) -> AwsError {
+        match e {
+            Error::Aws(a) => a,
+            other => panic!("not an AWS error: {other}"),
+        }
+    }
+
+    async fn run(api: &FakeIam) -> Result<AuditReport> {
+        audit(api, &mut |_, _| {}).await
+    }
+
+    #[tokio::test]
+    async fn the_report_shows_who_lacks_mfa_console_users_first() {
+        let api = account();
+        let report = run(&api).await.unwrap();
+        assert_eq!(report.source, AuditSource::CredentialReport);
+        assert_eq!(report.account, ACCOUNT);
+        assert_eq!(report.root_mfa, Some(true));
+        let names: Vec<&str> = report.users.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["carol", "bot", "admin", "hw"]);
+        let [carol, bot, admin, hw] = &report.users[..] else {
+            panic!("{names:?}")
+        };
+        assert!(carol.console && carol.flagged() && carol.password_last_used.is_none());
+        assert!(!bot.console && !bot.has_mfa() && !bot.flagged());
+        assert_eq!(
+            bot.access_keys,
+            [KeyAudit {
+                active: true,
+                last_used: Some(APRIL_1)
+            }]
+        );
+        assert_eq!(admin.password_last_used, Some(MAY_1));
+        assert_eq!(admin.mfa[0].kind, DeviceKind::Virtual);
+        assert_eq!(hw.mfa[0].serial, "GAHT12345678");
+        assert_eq!(hw.mfa[0].kind, DeviceKind::Hardware);
+        // Virtual devices come from one listing; only the hardware token's user is asked.
+        assert_eq!(
+            api.calls()
+                .iter()
+                .filter(|c| **c == "ListMFADevices")
+                .count(),
+            1
+        );
+        assert!(!api.calls().contains(&"ListUsers"));
+    }
+
+    #[tokio::test]
+    async fn without_the_report_per_user_calls_give_the_same_answer() {
+        let api = account();
+        let from_report = run(&api).await.unwrap();
+        api.fail_next("GenerateCredentialReport", AwsErrorKind::AccessDenied);
+        let from_calls = run(&api).await.unwrap();
+        assert_eq!(from_calls.source, AuditSource::ListApis);
+        assert_eq!(from_calls.users, from_report.users);
+        assert_eq!(from_calls.root_mfa, Some(true));
+        for call in [
+            "ListUsers",
+            "GetLoginProfile",
+            "ListAccessKeys",
+            "GetAccessKeyLastUsed",
+        ] {
+            assert!(api.calls().contains(&call), "{call}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_denied_report_download_also_falls_back() {
+        let api = account();
+        api.fail_next("GetCredentialReport", AwsErrorKind::AccessDenied);
+        let report = run(&api).await.unwrap();
+        assert_eq!(report.source, AuditSource::ListApis);
+        assert_eq!(report.users.len(), 4);
+    }
+
+    #[tokio::test]
+    async fn a_report_that_fails_otherwise_stops_the_audit() {
+        let api = account();
+        api.fail_next("GenerateCredentialReport", AwsErrorKind::Throttled);
+        let e = aws_error(run(&api).await.unwrap_err());
+        assert_eq!(e.kind, AwsErrorKind::Throttled);
+        assert_eq!(e.op, "GenerateCredentialReport");
+        assert!(!api.calls().contains(&"ListUsers"));
+
+        api.set_credential_report("user,arn\nalice,arn:aws:iam::1:user/alice\n");
+        let e = run(&api).await.unwrap_err();
+        assert!(matches!(e, Error::CredentialReport(_)), "{e}");
+        assert!(!api.calls().contains(&"ListUsers"));
+    }
+
+    #[tokio::test]
+    async fn root_mfa_is_unknown_when_the_account_summary_is_denied() {
+        let api = account();
+        api.fail_next("GetAccountSummary", AwsErrorKind::AccessDenied);
+        let report = run(&api).await.unwrap();
+        assert_eq!(report.root_mfa, None);
+        assert_eq!(report.users.len(), 4);
+
+        api.set_root_mfa(false);
+        assert_eq!(run(&api).await.unwrap().root_mfa, Some(false));
+
+        api.fail_next("GetAccountSummary", AwsErrorKind::Throttled);
+        let e = aws_error(run(&api).await.unwrap_err());
+        assert_eq!(
+            (e.op, e.kind),
+            ("GetAccountSummary", AwsErrorKind::Throttled)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_denied_per_user_call_stops_the_audit_and_says_which_call() {
+        // A denied GetLoginProfile is not "no console password": the audit stops rather than
+        // report a user as keys-only.
+        let api = account();
+        api.fail_next("GenerateCredentialReport", AwsErrorKind::AccessDenied);
+        api.fail_next("GetLoginProfile", AwsErrorKind::AccessDenied);
+        let e = aws_error(run(&api).await.unwrap_err());
+        assert_eq!(
+            (e.op, e.kind),
+            ("GetLoginProfile", AwsErrorKind::AccessDenied)
+        );
+
+        api.fail_next("GenerateCredentialReport", AwsErrorKind::AccessDenied);
+        api.fail_next("ListAccessKeys", AwsErrorKind::AccessDenied);
+        let e = aws_error(run(&api).await.unwrap_err());
+        assert_eq!(
+            (e.op, e.kind),
+            ("ListAccessKeys", AwsErrorKind::AccessDenied)
+        );
+    }
+
+    #[tokio::test]
+    async fn progress_is_reported_per_batch_of_users() {
+        let api = FakeIam::with_user("u00");
+        for i in 1..10 {
+            api.add_user(&format!("u{i:02}"));
+        }
+        let mut seen = Vec::new();
+        audit(&api, &mut |done, total| seen.push((done, total)))
+            .await
+            .unwrap();
+        assert_eq!(seen, [(1, 10), (10, 10)]);
+
+        api.fail_next("GenerateCredentialReport", AwsErrorKind::AccessDenied);
+        let mut seen = Vec::new();
+        audit(&api, &mut |done, total| seen.push((done, total)))
+            .await
+            .unwrap();
+        assert_eq!(seen, [(8, 10), (10, 10)]);
+    }
 
     fn user(name: &str, console: bool, mfa: bool) -> UserAudit {
         UserAudit {

@@ -150,6 +150,151 @@ pub async fn apply_enforce<A: AdminApi>(api: &A, plan: &EnforcePlan, force: bool
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::error::AwsError;
+    use crate::aws::fake::{FakeIam, ACCOUNT};
+
+    const MUTATIONS: [&str; 2] = ["CreatePolicy", "AttachGroupPolicy"];
+
+    fn policy_arn() -> String {
+        format!("arn:aws:iam::{ACCOUNT}:policy/{POLICY_NAME}")
+    }
+
+    /// The caller `admin` has MFA; `carol`, in the same group, has none.
+    fn account() -> FakeIam {
+        let api = FakeIam::with_user("admin");
+        api.add_device("admin", &format!("arn:aws:iam::{ACCOUNT}:mfa/admin"));
+        api.add_group("devs", &["admin", "carol"]);
+        api
+    }
+
+    fn aws_error(e: Error) -> AwsError {
+        match e {
+            Error::Aws(a) => a,
+            other => panic!("not an AWS error: {other}"),
+        }
+    }
+
+    fn count(api: &FakeIam, op: &str) -> usize {
+        api.calls().iter().filter(|c| **c == op).count()
+    }
+
+    #[tokio::test]
+    async fn the_preview_says_what_would_change_and_changes_nothing() {
+        let api = account();
+        let plan = plan_enforce(&api, "devs").await.unwrap();
+        assert_eq!(plan.group, "devs");
+        assert_eq!(plan.policy_arn, policy_arn());
+        assert!(plan.create_policy && plan.attach);
+        assert_eq!(plan.members_without_mfa, ["carol"]);
+        assert!(!plan.locks_out_caller);
+        assert_eq!(plan.document, enforce_policy_document());
+        assert!(api.policies().is_empty());
+        assert!(api.attached("devs").is_empty());
+        assert!(!api.calls().iter().any(|c| MUTATIONS.contains(c)));
+    }
+
+    #[tokio::test]
+    async fn applying_creates_the_policy_once_and_reuses_it() {
+        let api = account();
+        let plan = plan_enforce(&api, "devs").await.unwrap();
+        apply_enforce(&api, &plan, false).await.unwrap();
+        assert_eq!(api.policies(), [policy_arn()]);
+        let stored: serde_json::Value =
+            serde_json::from_str(&api.policy_document(&policy_arn()).unwrap()).unwrap();
+        assert_eq!(stored, enforce_policy_document());
+        assert_eq!(api.attached("devs"), [policy_arn()]);
+
+        // Another group gets the same policy attached, not a second one.
+        api.add_group("ops", &["dave"]);
+        let plan = plan_enforce(&api, "ops").await.unwrap();
+        assert!(!plan.create_policy && plan.attach);
+        apply_enforce(&api, &plan, false).await.unwrap();
+        assert_eq!(api.attached("ops"), [policy_arn()]);
+
+        // Applying again is a no-op.
+        let plan = plan_enforce(&api, "devs").await.unwrap();
+        assert!(!plan.create_policy && !plan.attach);
+        apply_enforce(&api, &plan, false).await.unwrap();
+        assert_eq!(count(&api, "CreatePolicy"), 1);
+        assert_eq!(count(&api, "AttachGroupPolicy"), 2);
+    }
+
+    #[tokio::test]
+    async fn a_policy_that_already_exists_is_attached_as_it_is() {
+        let api = account();
+        api.add_policy(POLICY_NAME, "{\"Version\":\"2012-10-17\",\"Statement\":[]}");
+        let plan = plan_enforce(&api, "devs").await.unwrap();
+        assert!(!plan.create_policy && plan.attach);
+        apply_enforce(&api, &plan, false).await.unwrap();
+        assert_eq!(count(&api, "CreatePolicy"), 0);
+        assert_eq!(api.attached("devs"), [policy_arn()]);
+    }
+
+    #[tokio::test]
+    async fn a_plan_that_locks_out_the_caller_is_applied_only_with_force() {
+        let api = FakeIam::with_user("carol");
+        api.add_group("devs", &["carol"]);
+        let plan = plan_enforce(&api, "devs").await.unwrap();
+        assert!(plan.locks_out_caller);
+        let e = apply_enforce(&api, &plan, false).await.unwrap_err();
+        assert!(
+            matches!(&e, Error::LocksOutCaller { group } if group == "devs"),
+            "{e}"
+        );
+        assert!(!api.calls().iter().any(|c| MUTATIONS.contains(c)));
+        assert!(api.policies().is_empty());
+
+        apply_enforce(&api, &plan, true).await.unwrap();
+        assert_eq!(api.attached("devs"), [policy_arn()]);
+    }
+
+    #[tokio::test]
+    async fn the_root_user_is_never_locked_out() {
+        let api = FakeIam::root();
+        api.add_group("devs", &["carol"]);
+        let plan = plan_enforce(&api, "devs").await.unwrap();
+        assert_eq!(plan.members_without_mfa, ["carol"]);
+        assert!(!plan.locks_out_caller);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_group_is_named() {
+        let api = account();
+        let e = aws_error(plan_enforce(&api, "nope").await.unwrap_err());
+        assert_eq!((e.op, e.kind), ("GetGroup", AwsErrorKind::NotFound));
+        assert_eq!(e.message, "there is no IAM group named \"nope\"");
+    }
+
+    #[tokio::test]
+    async fn failures_keep_their_kind() {
+        let api = account();
+        api.fail_next("GetGroup", AwsErrorKind::Throttled);
+        let e = aws_error(plan_enforce(&api, "devs").await.unwrap_err());
+        assert_eq!((e.op, e.kind), ("GetGroup", AwsErrorKind::Throttled));
+
+        // A denied GetPolicy is not "the policy does not exist".
+        api.fail_next("GetPolicy", AwsErrorKind::AccessDenied);
+        let e = aws_error(plan_enforce(&api, "devs").await.unwrap_err());
+        assert_eq!((e.op, e.kind), ("GetPolicy", AwsErrorKind::AccessDenied));
+
+        let plan = plan_enforce(&api, "devs").await.unwrap();
+        api.fail_next("CreatePolicy", AwsErrorKind::AccessDenied);
+        let e = aws_error(apply_enforce(&api, &plan, false).await.unwrap_err());
+        assert_eq!((e.op, e.kind), ("CreatePolicy", AwsErrorKind::AccessDenied));
+        assert_eq!(
+            count(&api, "AttachGroupPolicy"),
+            0,
+            "nothing attached after a failure"
+        );
+
+        api.fail_next("AttachGroupPolicy", AwsErrorKind::Throttled);
+        let e = aws_error(apply_enforce(&api, &plan, false).await.unwrap_err());
+        assert_eq!(
+            (e.op, e.kind),
+            ("AttachGroupPolicy", AwsErrorKind::Throttled)
+        );
+        assert!(api.attached("devs").is_empty());
+    }
 
     #[test]
     fn the_policy_denies_everything_but_self_service_without_mfa() {

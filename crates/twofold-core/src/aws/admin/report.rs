@@ -185,4 +185,105 @@ bot,arn:aws:iam::123456789012:user/bot,2020-01-01T00:00:00+00:00,false,no_inform
         );
         assert!(!e.contains("--") && !e.contains("twofold "), "{e}");
     }
+
+    mod fetched {
+        use super::super::*;
+        use crate::aws::error::AwsErrorKind;
+        use crate::aws::fake::{FakeIam, ACCOUNT};
+
+        fn generations(api: &FakeIam) -> usize {
+            api.calls()
+                .iter()
+                .filter(|c| **c == "GenerateCredentialReport")
+                .count()
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn generation_is_polled_until_the_report_is_complete() {
+            let api = FakeIam::with_user("alice");
+            api.report_pending_for(3);
+            let started = tokio::time::Instant::now();
+            let rows = credential_report(&api).await.unwrap();
+            assert_eq!(generations(&api), 4);
+            assert_eq!(started.elapsed(), POLL_EVERY * 3);
+            assert_eq!(
+                api.calls().last(),
+                Some(&"GetCredentialReport"),
+                "fetched once, after it was complete"
+            );
+            let users: Vec<&str> = rows.iter().map(|r| r.user.as_str()).collect();
+            assert_eq!(users, ["<root_account>", "alice"]);
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn a_complete_report_is_fetched_without_waiting() {
+            let api = FakeIam::with_user("alice");
+            let started = tokio::time::Instant::now();
+            credential_report(&api).await.unwrap();
+            assert_eq!(generations(&api), 1);
+            assert_eq!(started.elapsed(), std::time::Duration::ZERO);
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn after_a_minute_of_polling_the_report_is_fetched_anyway() {
+            let api = FakeIam::with_user("alice");
+            api.report_pending_for(10_000);
+            let started = tokio::time::Instant::now();
+            let e = match credential_report(&api).await {
+                Err(Error::Aws(e)) => e,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(generations(&api), POLLS);
+            assert_eq!(started.elapsed(), std::time::Duration::from_secs(60));
+            assert_eq!(e.op, "GetCredentialReport");
+            assert_eq!(e.code, "ReportInProgress");
+        }
+
+        #[tokio::test]
+        async fn a_failed_generation_is_not_retried() {
+            let api = FakeIam::with_user("alice");
+            api.fail_next("GenerateCredentialReport", AwsErrorKind::AccessDenied);
+            let e = match credential_report(&api).await {
+                Err(Error::Aws(e)) => e,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(e.kind, AwsErrorKind::AccessDenied);
+            assert_eq!(api.calls(), ["GenerateCredentialReport"]);
+        }
+
+        #[tokio::test]
+        async fn user_names_with_commas_are_read_whole() {
+            let api = FakeIam::with_user("ops,eu");
+            api.set_console("ops,eu", None);
+            api.add_access_key("a,b,c", true, None);
+            let rows = credential_report(&api).await.unwrap();
+            let ops = rows.iter().find(|r| r.user == "ops,eu").unwrap();
+            assert_eq!(ops.arn, format!("arn:aws:iam::{ACCOUNT}:user/ops,eu"));
+            assert!(ops.password_enabled && ops.keys.is_empty());
+            let abc = rows.iter().find(|r| r.user == "a,b,c").unwrap();
+            assert!(!abc.password_enabled);
+            assert_eq!(
+                abc.keys,
+                [KeyAudit {
+                    active: true,
+                    last_used: None
+                }]
+            );
+            assert_eq!(rows.len(), 3);
+        }
+
+        #[tokio::test]
+        async fn a_malformed_report_is_a_credential_report_error() {
+            let api = FakeIam::with_user("alice");
+            api.set_credential_report(
+                "user,arn,mfa_active\nalice,arn:aws:iam::1:user/alice,false\n",
+            );
+            match credential_report(&api).await {
+                Err(Error::CredentialReport(m)) => {
+                    assert_eq!(m, "has no password_enabled column")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 }
