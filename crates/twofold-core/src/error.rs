@@ -12,14 +12,6 @@ pub enum Error {
     /// An `otpauth://` URI could not be parsed; the text says which part is wrong.
     #[error("invalid otpauth uri: {0}")]
     InvalidUri(String),
-    /// Still used by the credential report and the profile reader until they get their own.
-    #[error("invalid {field}: {reason}")]
-    InvalidParameter {
-        /// Which field.
-        field: &'static str,
-        /// What is wrong with it.
-        reason: String,
-    },
     /// A code length outside what Twofold (and RFC 4226) supports.
     #[error("invalid digits: {0} is not between 6 and 10")]
     Digits(u32),
