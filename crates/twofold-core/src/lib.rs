@@ -5,10 +5,11 @@
 //! enrollment and lifecycle logic ([`aws`]), QR codes in and out ([`qr`], with the webcam in
 //! `camera` behind the `camera` feature), imports from other apps ([`transfer`]) and FIDO2
 //! security keys ([`fido`], its USB HID backend behind the `fido` feature), where the `twofold`
-//! command is installed ([`install`]) and which build this is ([`version`]). It does not own any
-//! user interface: no Tauri, no web view strings, no terminal prompts. Callers pass time in
-//! (`code_at(unix)`) and pass key sources in ([`vault::KeyStore`]), so everything here runs
-//! in tests without a clock, a desktop or a keyring.
+//! command is installed ([`install`]), which build this is ([`version`]) and the one shape in
+//! which both faces show an account or a code ([`view`]). It does not own any user interface:
+//! no Tauri, no web view strings, no terminal prompts. Callers pass time in (`code_at(unix)`)
+//! and pass key sources in ([`vault::KeyStore`]), so everything here runs in tests without a
+//! clock, a desktop or a keyring.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -24,6 +25,7 @@ pub mod qr;
 pub mod transfer;
 pub mod vault;
 pub mod version;
+pub mod view;
 
 pub use error::{Error, Result};
 
