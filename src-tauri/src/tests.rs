@@ -146,6 +146,7 @@ fn accounts_list_never_carries_secrets() {
             "algorithm",
             "aws",
             "counter",
+            "created",
             "digits",
             "id",
             "issuer",

@@ -11,29 +11,19 @@ use twofold_core::aws::enroll::console_codes;
 
 use crate::error::{ErrorKind, IpcError, Result};
 use crate::events;
-use crate::models::{CodePair, CodeView, CopiedCode, NEXT_PREVIEW_SECS};
+use crate::models::{CodePair, CodeView, CopiedCode};
 use crate::state::AppStateRef;
 
 /// How long a copied code stays on the clipboard.
 pub const CLIPBOARD_CLEAR_SECS: u64 = 30;
 
 /// The current code of `id` at `unix` (system time), with the next code when the current one
-/// has at most [`NEXT_PREVIEW_SECS`] left.
+/// has at most [`NEXT_PREVIEW_SECS`](twofold_core::view::NEXT_PREVIEW_SECS) left.
 pub fn current(vault: &Vault, id: &str, unix: u64) -> Result<CodeView> {
     let account = vault.find(id)?;
-    let kind = account.otp.kind;
-    let period = account.otp.period;
     let now = apply_offset(unix, vault.settings().clock_offset_secs);
     let code = vault.code(id, unix)?;
-    if kind == OtpKind::Hotp {
-        return Ok(CodeView::new(code, 0, now, None));
-    }
-    let next = if code.valid_until.saturating_sub(now) <= NEXT_PREVIEW_SECS {
-        Some(vault.code(id, unix + period)?.code)
-    } else {
-        None
-    };
-    Ok(CodeView::new(code, period, now, next))
+    Ok(CodeView::of_account(account, code, now))
 }
 
 /// Two consecutive codes of a TOTP account at `unix` (system time): the current one and the
@@ -77,9 +67,12 @@ pub fn hotp_next<R: Runtime>(
     id: String,
 ) -> Result<CodeView> {
     let now = twofold_core::unix_now();
-    let code = state.with_vault(|v| Ok(v.next_hotp(&id, now)?))?;
+    let view = state.with_vault(|v| {
+        let code = v.next_hotp(&id, now)?;
+        Ok(CodeView::of_account(v.find(&id)?, code, now))
+    })?;
     events::vault_changed(&app, "accounts");
-    Ok(CodeView::new(code, 0, now, None))
+    Ok(view)
 }
 
 /// Clears the clipboard after [`CLIPBOARD_CLEAR_SECS`] if it still holds `code` (the user may

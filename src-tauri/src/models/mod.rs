@@ -15,10 +15,7 @@ pub mod sessions;
 pub mod vault;
 
 pub use about::{AboutView, CliView, PathChangeView};
-pub use accounts::{
-    AccountSummary, AccountUpdate, AlgorithmView, AwsLinkView, ManualAccount, OtpKindView,
-    RevealedSecret,
-};
+pub use accounts::{AccountUpdate, ManualAccount, RevealedSecret};
 pub use admin::{
     AuditDevice, AuditExport, AuditProgress, AuditUser, AuditView, EnforceApplied, EnforcePreview,
 };
@@ -26,8 +23,26 @@ pub use aws::{
     AwsCreds, AwsDevices, AwsProfileView, AwsWhoami, EnrollDone, EnrollStarted, EnrollStep,
     MfaDeviceKind, MfaDeviceView, PendingEnrollment,
 };
-pub use codes::{CodePair, CodeView, CopiedCode, NEXT_PREVIEW_SECS};
+pub use codes::{CodePair, CopiedCode};
 pub use sessions::{
     ProfileSetup, SessionOptions, SessionProgress, SessionSourceView, SessionStarted, SessionStep,
 };
 pub use vault::{VaultState, VaultStatus};
+// The account and code views are core's, shared with the CLI's `--json`.
+pub use twofold_core::view::{AccountSummary, AlgorithmView, AwsLinkView, CodeView, OtpKindView};
+
+#[cfg(test)]
+mod tests {
+    use ts_rs::TS;
+
+    use super::*;
+
+    /// Core's view types derive `TS` (its `ts` feature, on for this crate's tests) but export
+    /// nothing themselves: the app decides what the UI gets, so they are written here with the
+    /// app's own DTOs, into the same `ui/src/bindings`.
+    #[test]
+    fn export_bindings_of_core_views() {
+        AccountSummary::export_all().expect("AccountSummary");
+        CodeView::export_all().expect("CodeView");
+    }
+}

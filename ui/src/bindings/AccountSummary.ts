@@ -48,6 +48,10 @@ counter: number,
  */
 tags: Array<string>, 
 /**
+ * Unix seconds the account was added.
+ */
+created: number, 
+/**
  * Unix seconds a code was last used.
  */
 lastUsed: number | null, 

@@ -5,6 +5,11 @@
  */
 export type CodeView = { 
 /**
+ * The name of the vault account the code is of; null for a code of a bare
+ * `otpauth://` URI (`twofold code --uri`).
+ */
+name: string | null, 
+/**
  * The code, ungrouped.
  */
 code: string, 

@@ -14,6 +14,7 @@ function account(name: string, issuer = '', more: Partial<AccountSummary> = {}):
     period: 30,
     counter: 0,
     tags: [],
+    created: 0,
     lastUsed: null,
     aws: null,
     ...more,

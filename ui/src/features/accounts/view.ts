@@ -401,7 +401,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
       showToast(`Copied — clears in ${res.clearAfterSecs} s`);
       if (row.account.kind === 'hotp') {
         // Copying an HOTP account took a new code: show the one that is on the clipboard.
-        showHotp(row, { code: res.code, validFrom: 0, validUntil: 0, period: 0, now: 0, next: null });
+        showHotp(row, { name: row.account.name, code: res.code, validFrom: 0, validUntil: 0, period: 0, now: 0, next: null });
       }
     } catch (e) {
       showToast(describe(e), 'error');
