@@ -176,6 +176,9 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let text = list.to_string();
     assert!(text.contains(NAME), "{text}");
+    // The same account object the app's list shows (issue 12): no AWS link, a counter.
+    assert_eq!(list[0]["aws"], json!(null), "{text}");
+    assert_eq!(list[0]["counter"], json!(0), "{text}");
     assert!(
         !text.contains("JBSWY3DPEHPK3PXP"),
         "list shows no secret: {text}"
@@ -185,6 +188,7 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     );
     let code: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(code["period"], json!(30));
+    assert_eq!(code["name"], json!(NAME));
     let cli_code = code["code"].as_str().unwrap().to_string();
     assert!(cli_codes_around(unix_now()).contains(&cli_code));
 

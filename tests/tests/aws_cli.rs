@@ -123,6 +123,14 @@ fn a_user_enrolls_their_own_device_and_twofold_holds_the_seed() {
         code["code"].as_str().unwrap(),
         seed_otp(&emu, &serial).code_at(now).code
     );
+    assert_eq!(code["name"], name);
+    // `list --json` carries the device link, as the app's account list does (issue 12).
+    let list = c.ok_json(&["list", "--json"]);
+    let link = &list[0]["aws"];
+    assert_eq!(link["serial"], serial.as_str(), "{list}");
+    assert_eq!(link["userName"], "alice");
+    assert_eq!(link["awsAccount"], alice.account_id.as_str());
+    assert_eq!(link["active"], true);
 
     let devices = c.ok_json(&["aws", "devices", "--json"]);
     assert_eq!(devices["devices"][0]["serial"], serial.as_str());

@@ -16,11 +16,12 @@ use std::time::Instant;
 
 use anyhow::{anyhow, bail, Result};
 use clap::{CommandFactory, Parser, Subcommand};
+use twofold_core::otp::apply_offset;
 use twofold_core::otp::uri::OtpUri;
-use twofold_core::otp::Code;
 use twofold_core::vault::{
     default_vault_path, AccountPatch, KdfParams, KeyringStore, MasterKey, NewAccount, Unlock, Vault,
 };
+use twofold_core::view::{AccountSummary, CodeView};
 use zeroize::Zeroizing;
 
 #[derive(Parser)]
@@ -57,7 +58,7 @@ enum Command {
         /// Compute the code at this time (Unix seconds) instead of now.
         #[arg(long, value_name = "UNIX_SECONDS")]
         at: Option<u64>,
-        /// Print a JSON object with the code and its validity window.
+        /// Print a JSON object with the code, its validity window and the account's name.
         #[arg(long)]
         json: bool,
     },
@@ -78,7 +79,7 @@ enum Command {
     Scan(scan::ScanArgs),
     /// List the accounts (never their secrets).
     List {
-        /// Print a JSON array.
+        /// Print a JSON array of the accounts, as the app's list shows them.
         #[arg(long)]
         json: bool,
     },
@@ -191,8 +192,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             json,
         } => {
             let uri = OtpUri::parse(&uri)?;
-            let code = uri.otp.code_at(at.unwrap_or(now));
-            print_code(&code, uri.otp.period, None, json)
+            let t = at.unwrap_or(now);
+            print_code(CodeView::new(&uri.otp, uri.otp.code_at(t), t), json)
         }
         Command::Code {
             name: Some(name),
@@ -202,7 +203,6 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         } => {
             let mut vault = ctx.open()?;
             let account = vault.find(&name)?;
-            let (period, shown) = (account.otp.period, account.name.clone());
             // A code at another time is only looked at; the current one is taken for use.
             let code = match at {
                 Some(t) if account.otp.kind != twofold_core::otp::OtpKind::Hotp => {
@@ -210,7 +210,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
                 }
                 _ => vault.take_code(&name, now)?,
             };
-            print_code(&code, period, Some(&shown), json)
+            let t = apply_offset(at.unwrap_or(now), vault.settings().clock_offset_secs);
+            print_code(CodeView::of_account(vault.find(&name)?, code, t), json)
         }
         Command::Code { .. } => bail!("give an account name or --uri"),
         Command::Add {
@@ -240,18 +241,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::List { json } => {
             let vault = ctx.open()?;
             if json {
-                let list: Vec<_> = vault
-                    .accounts()
-                    .iter()
-                    .map(|a| {
-                        serde_json::json!({
-                            "id": a.id.0, "name": a.name, "issuer": a.issuer, "account": a.account,
-                            "kind": a.otp.kind, "algorithm": a.otp.algorithm, "digits": a.otp.digits,
-                            "period": a.otp.period, "tags": a.tags, "created": a.created,
-                            "lastUsed": a.last_used,
-                        })
-                    })
-                    .collect();
+                let list: Vec<_> = vault.accounts().iter().map(AccountSummary::from).collect();
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else if vault.accounts().is_empty() {
                 eprintln!("no accounts yet; add one with `twofold add --uri 'otpauth://...'`");
@@ -350,20 +340,13 @@ fn write_man_pages(dir: &std::path::Path) -> Result<()> {
         .map_err(|e| anyhow!("writing man pages into {}: {e}", dir.display()))
 }
 
-fn print_code(code: &Code, period: u64, name: Option<&str>, json: bool) -> Result<()> {
+/// A code as `twofold code` prints it: the digits alone, or with `--json` the view the app's
+/// UI gets, on one line.
+fn print_code(view: CodeView, json: bool) -> Result<()> {
     if json {
-        let mut v = serde_json::json!({
-            "code": code.code,
-            "validFrom": code.valid_from,
-            "validUntil": code.valid_until,
-            "period": period,
-        });
-        if let Some(n) = name {
-            v["name"] = n.into();
-        }
-        println!("{v}");
+        println!("{}", serde_json::to_string(&view)?);
     } else {
-        println!("{}", code.code);
+        println!("{}", view.code);
     }
     Ok(())
 }

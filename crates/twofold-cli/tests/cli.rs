@@ -59,6 +59,9 @@ fn code_for_a_uri_needs_no_vault() {
     .unwrap();
     assert_eq!(json["code"], "07081804");
     assert_eq!(json["validUntil"], 1111111110);
+    // A bare URI is no vault account: the object has every field, with no name.
+    assert_eq!(json["name"], serde_json::Value::Null);
+    assert_eq!(json["period"], 30);
     assert!(!vault.exists());
 }
 
@@ -201,4 +204,117 @@ fn password_can_be_changed() {
         .output()
         .unwrap();
     assert!(ok(&out).contains("Amazon Web Services"));
+}
+
+/// `list --json` and `code --json` print core's view types, the very objects the app's UI gets
+/// over IPC: same fields, same values, for the same vault. The field names are the CLI's public
+/// interface, so they are spelled out here too.
+/// See: https://github.com/twofold-app/twofold/issues/12
+#[test]
+fn issue12_json_is_the_shape_the_app_shows() {
+    use twofold_core::vault::{AwsLink, AwsStatus, Unlock, Vault};
+    use twofold_core::view::{AccountSummary, CodeView};
+
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    ok(&twofold(
+        &vault,
+        &["add", "--uri", AWS_URI, "--name", "aws-prod"],
+    ));
+    ok(&twofold(
+        &vault,
+        &[
+            "add",
+            "--uri",
+            "otpauth://hotp/Corp:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=7",
+        ],
+    ));
+    // What `twofold aws enroll` records; the enrollment itself runs against the IAM emulator in
+    // the root tests/ suite.
+    let open = || Vault::open(&vault, &Unlock::Password("test password")).unwrap();
+    open()
+        .update(|d| {
+            let a = d
+                .accounts
+                .iter_mut()
+                .find(|a| a.name == "aws-prod")
+                .unwrap();
+            a.aws = Some(AwsLink {
+                account_id: "123456789012".into(),
+                user_name: "alice".into(),
+                user_arn: "arn:aws:iam::123456789012:user/alice".into(),
+                serial: "arn:aws:iam::123456789012:mfa/alice".into(),
+                profile: Some("work".into()),
+                status: AwsStatus::Active,
+            });
+            Ok(())
+        })
+        .unwrap();
+
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&twofold(&vault, &["list", "--json"]))).unwrap();
+    let views: Vec<_> = open().accounts().iter().map(AccountSummary::from).collect();
+    assert_eq!(list, serde_json::to_value(&views).unwrap());
+    let mut keys: Vec<_> = list[0].as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "account",
+            "algorithm",
+            "aws",
+            "counter",
+            "created",
+            "digits",
+            "id",
+            "issuer",
+            "kind",
+            "lastUsed",
+            "name",
+            "period",
+            "tags"
+        ]
+    );
+    assert_eq!(
+        list[0]["aws"]["serial"],
+        "arn:aws:iam::123456789012:mfa/alice"
+    );
+    assert_eq!(list[0]["aws"]["profile"], "work");
+    assert_eq!(list[0]["aws"]["active"], true);
+    assert_eq!(
+        (&list[1]["kind"], &list[1]["counter"]),
+        (&"hotp".into(), &7.into())
+    );
+    assert_eq!(list[1]["aws"], serde_json::Value::Null);
+
+    // RFC 6238 at T = 1111111109: one second left, so the next code is previewed.
+    let code: serde_json::Value = serde_json::from_str(&ok(&twofold(
+        &vault,
+        &["code", "aws-prod", "--at", "1111111109", "--json"],
+    )))
+    .unwrap();
+    let v = open();
+    let account = v.find("aws-prod").unwrap();
+    let view = CodeView::of_account(account, account.otp.code_at(1111111109), 1111111109);
+    assert_eq!(code, serde_json::to_value(&view).unwrap());
+    assert_eq!(code["name"], "aws-prod");
+    assert_eq!(code["code"], "081804");
+    assert_eq!(
+        (&code["validUntil"], &code["now"]),
+        (&1111111110.into(), &1111111109.into())
+    );
+    assert_eq!(code["next"], account.otp.code_at(1111111110).code.as_str());
+
+    // HOTP: the code taken, no window (period 0), the counter moved on.
+    let code: serde_json::Value =
+        serde_json::from_str(&ok(&twofold(&vault, &["code", "Corp:bob", "--json"]))).unwrap();
+    assert_eq!(
+        (&code["name"], &code["period"]),
+        (&"Corp:bob".into(), &0.into())
+    );
+    assert_eq!(code["next"], serde_json::Value::Null);
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&twofold(&vault, &["list", "--json"]))).unwrap();
+    assert_eq!(list[1]["counter"], 8);
+    assert!(list[1]["lastUsed"].is_u64(), "{list}");
 }
