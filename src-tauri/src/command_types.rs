@@ -92,13 +92,16 @@ fn show(t: &impl ToTokens) -> String {
     t.to_token_stream().to_string()
 }
 
-/// Whether `attrs` export the item with ts-rs: `#[ts(export)]`, also inside a `cfg_attr`.
+/// Whether `attrs` export the item with ts-rs: `#[ts(export)]`, also inside a `cfg_attr`, or
+/// core's derive behind its `ts` feature (the app's tests export those).
 fn ts_exported(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|a| match &a.meta {
         Meta::List(l) => {
             let body = l.tokens.to_string().replace(' ', "");
             (l.path.is_ident("ts") && body.contains("export"))
                 || (l.path.is_ident("cfg_attr") && body.contains("ts(export"))
+                // Core's views derive TS behind its `ts` feature; the app's tests export them.
+                || (l.path.is_ident("cfg_attr") && body.contains("derive(ts_rs::TS)"))
         }
         _ => false,
     })

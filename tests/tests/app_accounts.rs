@@ -176,7 +176,7 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let text = list.to_string();
     assert!(text.contains(NAME), "{text}");
-    // The same account object the app's list shows (issue 12): no AWS link, a counter.
+    // The same account object the app's list shows: no AWS link, a counter.
     assert_eq!(list[0]["aws"], json!(null), "{text}");
     assert_eq!(list[0]["counter"], json!(0), "{text}");
     assert!(

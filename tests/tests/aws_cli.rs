@@ -124,7 +124,7 @@ fn a_user_enrolls_their_own_device_and_twofold_holds_the_seed() {
         seed_otp(&emu, &serial).code_at(now).code
     );
     assert_eq!(code["name"], name);
-    // `list --json` carries the device link, as the app's account list does (issue 12).
+    // `list --json` carries the device link, as the app's account list does.
     let list = c.ok_json(&["list", "--json"]);
     let link = &list[0]["aws"];
     assert_eq!(link["serial"], serial.as_str(), "{list}");

@@ -211,7 +211,7 @@ fn password_can_be_changed() {
 /// interface, so they are spelled out here too.
 /// See: https://github.com/twofold-app/twofold/issues/12
 #[test]
-fn issue12_json_is_the_shape_the_app_shows() {
+fn list_and_code_json_are_the_views_the_app_shows() {
     use twofold_core::vault::{AwsLink, AwsStatus, Unlock, Vault};
     use twofold_core::view::{AccountSummary, CodeView};
 
