@@ -245,6 +245,23 @@ pub enum Error {
     /// A Google Authenticator export (`otpauth-migration://`) could not be read.
     #[error("invalid google authenticator export: {0}")]
     InvalidMigration(String),
+    /// A file is not an export of any app Twofold reads.
+    #[error("this file is not an export Twofold can read (otpauth links, or an export of Google Authenticator)")]
+    UnknownExport,
+    /// A file is not what its format needs (truncated, damaged, or another app's file).
+    #[error("not a readable {format}: {reason}")]
+    NotExport {
+        /// The format, as users call it.
+        format: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An encrypted export needs its password.
+    #[error("the {0} is encrypted; its password is needed")]
+    ExportPasswordNeeded(&'static str),
+    /// The password does not open an encrypted export.
+    #[error("wrong password for the {0}")]
+    ExportWrongPassword(&'static str),
     /// An image file could not be read or decoded.
     #[error("cannot read the image {path}: {reason}")]
     Image {

@@ -5,3 +5,4 @@
 //! where the accounts go (see [`crate::vault`]).
 
 pub mod google;
+pub mod import;

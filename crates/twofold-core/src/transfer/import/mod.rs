@@ -1,0 +1,213 @@
+//! Reading other authenticators' export files into accounts.
+//!
+//! [`read`] takes a file's bytes (and its password, when it is encrypted), finds the format
+//! from the content unless the caller names it, and returns every entry it could turn into an
+//! account plus every one it could not, each with its reason. A file whose container, cipher
+//! or password fails gives an error and no account: an import is per entry, never half a file.
+//! Where the accounts go (and which the vault already holds) is [`crate::vault::Vault::import`].
+
+mod entry;
+mod uri_list;
+
+pub(crate) use entry::Fields;
+
+use crate::vault::NewAccount;
+use crate::{Error, Result};
+
+/// An export format Twofold reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Format {
+    /// `otpauth://` URIs, one per line (Aegis and Ente plain text, WinAuth, FreeOTP, ...).
+    UriList,
+    /// Google Authenticator's `otpauth-migration://` export, as text.
+    Google,
+}
+
+impl Format {
+    /// Every format, in the order detection tries them.
+    pub const ALL: &'static [Format] = &[Format::Google, Format::UriList];
+
+    /// The name the CLI's format option takes and `--json` prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::UriList => "uri-list",
+            Format::Google => "google",
+        }
+    }
+
+    /// What the user calls it, for messages.
+    pub fn title(self) -> &'static str {
+        match self {
+            Format::UriList => "otpauth URI list",
+            Format::Google => "Google Authenticator export",
+        }
+    }
+
+    /// The format named `name` (see [`Format::name`]).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// Whether `bytes` look like this format (cheap: no decryption).
+    fn sniff(self, bytes: &[u8]) -> bool {
+        match self {
+            Format::UriList => uri_list::sniff(bytes),
+            Format::Google => text(bytes).is_some_and(|t| {
+                t.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("otpauth-migration://")
+            }),
+        }
+    }
+
+    fn parse(self, bytes: &[u8], password: Option<&str>) -> Result<Vec<Parsed>> {
+        let _ = password;
+        match self {
+            Format::UriList => uri_list::parse(bytes),
+            Format::Google => google_text(bytes),
+        }
+    }
+}
+
+/// One entry of the file: an account, or why it cannot be one.
+pub type Parsed = std::result::Result<NewAccount, Skipped>;
+
+/// An entry that was not imported.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    /// Its position in the file, from 1.
+    pub entry: usize,
+    /// What the source app calls it (issuer and account), when that could be read.
+    pub label: String,
+    /// Why it was not imported.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.label.is_empty() {
+            write!(f, "entry {}: {}", self.entry, self.reason)
+        } else {
+            write!(f, "entry {}, {}: {}", self.entry, self.label, self.reason)
+        }
+    }
+}
+
+/// What a file held.
+#[derive(Debug)]
+pub struct Export {
+    /// The format it was read as.
+    pub format: Format,
+    /// The entries that are accounts, in file order.
+    pub accounts: Vec<NewAccount>,
+    /// The entries that are not.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Finds the format of `bytes` from their content.
+pub fn detect(bytes: &[u8]) -> Result<Format> {
+    Format::ALL
+        .iter()
+        .copied()
+        .find(|f| f.sniff(bytes))
+        .ok_or(Error::UnknownExport)
+}
+
+/// Reads an export: as `from` when given, else as the format [`detect`] finds. `password`
+/// opens an encrypted file; an encrypted file without one is [`Error::ExportPasswordNeeded`].
+pub fn read(bytes: &[u8], from: Option<Format>, password: Option<&str>) -> Result<Export> {
+    let format = match from {
+        Some(f) => f,
+        None => detect(bytes)?,
+    };
+    let mut accounts = Vec::new();
+    let mut skipped = Vec::new();
+    for entry in format.parse(bytes, password)? {
+        match entry {
+            Ok(a) => accounts.push(a),
+            Err(s) => skipped.push(s),
+        }
+    }
+    Ok(Export {
+        format,
+        accounts,
+        skipped,
+    })
+}
+
+/// `bytes` as UTF-8 text (a leading byte-order mark dropped), if they are.
+pub(crate) fn text(bytes: &[u8]) -> Option<&str> {
+    let t = std::str::from_utf8(bytes).ok()?;
+    Some(t.strip_prefix('\u{feff}').unwrap_or(t))
+}
+
+/// The error for a file that is not what its format needs.
+pub(crate) fn not_format(format: Format, reason: impl Into<String>) -> Error {
+    Error::NotExport {
+        format: format.title(),
+        reason: reason.into(),
+    }
+}
+
+/// Google Authenticator's export as text: one or more `otpauth-migration://` lines.
+fn google_text(bytes: &[u8]) -> Result<Vec<Parsed>> {
+    let t = text(bytes).ok_or_else(|| not_format(Format::Google, "it is not text"))?;
+    let mut out = Vec::new();
+    for line in t.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let batch = super::google::parse_uri(line)?;
+        for uri in batch.accounts {
+            out.push(Ok(NewAccount {
+                uri,
+                name: None,
+                tags: Vec::new(),
+            }));
+        }
+        for reason in batch.skipped {
+            let entry = out.len() + 1;
+            out.push(Err(Skipped {
+                entry,
+                label: String::new(),
+                reason,
+            }));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_round_trip_their_names() {
+        for f in Format::ALL {
+            assert_eq!(Format::from_name(f.name()), Some(*f));
+        }
+        assert_eq!(Format::from_name("nope"), None);
+    }
+
+    #[test]
+    fn an_unknown_file_is_refused_whole() {
+        assert!(matches!(detect(b"hello"), Err(Error::UnknownExport)));
+        assert!(matches!(
+            detect(&[0xff, 0x00, 0x12]),
+            Err(Error::UnknownExport)
+        ));
+        assert!(matches!(read(b"", None, None), Err(Error::UnknownExport)));
+    }
+
+    #[test]
+    fn a_format_named_by_the_caller_wins_over_detection() {
+        let e = read(
+            b"otpauth-migration://offline?data=",
+            Some(Format::UriList),
+            None,
+        )
+        .expect("read as a URI list");
+        assert_eq!(e.format, Format::UriList);
+        assert!(e.accounts.is_empty());
+        assert_eq!(e.skipped.len(), 1, "{:?}", e.skipped);
+    }
+}
