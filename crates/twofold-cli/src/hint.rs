@@ -34,6 +34,17 @@ pub fn for_error(e: &Error) -> Option<String> {
             "enroll with `twofold aws enroll`, or apply it anyway with --force".into()
         }
         Error::SeedNotHeld(_) => "type the two codes when asked".into(),
+        Error::UnknownExport => format!(
+            "if it is an export of an app Twofold reads, name its format with --from FORMAT ({})",
+            twofold_core::transfer::import::Format::ALL
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Error::ExportPasswordNeeded(_) => {
+            "run it in a terminal to be asked, or pipe the password to --password-stdin".into()
+        }
         Error::Aws(a) if a.kind == AwsErrorKind::NoCredentials => {
             "choose a profile with --profile NAME".into()
         }

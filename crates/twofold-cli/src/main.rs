@@ -7,6 +7,7 @@
 mod aws;
 mod fido;
 mod hint;
+mod import;
 mod scan;
 
 use std::io::IsTerminal;
@@ -75,6 +76,9 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Import the accounts of another authenticator's export file (entries the vault already
+    /// holds are skipped; exit 0 when the file was read, even if some entries were skipped).
+    Import(import::ImportArgs),
     /// Read QR codes from image files, the screen, the clipboard or the webcam and print them.
     Scan(scan::ScanArgs),
     /// List the accounts (never their secrets).
@@ -238,6 +242,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             println!("added {}", added.name);
             Ok(())
         }
+        Command::Import(args) => import::run(ctx, args, now),
         Command::List { json } => {
             let vault = ctx.open()?;
             if json {

@@ -260,8 +260,11 @@ pub fn add(ctx: &Ctx, files: &[PathBuf], name: Option<String>, now: u64) -> Resu
     for id in &imported.added {
         println!("added {}", vault.find(&id.0)?.name);
     }
-    for (scanned, held_by) in &imported.already {
-        eprintln!("twofold: {scanned} is already in the vault as {held_by:?}; not added again");
+    for a in &imported.already {
+        eprintln!(
+            "twofold: {} is already in the vault as {:?}; not added again",
+            a.name, a.held_by
+        );
     }
     Ok(())
 }

@@ -318,3 +318,102 @@ fn list_and_code_json_are_the_views_the_app_shows() {
     assert_eq!(list[1]["counter"], 8);
     assert!(list[1]["lastUsed"].is_u64(), "{list}");
 }
+
+#[test]
+fn import_adds_every_good_entry_once_and_names_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    let file = dir.path().join("export.txt");
+    std::fs::write(
+        &file,
+        "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME\n\
+         otpauth://totp/Broken?secret=JBSWY3DPEHPK3PX1\n\
+         otpauth://hotp/Corp:bob?secret=GEZDGNBVGY3TQOJQ&counter=3\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+
+    // A dry run changes nothing, not even by creating the vault.
+    let dry: serde_json::Value = serde_json::from_str(&ok(&twofold(
+        &vault,
+        &["import", path, "--dry-run", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(dry["format"], "uri-list");
+    assert_eq!(dry["dryRun"], true);
+    assert_eq!(dry["imported"].as_array().unwrap().len(), 2);
+    assert!(!vault.exists());
+
+    let out = twofold(&vault, &["import", path, "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    let imported: Vec<_> = report["imported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["entry"].as_u64().unwrap(),
+                a["name"].as_str().unwrap(),
+                a["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        imported,
+        [(1, "ACME:alice", "totp"), (3, "Corp:bob", "hotp")]
+    );
+    assert_eq!(report["skipped"][0]["entry"], 2);
+    assert_eq!(report["skipped"][0]["label"], "Broken");
+    assert!(
+        !report.to_string().contains("JBSWY3DP"),
+        "no secret in the report"
+    );
+    let list = ok(&twofold(&vault, &["list"]));
+    assert!(
+        list.contains("ACME:alice") && list.contains("Corp:bob"),
+        "{list}"
+    );
+
+    // Importing the same file again adds nothing and says where each account already is.
+    let again = twofold(&vault, &["import", path]);
+    let stdout = ok(&again);
+    assert!(stdout.starts_with("imported 0 of 3 entries"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("entry 1, ACME:alice: already in the vault"),
+        "{stderr}"
+    );
+    assert_eq!(ok(&twofold(&vault, &["list"])).lines().count(), 2);
+}
+
+#[test]
+fn an_unreadable_export_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    ok(&twofold(&vault, &["add", "--uri", AWS_URI]));
+    let before = std::fs::read(&vault).unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(
+        &file,
+        "my shopping list\notpauth://totp/x?secret=JBSWY3DPEHPK3PXP\n",
+    )
+    .unwrap();
+    let msg = err(&twofold(&vault, &["import", file.to_str().unwrap()]));
+    assert!(msg.contains("not an export Twofold can read"), "{msg}");
+    assert!(
+        msg.contains("--from FORMAT (") && msg.contains("uri-list"),
+        "{msg}"
+    );
+    let msg = err(&twofold(
+        &vault,
+        &["import", file.to_str().unwrap(), "--from", "aegis-ish"],
+    ));
+    assert!(msg.contains("uri-list"), "the formats are listed: {msg}");
+    let msg = err(&twofold(&vault, &["import", "/no/such/file"]));
+    assert!(msg.contains("/no/such/file"), "{msg}");
+    assert_eq!(
+        std::fs::read(&vault).unwrap(),
+        before,
+        "the vault is untouched"
+    );
+}

@@ -246,7 +246,7 @@ pub enum Error {
     #[error("invalid google authenticator export: {0}")]
     InvalidMigration(String),
     /// A file is not an export of any app Twofold reads.
-    #[error("this file is not an export Twofold can read (otpauth links, or an export of Google Authenticator)")]
+    #[error("this file is not an export Twofold can read")]
     UnknownExport,
     /// A file is not what its format needs (truncated, damaged, or another app's file).
     #[error("not a readable {format}: {reason}")]

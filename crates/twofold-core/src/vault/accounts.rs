@@ -2,7 +2,7 @@
 //! change is one [`Vault::update`]: one locked, atomic write, or none.
 
 use super::data::default_name;
-use super::{Account, AccountId, AccountPatch, Imported, NewAccount, Settings, Vault};
+use super::{Account, AccountId, AccountPatch, AlreadyHeld, Imported, NewAccount, Settings, Vault};
 use crate::otp::{Code, OtpKind};
 use crate::{Error, Result};
 
@@ -45,9 +45,13 @@ impl Vault {
     pub fn import(&mut self, news: Vec<NewAccount>, now: u64) -> Result<Imported> {
         self.update(|d| {
             let mut out = Imported::default();
-            for new in news {
+            for (index, new) in news.into_iter().enumerate() {
                 if let (None, Some(a)) = (&new.name, d.holding(&new.uri)) {
-                    out.already.push((default_name(&new.uri), a.name.clone()));
+                    out.already.push(AlreadyHeld {
+                        index,
+                        name: default_name(&new.uri),
+                        held_by: a.name.clone(),
+                    });
                     continue;
                 }
                 let name = match new.name.as_deref().map(str::trim) {

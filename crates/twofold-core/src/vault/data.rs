@@ -231,9 +231,19 @@ impl VaultData {
 pub struct Imported {
     /// The accounts added, in order.
     pub added: Vec<AccountId>,
-    /// Accounts not added because the vault holds their secret: (their name in the scan, the
-    /// vault account that holds it).
-    pub already: Vec<(String, String)>,
+    /// Accounts not added because the vault holds their secret.
+    pub already: Vec<AlreadyHeld>,
+}
+
+/// An imported account the vault already holds (same kind and secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlreadyHeld {
+    /// Its position in what was imported, from 0.
+    pub index: usize,
+    /// Its name in what was imported.
+    pub name: String,
+    /// The vault account that holds its secret.
+    pub held_by: String,
 }
 
 /// `issuer:account`, or whichever of the two is set.

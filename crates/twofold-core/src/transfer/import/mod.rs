@@ -102,6 +102,8 @@ pub struct Export {
     pub format: Format,
     /// The entries that are accounts, in file order.
     pub accounts: Vec<NewAccount>,
+    /// The entry number (from 1) of each of `accounts`.
+    pub numbers: Vec<usize>,
     /// The entries that are not.
     pub skipped: Vec<Skipped>,
 }
@@ -123,16 +125,21 @@ pub fn read(bytes: &[u8], from: Option<Format>, password: Option<&str>) -> Resul
         None => detect(bytes)?,
     };
     let mut accounts = Vec::new();
+    let mut numbers = Vec::new();
     let mut skipped = Vec::new();
-    for entry in format.parse(bytes, password)? {
+    for (i, entry) in format.parse(bytes, password)?.into_iter().enumerate() {
         match entry {
-            Ok(a) => accounts.push(a),
+            Ok(a) => {
+                accounts.push(a);
+                numbers.push(i + 1);
+            }
             Err(s) => skipped.push(s),
         }
     }
     Ok(Export {
         format,
         accounts,
+        numbers,
         skipped,
     })
 }
