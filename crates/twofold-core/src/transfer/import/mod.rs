@@ -7,6 +7,10 @@
 //! Where the accounts go (and which the vault already holds) is [`crate::vault::Vault::import`].
 
 mod entry;
+mod json;
+#[cfg(test)]
+mod samples;
+mod twofas;
 mod uri_list;
 
 pub(crate) use entry::Fields;
@@ -23,17 +27,21 @@ pub enum Format {
     UriList,
     /// Google Authenticator's `otpauth-migration://` export, as text.
     Google,
+    /// 2FAS Authenticator's backup (`.2fas`), plain or with a password.
+    #[serde(rename = "2fas")]
+    TwoFas,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Format] = &[Format::Google, Format::UriList];
+    pub const ALL: &'static [Format] = &[Format::Google, Format::TwoFas, Format::UriList];
 
     /// The name the CLI's format option takes and `--json` prints.
     pub fn name(self) -> &'static str {
         match self {
             Format::UriList => "uri-list",
             Format::Google => "google",
+            Format::TwoFas => "2fas",
         }
     }
 
@@ -42,6 +50,7 @@ impl Format {
         match self {
             Format::UriList => "otpauth URI list",
             Format::Google => "Google Authenticator export",
+            Format::TwoFas => "2FAS backup",
         }
     }
 
@@ -59,14 +68,15 @@ impl Format {
                     .to_ascii_lowercase()
                     .starts_with("otpauth-migration://")
             }),
+            Format::TwoFas => twofas::sniff(bytes),
         }
     }
 
     fn parse(self, bytes: &[u8], password: Option<&str>) -> Result<Vec<Parsed>> {
-        let _ = password;
         match self {
             Format::UriList => uri_list::parse(bytes),
             Format::Google => google_text(bytes),
+            Format::TwoFas => twofas::parse(bytes, password),
         }
     }
 }
