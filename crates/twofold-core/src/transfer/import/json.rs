@@ -39,6 +39,14 @@ pub(super) fn number<T: TryFrom<u64>>(
         .ok_or_else(|| format!("its {what} is not a whole number in range"))
 }
 
+/// The strings of a list field (other items are dropped); empty when missing.
+pub(super) fn strings(v: &Option<Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(items)) => items.iter().filter_map(text_of).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// A file of `format` whose JSON did not parse. serde_json's own message can quote a value from
 /// the file, so only the kind of failure and where it is are told.
 pub(super) fn error(format: Format, e: &serde_json::Error) -> Error {
@@ -80,6 +88,8 @@ mod tests {
             let e = number::<u32>(&Some(bad), "digits").unwrap_err();
             assert!(e.contains("digits"), "{e}");
         }
+        assert_eq!(strings(&Some(json!(["a", 1, null, ""]))), ["a", "1"]);
+        assert!(strings(&Some(json!("a"))).is_empty());
     }
 
     #[test]

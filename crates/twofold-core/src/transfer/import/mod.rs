@@ -6,6 +6,7 @@
 //! or password fails gives an error and no account: an import is per entry, never half a file.
 //! Where the accounts go (and which the vault already holds) is [`crate::vault::Vault::import`].
 
+mod andotp;
 mod entry;
 mod json;
 #[cfg(test)]
@@ -30,11 +31,19 @@ pub enum Format {
     /// 2FAS Authenticator's backup (`.2fas`), plain or with a password.
     #[serde(rename = "2fas")]
     TwoFas,
+    /// andOTP's backup (`otp_accounts.json`, or `.json.aes` with a password).
+    #[serde(rename = "andotp")]
+    AndOtp,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Format] = &[Format::Google, Format::TwoFas, Format::UriList];
+    pub const ALL: &'static [Format] = &[
+        Format::Google,
+        Format::TwoFas,
+        Format::AndOtp,
+        Format::UriList,
+    ];
 
     /// The name the CLI's format option takes and `--json` prints.
     pub fn name(self) -> &'static str {
@@ -42,6 +51,7 @@ impl Format {
             Format::UriList => "uri-list",
             Format::Google => "google",
             Format::TwoFas => "2fas",
+            Format::AndOtp => "andotp",
         }
     }
 
@@ -51,6 +61,7 @@ impl Format {
             Format::UriList => "otpauth URI list",
             Format::Google => "Google Authenticator export",
             Format::TwoFas => "2FAS backup",
+            Format::AndOtp => "andOTP backup",
         }
     }
 
@@ -69,6 +80,7 @@ impl Format {
                     .starts_with("otpauth-migration://")
             }),
             Format::TwoFas => twofas::sniff(bytes),
+            Format::AndOtp => andotp::sniff(bytes),
         }
     }
 
@@ -77,6 +89,7 @@ impl Format {
             Format::UriList => uri_list::parse(bytes),
             Format::Google => google_text(bytes),
             Format::TwoFas => twofas::parse(bytes, password),
+            Format::AndOtp => andotp::parse(bytes, password),
         }
     }
 }
