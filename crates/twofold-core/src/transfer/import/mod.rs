@@ -6,6 +6,7 @@
 //! or password fails gives an error and no account: an import is per entry, never half a file.
 //! Where the accounts go (and which the vault already holds) is [`crate::vault::Vault::import`].
 
+mod aegis;
 mod andotp;
 mod entry;
 mod json;
@@ -34,12 +35,15 @@ pub enum Format {
     /// andOTP's backup (`otp_accounts.json`, or `.json.aes` with a password).
     #[serde(rename = "andotp")]
     AndOtp,
+    /// Aegis's JSON vault export, plain or encrypted with a password.
+    Aegis,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
     pub const ALL: &'static [Format] = &[
         Format::Google,
+        Format::Aegis,
         Format::TwoFas,
         Format::AndOtp,
         Format::UriList,
@@ -52,6 +56,7 @@ impl Format {
             Format::Google => "google",
             Format::TwoFas => "2fas",
             Format::AndOtp => "andotp",
+            Format::Aegis => "aegis",
         }
     }
 
@@ -62,6 +67,7 @@ impl Format {
             Format::Google => "Google Authenticator export",
             Format::TwoFas => "2FAS backup",
             Format::AndOtp => "andOTP backup",
+            Format::Aegis => "Aegis export",
         }
     }
 
@@ -81,6 +87,7 @@ impl Format {
             }),
             Format::TwoFas => twofas::sniff(bytes),
             Format::AndOtp => andotp::sniff(bytes),
+            Format::Aegis => aegis::sniff(bytes),
         }
     }
 
@@ -90,6 +97,7 @@ impl Format {
             Format::Google => google_text(bytes),
             Format::TwoFas => twofas::parse(bytes, password),
             Format::AndOtp => andotp::parse(bytes, password),
+            Format::Aegis => aegis::parse(bytes, password),
         }
     }
 }
