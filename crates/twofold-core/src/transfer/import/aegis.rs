@@ -705,69 +705,11 @@ mod tests {
         assert_eq!(v, json!({"a": ["", {"b": ""}], "c": 1}));
     }
 
-    /// The real exports in `shared/import-samples/aegis` (GPL test data of other projects, so
-    /// read in place and never copied here), checked against the independent decoding in
-    /// `expected.jsonl`. Skipped when the folder is absent.
+    /// The real exports in `shared/import-samples/aegis`, when present, against the
+    /// independent decoding in `expected.jsonl`.
     #[test]
     fn real_aegis_exports_match_the_independent_decoding() {
-        let root =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/import-samples");
-        let Ok(dir) = std::fs::read_dir(root.join("aegis")) else {
-            eprintln!("skipped: no import samples at {}", root.display());
-            return;
-        };
-        let lines = std::fs::read_to_string(root.join("expected.jsonl")).unwrap();
-        let expected: HashMap<String, Value> = lines
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str::<Value>(l).unwrap())
-            .map(|v| (v["file"].as_str().unwrap().to_string(), v))
-            .collect();
-        let mut checked = 0;
-        for path in dir.map(|d| d.unwrap().path()) {
-            if path.extension().is_none_or(|x| x != "json") {
-                continue;
-            }
-            let name = format!("aegis/{}", path.file_name().unwrap().to_string_lossy());
-            let want = &expected[&name];
-            let got = read(
-                &std::fs::read(&path).unwrap(),
-                None,
-                want["password"].as_str(),
-            );
-            if want.get("error").is_some() {
-                assert!(got.is_err(), "{name}: should be refused");
-                checked += 1;
-                continue;
-            }
-            let got = got.unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(got.format, Format::Aegis, "{name}");
-            let want = want["entries"].as_array().unwrap();
-            // `RAW:` marks a secret that is not base32; Twofold skips such an entry.
-            let (raw, want): (Vec<_>, Vec<_>) = want
-                .iter()
-                .partition(|w| w["secret"].as_str().unwrap().starts_with("RAW:"));
-            assert_eq!(got.accounts.len(), want.len(), "{name}: {:?}", got.skipped);
-            assert_eq!(got.skipped.len(), raw.len(), "{name}: {:?}", got.skipped);
-            for (i, (a, w)) in got.accounts.iter().zip(want).enumerate() {
-                let o = &a.uri.otp;
-                let at = format!("{name} entry {}", i + 1);
-                // expected.jsonl writes a missing issuer as null; Twofold keeps it empty (see
-                // `entry`), so null compares equal to "".
-                assert_eq!(a.uri.issuer, w["issuer"].as_str().unwrap_or(""), "{at}");
-                assert_eq!(a.uri.account, w["name"].as_str().unwrap(), "{at}");
-                assert_eq!(o.kind.as_str(), w["type"].as_str().unwrap(), "{at}");
-                let secret = Secret::from_base32_lenient(w["secret"].as_str().unwrap()).unwrap();
-                assert!(o.secret == secret, "{at}: secret differs");
-                assert_eq!(o.algorithm.as_str(), w["algo"].as_str().unwrap(), "{at}");
-                assert_eq!(u64::from(o.digits), w["digits"].as_u64().unwrap(), "{at}");
-                match o.kind {
-                    OtpKind::Hotp => assert_eq!(Some(o.counter), w["counter"].as_u64(), "{at}"),
-                    _ => assert_eq!(Some(o.period), w["period"].as_u64(), "{at}"),
-                }
-            }
-            checked += 1;
-        }
-        assert!(checked > 0, "no Aegis sample read");
+        use super::super::samples::{check, Differences};
+        check("aegis", Format::Aegis, Differences::default());
     }
 }
