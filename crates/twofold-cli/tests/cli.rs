@@ -417,3 +417,86 @@ fn an_unreadable_export_imports_nothing() {
         "the vault is untouched"
     );
 }
+
+fn twofold_with_stdin(vault: &Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_twofold"))
+        .args(args)
+        .env("TWOFOLD_VAULT", vault)
+        .env("TWOFOLD_PASSWORD", "test password")
+        .env("TWOFOLD_NO_KEYRING", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn an_encrypted_export_needs_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    // An Aegis file with one password slot; all zeros, so no password opens it.
+    let zeros = |n: usize| "00".repeat(n);
+    let aegis = serde_json::json!({
+        "version": 1,
+        "header": {
+            "slots": [{
+                "type": 1, "uuid": "0", "key": zeros(32), "salt": zeros(32),
+                "n": 1024, "r": 8, "p": 1,
+                "key_params": {"nonce": zeros(12), "tag": zeros(16)},
+            }],
+            "params": {"nonce": zeros(12), "tag": zeros(16)},
+        },
+        "db": "AAAAAAAA",
+    });
+    let file = dir.path().join("aegis.json");
+    std::fs::write(&file, aegis.to_string()).unwrap();
+    let path = file.to_str().unwrap();
+
+    let msg = err(&twofold_with_stdin(&vault, &["import", path], ""));
+    assert!(msg.contains("Aegis export is encrypted"), "{msg}");
+    assert!(
+        msg.contains("--password-stdin"),
+        "the hint says how to give it: {msg}"
+    );
+    let msg = err(&twofold_with_stdin(
+        &vault,
+        &["import", path, "--password-stdin"],
+        "not it\n",
+    ));
+    assert!(msg.contains("wrong password for the Aegis export"), "{msg}");
+    assert!(!vault.exists(), "nothing was created");
+
+    // A real Aegis export (other projects' test data beside the repository), when present.
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/import-samples/aegis/aegis_encrypted.json");
+    if !sample.exists() {
+        eprintln!(
+            "no sample at {}: the real export is not tried",
+            sample.display()
+        );
+        return;
+    }
+    let out = twofold_with_stdin(
+        &vault,
+        &[
+            "import",
+            sample.to_str().unwrap(),
+            "--password-stdin",
+            "--json",
+        ],
+        "test\n",
+    );
+    let report: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(report["format"], "aegis");
+    assert_eq!(report["imported"].as_array().unwrap().len(), 7, "{report}");
+    assert_eq!(ok(&twofold(&vault, &["list"])).lines().count(), 7);
+}
