@@ -262,6 +262,10 @@ pub enum Error {
     /// The password does not open an encrypted export.
     #[error("wrong password for the {0}")]
     ExportWrongPassword(&'static str),
+    /// An export sealed with the user's account key ("account restricted"), which only the
+    /// source app can open.
+    #[error("the {0} is encrypted with the account's own key, which only that app can open; export again and choose the \"password protected\" file type")]
+    ExportAccountKey(&'static str),
     /// An image file could not be read or decoded.
     #[error("cannot read the image {path}: {reason}")]
     Image {

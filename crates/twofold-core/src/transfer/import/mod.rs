@@ -8,6 +8,7 @@
 
 mod aegis;
 mod andotp;
+mod bitwarden;
 mod entry;
 mod json;
 #[cfg(test)]
@@ -37,6 +38,8 @@ pub enum Format {
     AndOtp,
     /// Aegis's JSON vault export, plain or encrypted with a password.
     Aegis,
+    /// Bitwarden's and Bitwarden Authenticator's export: JSON (plain or password-protected) or CSV.
+    Bitwarden,
 }
 
 impl Format {
@@ -46,6 +49,7 @@ impl Format {
         Format::Aegis,
         Format::TwoFas,
         Format::AndOtp,
+        Format::Bitwarden,
         Format::UriList,
     ];
 
@@ -57,6 +61,7 @@ impl Format {
             Format::TwoFas => "2fas",
             Format::AndOtp => "andotp",
             Format::Aegis => "aegis",
+            Format::Bitwarden => "bitwarden",
         }
     }
 
@@ -68,6 +73,7 @@ impl Format {
             Format::TwoFas => "2FAS backup",
             Format::AndOtp => "andOTP backup",
             Format::Aegis => "Aegis export",
+            Format::Bitwarden => "Bitwarden export",
         }
     }
 
@@ -88,6 +94,7 @@ impl Format {
             Format::TwoFas => twofas::sniff(bytes),
             Format::AndOtp => andotp::sniff(bytes),
             Format::Aegis => aegis::sniff(bytes),
+            Format::Bitwarden => bitwarden::sniff(bytes),
         }
     }
 
@@ -98,6 +105,7 @@ impl Format {
             Format::TwoFas => twofas::parse(bytes, password),
             Format::AndOtp => andotp::parse(bytes, password),
             Format::Aegis => aegis::parse(bytes, password),
+            Format::Bitwarden => bitwarden::parse(bytes, password),
         }
     }
 }
