@@ -11,6 +11,7 @@ mod andotp;
 mod bitwarden;
 mod entry;
 mod json;
+mod lastpass;
 #[cfg(test)]
 mod samples;
 mod twofas;
@@ -40,6 +41,9 @@ pub enum Format {
     Aegis,
     /// Bitwarden's and Bitwarden Authenticator's export: JSON (plain or password-protected) or CSV.
     Bitwarden,
+    /// LastPass Authenticator's JSON export.
+    #[serde(rename = "lastpass")]
+    LastPass,
 }
 
 impl Format {
@@ -50,6 +54,7 @@ impl Format {
         Format::TwoFas,
         Format::AndOtp,
         Format::Bitwarden,
+        Format::LastPass,
         Format::UriList,
     ];
 
@@ -62,6 +67,7 @@ impl Format {
             Format::AndOtp => "andotp",
             Format::Aegis => "aegis",
             Format::Bitwarden => "bitwarden",
+            Format::LastPass => "lastpass",
         }
     }
 
@@ -74,6 +80,7 @@ impl Format {
             Format::AndOtp => "andOTP backup",
             Format::Aegis => "Aegis export",
             Format::Bitwarden => "Bitwarden export",
+            Format::LastPass => "LastPass Authenticator export",
         }
     }
 
@@ -95,6 +102,7 @@ impl Format {
             Format::AndOtp => andotp::sniff(bytes),
             Format::Aegis => aegis::sniff(bytes),
             Format::Bitwarden => bitwarden::sniff(bytes),
+            Format::LastPass => lastpass::sniff(bytes),
         }
     }
 
@@ -106,6 +114,7 @@ impl Format {
             Format::AndOtp => andotp::parse(bytes, password),
             Format::Aegis => aegis::parse(bytes, password),
             Format::Bitwarden => bitwarden::parse(bytes, password),
+            Format::LastPass => lastpass::parse(bytes, password),
         }
     }
 }
