@@ -10,6 +10,7 @@ mod aegis;
 mod andotp;
 mod bitwarden;
 mod entry;
+mod freeotp_plus;
 mod json;
 mod lastpass;
 #[cfg(test)]
@@ -44,6 +45,9 @@ pub enum Format {
     /// LastPass Authenticator's JSON export.
     #[serde(rename = "lastpass")]
     LastPass,
+    /// FreeOTP+'s JSON backup (and its `tokens.xml` token store).
+    #[serde(rename = "freeotp-plus")]
+    FreeOtpPlus,
 }
 
 impl Format {
@@ -55,6 +59,7 @@ impl Format {
         Format::AndOtp,
         Format::Bitwarden,
         Format::LastPass,
+        Format::FreeOtpPlus,
         Format::UriList,
     ];
 
@@ -68,6 +73,7 @@ impl Format {
             Format::Aegis => "aegis",
             Format::Bitwarden => "bitwarden",
             Format::LastPass => "lastpass",
+            Format::FreeOtpPlus => "freeotp-plus",
         }
     }
 
@@ -81,6 +87,7 @@ impl Format {
             Format::Aegis => "Aegis export",
             Format::Bitwarden => "Bitwarden export",
             Format::LastPass => "LastPass Authenticator export",
+            Format::FreeOtpPlus => "FreeOTP+ backup",
         }
     }
 
@@ -103,6 +110,7 @@ impl Format {
             Format::Aegis => aegis::sniff(bytes),
             Format::Bitwarden => bitwarden::sniff(bytes),
             Format::LastPass => lastpass::sniff(bytes),
+            Format::FreeOtpPlus => freeotp_plus::sniff(bytes),
         }
     }
 
@@ -115,6 +123,7 @@ impl Format {
             Format::Aegis => aegis::parse(bytes, password),
             Format::Bitwarden => bitwarden::parse(bytes, password),
             Format::LastPass => lastpass::parse(bytes, password),
+            Format::FreeOtpPlus => freeotp_plus::parse(bytes, password),
         }
     }
 }
