@@ -413,7 +413,7 @@ impl EncString {
             mac: b64(mac)?,
         };
         if sealed.ciphertext.is_empty()
-            || sealed.ciphertext.len() % 16 != 0
+            || !sealed.ciphertext.len().is_multiple_of(16)
             || sealed.mac.len() != 32
         {
             return Err(bad("has parts of the wrong size"));

@@ -268,7 +268,7 @@ mod tests {
             ("A&B", "alice")
         );
         assert!(read(
-            xml[..xml.len() / 2].as_bytes(),
+            &xml.as_bytes()[..xml.len() / 2],
             Some(Format::FreeOtpPlus),
             None
         )
