@@ -12,7 +12,9 @@ mod bitwarden;
 mod entry;
 mod freeotp_plus;
 mod json;
+mod kdf;
 mod lastpass;
+mod proton;
 #[cfg(test)]
 mod samples;
 mod twofas;
@@ -48,6 +50,8 @@ pub enum Format {
     /// FreeOTP+'s JSON backup (and its `tokens.xml` token store).
     #[serde(rename = "freeotp-plus")]
     FreeOtpPlus,
+    /// Proton Authenticator's JSON export, plain or encrypted with a password.
+    Proton,
 }
 
 impl Format {
@@ -60,6 +64,7 @@ impl Format {
         Format::Bitwarden,
         Format::LastPass,
         Format::FreeOtpPlus,
+        Format::Proton,
         Format::UriList,
     ];
 
@@ -74,6 +79,7 @@ impl Format {
             Format::Bitwarden => "bitwarden",
             Format::LastPass => "lastpass",
             Format::FreeOtpPlus => "freeotp-plus",
+            Format::Proton => "proton",
         }
     }
 
@@ -88,6 +94,7 @@ impl Format {
             Format::Bitwarden => "Bitwarden export",
             Format::LastPass => "LastPass Authenticator export",
             Format::FreeOtpPlus => "FreeOTP+ backup",
+            Format::Proton => "Proton Authenticator export",
         }
     }
 
@@ -111,6 +118,7 @@ impl Format {
             Format::Bitwarden => bitwarden::sniff(bytes),
             Format::LastPass => lastpass::sniff(bytes),
             Format::FreeOtpPlus => freeotp_plus::sniff(bytes),
+            Format::Proton => proton::sniff(bytes),
         }
     }
 
@@ -124,6 +132,7 @@ impl Format {
             Format::Bitwarden => bitwarden::parse(bytes, password),
             Format::LastPass => lastpass::parse(bytes, password),
             Format::FreeOtpPlus => freeotp_plus::parse(bytes, password),
+            Format::Proton => proton::parse(bytes, password),
         }
     }
 }

@@ -59,7 +59,7 @@ fn without_nulls(line: &str) -> String {
 }
 
 /// The label part of a URI (never its query, which holds the secret), for a skipped entry.
-fn label_of(line: &str) -> String {
+pub(super) fn label_of(line: &str) -> String {
     let path = line.split('?').next().unwrap_or("");
     let label = path.rsplit('/').next().unwrap_or("");
     percent_encoding::percent_decode_str(label)
