@@ -9,6 +9,7 @@
 mod aegis;
 mod andotp;
 mod bitwarden;
+mod ente;
 mod entry;
 mod freeotp_plus;
 mod json;
@@ -52,6 +53,8 @@ pub enum Format {
     FreeOtpPlus,
     /// Proton Authenticator's JSON export, plain or encrypted with a password.
     Proton,
+    /// Ente Auth's export encrypted with a password (its plain export is a URI list).
+    Ente,
 }
 
 impl Format {
@@ -65,6 +68,7 @@ impl Format {
         Format::LastPass,
         Format::FreeOtpPlus,
         Format::Proton,
+        Format::Ente,
         Format::UriList,
     ];
 
@@ -80,6 +84,7 @@ impl Format {
             Format::LastPass => "lastpass",
             Format::FreeOtpPlus => "freeotp-plus",
             Format::Proton => "proton",
+            Format::Ente => "ente",
         }
     }
 
@@ -95,6 +100,7 @@ impl Format {
             Format::LastPass => "LastPass Authenticator export",
             Format::FreeOtpPlus => "FreeOTP+ backup",
             Format::Proton => "Proton Authenticator export",
+            Format::Ente => "Ente Auth export",
         }
     }
 
@@ -119,6 +125,7 @@ impl Format {
             Format::LastPass => lastpass::sniff(bytes),
             Format::FreeOtpPlus => freeotp_plus::sniff(bytes),
             Format::Proton => proton::sniff(bytes),
+            Format::Ente => ente::sniff(bytes),
         }
     }
 
@@ -133,6 +140,7 @@ impl Format {
             Format::LastPass => lastpass::parse(bytes, password),
             Format::FreeOtpPlus => freeotp_plus::parse(bytes, password),
             Format::Proton => proton::parse(bytes, password),
+            Format::Ente => ente::parse(bytes, password),
         }
     }
 }
