@@ -445,6 +445,7 @@ mod tests {
                         .unwrap_or(name)
                         .to_string()
                 }),
+                ..Differences::default()
             },
         );
     }

@@ -9,6 +9,7 @@
 mod aegis;
 mod andotp;
 mod bitwarden;
+mod authpro;
 mod ente;
 mod entry;
 mod freeotp_plus;
@@ -55,6 +56,8 @@ pub enum Format {
     Proton,
     /// Ente Auth's export encrypted with a password (its plain export is a URI list).
     Ente,
+    /// Authenticator Pro's (and Stratum's) backup, plain or encrypted with a password.
+    AuthenticatorPro,
 }
 
 impl Format {
@@ -69,6 +72,7 @@ impl Format {
         Format::FreeOtpPlus,
         Format::Proton,
         Format::Ente,
+        Format::AuthenticatorPro,
         Format::UriList,
     ];
 
@@ -85,6 +89,7 @@ impl Format {
             Format::FreeOtpPlus => "freeotp-plus",
             Format::Proton => "proton",
             Format::Ente => "ente",
+            Format::AuthenticatorPro => "authenticator-pro",
         }
     }
 
@@ -101,6 +106,7 @@ impl Format {
             Format::FreeOtpPlus => "FreeOTP+ backup",
             Format::Proton => "Proton Authenticator export",
             Format::Ente => "Ente Auth export",
+            Format::AuthenticatorPro => "Authenticator Pro backup",
         }
     }
 
@@ -126,6 +132,7 @@ impl Format {
             Format::FreeOtpPlus => freeotp_plus::sniff(bytes),
             Format::Proton => proton::sniff(bytes),
             Format::Ente => ente::sniff(bytes),
+            Format::AuthenticatorPro => authpro::sniff(bytes),
         }
     }
 
@@ -141,6 +148,7 @@ impl Format {
             Format::FreeOtpPlus => freeotp_plus::parse(bytes, password),
             Format::Proton => proton::parse(bytes, password),
             Format::Ente => ente::parse(bytes, password),
+            Format::AuthenticatorPro => authpro::parse(bytes, password),
         }
     }
 }

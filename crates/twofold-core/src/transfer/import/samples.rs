@@ -15,6 +15,9 @@ use crate::otp::{Algorithm, OtpKind};
 pub(super) struct Differences<'a> {
     /// Files detection cannot know by their content (the caller names their format).
     pub undetectable: &'a [&'a str],
+    /// Files of the folder this check does not read: another format the same app writes (an
+    /// internal database, an HTML page) that the decoder listed but Twofold does not import.
+    pub unread: &'a [&'a str],
     /// The account Twofold gives for the decoder's `(file, issuer, name)`, when it differs.
     pub account: Option<fn(&str, &str, &str) -> String>,
 }
@@ -35,6 +38,9 @@ pub(super) fn check(folder: &str, format: Format, differences: Differences<'_>) 
         let want: Value = serde_json::from_str(line).expect("expected.jsonl line");
         let file = want["file"].as_str().expect("file");
         if !file.starts_with(&format!("{folder}/")) {
+            continue;
+        }
+        if differences.unread.contains(&file) {
             continue;
         }
         seen += 1;
