@@ -191,7 +191,7 @@ fn decrypt_strong(rest: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>> {
 fn decrypt_legacy(rest: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>> {
     use cbc::cipher::{block_padding::Pkcs7, BlockDecryptMut as _, KeyIvInit as _};
     let body = rest.len().saturating_sub(LEGACY_SALT + LEGACY_IV);
-    if body == 0 || body % 16 != 0 {
+    if body == 0 || !body.is_multiple_of(16) {
         return Err(not_format(FORMAT, "it is cut short or padded wrongly"));
     }
     let (salt, rest) = rest.split_at(LEGACY_SALT);
@@ -353,7 +353,7 @@ mod tests {
             &legacy[..60],
             &legacy[..legacy.len() - 1],
             &STRONG[..],
-            PLAIN[..PLAIN.len() / 2].as_bytes(),
+            &PLAIN.as_bytes()[..PLAIN.len() / 2],
             br#"{"Authenticators":"nope"}"#,
             br#"{"Categories":[]}"#,
             b"\xff\x00garbage",
