@@ -1,8 +1,10 @@
-//! Moving accounts in from other authenticator apps.
+//! Moving accounts in from other authenticator apps, and out again.
 //!
-//! Owns the formats other apps export (today: Google Authenticator's `otpauth-migration://`
-//! QR codes, in [`google`]). It does not own how the export reaches us (see [`crate::qr`]) nor
-//! where the accounts go (see [`crate::vault`]).
+//! Owns the formats other apps export (Google Authenticator's `otpauth-migration://` QR codes in
+//! [`google`], export files in [`import`]) and the ones Twofold writes ([`export`]). It does not
+//! own how an export reaches us (see [`crate::qr`]) nor where the accounts go (see
+//! [`crate::vault`]).
 
+pub mod export;
 pub mod google;
 pub mod import;
