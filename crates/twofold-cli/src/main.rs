@@ -5,6 +5,7 @@
 //! exit codes and how errors read; it owns no OTP or vault logic.
 
 mod aws;
+mod export;
 mod fido;
 mod hint;
 mod import;
@@ -79,6 +80,9 @@ enum Command {
     /// Import the accounts of another authenticator's export file (entries the vault already
     /// holds are skipped; exit 0 when the file was read, even if some entries were skipped).
     Import(import::ImportArgs),
+    /// Write every account, secrets included, to a file: an encrypted backup, an export another
+    /// authenticator reads, or a URI list (plain files are readable by you only).
+    Export(export::ExportArgs),
     /// Read QR codes from image files, the screen, the clipboard or the webcam and print them.
     Scan(scan::ScanArgs),
     /// List the accounts (never their secrets).
@@ -243,6 +247,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             Ok(())
         }
         Command::Import(args) => import::run(ctx, args, now),
+        Command::Export(args) => export::run(ctx, args),
         Command::List { json } => {
             let vault = ctx.open()?;
             if json {

@@ -500,3 +500,137 @@ fn an_encrypted_export_needs_its_password() {
     assert_eq!(report["imported"].as_array().unwrap().len(), 7, "{report}");
     assert_eq!(ok(&twofold(&vault, &["list"])).lines().count(), 7);
 }
+
+/// Each account's name and otpauth URI (secret and HOTP counter included), in list order.
+fn revealed(vault: &Path) -> Vec<(String, String)> {
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&twofold(vault, &["list", "--json"]))).unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let name = a["name"].as_str().unwrap().to_string();
+            let uri = ok(&twofold(vault, &["reveal", &name])).trim().to_string();
+            (name, uri)
+        })
+        .collect()
+}
+
+#[test]
+fn an_export_imports_into_a_fresh_vault_as_the_same_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    ok(&twofold(&vault, &["add", "--uri", AWS_URI]));
+    ok(&twofold(
+        &vault,
+        &[
+            "add",
+            "--uri",
+            "otpauth://hotp/Corp:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0&digits=8",
+        ],
+    ));
+    // Uses up HOTP counter 0, so the export must carry counter 1.
+    ok(&twofold(&vault, &["code", "Corp:bob"]));
+    let want = revealed(&vault);
+    assert_eq!(want.len(), 2);
+    assert!(want[1].1.contains("counter=1"), "{want:?}");
+
+    for (format, password) in [
+        ("aegis", Some("export pw\n")),
+        ("aegis-plain", None),
+        ("uri-list", None),
+    ] {
+        let file = dir.path().join(format!("export-{format}"));
+        let file = file.to_str().unwrap();
+        let args = ["export", "--format", format, "-o", file];
+        let out = match password {
+            Some(pw) => {
+                let mut args = args.to_vec();
+                args.push("--password-stdin");
+                twofold_with_stdin(&vault, &args, pw)
+            }
+            None => twofold(&vault, &args),
+        };
+        assert!(ok(&out).contains("exported 2 accounts"), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.contains("NOT encrypted"),
+            password.is_none(),
+            "{format}: {stderr}"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{format}");
+        }
+
+        let fresh = dir.path().join(format!("fresh-{format}.json"));
+        let mut import = vec!["import", file, "--json"];
+        let report = match password {
+            Some(pw) => {
+                import.push("--password-stdin");
+                ok(&twofold_with_stdin(&fresh, &import, pw))
+            }
+            None => ok(&twofold(&fresh, &import)),
+        };
+        let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+        assert_eq!(report["imported"].as_array().unwrap().len(), 2, "{report}");
+        assert_eq!(revealed(&fresh), want, "{format}");
+    }
+}
+
+#[test]
+fn export_refuses_to_overwrite_and_encrypted_formats_need_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    ok(&twofold(&vault, &["add", "--uri", AWS_URI]));
+    let file = dir.path().join("accounts.txt");
+    std::fs::write(&file, "keep me").unwrap();
+    let path = file.to_str().unwrap();
+
+    let msg = err(&twofold(
+        &vault,
+        &["export", "--format", "uri-list", "-o", path],
+    ));
+    assert!(msg.contains("--force"), "{msg}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    ok(&twofold(
+        &vault,
+        &["export", "--format", "uri-list", "-o", path, "--force"],
+    ));
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .starts_with("otpauth://totp/"));
+
+    // No terminal and no --password-stdin: nothing to encrypt with.
+    let sealed = dir.path().join("aegis.json");
+    let msg = err(&twofold_with_stdin(
+        &vault,
+        &[
+            "export",
+            "--format",
+            "aegis",
+            "-o",
+            sealed.to_str().unwrap(),
+        ],
+        "",
+    ));
+    assert!(msg.contains("needs a password"), "{msg}");
+    let msg = err(&twofold_with_stdin(
+        &vault,
+        &[
+            "export",
+            "--format",
+            "aegis",
+            "-o",
+            sealed.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        "\n",
+    ));
+    assert!(msg.contains("empty"), "{msg}");
+    assert!(!sealed.exists());
+    let msg = err(&twofold(&vault, &["export", "--format", "csv", "-o", path]));
+    assert!(msg.contains("aegis-plain"), "the formats are listed: {msg}");
+}
