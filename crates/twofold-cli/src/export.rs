@@ -13,8 +13,9 @@ use crate::Ctx;
 
 #[derive(clap::Args)]
 pub struct ExportArgs {
-    /// aegis (encrypted, for Aegis, Ente, 2FAS, GNOME Authenticator), aegis-plain or uri-list.
-    #[arg(long, value_name = "FORMAT", value_parser = format_named, default_value = "aegis")]
+    /// twofold (an encrypted backup that `twofold import` restores), aegis (encrypted, for
+    /// Aegis, Ente, 2FAS, GNOME Authenticator), aegis-plain or uri-list.
+    #[arg(long, value_name = "FORMAT", value_parser = format_named, default_value = "twofold")]
     format: Format,
     /// The file to write (readable by you only).
     #[arg(short, long, value_name = "FILE")]

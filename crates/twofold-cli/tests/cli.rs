@@ -536,6 +536,7 @@ fn an_export_imports_into_a_fresh_vault_as_the_same_accounts() {
     assert!(want[1].1.contains("counter=1"), "{want:?}");
 
     for (format, password) in [
+        ("twofold", Some("export pw\n")),
         ("aegis", Some("export pw\n")),
         ("aegis-plain", None),
         ("uri-list", None),
@@ -631,6 +632,13 @@ fn export_refuses_to_overwrite_and_encrypted_formats_need_a_password() {
     ));
     assert!(msg.contains("empty"), "{msg}");
     assert!(!sealed.exists());
+    // The default is the Twofold backup, which is encrypted.
+    let msg = err(&twofold_with_stdin(
+        &vault,
+        &["export", "-o", sealed.to_str().unwrap()],
+        "",
+    ));
+    assert!(msg.contains("Twofold backup needs a password"), "{msg}");
     let msg = err(&twofold(&vault, &["export", "--format", "csv", "-o", path]));
     assert!(msg.contains("aegis-plain"), "the formats are listed: {msg}");
 }

@@ -6,18 +6,25 @@
 //! not read files back: that is [`super::import`].
 
 mod aegis;
+mod backup;
+
+pub use backup::read_backup;
+pub(crate) use backup::sniff as sniff_backup;
 
 use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use crate::vault::{write_private_file, Account};
+use crate::vault::{write_private_file, Account, KdfParams};
 use crate::{Error, Result};
 
 /// A format Twofold writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Format {
+    /// Twofold's own backup, encrypted with a password (Argon2id + AES-256-GCM); `twofold
+    /// import` restores it.
+    Twofold,
     /// Aegis's JSON vault export, encrypted with a password (scrypt + AES-256-GCM). Aegis, Ente
     /// Auth, 2FAS and GNOME Authenticator read it.
     Aegis,
@@ -29,11 +36,17 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: &'static [Format] = &[Format::Aegis, Format::AegisPlain, Format::UriList];
+    pub const ALL: &'static [Format] = &[
+        Format::Twofold,
+        Format::Aegis,
+        Format::AegisPlain,
+        Format::UriList,
+    ];
 
     /// The name the CLI's `--format` takes.
     pub fn name(self) -> &'static str {
         match self {
+            Format::Twofold => "twofold",
             Format::Aegis => "aegis",
             Format::AegisPlain => "aegis-plain",
             Format::UriList => "uri-list",
@@ -43,6 +56,7 @@ impl Format {
     /// What the user calls it, for messages.
     pub fn title(self) -> &'static str {
         match self {
+            Format::Twofold => "Twofold backup",
             Format::Aegis => "encrypted Aegis export",
             Format::AegisPlain => "plain Aegis export",
             Format::UriList => "otpauth URI list",
@@ -56,7 +70,7 @@ impl Format {
 
     /// Whether the file is encrypted with a password (the others hold the secrets in clear).
     pub fn encrypted(self) -> bool {
-        matches!(self, Format::Aegis)
+        matches!(self, Format::Twofold | Format::Aegis)
     }
 }
 
@@ -69,6 +83,7 @@ pub fn render(
 ) -> Result<Zeroizing<Vec<u8>>> {
     let password = || password.ok_or(Error::ExportPasswordNeeded(format.title()));
     match format {
+        Format::Twofold => backup::write(accounts, password()?, KdfParams::default()),
         Format::Aegis => aegis::encrypted(accounts, password()?),
         Format::AegisPlain => aegis::plain(accounts),
         Format::UriList => Ok(uri_list(accounts)),

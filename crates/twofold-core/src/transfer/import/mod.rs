@@ -32,6 +32,9 @@ use crate::{Error, Result};
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Format {
+    /// Twofold's own backup (`twofold export --format twofold`), sealed with a password.
+    #[serde(rename = "twofold")]
+    TwofoldBackup,
     /// `otpauth://` URIs, one per line (Aegis and Ente plain text, WinAuth, FreeOTP, ...).
     UriList,
     /// Google Authenticator's `otpauth-migration://` export, as text.
@@ -63,6 +66,7 @@ pub enum Format {
 impl Format {
     /// Every format, in the order detection tries them.
     pub const ALL: &'static [Format] = &[
+        Format::TwofoldBackup,
         Format::Google,
         Format::Aegis,
         Format::TwoFas,
@@ -79,6 +83,7 @@ impl Format {
     /// The name the CLI's format option takes and `--json` prints.
     pub fn name(self) -> &'static str {
         match self {
+            Format::TwofoldBackup => "twofold",
             Format::UriList => "uri-list",
             Format::Google => "google",
             Format::TwoFas => "2fas",
@@ -96,6 +101,7 @@ impl Format {
     /// What the user calls it, for messages.
     pub fn title(self) -> &'static str {
         match self {
+            Format::TwofoldBackup => "Twofold backup",
             Format::UriList => "otpauth URI list",
             Format::Google => "Google Authenticator export",
             Format::TwoFas => "2FAS backup",
@@ -118,6 +124,7 @@ impl Format {
     /// Whether `bytes` look like this format (cheap: no decryption).
     fn sniff(self, bytes: &[u8]) -> bool {
         match self {
+            Format::TwofoldBackup => super::export::sniff_backup(bytes),
             Format::UriList => uri_list::sniff(bytes),
             Format::Google => text(bytes).is_some_and(|t| {
                 t.trim_start()
@@ -138,6 +145,13 @@ impl Format {
 
     fn parse(self, bytes: &[u8], password: Option<&str>) -> Result<Vec<Parsed>> {
         match self {
+            Format::TwofoldBackup => {
+                let password = password.ok_or(Error::ExportPasswordNeeded(self.title()))?;
+                Ok(super::export::read_backup(bytes, password)?
+                    .into_iter()
+                    .map(Ok)
+                    .collect())
+            }
             Format::UriList => uri_list::parse(bytes),
             Format::Google => google_text(bytes),
             Format::TwoFas => twofas::parse(bytes, password),
