@@ -14,7 +14,8 @@ use crate::Ctx;
 #[derive(clap::Args)]
 pub struct ExportArgs {
     /// twofold (an encrypted backup that `twofold import` restores), aegis (encrypted, for
-    /// Aegis, Ente, 2FAS, GNOME Authenticator), aegis-plain or uri-list.
+    /// Aegis, Ente, 2FAS, GNOME Authenticator), aegis-plain, uri-list, or html (a printable
+    /// page with a QR code per account, for a paper backup).
     #[arg(long, value_name = "FORMAT", value_parser = format_named, default_value = "twofold")]
     format: Format,
     /// The file to write (readable by you only).

@@ -604,6 +604,26 @@ fn export_refuses_to_overwrite_and_encrypted_formats_need_a_password() {
         .unwrap()
         .starts_with("otpauth://totp/"));
 
+    // The paper backup: plain, so it warns, and readable by the owner only.
+    let page = dir.path().join("paper.html");
+    let out = twofold(
+        &vault,
+        &["export", "--format", "html", "-o", page.to_str().unwrap()],
+    );
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOT encrypted"));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("GEZD GNBV"),
+        "{html}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&page).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
     // No terminal and no --password-stdin: nothing to encrypt with.
     let sealed = dir.path().join("aegis.json");
     let msg = err(&twofold_with_stdin(

@@ -7,6 +7,7 @@
 
 mod aegis;
 mod backup;
+mod html;
 
 pub use backup::read_backup;
 pub(crate) use backup::sniff as sniff_backup;
@@ -32,6 +33,8 @@ pub enum Format {
     AegisPlain,
     /// `otpauth://` URIs, one per line.
     UriList,
+    /// A printable HTML page with a QR code per account, for a paper backup.
+    Html,
 }
 
 impl Format {
@@ -41,6 +44,7 @@ impl Format {
         Format::Aegis,
         Format::AegisPlain,
         Format::UriList,
+        Format::Html,
     ];
 
     /// The name the CLI's `--format` takes.
@@ -50,6 +54,7 @@ impl Format {
             Format::Aegis => "aegis",
             Format::AegisPlain => "aegis-plain",
             Format::UriList => "uri-list",
+            Format::Html => "html",
         }
     }
 
@@ -60,6 +65,7 @@ impl Format {
             Format::Aegis => "encrypted Aegis export",
             Format::AegisPlain => "plain Aegis export",
             Format::UriList => "otpauth URI list",
+            Format::Html => "printable HTML page",
         }
     }
 
@@ -87,6 +93,7 @@ pub fn render(
         Format::Aegis => aegis::encrypted(accounts, password()?),
         Format::AegisPlain => aegis::plain(accounts),
         Format::UriList => Ok(uri_list(accounts)),
+        Format::Html => html::page(accounts),
     }
 }
 
