@@ -35,11 +35,11 @@ pub(super) fn page(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>> {
     );
     out.push_str(STYLE);
     out.push_str("</style>\n</head>\n<body>\n<h1>Twofold paper backup</h1>\n");
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<p class=\"warn\">{} accounts. This page holds their secrets: anyone who sees it can \
          make your codes. Keep it as safe as the accounts themselves. To restore one, scan its \
-         QR code or type its secret into an authenticator.</p>\n",
+         QR code or type its secret into an authenticator.</p>",
         accounts.len()
     );
     for a in accounts {
@@ -91,7 +91,7 @@ fn row(out: &mut String, label: &str, value: &str) {
     if value.is_empty() {
         return;
     }
-    let _ = write!(out, "<dt>{label}</dt><dd>{}</dd>\n", escape(value));
+    let _ = writeln!(out, "<dt>{label}</dt><dd>{}</dd>", escape(value));
 }
 
 /// Appends the `<svg>` element alone: no XML declaration (not allowed in HTML) and no namespace
