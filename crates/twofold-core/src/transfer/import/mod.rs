@@ -8,8 +8,8 @@
 
 mod aegis;
 mod andotp;
-mod bitwarden;
 mod authpro;
+mod bitwarden;
 mod ente;
 mod entry;
 mod freeotp_plus;
