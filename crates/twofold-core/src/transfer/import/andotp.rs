@@ -192,40 +192,10 @@ fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{row, tags, Row};
     use super::super::{read, Format};
     use super::*;
     use crate::otp::{Algorithm, OtpKind};
-    use crate::vault::NewAccount;
-
-    /// `(issuer, account, kind, algorithm, digits, period, counter, tags)` of an account.
-    type Row<'a> = (
-        &'a str,
-        &'a str,
-        OtpKind,
-        Algorithm,
-        u32,
-        u64,
-        u64,
-        Vec<String>,
-    );
-
-    fn row(a: &NewAccount) -> Row<'_> {
-        let o = &a.uri.otp;
-        (
-            &a.uri.issuer,
-            &a.uri.account,
-            o.kind,
-            o.algorithm,
-            o.digits,
-            o.period,
-            o.counter,
-            a.tags.clone(),
-        )
-    }
-
-    fn tags(t: &[&str]) -> Vec<String> {
-        t.iter().map(|s| s.to_string()).collect()
-    }
 
     const CURRENT: &str = r#"[
         {"secret":"JBSWY3DPEHPK3PXP====","issuer":"ACME","label":"alice","digits":6,"type":"TOTP","algorithm":"SHA1","thumbnail":"Default","last_used":1,"used_frequency":0,"period":30,"tags":["Work","Mail"]},

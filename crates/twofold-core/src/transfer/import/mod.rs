@@ -19,6 +19,8 @@ mod lastpass;
 mod proton;
 #[cfg(test)]
 mod samples;
+#[cfg(test)]
+mod testing;
 mod twofas;
 mod uri_list;
 

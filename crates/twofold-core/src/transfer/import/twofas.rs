@@ -237,40 +237,10 @@ impl Sealed {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{row, tags};
     use super::super::{read, Format};
     use super::*;
     use crate::otp::{Algorithm, OtpKind};
-    use crate::vault::NewAccount;
-
-    /// `(issuer, account, kind, algorithm, digits, period, counter, tags)` of an account.
-    type Row<'a> = (
-        &'a str,
-        &'a str,
-        OtpKind,
-        Algorithm,
-        u32,
-        u64,
-        u64,
-        Vec<String>,
-    );
-
-    fn row(a: &NewAccount) -> Row<'_> {
-        let o = &a.uri.otp;
-        (
-            &a.uri.issuer,
-            &a.uri.account,
-            o.kind,
-            o.algorithm,
-            o.digits,
-            o.period,
-            o.counter,
-            a.tags.clone(),
-        )
-    }
-
-    fn tags(t: &[&str]) -> Vec<String> {
-        t.iter().map(|s| s.to_string()).collect()
-    }
 
     const SCHEMA_1: &str = r#"{"appOrigin":"android","appVersionCode":300101,"schemaVersion":1,
         "services":[
