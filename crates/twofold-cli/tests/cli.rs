@@ -579,6 +579,34 @@ fn an_export_imports_into_a_fresh_vault_as_the_same_accounts() {
         assert_eq!(report["imported"].as_array().unwrap().len(), 2, "{report}");
         assert_eq!(revealed(&fresh), want, "{format}");
     }
+
+    // Restoring a backup into the vault it came from adds nothing and stops on nothing, even
+    // for an account whose name is not the default one.
+    ok(&twofold(&vault, &["rename", "Corp:bob", "bob's token"]));
+    ok(&twofold_with_stdin(
+        &vault,
+        &[
+            "export",
+            "-o",
+            dir.path().join("again").to_str().unwrap(),
+            "--password-stdin",
+        ],
+        "export pw\n",
+    ));
+    let again = ok(&twofold_with_stdin(
+        &vault,
+        &[
+            "import",
+            dir.path().join("again").to_str().unwrap(),
+            "--password-stdin",
+            "--json",
+        ],
+        "export pw\n",
+    ));
+    let again: serde_json::Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(again["imported"].as_array().unwrap().len(), 0, "{again}");
+    assert_eq!(again["skipped"].as_array().unwrap().len(), 2, "{again}");
+    assert_eq!(revealed(&vault).len(), 2);
 }
 
 #[test]

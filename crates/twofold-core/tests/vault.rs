@@ -377,3 +377,39 @@ fn clock_offset_setting_shifts_codes() {
         .unwrap();
     assert_eq!(vault.code("t", 1000).unwrap().code, later.code);
 }
+
+#[test]
+fn import_skips_held_secrets_unless_the_copy_is_named_otherwise() {
+    let store = MemoryStore::default();
+    let (_d, _p, mut vault) = setup(&store);
+    vault.add(new_account(URI, Some("work")), 1).unwrap();
+    let done = vault
+        .import(
+            vec![
+                // The same account by its default name, and by the name it has in the vault
+                // (as a restored backup gives it): both are the account the vault holds.
+                new_account(URI, None),
+                new_account(URI, Some("work")),
+                new_account(HOTP, None),
+            ],
+            2,
+        )
+        .unwrap();
+    let already: Vec<_> = done
+        .already
+        .iter()
+        .map(|a| (a.index, a.held_by.as_str()))
+        .collect();
+    assert_eq!(already, [(0, "work"), (1, "work")]);
+    assert_eq!(done.added.len(), 1);
+    // Another name is a deliberate second copy; a taken name the user chose stops the import.
+    vault
+        .import(vec![new_account(URI, Some("work 2"))], 3)
+        .unwrap();
+    let clash = vault.import(vec![new_account(HOTP, Some("work"))], 4);
+    assert!(
+        matches!(clash, Err(Error::AlreadyExists(ref n)) if n == "work"),
+        "{clash:?}"
+    );
+    assert_eq!(vault.accounts().len(), 3);
+}

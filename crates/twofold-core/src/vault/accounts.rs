@@ -38,7 +38,7 @@ impl Vault {
 
     /// Adds scanned or imported accounts in one write, or none. An account whose secret the
     /// vault already holds is not added twice (it is reported in [`Imported::already`]) unless
-    /// the user named the copy, which is a deliberate second entry. A name
+    /// the user gave the copy another name, which is a deliberate second entry. A name
     /// the user gave must be free, else nothing is written and the error names it; a name
     /// Twofold picks is made free (`ACME:alice (2)`), so an import never stops on a clash the
     /// user did not create.
@@ -46,7 +46,12 @@ impl Vault {
         self.update(|d| {
             let mut out = Imported::default();
             for (index, new) in news.into_iter().enumerate() {
-                if let (None, Some(a)) = (&new.name, d.holding(&new.uri)) {
+                // Held already: skipped, unless the user named a deliberate second copy (a name
+                // equal to the holder's own is the same account again, as a restored backup has).
+                let held = d
+                    .holding(&new.uri)
+                    .filter(|a| new.name.as_deref().is_none_or(|n| n.trim() == a.name));
+                if let Some(a) = held {
                     out.already.push(AlreadyHeld {
                         index,
                         name: default_name(&new.uri),
