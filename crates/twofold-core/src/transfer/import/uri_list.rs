@@ -128,6 +128,22 @@ mod tests {
     }
 
     #[test]
+    fn the_real_link_list_matches_the_independent_decoding() {
+        use super::super::samples::{check, Differences};
+        check(
+            "otpauth_uri_list",
+            Format::UriList,
+            Differences {
+                // The same file read as WinAuth's export, whose links have no issuer: the
+                // decoder then swaps issuer and account, as Aegis does for WinAuth. Twofold
+                // reads a link list as the links say.
+                unread: &["otpauth_uri_list/plain.txt#winauth"],
+                ..Differences::default()
+            },
+        );
+    }
+
+    #[test]
     fn text_that_is_not_a_list_is_not_taken_for_one() {
         assert!(read(
             b"hello\notpauth://totp/x?secret=JBSWY3DPEHPK3PXP",
