@@ -413,3 +413,40 @@ fn import_skips_held_secrets_unless_the_copy_is_named_otherwise() {
     );
     assert_eq!(vault.accounts().len(), 3);
 }
+
+#[test]
+fn a_new_vault_keeps_an_earlier_vaults_bak_under_a_dated_name() {
+    let store = MemoryStore::default();
+    let (dir, path, mut old) = setup(&store);
+    old.add(new_account(URI, None), 1).unwrap();
+    old.add(new_account(HOTP, None), 2).unwrap();
+    drop(old);
+    let bak = path.with_file_name("vault.json.bak");
+    let bak_bytes = bytes_of(&bak);
+    // The vault file is lost; its .bak (one account) is all that is left of it.
+    fs::remove_file(&path).unwrap();
+    let opts = CreateOptions {
+        keyring: Some(&store),
+        password: Some("another"),
+        kdf: KdfParams::MIN,
+    };
+    let mut new = Vault::create(&path, &opts).unwrap();
+    new.add(new_account(HOTP, Some("x")), 3).unwrap();
+    new.add(new_account(URI, Some("y")), 4).unwrap();
+    let kept: Vec<_> = fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("vault.json.bak.20"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(
+        !kept[0].contains(':'),
+        "a file name Windows accepts: {}",
+        kept[0]
+    );
+    let kept = path.with_file_name(&kept[0]);
+    assert_eq!(bytes_of(&kept), bak_bytes, "the old .bak, untouched");
+    let restored = Vault::open(&kept, &Unlock::Password("correct horse")).unwrap();
+    assert_eq!(restored.accounts().len(), 1);
+    drop(dir);
+}

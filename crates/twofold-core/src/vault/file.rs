@@ -171,6 +171,34 @@ pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Moves a `<path>.bak` left by an earlier vault to `<path>.bak.<date>` (for example
+/// `vault.json.bak.2026-12-06T20-11-00Z`), so a new vault at `path` never overwrites what may be
+/// the last copy of the old one's seeds. Returns where it went, if there was one.
+pub(crate) fn keep_old_backup(path: &Path, unix: u64) -> Result<Option<PathBuf>> {
+    let bak = sibling(path, ".bak");
+    if !bak.exists() {
+        return Ok(None);
+    }
+    let date = aws_smithy_types::DateTime::from_secs(i64::try_from(unix).unwrap_or(i64::MAX))
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_else(|_| unix.to_string())
+        .replace(':', "-");
+    let kept = (1..)
+        .map(|n| match n {
+            1 => sibling(path, &format!(".bak.{date}")),
+            n => sibling(path, &format!(".bak.{date}.{n}")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| sibling(path, ".bak.old"));
+    fs::rename(&bak, &kept).map_err(|e| {
+        Error::io(
+            format!("keeping {} as {}", bak.display(), kept.display()),
+            e,
+        )
+    })?;
+    Ok(Some(kept))
+}
+
 fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());

@@ -112,7 +112,8 @@ impl Vault {
         Ok(slot_kinds(&env.header))
     }
 
-    /// Creates a new, empty vault. Refuses to touch an existing file.
+    /// Creates a new, empty vault. Refuses to touch an existing file; a `.bak` an earlier vault
+    /// left at `path` is kept under a dated name first.
     pub fn create(path: &Path, opts: &CreateOptions<'_>) -> Result<Vault> {
         if opts.keyring.is_none() && opts.password.is_none() {
             return Err(Error::NoKeySlot);
@@ -121,6 +122,7 @@ impl Vault {
         if path.exists() {
             return Err(Error::VaultExists(path.to_path_buf()));
         }
+        file::keep_old_backup(path, crate::unix_now())?;
         let key = MasterKey::generate()?;
         let vault_id = uuid::Uuid::new_v4().to_string();
         let mut slots = Vec::new();
