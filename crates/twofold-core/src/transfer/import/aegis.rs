@@ -9,7 +9,7 @@ use base64::Engine as _;
 use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::{not_format, text, Fields, Format, Parsed, Skipped};
+use super::{not_format, text, Fields, Format, Parsed};
 use crate::vault::keys::open;
 use crate::{Error, Result};
 
@@ -240,19 +240,12 @@ fn entries(db: &Value) -> Result<Vec<Parsed>> {
 fn entry(e: &Value, n: usize, groups: &HashMap<&str, &str>) -> Parsed {
     // Aegis writes `issuer: null` for "none". GNOME Authenticator then takes the text after
     // the name's last `@` as the issuer; Twofold keeps the issuer empty rather than guess.
-    let mut f = Fields {
+    let f = Fields {
         issuer: e["issuer"].as_str().unwrap_or_default().to_string(),
         account: e["name"].as_str().unwrap_or_default().to_string(),
         ..Fields::default()
     };
-    match read_entry(e, groups, &mut f) {
-        Ok(()) => f.into_account(n),
-        Err(reason) => Err(Skipped {
-            entry: n,
-            label: f.label(),
-            reason,
-        }),
-    }
+    f.complete(n, |f| read_entry(e, groups, f))
 }
 
 fn read_entry(

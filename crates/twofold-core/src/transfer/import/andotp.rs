@@ -15,7 +15,7 @@ use serde_json::Value;
 use sha2::Digest as _;
 use zeroize::Zeroizing;
 
-use super::{json, not_format, text, Fields, Format, Parsed, Skipped};
+use super::{json, not_format, text, Fields, Format, Parsed};
 use crate::{Error, Result};
 
 const FORMAT: Format = Format::AndOtp;
@@ -127,7 +127,7 @@ fn entry(e: Entry, n: usize) -> Parsed {
         Some(rest) if !issuer.is_empty() => rest.trim().to_string(),
         _ => account,
     };
-    let mut fields = Fields {
+    let fields = Fields {
         kind: json::string(&e.kind),
         issuer,
         account,
@@ -136,20 +136,12 @@ fn entry(e: Entry, n: usize) -> Parsed {
         tags: json::strings(&e.tags),
         ..Fields::default()
     };
-    let numbers = (|| {
+    fields.complete(n, |fields| {
         fields.digits = json::number(&e.digits, "digits")?;
         fields.period = json::number(&e.period, "period")?;
         fields.counter = json::number(&e.counter, "counter")?;
         Ok(())
-    })();
-    match numbers {
-        Ok(()) => fields.into_account(n),
-        Err(reason) => Err(Skipped {
-            entry: n,
-            label: fields.label(),
-            reason,
-        }),
-    }
+    })
 }
 
 /// The JSON inside an encrypted backup: the current layout first, then the old one.

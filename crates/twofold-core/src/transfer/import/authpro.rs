@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::{json, kdf, not_format, text, Fields, Format, Parsed, Skipped};
+use super::{json, kdf, not_format, text, Fields, Format, Parsed};
 use crate::vault::keys::open;
 use crate::{Error, Result};
 
@@ -137,14 +137,14 @@ pub(super) fn parse(bytes: &[u8], password: Option<&str>) -> Result<Vec<Parsed>>
 }
 
 fn entry(a: Authenticator, tags: Vec<String>, n: usize) -> Parsed {
-    let mut fields = Fields {
+    let fields = Fields {
         issuer: json::string(&a.issuer).unwrap_or_default(),
         account: json::string(&a.username).unwrap_or_default(),
         secret: a.secret.unwrap_or_default(),
         tags,
         ..Fields::default()
     };
-    let numbers = (|| {
+    fields.complete(n, |fields| {
         fields.kind = match json::number::<u64>(&a.kind, "type")? {
             Some(1) => Some("hotp".into()),
             Some(2) | None => Some("totp".into()),
@@ -163,15 +163,7 @@ fn entry(a: Authenticator, tags: Vec<String>, n: usize) -> Parsed {
         fields.period = json::number(&a.period, "period")?;
         fields.counter = json::number(&a.counter, "counter")?;
         Ok(())
-    })();
-    match numbers {
-        Ok(()) => fields.into_account(n),
-        Err(reason) => Err(Skipped {
-            entry: n,
-            label: fields.label(),
-            reason,
-        }),
-    }
+    })
 }
 
 /// `salt(16) iv(12) ciphertext+tag`, after the magic.

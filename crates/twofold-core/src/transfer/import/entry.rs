@@ -42,6 +42,23 @@ impl Fields {
         }
     }
 
+    /// The account once `fill` has read the entry's remaining fields, or entry number `entry`
+    /// skipped with the reason `fill` or the shared checks give.
+    pub(crate) fn complete(
+        mut self,
+        entry: usize,
+        fill: impl FnOnce(&mut Fields) -> Result<(), String>,
+    ) -> Result<NewAccount, Skipped> {
+        match fill(&mut self) {
+            Ok(()) => self.into_account(entry),
+            Err(reason) => Err(Skipped {
+                entry,
+                label: self.label(),
+                reason,
+            }),
+        }
+    }
+
     /// The account, or entry number `entry` skipped with the reason.
     pub(crate) fn into_account(self, entry: usize) -> Result<NewAccount, Skipped> {
         let label = self.label();

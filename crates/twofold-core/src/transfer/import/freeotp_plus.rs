@@ -141,7 +141,7 @@ fn entry(v: Value, n: usize) -> Parsed {
         }
     };
     // The user's own edits (`issuerAlt`, `labelAlt`) win over what the QR code said.
-    let mut fields = Fields {
+    let fields = Fields {
         kind: json::string(&t.kind),
         issuer: json::string(&t.issuer_alt)
             .or_else(|| json::string(&t.issuer_ext))
@@ -153,7 +153,7 @@ fn entry(v: Value, n: usize) -> Parsed {
         algorithm: json::string(&t.algo),
         ..Fields::default()
     };
-    let checked = (|| {
+    fields.complete(n, |fields| {
         let bytes = Zeroizing::new(
             t.secret
                 .as_deref()
@@ -171,15 +171,7 @@ fn entry(v: Value, n: usize) -> Parsed {
         fields.period = json::number(&t.period, "period")?;
         fields.counter = json::number(&t.counter, "counter")?;
         Ok(())
-    })();
-    match checked {
-        Ok(()) => fields.into_account(n),
-        Err(reason) => Err(Skipped {
-            entry: n,
-            label: fields.label(),
-            reason,
-        }),
-    }
+    })
 }
 
 #[cfg(test)]

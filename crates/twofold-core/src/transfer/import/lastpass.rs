@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::{json, not_format, text, Fields, Format, Parsed, Skipped};
+use super::{json, not_format, text, Fields, Format, Parsed};
 use crate::Result;
 
 const FORMAT: Format = Format::LastPass;
@@ -88,7 +88,7 @@ pub(super) fn parse(bytes: &[u8], _password: Option<&str>) -> Result<Vec<Parsed>
 fn entry(a: Account, folders: &HashMap<String, String>, n: usize) -> Parsed {
     // An empty issuer or user name stays empty: the other one still names the account, and
     // copying it over would make it look like both.
-    let mut fields = Fields {
+    let fields = Fields {
         issuer: json::string(&a.issuer_name).unwrap_or_default(),
         account: json::string(&a.user_name).unwrap_or_default(),
         secret: a.secret.unwrap_or_default(),
@@ -101,19 +101,11 @@ fn entry(a: Account, folders: &HashMap<String, String>, n: usize) -> Parsed {
             .collect(),
         ..Fields::default()
     };
-    let numbers = (|| {
+    fields.complete(n, |fields| {
         fields.digits = json::number(&a.digits, "digits")?;
         fields.period = json::number(&a.time_step, "time step")?;
         Ok(())
-    })();
-    match numbers {
-        Ok(()) => fields.into_account(n),
-        Err(reason) => Err(Skipped {
-            entry: n,
-            label: fields.label(),
-            reason,
-        }),
-    }
+    })
 }
 
 #[cfg(test)]

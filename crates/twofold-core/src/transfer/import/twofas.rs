@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::{json, not_format, text, Fields, Format, Parsed, Skipped};
+use super::{json, not_format, text, Fields, Format, Parsed};
 use crate::{Error, Result};
 
 const FORMAT: Format = Format::TwoFas;
@@ -127,7 +127,7 @@ fn entry(s: Service, schema: u64, groups: &HashMap<String, String>, n: usize) ->
         })
         .or_else(|| otp.link.as_deref().and_then(|l| link_account(l)))
         .unwrap_or_default();
-    let mut fields = Fields {
+    let fields = Fields {
         kind: json::string(&otp.token_type),
         issuer,
         account,
@@ -139,20 +139,12 @@ fn entry(s: Service, schema: u64, groups: &HashMap<String, String>, n: usize) ->
             .collect(),
         ..Fields::default()
     };
-    let numbers = (|| {
+    fields.complete(n, |fields| {
         fields.digits = json::number(&otp.digits, "digits")?;
         fields.period = json::number(&otp.period, "period")?;
         fields.counter = json::number(&otp.counter, "counter")?;
         Ok(())
-    })();
-    match numbers {
-        Ok(()) => fields.into_account(n),
-        Err(reason) => Err(Skipped {
-            entry: n,
-            label: fields.label(),
-            reason,
-        }),
-    }
+    })
 }
 
 /// The account part of an otpauth URI's label (never its query, which holds the secret).
