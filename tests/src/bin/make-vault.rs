@@ -30,7 +30,7 @@ fn main() {
     vault
         .update(|d| {
             for i in 0..n {
-                let mut secret = format!("bench-secret-{i:08}").into_bytes();
+                let mut secret = format!("bench-secret-{i:07}").into_bytes();
                 secret.resize(20, b'x');
                 d.accounts.push(Account {
                     id: AccountId(format!("bench-{i}")),
