@@ -8,6 +8,7 @@
 
 mod aegis;
 mod andotp;
+mod authplus;
 mod authpro;
 mod bitwarden;
 mod ente;
@@ -23,6 +24,8 @@ mod samples;
 mod testing;
 mod twofas;
 mod uri_list;
+mod winauth;
+mod zipped;
 
 pub(crate) use entry::Fields;
 
@@ -63,6 +66,11 @@ pub enum Format {
     Ente,
     /// Authenticator Pro's (and Stratum's) backup, plain or encrypted with a password.
     AuthenticatorPro,
+    /// WinAuth's export: the password-protected zip (its plain text is a URI list).
+    #[serde(rename = "winauth")]
+    WinAuth,
+    /// Authenticator Plus's export: a password-protected zip holding `Accounts.txt`.
+    AuthenticatorPlus,
 }
 
 impl Format {
@@ -79,6 +87,8 @@ impl Format {
         Format::Proton,
         Format::Ente,
         Format::AuthenticatorPro,
+        Format::WinAuth,
+        Format::AuthenticatorPlus,
         Format::UriList,
     ];
 
@@ -97,6 +107,8 @@ impl Format {
             Format::Proton => "proton",
             Format::Ente => "ente",
             Format::AuthenticatorPro => "authenticator-pro",
+            Format::WinAuth => "winauth",
+            Format::AuthenticatorPlus => "authenticator-plus",
         }
     }
 
@@ -115,6 +127,8 @@ impl Format {
             Format::Proton => "Proton Authenticator export",
             Format::Ente => "Ente Auth export",
             Format::AuthenticatorPro => "Authenticator Pro backup",
+            Format::WinAuth => "WinAuth export",
+            Format::AuthenticatorPlus => "Authenticator Plus backup",
         }
     }
 
@@ -142,6 +156,8 @@ impl Format {
             Format::Proton => proton::sniff(bytes),
             Format::Ente => ente::sniff(bytes),
             Format::AuthenticatorPro => authpro::sniff(bytes),
+            Format::WinAuth => winauth::sniff(bytes),
+            Format::AuthenticatorPlus => authplus::sniff(bytes),
         }
     }
 
@@ -165,6 +181,8 @@ impl Format {
             Format::Proton => proton::parse(bytes, password),
             Format::Ente => ente::parse(bytes, password),
             Format::AuthenticatorPro => authpro::parse(bytes, password),
+            Format::WinAuth => winauth::parse(bytes, password),
+            Format::AuthenticatorPlus => authplus::parse(bytes, password),
         }
     }
 }
