@@ -18,6 +18,7 @@ mod json;
 mod kdf;
 mod lastpass;
 mod proton;
+mod raivo;
 #[cfg(test)]
 mod samples;
 #[cfg(test)]
@@ -66,6 +67,8 @@ pub enum Format {
     Ente,
     /// Authenticator Pro's (and Stratum's) backup, plain or encrypted with a password.
     AuthenticatorPro,
+    /// Raivo OTP's export: a zip sealed with WinZip AES.
+    Raivo,
     /// WinAuth's export: the password-protected zip (its plain text is a URI list).
     #[serde(rename = "winauth")]
     WinAuth,
@@ -87,6 +90,7 @@ impl Format {
         Format::Proton,
         Format::Ente,
         Format::AuthenticatorPro,
+        Format::Raivo,
         Format::WinAuth,
         Format::AuthenticatorPlus,
         Format::UriList,
@@ -107,6 +111,7 @@ impl Format {
             Format::Proton => "proton",
             Format::Ente => "ente",
             Format::AuthenticatorPro => "authenticator-pro",
+            Format::Raivo => "raivo",
             Format::WinAuth => "winauth",
             Format::AuthenticatorPlus => "authenticator-plus",
         }
@@ -127,6 +132,7 @@ impl Format {
             Format::Proton => "Proton Authenticator export",
             Format::Ente => "Ente Auth export",
             Format::AuthenticatorPro => "Authenticator Pro backup",
+            Format::Raivo => "Raivo OTP export",
             Format::WinAuth => "WinAuth export",
             Format::AuthenticatorPlus => "Authenticator Plus backup",
         }
@@ -156,6 +162,7 @@ impl Format {
             Format::Proton => proton::sniff(bytes),
             Format::Ente => ente::sniff(bytes),
             Format::AuthenticatorPro => authpro::sniff(bytes),
+            Format::Raivo => raivo::sniff(bytes),
             Format::WinAuth => winauth::sniff(bytes),
             Format::AuthenticatorPlus => authplus::sniff(bytes),
         }
@@ -181,6 +188,7 @@ impl Format {
             Format::Proton => proton::parse(bytes, password),
             Format::Ente => ente::parse(bytes, password),
             Format::AuthenticatorPro => authpro::parse(bytes, password),
+            Format::Raivo => raivo::parse(bytes, password),
             Format::WinAuth => winauth::parse(bytes, password),
             Format::AuthenticatorPlus => authplus::parse(bytes, password),
         }
