@@ -23,6 +23,7 @@ mod raivo;
 mod samples;
 #[cfg(test)]
 mod testing;
+mod totp_auth;
 mod twofas;
 mod uri_list;
 mod winauth;
@@ -69,6 +70,8 @@ pub enum Format {
     AuthenticatorPro,
     /// Raivo OTP's export: a zip sealed with WinZip AES.
     Raivo,
+    /// TOTP Authenticator's backup: base64 AES-CBC text (default password `TotpAuthenticator`).
+    TotpAuthenticator,
     /// WinAuth's export: the password-protected zip (its plain text is a URI list).
     #[serde(rename = "winauth")]
     WinAuth,
@@ -93,6 +96,8 @@ impl Format {
         Format::Raivo,
         Format::WinAuth,
         Format::AuthenticatorPlus,
+        // Base64 text could be anything: last before the URI list, which no base64 text is.
+        Format::TotpAuthenticator,
         Format::UriList,
     ];
 
@@ -112,6 +117,7 @@ impl Format {
             Format::Ente => "ente",
             Format::AuthenticatorPro => "authenticator-pro",
             Format::Raivo => "raivo",
+            Format::TotpAuthenticator => "totp-authenticator",
             Format::WinAuth => "winauth",
             Format::AuthenticatorPlus => "authenticator-plus",
         }
@@ -133,6 +139,7 @@ impl Format {
             Format::Ente => "Ente Auth export",
             Format::AuthenticatorPro => "Authenticator Pro backup",
             Format::Raivo => "Raivo OTP export",
+            Format::TotpAuthenticator => "TOTP Authenticator backup",
             Format::WinAuth => "WinAuth export",
             Format::AuthenticatorPlus => "Authenticator Plus backup",
         }
@@ -163,6 +170,7 @@ impl Format {
             Format::Ente => ente::sniff(bytes),
             Format::AuthenticatorPro => authpro::sniff(bytes),
             Format::Raivo => raivo::sniff(bytes),
+            Format::TotpAuthenticator => totp_auth::sniff(bytes),
             Format::WinAuth => winauth::sniff(bytes),
             Format::AuthenticatorPlus => authplus::sniff(bytes),
         }
@@ -189,6 +197,7 @@ impl Format {
             Format::Ente => ente::parse(bytes, password),
             Format::AuthenticatorPro => authpro::parse(bytes, password),
             Format::Raivo => raivo::parse(bytes, password),
+            Format::TotpAuthenticator => totp_auth::parse(bytes, password),
             Format::WinAuth => winauth::parse(bytes, password),
             Format::AuthenticatorPlus => authplus::parse(bytes, password),
         }
