@@ -1,7 +1,8 @@
 //! FreeOTP+'s backup (`freeotp-backup.json`): `{tokenOrder, tokens}`, each token with its secret
-//! as an array of signed bytes (Java's `byte`). FreeOTP+'s (and FreeOTP 1's) own token store,
-//! the Android preferences file `tokens.xml`, holds the same tokens as XML-escaped JSON strings
-//! and is read too, in file order.
+//! as an array of signed bytes (Java's `byte`). FreeOTP's token store, the Android preferences
+//! file `tokens.xml` that FreeOTP+ kept, holds the same tokens as XML-escaped JSON strings: it
+//! is detected as FreeOTP's (see `freeotp.rs`, which reads it with the functions here) and read
+//! here too when the user names FreeOTP+.
 //!
 //! The HOTP counter is imported as stored, as Aegis does and as the independent decoding of
 //! the samples expects. Some FreeOTP versions store the counter of the last code shown rather
@@ -41,7 +42,7 @@ struct Token {
     kind: Option<Value>,
 }
 
-/// A JSON object with `tokens` and `tokenOrder`, or a preferences file with a `tokenOrder`.
+/// A JSON object with `tokens` and `tokenOrder`.
 pub(super) fn sniff(bytes: &[u8]) -> bool {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -52,11 +53,7 @@ pub(super) fn sniff(bytes: &[u8]) -> bool {
     let Some(t) = text(bytes) else {
         return false;
     };
-    let start = t.trim_start();
-    if start.starts_with('<') {
-        return t.contains("<map") && t.contains(r#"<string name="tokenOrder">"#);
-    }
-    start.starts_with('{')
+    t.trim_start().starts_with('{')
         && serde_json::from_str::<Probe>(t)
             .is_ok_and(|p| p.tokens.is_some() && p.token_order.is_some())
 }
@@ -64,7 +61,7 @@ pub(super) fn sniff(bytes: &[u8]) -> bool {
 pub(super) fn parse(bytes: &[u8], _password: Option<&str>) -> Result<Vec<Parsed>> {
     let t = text(bytes).ok_or_else(|| not_format(FORMAT, "it is not text"))?;
     let tokens = if t.trim_start().starts_with('<') {
-        preferences(t)?
+        preferences(t, FORMAT)?
     } else {
         let backup: Backup = serde_json::from_str(t).map_err(|e| json::error(FORMAT, &e))?;
         backup.tokens
@@ -72,31 +69,38 @@ pub(super) fn parse(bytes: &[u8], _password: Option<&str>) -> Result<Vec<Parsed>
     Ok(tokens
         .into_iter()
         .enumerate()
-        .map(|(i, v)| entry(v, i + 1))
+        .map(|(i, v)| token(v, i + 1, None))
         .collect())
 }
 
-/// The tokens of a `tokens.xml`: every `<string name=..>` but `tokenOrder`, unescaped and
-/// parsed as JSON.
-fn preferences(t: &str) -> Result<Vec<Value>> {
+/// Whether `t` is an Android preferences file with a `tokenOrder`: FreeOTP's `tokens.xml`.
+pub(super) fn is_preferences(t: &str) -> bool {
+    t.trim_start().starts_with('<')
+        && t.contains("<map")
+        && t.contains(r#"<string name="tokenOrder">"#)
+}
+
+/// The tokens of a `tokens.xml` (read as `format`): every `<string name=..>` but `tokenOrder`,
+/// unescaped and parsed as JSON.
+pub(super) fn preferences(t: &str, format: Format) -> Result<Vec<Value>> {
     let body = t
         .split_once("<map")
         .and_then(|(_, rest)| rest.split_once("</map>"))
         .map(|(body, _)| body)
-        .ok_or_else(|| not_format(FORMAT, "it is not an Android preferences file"))?;
+        .ok_or_else(|| not_format(format, "it is not an Android preferences file"))?;
     let mut tokens = Vec::new();
     for element in body.split("<string ").skip(1) {
         let (attributes, rest) = element
             .split_once('>')
-            .ok_or_else(|| not_format(FORMAT, "an element is cut short"))?;
+            .ok_or_else(|| not_format(format, "an element is cut short"))?;
         let (value, _) = rest
             .split_once("</string>")
-            .ok_or_else(|| not_format(FORMAT, "an element is cut short"))?;
+            .ok_or_else(|| not_format(format, "an element is cut short"))?;
         if attributes.trim() == r#"name="tokenOrder""# {
             continue;
         }
-        let value = unescape(value).ok_or_else(|| not_format(FORMAT, "an element is not XML"))?;
-        tokens.push(serde_json::from_str(&value).map_err(|e| json::error(FORMAT, &e))?);
+        let value = unescape(value).ok_or_else(|| not_format(format, "an element is not XML"))?;
+        tokens.push(serde_json::from_str(&value).map_err(|e| json::error(format, &e))?);
     }
     Ok(tokens)
 }
@@ -129,7 +133,13 @@ fn unescape(s: &str) -> Option<Zeroizing<String>> {
     Some(out)
 }
 
-fn entry(v: Value, n: usize) -> Parsed {
+/// Entry `n` from token `v`. `secret` is the secret when it is stored apart from the token
+/// (FreeOTP 2), or why it could not be had; `None` takes the token's own array of signed bytes.
+pub(super) fn token(
+    v: Value,
+    n: usize,
+    secret: Option<std::result::Result<Zeroizing<Vec<u8>>, String>>,
+) -> Parsed {
     let t: Token = match serde_json::from_value(v) {
         Ok(t) => t,
         Err(_) => {
@@ -154,18 +164,21 @@ fn entry(v: Value, n: usize) -> Parsed {
         ..Fields::default()
     };
     fields.complete(n, |fields| {
-        let bytes = Zeroizing::new(
-            t.secret
-                .as_deref()
-                .unwrap_or_default()
-                .iter()
-                .map(|b| match b.as_i64() {
-                    // Java bytes are signed: -128..-1 are 128..255.
-                    Some(b @ -128..=255) => Ok(b as u8),
-                    _ => Err("its secret is not a list of bytes".to_string()),
-                })
-                .collect::<std::result::Result<Vec<u8>, String>>()?,
-        );
+        let bytes = match secret {
+            Some(bytes) => bytes?,
+            None => Zeroizing::new(
+                t.secret
+                    .as_deref()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|b| match b.as_i64() {
+                        // Java bytes are signed: -128..-1 are 128..255.
+                        Some(b @ -128..=255) => Ok(b as u8),
+                        _ => Err("its secret is not a list of bytes".to_string()),
+                    })
+                    .collect::<std::result::Result<Vec<u8>, String>>()?,
+            ),
+        };
         fields.secret = Zeroizing::new(data_encoding::BASE32_NOPAD.encode(&bytes));
         fields.digits = json::number(&t.digits, "digits")?;
         fields.period = json::number(&t.period, "period")?;
@@ -249,8 +262,12 @@ mod tests {
              <string name=\"A&amp;B:alice\">{token}</string>\n    \
              <string name=\"tokenOrder\">[&quot;A&amp;B:alice&quot;]</string>\n</map>\n"
         );
-        let e = read(xml.as_bytes(), None, None).unwrap();
+        let e = read(xml.as_bytes(), Some(Format::FreeOtpPlus), None).unwrap();
         assert_eq!(e.format, Format::FreeOtpPlus);
+        assert_eq!(
+            super::super::detect(xml.as_bytes()).ok(),
+            Some(Format::FreeOtp)
+        );
         assert_eq!(e.accounts.len(), 1);
         assert_eq!(
             (
@@ -290,12 +307,23 @@ mod tests {
         assert!(!sniff(br#"{"tokens":[]}"#));
         assert!(!sniff(br#"{"encrypted":false,"items":[]}"#));
         assert!(!sniff(b"<map></map>"));
+        assert!(!sniff(
+            b"<map><string name=\"tokenOrder\">[]</string></map>"
+        ));
         assert!(!sniff(b"otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"));
     }
 
     #[test]
     fn real_freeotp_plus_backups_match_the_independent_decoding() {
         use super::super::samples::{check, Differences};
-        check("freeotp_plus", Format::FreeOtpPlus, Differences::default());
+        check(
+            "freeotp_plus",
+            Format::FreeOtpPlus,
+            Differences {
+                // FreeOTP's own token store, detected as FreeOTP's (the same reader).
+                undetectable: &["freeotp_plus/freeotp_plus_internal.xml"],
+                ..Differences::default()
+            },
+        );
     }
 }

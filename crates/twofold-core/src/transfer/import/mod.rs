@@ -13,6 +13,7 @@ mod authpro;
 mod bitwarden;
 mod ente;
 mod entry;
+mod freeotp;
 mod freeotp_plus;
 mod json;
 mod kdf;
@@ -59,7 +60,11 @@ pub enum Format {
     /// LastPass Authenticator's JSON export.
     #[serde(rename = "lastpass")]
     LastPass,
-    /// FreeOTP+'s JSON backup (and its `tokens.xml` token store).
+    /// FreeOTP's backup: version 2's `externalBackup.xml` (with a password) or version 1's
+    /// `tokens.xml` token store.
+    #[serde(rename = "freeotp")]
+    FreeOtp,
+    /// FreeOTP+'s JSON backup (and the `tokens.xml` token store it kept from FreeOTP).
     #[serde(rename = "freeotp-plus")]
     FreeOtpPlus,
     /// Proton Authenticator's JSON export, plain or encrypted with a password.
@@ -89,6 +94,7 @@ impl Format {
         Format::AndOtp,
         Format::Bitwarden,
         Format::LastPass,
+        Format::FreeOtp,
         Format::FreeOtpPlus,
         Format::Proton,
         Format::Ente,
@@ -112,6 +118,7 @@ impl Format {
             Format::Aegis => "aegis",
             Format::Bitwarden => "bitwarden",
             Format::LastPass => "lastpass",
+            Format::FreeOtp => "freeotp",
             Format::FreeOtpPlus => "freeotp-plus",
             Format::Proton => "proton",
             Format::Ente => "ente",
@@ -134,6 +141,7 @@ impl Format {
             Format::Aegis => "Aegis export",
             Format::Bitwarden => "Bitwarden export",
             Format::LastPass => "LastPass Authenticator export",
+            Format::FreeOtp => "FreeOTP backup",
             Format::FreeOtpPlus => "FreeOTP+ backup",
             Format::Proton => "Proton Authenticator export",
             Format::Ente => "Ente Auth export",
@@ -165,6 +173,7 @@ impl Format {
             Format::Aegis => aegis::sniff(bytes),
             Format::Bitwarden => bitwarden::sniff(bytes),
             Format::LastPass => lastpass::sniff(bytes),
+            Format::FreeOtp => freeotp::sniff(bytes),
             Format::FreeOtpPlus => freeotp_plus::sniff(bytes),
             Format::Proton => proton::sniff(bytes),
             Format::Ente => ente::sniff(bytes),
@@ -192,6 +201,7 @@ impl Format {
             Format::Aegis => aegis::parse(bytes, password),
             Format::Bitwarden => bitwarden::parse(bytes, password),
             Format::LastPass => lastpass::parse(bytes, password),
+            Format::FreeOtp => freeotp::parse(bytes, password),
             Format::FreeOtpPlus => freeotp_plus::parse(bytes, password),
             Format::Proton => proton::parse(bytes, password),
             Format::Ente => ente::parse(bytes, password),
