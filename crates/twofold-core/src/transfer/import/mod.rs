@@ -19,6 +19,7 @@ mod json;
 mod kdf;
 mod lastpass;
 mod proton;
+mod proton_pass;
 mod raivo;
 #[cfg(test)]
 mod samples;
@@ -73,6 +74,8 @@ pub enum Format {
     Ente,
     /// Authenticator Pro's (and Stratum's) backup, plain or encrypted with a password.
     AuthenticatorPro,
+    /// The codes in a Proton Pass export: its zip (`data.json`) or its CSV.
+    ProtonPass,
     /// Raivo OTP's export: a zip sealed with WinZip AES.
     Raivo,
     /// TOTP Authenticator's backup: base64 AES-CBC text (default password `TotpAuthenticator`).
@@ -99,6 +102,7 @@ impl Format {
         Format::Proton,
         Format::Ente,
         Format::AuthenticatorPro,
+        Format::ProtonPass,
         Format::Raivo,
         Format::WinAuth,
         Format::AuthenticatorPlus,
@@ -123,6 +127,7 @@ impl Format {
             Format::Proton => "proton",
             Format::Ente => "ente",
             Format::AuthenticatorPro => "authenticator-pro",
+            Format::ProtonPass => "proton-pass",
             Format::Raivo => "raivo",
             Format::TotpAuthenticator => "totp-authenticator",
             Format::WinAuth => "winauth",
@@ -146,6 +151,7 @@ impl Format {
             Format::Proton => "Proton Authenticator export",
             Format::Ente => "Ente Auth export",
             Format::AuthenticatorPro => "Authenticator Pro backup",
+            Format::ProtonPass => "Proton Pass export",
             Format::Raivo => "Raivo OTP export",
             Format::TotpAuthenticator => "TOTP Authenticator backup",
             Format::WinAuth => "WinAuth export",
@@ -178,6 +184,7 @@ impl Format {
             Format::Proton => proton::sniff(bytes),
             Format::Ente => ente::sniff(bytes),
             Format::AuthenticatorPro => authpro::sniff(bytes),
+            Format::ProtonPass => proton_pass::sniff(bytes),
             Format::Raivo => raivo::sniff(bytes),
             Format::TotpAuthenticator => totp_auth::sniff(bytes),
             Format::WinAuth => winauth::sniff(bytes),
@@ -206,6 +213,7 @@ impl Format {
             Format::Proton => proton::parse(bytes, password),
             Format::Ente => ente::parse(bytes, password),
             Format::AuthenticatorPro => authpro::parse(bytes, password),
+            Format::ProtonPass => proton_pass::parse(bytes, password),
             Format::Raivo => raivo::parse(bytes, password),
             Format::TotpAuthenticator => totp_auth::parse(bytes, password),
             Format::WinAuth => winauth::parse(bytes, password),
