@@ -79,9 +79,11 @@ fn decrypt(ct: &[u8], password: &str) -> Option<Vec<Value>> {
             .ok()?,
     );
     let outer: serde_json::Map<String, Value> = serde_json::from_slice(&plain).ok()?;
+    // The key holds every secret: wiped once read.
     outer
-        .keys()
-        .find_map(|k| serde_json::from_str::<Vec<Value>>(k).ok())
+        .into_iter()
+        .map(|(k, _)| Zeroizing::new(k))
+        .find_map(|k| serde_json::from_str::<Vec<Value>>(&k).ok())
 }
 
 fn entry(v: Value, n: usize) -> Parsed {
