@@ -501,6 +501,61 @@ fn an_encrypted_export_needs_its_password() {
     assert_eq!(ok(&twofold(&vault, &["list"])).lines().count(), 7);
 }
 
+/// Real binary and zipped exports of other apps (beside the repository, when present) go through
+/// the CLI as they do through core: detected from their bytes, opened with the piped password,
+/// bad entries named.
+#[test]
+fn binary_and_zipped_samples_import_through_the_cli() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/import-samples");
+    if !root.join("expected.jsonl").exists() {
+        eprintln!("no samples at {}: skipped", root.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // A vault per file: several samples hold the same accounts, which a second import skips.
+    let vault = |file: &str| dir.path().join(file.replace('/', "_"));
+    let import = |file: &str, password: &str| -> serde_json::Value {
+        let path = root.join(file);
+        let out = twofold_with_stdin(
+            &vault(file),
+            &[
+                "import",
+                path.to_str().unwrap(),
+                "--password-stdin",
+                "--json",
+            ],
+            &format!("{password}\n"),
+        );
+        serde_json::from_str(&ok(&out)).unwrap()
+    };
+    // FreeOTP 2: a Java object stream, PBKDF2 + AES-GCM.
+    let report = import("freeotp/freeotp_v2_api34.xml", "test");
+    assert_eq!(report["format"], "freeotp");
+    assert_eq!(report["imported"].as_array().unwrap().len(), 6, "{report}");
+    // Raivo: WinZip AES; both of its tokens have secrets that are not base32.
+    let report = import("gnome_authenticator/raivootp.zip", "RaivoTest123");
+    assert_eq!(report["format"], "raivo");
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 2, "{report}");
+    // Authenticator Plus: ZipCrypto.
+    let plus = "authenticator_plus/authenticator_plus.zip";
+    let report = import(plus, "testtesttest");
+    assert_eq!(report["format"], "authenticator-plus");
+    assert_eq!(ok(&twofold(&vault(plus), &["list"])).lines().count(), 7);
+    let msg = err(&twofold_with_stdin(
+        &vault("winauth"),
+        &[
+            "import",
+            root.join("winauth/stratum/winauth.zip").to_str().unwrap(),
+            "--password-stdin",
+        ],
+        "nope\n",
+    ));
+    assert!(
+        msg.contains("wrong password for the WinAuth export"),
+        "{msg}"
+    );
+}
+
 /// Each account's name and otpauth URI (secret and HOTP counter included), in list order.
 fn revealed(vault: &Path) -> Vec<(String, String)> {
     let list: serde_json::Value =
