@@ -10,7 +10,12 @@
 //!   master key (associated data: the HMAC's name, e.g. `HmacSHA1`);
 //! - `<uuid>-token`: the token's details, FreeOTP 1's token JSON without the secret.
 //!
-//! Tokens are listed in the order their secrets appear in the stream (the map's own order). The HOTP counter is imported as stored, like FreeOTP+'s (see `freeotp_plus.rs`).
+//! Tokens are listed in the order their secrets appear in the stream (the map's own order).
+//! The HOTP counter is imported as stored. Version 2 stores the next counter (the real backups
+//! hold the same value other apps export for the same account); version 1's `tokens.xml` stores
+//! one less, the counter of the last code shown, and is read as stored like FreeOTP+'s (see
+//! `freeotp_plus.rs`), so its first code may be refused once as already used.
+//!
 //! Only what a `HashMap<String, String>` stream holds is read; anything else in the stream is
 //! refused rather than guessed at.
 
@@ -298,7 +303,8 @@ mod java {
         if r.utf()? != "java.util.HashMap" {
             return Err("its object is not a java.util.HashMap");
         }
-        r.take(8)?; // serialVersionUID
+        // serialVersionUID, then the class's handle.
+        r.take(8)?;
         r.handles.push(Handle::Other);
         let flags = r.u8()?;
         if flags != SC_SERIALIZABLE | SC_WRITE_METHOD {
@@ -319,9 +325,11 @@ mod java {
         if r.u8()? != TC_ENDBLOCKDATA || r.u8()? != TC_NULL {
             return Err("its map's class is annotated or has a superclass");
         }
-        r.handles.push(Handle::Other); // the map itself
-        r.take(width)?; // loadFactor (and threshold): sizing hints
-                        // HashMap.writeObject: the bucket count and the size as block data, then the entries.
+        // The map itself takes the next handle.
+        r.handles.push(Handle::Other);
+        // loadFactor (and threshold): sizing hints, skipped.
+        r.take(width)?;
+        // HashMap.writeObject: the bucket count and the size as block data, then the entries.
         if r.u8()? != TC_BLOCKDATA {
             return Err("its map's size is missing");
         }
