@@ -266,6 +266,20 @@ pub enum Error {
     /// source app can open.
     #[error("the {0} is encrypted with the account's own key, which only that app can open; export again and choose the \"password protected\" file type")]
     ExportAccountKey(&'static str),
+    /// Automatic backups cannot be written into a folder (missing, not a folder, not writable).
+    #[error("cannot write backups into {}: {reason}", .path.display())]
+    BackupFolder {
+        /// The folder.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Automatic backups were asked to keep no file at all.
+    #[error("automatic backups keep at least one file; {0} is too few")]
+    BackupKeep(u32),
+    /// An automatic backup was asked for while automatic backups are off.
+    #[error("automatic backups are off; turn them on first")]
+    BackupsOff,
     /// An image file could not be read or decoded.
     #[error("cannot read the image {path}: {reason}")]
     Image {

@@ -373,6 +373,7 @@ fn clock_offset_setting_shifts_codes() {
     vault
         .set_settings(twofold_core::vault::Settings {
             clock_offset_secs: 30,
+            ..Default::default()
         })
         .unwrap();
     assert_eq!(vault.code("t", 1000).unwrap().code, later.code);

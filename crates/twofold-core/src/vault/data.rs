@@ -86,6 +86,9 @@ impl Account {
 pub struct Settings {
     /// Seconds added to the system clock when computing TOTP codes (a measured skew).
     pub clock_offset_secs: i64,
+    /// Automatic backups, when turned on: where they go and the key they are sealed with.
+    // Added for automatic backups; older vaults have none.
+    pub backups: Option<crate::transfer::auto_backup::AutoBackup>,
 }
 
 /// What a new account is made from.
@@ -198,7 +201,7 @@ impl VaultData {
     }
 
     /// Appends `new` as an account named `name` (checked by the caller); returns its new id.
-    pub(super) fn push_new(&mut self, name: String, new: NewAccount, now: u64) -> AccountId {
+    pub(crate) fn push_new(&mut self, name: String, new: NewAccount, now: u64) -> AccountId {
         let id = AccountId(uuid::Uuid::new_v4().to_string());
         self.accounts.push(Account {
             id: id.clone(),
@@ -214,7 +217,7 @@ impl VaultData {
         id
     }
 
-    pub(super) fn check_name_free(&self, name: &str, except: Option<&AccountId>) -> Result<()> {
+    pub(crate) fn check_name_free(&self, name: &str, except: Option<&AccountId>) -> Result<()> {
         let taken = self
             .accounts
             .iter()

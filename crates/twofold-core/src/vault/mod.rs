@@ -186,6 +186,11 @@ impl Vault {
         &self.path
     }
 
+    /// The vault's id (a UUID string), fixed when it was created.
+    pub fn id(&self) -> &str {
+        &self.header.vault_id
+    }
+
     /// The slots this vault has.
     pub fn slots(&self) -> SlotKinds {
         slot_kinds(&self.header)

@@ -93,11 +93,35 @@ fn header_aad(h: &Header) -> Result<Vec<u8>> {
     serde_json::to_vec(h).map_err(|e| Error::io("encoding the backup", std::io::Error::other(e)))
 }
 
-/// `accounts` sealed under `password`, with Argon2id cost `kdf`.
+/// `accounts` sealed under `password`, with Argon2id cost `kdf` and a fresh salt.
 pub(super) fn write(
     accounts: &[Account],
     password: &str,
     kdf: KdfParams,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let mut salt = [0u8; 16];
+    fill_random(&mut salt)?;
+    let key = kdf.derive(password, &salt)?;
+    seal_accounts(accounts, &key, kdf, &salt)
+}
+
+/// `accounts` sealed under `key`, which Argon2id with cost `kdf` and `salt` derived from the
+/// backup password earlier: the file names both, so it opens with the password like any backup.
+/// This is how automatic backups are written without asking for the password each time.
+pub(crate) fn write_with_key(
+    accounts: &[Account],
+    key: &[u8; 32],
+    kdf: KdfParams,
+    salt: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
+    seal_accounts(accounts, key, kdf, salt)
+}
+
+fn seal_accounts(
+    accounts: &[Account],
+    key: &[u8; 32],
+    kdf: KdfParams,
+    salt: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
     let data = Data {
         accounts: accounts
@@ -120,8 +144,6 @@ pub(super) fn write(
         serde_json::to_vec(&data)
             .map_err(|e| Error::io("encoding the backup", std::io::Error::other(e)))?,
     );
-    let mut salt = [0u8; 16];
-    fill_random(&mut salt)?;
     let header = Header {
         format: FORMAT.into(),
         version: VERSION,
@@ -132,8 +154,7 @@ pub(super) fn write(
         },
         cipher: CIPHER.into(),
     };
-    let key = kdf.derive(password, &salt)?;
-    let (nonce, ciphertext) = seal(&key, &plain, &header_aad(&header)?)?;
+    let (nonce, ciphertext) = seal(key, &plain, &header_aad(&header)?)?;
     let envelope = Envelope {
         header,
         nonce: b64().encode(nonce),

@@ -11,6 +11,7 @@ mod html;
 
 pub use backup::read_backup;
 pub(crate) use backup::sniff as sniff_backup;
+pub(crate) use backup::write_with_key as write_backup_with_key;
 
 use std::path::Path;
 
