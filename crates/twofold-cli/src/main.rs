@@ -5,6 +5,7 @@
 //! exit codes and how errors read; it owns no OTP or vault logic.
 
 mod aws;
+mod backup;
 mod export;
 mod fido;
 mod hint;
@@ -83,6 +84,11 @@ enum Command {
     /// Write every account, secrets included, to a file: an encrypted backup, an export another
     /// authenticator reads, or a URI list (plain files are readable by you only).
     Export(export::ExportArgs),
+    /// Automatic encrypted backups after every change: on, off, status, now.
+    Backup(backup::BackupArgs),
+    /// Put a Twofold backup back: add the accounts the vault lacks, or (--replace) make the
+    /// backup's accounts the vault's, the previous state kept in the vault's .bak.
+    Restore(backup::RestoreArgs),
     /// Read QR codes from image files, the screen, the clipboard or the webcam and print them.
     Scan(scan::ScanArgs),
     /// List the accounts (never their secrets).
@@ -171,8 +177,10 @@ fn run(cli: Cli) -> Result<()> {
         vault: cli.vault,
         no_keyring: cli.no_keyring,
         unlock_time: Default::default(),
+        key: Default::default(),
     };
     let result = dispatch(&ctx, cli.command);
+    ctx.back_up_if_due();
     if timings {
         let unlock = ctx.unlock_time.get();
         eprintln!(
@@ -188,6 +196,9 @@ pub(crate) struct Ctx {
     vault: Option<PathBuf>,
     no_keyring: bool,
     unlock_time: std::cell::Cell<std::time::Duration>,
+    /// The master key, once a command unlocked the vault: the automatic backup after the
+    /// command reopens the vault with it instead of asking again.
+    key: std::cell::RefCell<Option<MasterKey>>,
 }
 
 fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
@@ -248,6 +259,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         }
         Command::Import(args) => import::run(ctx, args, now),
         Command::Export(args) => export::run(ctx, args),
+        Command::Backup(args) => backup::run(ctx, args, now),
+        Command::Restore(args) => backup::restore(ctx, args, now),
         Command::List { json } => {
             let vault = ctx.open()?;
             if json {
@@ -392,6 +405,7 @@ impl Ctx {
         let started = Instant::now();
         let key = self.unlock(&path, slots)?;
         self.unlock_time.set(started.elapsed());
+        self.key.replace(Some(key.clone()));
         Ok(Vault::open_with_key(&path, key)?)
     }
 
@@ -431,6 +445,23 @@ impl Ctx {
             (None, false) => Err(anyhow!(
                 "the vault has only a keyring slot and --no-keyring was given"
             )),
+        }
+    }
+
+    /// Writes an automatic backup when backups are on and the command changed the vault (core
+    /// decides: the newest backup is older than the vault's generation). The command's own
+    /// outcome stands either way, so a failure is a warning.
+    fn back_up_if_due(&self) {
+        let (Some(key), Ok(path)) = (self.key.take(), self.path()) else {
+            return;
+        };
+        // A vault that no longer opens was the command's error to report, not this one's.
+        let Ok(vault) = Vault::open_with_key(&path, key) else {
+            return;
+        };
+        let now = twofold_core::unix_now();
+        if let Err(e) = twofold_core::transfer::auto_backup::write_due(&vault, now) {
+            eprintln!("twofold: warning: the automatic backup was not written: {e}");
         }
     }
 

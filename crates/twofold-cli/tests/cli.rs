@@ -745,3 +745,260 @@ fn export_refuses_to_overwrite_and_encrypted_formats_need_a_password() {
     let msg = err(&twofold(&vault, &["export", "--format", "csv", "-o", path]));
     assert!(msg.contains("aegis-plain"), "the formats are listed: {msg}");
 }
+
+/// `twofold backup status --json`.
+fn backup_status(vault: &Path) -> serde_json::Value {
+    serde_json::from_str(&ok(&twofold(vault, &["backup", "status", "--json"]))).unwrap()
+}
+
+/// This vault's automatic backups in `folder`, by name.
+fn backups_in(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("twofold-") && n.ends_with(".twofold"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn backups_follow_every_change_and_keep_the_newest() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    let folder = dir.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("notes.txt"), "not ours").unwrap();
+    ok(&twofold(
+        &vault,
+        &["add", "--uri", AWS_URI, "--name", "aws"],
+    ));
+    assert_eq!(backup_status(&vault), serde_json::json!({"on": false}));
+
+    // A missing folder is refused and turns nothing on.
+    let missing = dir.path().join("nope");
+    let msg = err(&twofold_with_stdin(
+        &vault,
+        &[
+            "backup",
+            "on",
+            "--folder",
+            missing.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        "backup pw\n",
+    ));
+    assert!(msg.contains("does not exist"), "{msg}");
+    assert_eq!(backup_status(&vault)["on"], false);
+
+    ok(&twofold_with_stdin(
+        &vault,
+        &[
+            "backup",
+            "on",
+            "--folder",
+            folder.to_str().unwrap(),
+            "--keep",
+            "2",
+            "--password-stdin",
+        ],
+        "backup pw\n",
+    ));
+    // Turning backups on is a change: its backup is the first.
+    let first = backups_in(&folder);
+    assert_eq!(first.len(), 1, "{first:?}");
+    let status = backup_status(&vault);
+    assert_eq!(
+        (status["on"].clone(), status["keep"].clone()),
+        (true.into(), 2.into())
+    );
+    assert_eq!(status["due"], false);
+    assert!(status["last"]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with(&first[0]));
+
+    // A command that changes nothing writes nothing.
+    ok(&twofold(&vault, &["list"]));
+    assert_eq!(backups_in(&folder), first);
+
+    // Each change writes one; only the newest two of ours stay, notes.txt too.
+    ok(&twofold(
+        &vault,
+        &[
+            "add",
+            "--uri",
+            "otpauth://totp/Corp:bob?secret=JBSWY3DPEHPK3PXP&issuer=Corp",
+        ],
+    ));
+    ok(&twofold(&vault, &["rename", "aws", "aws-prod"]));
+    let names = backups_in(&folder);
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(!names.contains(&first[0]));
+    assert_eq!(
+        std::fs::read_to_string(folder.join("notes.txt")).unwrap(),
+        "not ours"
+    );
+
+    let newest = folder.join(names.iter().max_by_key(|n| generation_of(n)).unwrap());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&newest).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let file = newest.to_str().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(
+        &twofold_with_stdin(
+            &vault,
+            &["import", "--dry-run", "--json", file, "--password-stdin"],
+            "backup pw\n",
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(report["format"], "twofold");
+    // Both accounts are in the backup, and the vault holds both.
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 2, "{report}");
+    let wrong = twofold_with_stdin(
+        &vault,
+        &["import", "--dry-run", file, "--password-stdin"],
+        "nope\n",
+    );
+    assert!(err(&wrong).contains("wrong password"));
+
+    ok(&twofold(&vault, &["backup", "off"]));
+    ok(&twofold(&vault, &["remove", "Corp:bob"]));
+    assert_eq!(
+        backups_in(&folder),
+        names,
+        "off writes nothing and deletes nothing"
+    );
+    assert!(err(&twofold(&vault, &["backup", "now"])).contains("backups are off"));
+}
+
+fn generation_of(name: &str) -> u64 {
+    name.rsplit_once("-g")
+        .and_then(|(_, g)| g.strip_suffix(".twofold"))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn restore_merges_or_replaces_and_replace_needs_a_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    let folder = dir.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    ok(&twofold(
+        &vault,
+        &["add", "--uri", AWS_URI, "--name", "aws"],
+    ));
+    ok(&twofold(
+        &vault,
+        &[
+            "add",
+            "--uri",
+            "otpauth://hotp/Corp:bob?secret=JBSWY3DPEHPK3PXP&counter=0",
+        ],
+    ));
+    ok(&twofold_with_stdin(
+        &vault,
+        &[
+            "backup",
+            "on",
+            "--folder",
+            folder.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        "backup pw\n",
+    ));
+    let backup = folder.join(&backups_in(&folder)[0]);
+    let file = backup.to_str().unwrap();
+
+    // Merge: what was removed comes back, the rest is skipped.
+    ok(&twofold(&vault, &["remove", "aws"]));
+    let out = twofold_with_stdin(
+        &vault,
+        &["restore", file, "--password-stdin", "--json"],
+        "backup pw\n",
+    );
+    let r: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(
+        (r["added"].clone(), r["held"].clone(), r["total"].clone()),
+        (1.into(), 1.into(), 2.into())
+    );
+    assert!(ok(&twofold(&vault, &["list"])).contains("aws"));
+
+    // Replace: refused without a terminal unless --yes, and nothing changes.
+    ok(&twofold(&vault, &["code", "Corp:bob"]));
+    ok(&twofold(&vault, &["code", "Corp:bob"]));
+    ok(&twofold(
+        &vault,
+        &[
+            "add",
+            "--uri",
+            "otpauth://totp/New:carol?secret=MFRGGZDFMZTWQ2LK&issuer=New",
+        ],
+    ));
+    let before = std::fs::read(&vault).unwrap();
+    let msg = err(&twofold_with_stdin(
+        &vault,
+        &["restore", file, "--replace", "--password-stdin"],
+        "backup pw\n",
+    ));
+    assert!(msg.contains("--yes"), "{msg}");
+    assert_eq!(
+        std::fs::read(&vault).unwrap(),
+        before,
+        "the vault is untouched"
+    );
+    let msg = err(&twofold_with_stdin(
+        &vault,
+        &["restore", file, "--replace", "--yes", "--password-stdin"],
+        "wrong\n",
+    ));
+    assert!(msg.contains("wrong password"), "{msg}");
+    assert_eq!(
+        std::fs::read(&vault).unwrap(),
+        before,
+        "the vault is untouched"
+    );
+
+    let out = twofold_with_stdin(
+        &vault,
+        &[
+            "restore",
+            file,
+            "--replace",
+            "--yes",
+            "--password-stdin",
+            "--json",
+        ],
+        "backup pw\n",
+    );
+    let r: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(
+        (r["added"].clone(), r["held"].clone(), r["removed"].clone()),
+        (0.into(), 2.into(), 1.into())
+    );
+    let list = ok(&twofold(&vault, &["list"]));
+    assert!(
+        !list.contains("New:carol") && list.contains("aws"),
+        "{list}"
+    );
+    // The HOTP counter did not go back to the backup's 0: the next code is the third.
+    let third = ok(&twofold(
+        &vault,
+        &[
+            "code",
+            "--uri",
+            "otpauth://hotp/Corp:bob?secret=JBSWY3DPEHPK3PXP&counter=2",
+        ],
+    ));
+    assert_eq!(ok(&twofold(&vault, &["code", "Corp:bob"])), third);
+    // The state before the replace is the .bak.
+    let bak = dir.path().join("vault.json.bak");
+    assert!(std::fs::read(&bak).is_ok());
+}
