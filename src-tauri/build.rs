@@ -56,6 +56,11 @@ const COMMANDS: &[&str] = &[
     "app_about",
     "app_open_logs",
     "cli_put_on_path",
+    "backup_status",
+    "backup_on",
+    "backup_off",
+    "backup_now",
+    "backup_restore",
 ];
 
 fn main() {

@@ -124,7 +124,14 @@ impl From<CoreError> for IpcError {
             | CoreError::ProfileFile { .. }
             | CoreError::SessionDuration { .. }
             | CoreError::SessionTarget { .. }
-            | CoreError::CodesBusy(_) => ErrorKind::InvalidInput,
+            | CoreError::CodesBusy(_)
+            | CoreError::BackupFolder { .. }
+            | CoreError::BackupKeep(_)
+            | CoreError::BackupsOff
+            | CoreError::UnknownExport
+            | CoreError::NotExport { .. }
+            | CoreError::ExportPasswordNeeded(_)
+            | CoreError::ExportWrongPassword(_) => ErrorKind::InvalidInput,
             // The seed could not be written: the vault is what the user has to fix.
             CoreError::SeedNotSaved { .. } => ErrorKind::VaultLocked,
             CoreError::NotFound(_) | CoreError::NoSuchProfile { .. } => ErrorKind::NotFound,

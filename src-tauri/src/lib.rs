@@ -6,6 +6,7 @@
 //! remembered window geometry) and the real vault.
 
 pub mod args;
+pub mod backup;
 pub mod commands;
 pub mod error;
 pub mod events;
@@ -81,6 +82,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::about::app_about,
             commands::about::app_open_logs,
             commands::about::cli_put_on_path,
+            commands::backup::backup_status,
+            commands::backup::backup_on,
+            commands::backup::backup_off,
+            commands::backup::backup_now,
+            commands::backup::backup_restore,
         ])
 }
 

@@ -23,6 +23,7 @@ pub struct AppState {
     aws: Mutex<Option<AwsConnection>>,
     admin: Mutex<AdminResults>,
     scan: Mutex<ScanSlot>,
+    backup: Mutex<crate::backup::BackupRun>,
     test_camera: Option<PathBuf>,
 }
 
@@ -122,6 +123,7 @@ impl AppState {
             aws: Mutex::new(None),
             admin: Mutex::new(AdminResults::default()),
             scan: Mutex::new(ScanSlot::default()),
+            backup: Mutex::new(Default::default()),
             test_camera: None,
         }
     }
@@ -278,6 +280,13 @@ impl AppState {
     /// The scan slot; a short lock, never held across a frame or an `.await`.
     pub fn scan(&self) -> MutexGuard<'_, ScanSlot> {
         self.scan.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl AppState {
+    /// The automatic backup writer's bookkeeping; a short lock, never held across an `.await`.
+    pub fn backup_run(&self) -> MutexGuard<'_, crate::backup::BackupRun> {
+        self.backup.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -613,3 +613,102 @@ fn account_qr_draws_the_account_uri() {
     let err = f.invoke("account_qr", json!({ "id": "nope" })).unwrap_err();
     assert_eq!(err["kind"], "notFound");
 }
+
+/// This vault's automatic backups in `folder`.
+fn backup_files(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "twofold"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn backups_follow_changes_and_restore_merges_or_replaces() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let folder = f.dir.path().join("backups");
+    let setup = |folder: &std::path::Path| json!({"setup": {"folder": folder.to_str().unwrap(), "keep": 5, "password": "backup pw"}});
+    let err = f.invoke("backup_on", setup(&folder)).unwrap_err();
+    assert_eq!(err["kind"], "invalidInput");
+    assert!(err["message"].as_str().unwrap().contains("does not exist"));
+    let err = f
+        .invoke(
+            "backup_on",
+            json!({"setup": {"folder": "relative/dir", "keep": 5, "password": "pw"}}),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "invalidInput");
+    assert_eq!(f.ok("backup_status", json!({}))["on"], false);
+
+    std::fs::create_dir(&folder).unwrap();
+    let on = f.ok("backup_on", setup(&folder));
+    assert_eq!(
+        (on["on"].clone(), on["keep"].clone(), on["count"].clone()),
+        (json!(true), json!(5), json!(1))
+    );
+    let text = on.to_string();
+    assert!(
+        !text.contains("backup pw") && !text.contains("salt") && !text.contains("key"),
+        "{text}"
+    );
+
+    // A change: the debounced writer backs it up on its own.
+    f.ok("account_add_from_uri", json!({"uri": URI, "name": null}));
+    let files = poll_for(|| Some(backup_files(&folder)).filter(|f| f.len() == 2))
+        .expect("a backup after the change");
+    let status = f.ok("backup_status", json!({}));
+    assert_eq!(status["last"]["path"], files[1].to_str().unwrap());
+    assert_eq!(status["problem"], Value::Null);
+
+    let bytes = std::fs::read(&files[1]).unwrap();
+    let restore = |password: &str, mode: &str| {
+        f.invoke(
+            "backup_restore",
+            json!({"request": {"file": bytes, "password": password, "mode": mode}}),
+        )
+    };
+    let err = restore("wrong", "merge").unwrap_err();
+    assert_eq!(err["kind"], "invalidInput");
+    let id = f.ok("accounts_list", json!({}))[0]["id"].clone();
+    f.ok("account_remove", json!({"id": id}));
+    let r = restore("backup pw", "merge").unwrap();
+    assert_eq!(
+        (r["added"].clone(), r["total"].clone()),
+        (json!(1), json!(1))
+    );
+
+    f.ok(
+        "account_add_from_uri",
+        json!({"uri": "otpauth://totp/Other:bob?secret=JBSWY3DPEHPK3PXP", "name": null}),
+    );
+    let r = restore("backup pw", "replace").unwrap();
+    assert_eq!(
+        (r["held"].clone(), r["removed"].clone(), r["total"].clone()),
+        (json!(1), json!(1), json!(1))
+    );
+    assert!(f.dir.path().join("vault.json.bak").exists());
+
+    let off = f.ok("backup_off", json!({}));
+    assert_eq!(off["on"], false);
+    assert_eq!(
+        f.invoke("backup_now", json!({})).unwrap_err()["kind"],
+        "invalidInput"
+    );
+}
+
+/// Polls `probe` for up to ten seconds (the writer waits two after the last change).
+fn poll_for<T>(mut probe: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(v) = probe() {
+            return Some(v);
+        }
+        if std::time::Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}

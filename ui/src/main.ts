@@ -3,6 +3,7 @@ import type { VaultStatus } from './bindings/VaultStatus';
 import { showToast } from './components/toast';
 import { h } from './components/dom';
 import { createAccountsView, type AccountsView } from './features/accounts/view';
+import { watchBackups } from './features/settings/backups';
 import { createVaultScreen } from './features/vault/unlock';
 import { vaultStatus } from './ipc/commands';
 import { describe } from './ipc/errors';
@@ -40,6 +41,8 @@ onVaultChanged((p) => {
 });
 // The CLI may have changed the vault while the window was in the background.
 onWindowFocus(() => void view?.refresh());
+// A failed automatic backup is a toast wherever the user is.
+watchBackups();
 window.addEventListener('unhandledrejection', (e) => showToast(describe(e.reason), 'error'));
 
 void boot();

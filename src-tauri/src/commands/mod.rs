@@ -5,6 +5,7 @@ pub mod about;
 pub mod accounts;
 pub mod admin;
 pub mod aws;
+pub mod backup;
 pub mod codes;
 pub mod fido;
 pub mod scan;

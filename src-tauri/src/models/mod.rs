@@ -8,6 +8,7 @@ pub mod about;
 pub mod accounts;
 pub mod admin;
 pub mod aws;
+pub mod backup;
 pub mod codes;
 pub mod fido;
 pub mod scan;
@@ -22,6 +23,9 @@ pub use admin::{
 pub use aws::{
     AwsCreds, AwsDevices, AwsProfileView, AwsWhoami, EnrollDone, EnrollStarted, EnrollStep,
     MfaDeviceKind, MfaDeviceView, PendingEnrollment,
+};
+pub use backup::{
+    BackupFileView, BackupSetup, BackupView, RestoreModeView, RestoreReport, RestoreRequest,
 };
 pub use codes::{CodePair, CopiedCode};
 pub use sessions::{

@@ -12,6 +12,8 @@ import type { AwsCreds } from "./AwsCreds";
 import type { AwsDevices } from "./AwsDevices";
 import type { AwsProfileView } from "./AwsProfileView";
 import type { AwsWhoami } from "./AwsWhoami";
+import type { BackupSetup } from "./BackupSetup";
+import type { BackupView } from "./BackupView";
 import type { CameraEvent } from "./CameraEvent";
 import type { CameraList } from "./CameraList";
 import type { CodePair } from "./CodePair";
@@ -30,6 +32,8 @@ import type { ManualAccount } from "./ManualAccount";
 import type { PathChangeView } from "./PathChangeView";
 import type { PendingEnrollment } from "./PendingEnrollment";
 import type { ProfileSetup } from "./ProfileSetup";
+import type { RestoreReport } from "./RestoreReport";
+import type { RestoreRequest } from "./RestoreRequest";
 import type { RevealedSecret } from "./RevealedSecret";
 import type { ScanPick } from "./ScanPick";
 import type { ScanResult } from "./ScanResult";
@@ -216,6 +220,34 @@ export interface Commands {
       delete: boolean;
     };
     result: void;
+  };
+
+  // src-tauri/src/commands/backup.rs
+  /** Whether backups are on, where they go, the newest one and the last failure. */
+  backup_status: { args: null; result: BackupView };
+  /**
+   * Turns automatic backups on (the password's key is derived once, off the UI thread) and
+   * writes the first backup.
+   */
+  backup_on: {
+    args: {
+      setup: BackupSetup;
+    };
+    result: BackupView;
+  };
+  /** Turns automatic backups off; the files written so far stay. */
+  backup_off: { args: null; result: BackupView };
+  /** Writes a backup now, whether or not the vault changed since the last one. */
+  backup_now: { args: null; result: BackupView };
+  /**
+   * Restores a backup file (its bytes, from a file picker): opened with its password off the UI
+   * thread, then merged into the vault or replacing its accounts.
+   */
+  backup_restore: {
+    args: {
+      request: RestoreRequest;
+    };
+    result: RestoreReport;
   };
 
   // src-tauri/src/commands/codes.rs

@@ -187,3 +187,16 @@ export const scanSave = (token: string, picks: ScanPick[]) => call('scan_save', 
 export const scanDiscard = () => call('scan_discard');
 /** The account as a QR code (reveals its secret: ask first). */
 export const accountQr = (id: string) => call('account_qr', { id });
+
+// --- Automatic backups and restore ----------------------------------------------------------
+import type { BackupSetup } from '../bindings/BackupSetup';
+import type { RestoreModeView } from '../bindings/RestoreModeView';
+
+export const backupStatus = () => call('backup_status');
+/** Turns automatic backups on (derives the key from the password once) and writes the first. */
+export const backupOn = (setup: BackupSetup) => call('backup_on', { setup });
+export const backupOff = () => call('backup_off');
+export const backupNow = () => call('backup_now');
+/** Restores a backup file's bytes with its password, merged or replacing the accounts. */
+export const backupRestore = (file: Uint8Array, password: string, mode: RestoreModeView) =>
+  call('backup_restore', { request: { file: Array.from(file), password, mode } });

@@ -1,6 +1,7 @@
 // Event subscriptions. Each returns a synchronous unsubscribe function.
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWindow } from '@tauri-apps/api/window';
+import type { BackupWritten } from '../bindings/BackupWritten';
 import type { VaultChanged } from '../bindings/VaultChanged';
 import { toSyncUnsubscribe } from './unsubscribe';
 
@@ -17,4 +18,11 @@ export function onWindowFocus(handler: () => void): () => void {
       if (focused) handler();
     }),
   );
+}
+
+export const BACKUP_WRITTEN = 'backup://written';
+
+/** An automatic backup was written, or failed (`error`). */
+export function onBackupWritten(handler: (payload: BackupWritten) => void): () => void {
+  return toSyncUnsubscribe(listen<BackupWritten>(BACKUP_WRITTEN, (e) => handler(e.payload)));
 }

@@ -25,6 +25,7 @@ import { avatarColor, matches, sortAccounts } from './list';
 import { openEditDialog } from './edit';
 import { openScanDialog, type ScanStart } from '../scan/scan';
 import { openAboutDialog } from '../about/about';
+import { settingsButton } from '../settings/backups';
 
 interface Row {
   account: AccountSummary;
@@ -113,6 +114,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     scanBtn,
     addBtn,
     lockBtn,
+    settingsButton(),
     aboutBtn,
   );
   const banner = createPendingBanner(() => void refresh());
