@@ -712,3 +712,37 @@ fn poll_for<T>(mut probe: impl FnMut() -> Option<T>) -> Option<T> {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+#[test]
+fn a_failed_automatic_backup_is_reported_and_loses_nothing() {
+    use tauri::Manager;
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let folder = f.dir.path().join("usb");
+    std::fs::create_dir(&folder).unwrap();
+    f.ok(
+        "backup_on",
+        json!({"setup": {"folder": folder.to_str().unwrap(), "keep": 3, "password": "pw"}}),
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
+
+    // The change itself is saved; the backup after it fails, says why, and recreates nothing.
+    f.ok("account_add_from_uri", json!({"uri": URI, "name": null}));
+    let state = f.window.state::<AppState>();
+    let outcome = crate::backup::write_due(&state).expect("a backup was due");
+    assert_eq!(outcome.file, None);
+    assert!(outcome.error.unwrap().contains("does not exist"));
+    let status = f.ok("backup_status", json!({}));
+    assert!(
+        status["problem"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist"),
+        "{status}"
+    );
+    assert_eq!(
+        f.ok("accounts_list", json!({})).as_array().unwrap().len(),
+        1
+    );
+    assert!(!folder.exists());
+}
