@@ -47,8 +47,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
             format.title()
         );
     }
-    // Checked again by nothing: a file created between here and the write is replaced, which
-    // only a race with the user's own processes can cause.
+    // Asked before the password prompt; core checks again as it writes.
     if args.output.exists() && !args.force {
         bail!(
             "{} exists; choose another file or pass --force to replace it",
@@ -62,11 +61,12 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         None
     };
     let accounts = vault.accounts();
-    export::write(
+    export::write_new(
         &args.output,
         accounts,
         format,
         password.as_deref().map(|p| p.as_str()),
+        args.force,
     )?;
     if !format.encrypted() {
         eprintln!(

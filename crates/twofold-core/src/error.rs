@@ -280,6 +280,9 @@ pub enum Error {
     /// An automatic backup was asked for while automatic backups are off.
     #[error("automatic backups are off; turn them on first")]
     BackupsOff,
+    /// The file an export would write exists, and replacing it was not asked for.
+    #[error("{} exists; choose another file or allow replacing it", .0.display())]
+    ExportFileExists(PathBuf),
     /// An image file could not be read or decoded.
     #[error("cannot read the image {path}: {reason}")]
     Image {

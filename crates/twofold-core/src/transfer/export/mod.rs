@@ -13,7 +13,7 @@ pub use backup::read_backup;
 pub(crate) use backup::sniff as sniff_backup;
 pub(crate) use backup::write_with_key as write_backup_with_key;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
@@ -79,6 +79,35 @@ impl Format {
     pub fn encrypted(self) -> bool {
         matches!(self, Format::Twofold | Format::Aegis)
     }
+
+    /// The file name extension the format's files get (without the dot).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Twofold => "twofold",
+            Format::Aegis | Format::AegisPlain => "json",
+            Format::UriList => "txt",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// Where an export goes unless the user says otherwise: `twofold-export-YYYY-MM-DD.<ext>` (the
+/// UTC date of `unix`) in the user's documents folder, or the home folder without one.
+pub fn default_path(format: Format, unix: u64) -> Result<PathBuf> {
+    let dirs = directories::UserDirs::new()
+        .ok_or_else(|| Error::NotFound("a home folder to export into".into()))?;
+    let dir = dirs
+        .document_dir()
+        .filter(|d| d.is_dir())
+        .unwrap_or(dirs.home_dir());
+    Ok(dir.join(file_name(format, unix)))
+}
+
+/// `twofold-export-YYYY-MM-DD.<ext>` for the UTC date of `unix`.
+pub fn file_name(format: Format, unix: u64) -> String {
+    let stamp = crate::aws::sessions::rfc3339(i64::try_from(unix).unwrap_or(i64::MAX));
+    let date = stamp.get(..10).unwrap_or(&stamp);
+    format!("twofold-export-{date}.{}", format.extension())
 }
 
 /// `accounts` as a file of `format`. An encrypted format needs `password`
@@ -108,6 +137,27 @@ pub fn write(
 ) -> Result<()> {
     let bytes = render(accounts, format, password)?;
     write_private_file(path, &bytes)
+}
+
+/// [`write`], for a file the user chose: refuses an existing `path`
+/// ([`Error::ExportFileExists`]) unless `replace`, and an empty password for an encrypted
+/// format, before any work is done.
+pub fn write_new(
+    path: &Path,
+    accounts: &[Account],
+    format: Format,
+    password: Option<&str>,
+    replace: bool,
+) -> Result<()> {
+    // Checked again by nothing: a file created between here and the write is replaced, which
+    // only a race with the user's own processes can cause.
+    if !replace && path.exists() {
+        return Err(Error::ExportFileExists(path.to_path_buf()));
+    }
+    if format.encrypted() && password.is_some_and(str::is_empty) {
+        return Err(Error::EmptyPassword);
+    }
+    write(path, accounts, format, password)
 }
 
 /// One `otpauth://` URI per line, as Aegis and Ente write their plain text export.
@@ -230,6 +280,48 @@ mod tests {
             render(&sample_accounts(), Format::Aegis, None),
             Err(Error::ExportPasswordNeeded(_))
         ));
+    }
+
+    #[test]
+    fn default_names_carry_the_date_and_the_extension() {
+        // 2026-12-06T21:00:00Z
+        assert_eq!(
+            file_name(Format::Twofold, 1_796_590_800),
+            "twofold-export-2026-12-06.twofold"
+        );
+        assert_eq!(
+            file_name(Format::UriList, 0),
+            "twofold-export-1970-01-01.txt"
+        );
+        for f in Format::ALL {
+            assert!(!f.extension().is_empty());
+        }
+    }
+
+    #[test]
+    fn an_existing_file_is_kept_unless_replacing_was_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.txt");
+        std::fs::write(&path, b"keep me").unwrap();
+        let e = write_new(&path, &sample_accounts(), Format::UriList, None, false);
+        assert!(
+            matches!(e, Err(Error::ExportFileExists(ref p)) if *p == path),
+            "{e:?}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"keep me");
+        write_new(&path, &sample_accounts(), Format::UriList, None, true).unwrap();
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("otpauth://"));
+    }
+
+    #[test]
+    fn an_empty_export_password_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("backup.twofold");
+        let e = write_new(&path, &sample_accounts(), Format::Twofold, Some(""), false);
+        assert!(matches!(e, Err(Error::EmptyPassword)), "{e:?}");
+        assert!(!path.exists());
     }
 
     #[cfg(unix)]
