@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use twofold_core::transfer::import::{self, Export, Format};
-use twofold_core::vault::default_name;
+use twofold_core::vault::{default_name, ImportCheck, VaultData};
 use twofold_core::Error;
 use zeroize::Zeroizing;
 
@@ -90,34 +90,49 @@ pub fn run(ctx: &Ctx, args: ImportArgs, now: u64) -> Result<()> {
     let mut imported = Vec::new();
     if args.dry_run {
         let vault = ctx.open_if_exists()?;
-        for (n, a) in numbers.iter().zip(&accounts) {
-            match vault.as_ref().and_then(|v| v.data().holding(&a.uri)) {
-                Some(held) => skipped.push(already(*n, &a.uri, &held.name)),
-                None => imported.push(ImportedEntry {
+        let empty = VaultData::default();
+        let data = vault.as_ref().map_or(&empty, |v| v.data());
+        for ((n, a), check) in numbers
+            .iter()
+            .zip(&accounts)
+            .zip(data.check_import(&accounts))
+        {
+            match check {
+                ImportCheck::New => imported.push(ImportedEntry {
                     entry: *n,
                     name: default_name(&a.uri),
                     issuer: a.uri.issuer.clone(),
                     kind: a.uri.otp.kind.as_str(),
                 }),
+                ImportCheck::Held(by) => skipped.push(already(*n, &a.uri, &by)),
+                ImportCheck::Repeats(first) => skipped.push(SkippedEntry {
+                    entry: *n,
+                    label: default_name(&a.uri),
+                    reason: format!("repeats entry {} of the file", numbers[first]),
+                }),
             }
         }
     } else {
-        let uris: Vec<_> = accounts.iter().map(|a| a.uri.clone()).collect();
+        let described: Vec<_> = accounts
+            .iter()
+            .map(|a| (default_name(&a.uri), a.uri.issuer.clone(), a.uri.otp.kind))
+            .collect();
         let mut vault = ctx.open_or_create()?;
         let done = vault.import(accounts, now)?;
         for a in &done.already {
-            skipped.push(already(numbers[a.index], &uris[a.index], &a.held_by));
+            skipped.push(SkippedEntry {
+                entry: numbers[a.index],
+                label: described[a.index].0.clone(),
+                reason: format!("already in the vault as {:?}", a.held_by),
+            });
         }
-        // `added` is in input order, without the ones the vault already held.
-        let added_at = (0..uris.len()).filter(|i| !done.already.iter().any(|a| a.index == *i));
-        for (i, id) in added_at.zip(&done.added) {
-            let a = vault.find(&id.0)?;
-            let entry = numbers[i];
+        for (i, name) in done.added_from {
+            let (_, issuer, kind) = &described[i];
             imported.push(ImportedEntry {
-                entry,
-                name: a.name.clone(),
-                issuer: a.issuer.clone(),
-                kind: a.otp.kind.as_str(),
+                entry: numbers[i],
+                name,
+                issuer: issuer.clone(),
+                kind: kind.as_str(),
             });
         }
     }

@@ -387,6 +387,45 @@ fn import_adds_every_good_entry_once_and_names_the_rest() {
 }
 
 #[test]
+fn a_dry_run_reports_entries_repeated_within_the_file_as_the_import_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    let file = dir.path().join("export.txt");
+    std::fs::write(
+        &file,
+        "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME\n\
+         otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME\n\
+         otpauth://hotp/Corp:bob?secret=GEZDGNBVGY3TQOJQ&counter=3\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let entries = |report: &serde_json::Value, key: &str| -> Vec<u64> {
+        report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["entry"].as_u64().unwrap())
+            .collect()
+    };
+    let dry: serde_json::Value = serde_json::from_str(&ok(&twofold(
+        &vault,
+        &["import", path, "--dry-run", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(entries(&dry, "imported"), [1, 3]);
+    assert_eq!(entries(&dry, "skipped"), [2]);
+    assert_eq!(dry["skipped"][0]["reason"], "repeats entry 1 of the file");
+    let done: serde_json::Value =
+        serde_json::from_str(&ok(&twofold(&vault, &["import", path, "--json"]))).unwrap();
+    assert_eq!(entries(&done, "imported"), [1, 3]);
+    assert_eq!(entries(&done, "skipped"), [2]);
+    assert_eq!(
+        done["skipped"][0]["reason"],
+        "already in the vault as \"ACME:alice\""
+    );
+}
+
+#[test]
 fn an_unreadable_export_imports_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("vault.json");

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use twofold_core::otp::uri::OtpUri;
 use twofold_core::vault::{
-    AccountPatch, CreateOptions, KdfParams, KeyStore, MemoryStore, NewAccount, Unlock, Vault,
-    KEYRING_SERVICE,
+    AccountPatch, CreateOptions, ImportCheck, KdfParams, KeyStore, MemoryStore, NewAccount, Unlock,
+    Vault, KEYRING_SERVICE,
 };
 use twofold_core::Error;
 
@@ -413,6 +413,51 @@ fn import_skips_held_secrets_unless_the_copy_is_named_otherwise() {
         "{clash:?}"
     );
     assert_eq!(vault.accounts().len(), 3);
+}
+
+#[test]
+fn an_entry_repeated_within_one_import_is_added_once() {
+    let store = MemoryStore::default();
+    let (_d, _p, mut vault) = setup(&store);
+    vault.add(new_account(HOTP, Some("counter")), 1).unwrap();
+    let news = vec![
+        new_account(URI, None),
+        new_account(HOTP, None),
+        new_account(URI, None),
+        new_account(URI, Some("ACME:alice")),
+    ];
+    // The dry run (check) and the import agree on every entry.
+    assert_eq!(
+        vault.data().check_import(&news),
+        [
+            ImportCheck::New,
+            ImportCheck::Held("counter".into()),
+            ImportCheck::Repeats(0),
+            ImportCheck::Repeats(0),
+        ]
+    );
+    let done = vault.import(news, 2).unwrap();
+    assert_eq!(done.added_from, [(0, "ACME:alice".to_string())]);
+    let already: Vec<_> = done
+        .already
+        .iter()
+        .map(|a| (a.index, a.held_by.as_str()))
+        .collect();
+    assert_eq!(
+        already,
+        [(1, "counter"), (2, "ACME:alice"), (3, "ACME:alice")]
+    );
+    assert_eq!(vault.accounts().len(), 2);
+}
+
+#[test]
+fn imported_default_names_are_made_free() {
+    let store = MemoryStore::default();
+    let (_d, _p, mut vault) = setup(&store);
+    vault.add(new_account(HOTP, Some("acme:alice")), 1).unwrap();
+    let done = vault.import(vec![new_account(URI, None)], 2).unwrap();
+    assert_eq!(done.added_from, [(0, "ACME:alice (2)".to_string())]);
+    assert_eq!(vault.find(&done.added[0].0).unwrap().name, "ACME:alice (2)");
 }
 
 #[test]

@@ -50,7 +50,9 @@ impl Algorithm {
 }
 
 /// Which kind of one-time password an account produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum OtpKind {
     /// Time-based (RFC 6238): a new code every `period` seconds.

@@ -1,8 +1,13 @@
 //! Changing the accounts of an open vault: add, import, edit, remove, and taking codes. Each
 //! change is one [`Vault::update`]: one locked, atomic write, or none.
 
+use std::collections::HashSet;
+
 use super::data::default_name;
-use super::{Account, AccountId, AccountPatch, AlreadyHeld, Imported, NewAccount, Settings, Vault};
+use super::{
+    Account, AccountId, AccountPatch, AlreadyHeld, ImportCheck, Imported, NewAccount, Settings,
+    Vault,
+};
 use crate::otp::{Code, OtpKind};
 use crate::{Error, Result};
 
@@ -44,29 +49,42 @@ impl Vault {
     /// user did not create.
     pub fn import(&mut self, news: Vec<NewAccount>, now: u64) -> Result<Imported> {
         self.update(|d| {
+            let checks = d.check_import(&news);
+            // Lower-cased names in use, kept up to date as accounts are added: one set instead
+            // of a scan of the vault per entry.
+            let mut taken: HashSet<String> =
+                d.accounts.iter().map(|a| a.name.to_lowercase()).collect();
+            // The name each entry was added as, so a repeat within the file can name it.
+            let mut added_as: Vec<Option<String>> = vec![None; news.len()];
             let mut out = Imported::default();
-            for (index, new) in news.into_iter().enumerate() {
+            for ((index, new), check) in news.into_iter().enumerate().zip(checks) {
+                let holder = match check {
+                    ImportCheck::New => None,
+                    ImportCheck::Held(by) => Some(by),
+                    ImportCheck::Repeats(first) => added_as.get(first).cloned().flatten(),
+                };
                 // Held already: skipped, unless the user named a deliberate second copy (a name
                 // equal to the holder's own is the same account again, as a restored backup has).
-                let held = d
-                    .holding(&new.uri)
-                    .filter(|a| new.name.as_deref().is_none_or(|n| n.trim() == a.name));
-                if let Some(a) = held {
+                let holder = holder.filter(|by| new.name.as_deref().is_none_or(|n| n.trim() == by));
+                if let Some(held_by) = holder {
                     out.already.push(AlreadyHeld {
                         index,
                         name: default_name(&new.uri),
-                        held_by: a.name.clone(),
+                        held_by,
                     });
                     continue;
                 }
                 let name = match new.name.as_deref().map(str::trim) {
                     Some("") => return Err(Error::EmptyName),
-                    Some(n) => {
-                        d.check_name_free(n, None)?;
-                        n.to_string()
+                    Some(n) if taken.contains(&n.to_lowercase()) => {
+                        return Err(Error::AlreadyExists(n.to_string()))
                     }
-                    None => d.free_name(&default_name(&new.uri)),
+                    Some(n) => n.to_string(),
+                    None => free_name(&taken, &default_name(&new.uri)),
                 };
+                taken.insert(name.to_lowercase());
+                added_as[index] = Some(name.clone());
+                out.added_from.push((index, name.clone()));
                 out.added.push(d.push_new(name, new, now));
             }
             Ok(out)
@@ -166,4 +184,15 @@ impl Vault {
             Ok(())
         })
     }
+}
+
+/// `base` when `taken` (lower-cased names) lacks it, else `base (2)`, `base (3)`...
+fn free_name(taken: &HashSet<String>, base: &str) -> String {
+    if !taken.contains(&base.to_lowercase()) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base} ({n})"))
+        .find(|n| !taken.contains(&n.to_lowercase()))
+        .unwrap_or_default()
 }

@@ -1,10 +1,12 @@
 //! The decrypted vault's records: accounts, their AWS links, settings, cached sessions, and the
 //! checks a change must pass before it is written.
 
+use std::collections::HashMap;
+
 use zeroize::Zeroizing;
 
 use crate::otp::uri::OtpUri;
-use crate::otp::Otp;
+use crate::otp::{Otp, OtpKind};
 use crate::{Error, Result};
 
 /// A stable account identifier (a UUID string).
@@ -188,6 +190,36 @@ impl VaultData {
         })
     }
 
+    /// What importing each of `news` would do: add it, skip it because the vault holds its
+    /// secret, or skip it because an earlier entry of `news` has the same secret. One pass over
+    /// the vault and one over `news` (a file of thousands against a vault of thousands stays
+    /// quick); names are not considered, see [`super::Vault::import`] for those.
+    pub fn check_import(&self, news: &[NewAccount]) -> Vec<ImportCheck> {
+        // Borrowed keys: no copy of a secret is made for the index.
+        let mut held: HashMap<(OtpKind, &[u8]), &str> = HashMap::new();
+        for a in &self.accounts {
+            held.entry((a.otp.kind, a.otp.secret.as_bytes()))
+                .or_insert(a.name.as_str());
+        }
+        let mut first: HashMap<(OtpKind, &[u8]), usize> = HashMap::new();
+        news.iter()
+            .enumerate()
+            .map(|(i, new)| {
+                let key = (new.uri.otp.kind, new.uri.otp.secret.as_bytes());
+                if let Some(by) = held.get(&key) {
+                    return ImportCheck::Held(by.to_string());
+                }
+                match first.get(&key) {
+                    Some(&f) => ImportCheck::Repeats(f),
+                    None => {
+                        first.insert(key, i);
+                        ImportCheck::New
+                    }
+                }
+            })
+            .collect()
+    }
+
     /// `base` when no account has that name (case-insensitively), else `base (2)`, `base (3)`...
     pub fn free_name(&self, base: &str) -> String {
         let taken = |n: &str| self.check_name_free(n, None).is_err();
@@ -229,16 +261,31 @@ impl VaultData {
     }
 }
 
+/// What importing one account would do ([`VaultData::check_import`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportCheck {
+    /// Nothing holds its secret yet: it would be added.
+    New,
+    /// The vault holds its secret already, in the account of this name.
+    Held(String),
+    /// An earlier entry of the same import (its position, from 0) has the same secret.
+    Repeats(usize),
+}
+
 /// What [`Vault::import`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Imported {
     /// The accounts added, in order.
     pub added: Vec<AccountId>,
+    /// For each of `added`, in the same order: its position in what was imported (from 0) and
+    /// the name it got (a default name may have had ` (2)` added to be free).
+    pub added_from: Vec<(usize, String)>,
     /// Accounts not added because the vault holds their secret.
     pub already: Vec<AlreadyHeld>,
 }
 
-/// An imported account the vault already holds (same kind and secret).
+/// An imported account the vault already holds (same kind and secret), or one that repeats an
+/// earlier entry of the same import (then `held_by` is the name that entry was added as).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlreadyHeld {
     /// Its position in what was imported, from 0.
