@@ -54,6 +54,16 @@ pub enum ErrorKind {
     Clipboard,
     /// The `twofold` command could not be put on `PATH`; the message says what to run instead.
     Install,
+    /// The export file is encrypted: ask for its password and try again.
+    ExportPasswordNeeded,
+    /// The export file's password is wrong: let the user type it again.
+    ExportWrongPassword,
+    /// The file is no export Twofold recognises: let the user name its format.
+    UnknownExport,
+    /// The file is damaged, or not what its format needs; the message says what is wrong.
+    UnreadableExport,
+    /// The file to write exists; the user can choose another or allow replacing it.
+    FileExists,
 }
 
 /// A failed command, serialized as `{ "kind": "...", "message": "..." }`.
@@ -149,6 +159,13 @@ impl From<CoreError> for IpcError {
             CoreError::ScreenCapture(_) => ErrorKind::ScreenCapture,
             CoreError::Clipboard(_) => ErrorKind::Clipboard,
             CoreError::Install(_) => ErrorKind::Install,
+            CoreError::ExportPasswordNeeded(_) => ErrorKind::ExportPasswordNeeded,
+            CoreError::ExportWrongPassword(_) => ErrorKind::ExportWrongPassword,
+            CoreError::UnknownExport => ErrorKind::UnknownExport,
+            CoreError::NotExport { .. } | CoreError::ExportAccountKey(_) => {
+                ErrorKind::UnreadableExport
+            }
+            CoreError::ExportFileExists(_) => ErrorKind::FileExists,
             // Vault-file states the user has to act on: say exactly what is wrong.
             CoreError::Locked(_)
             | CoreError::VaultExists(_)
@@ -329,6 +346,42 @@ mod tests {
             limit.message.contains("alice already has 8"),
             "{}",
             limit.message
+        );
+    }
+
+    #[test]
+    fn import_and_export_errors_have_kinds_the_dialogs_branch_on() {
+        let cases = [
+            (
+                CoreError::ExportPasswordNeeded("Aegis export"),
+                ErrorKind::ExportPasswordNeeded,
+            ),
+            (
+                CoreError::ExportWrongPassword("Aegis export"),
+                ErrorKind::ExportWrongPassword,
+            ),
+            (CoreError::UnknownExport, ErrorKind::UnknownExport),
+            (
+                CoreError::NotExport {
+                    format: "Aegis export",
+                    reason: "it is not JSON".into(),
+                },
+                ErrorKind::UnreadableExport,
+            ),
+            (
+                CoreError::ExportFileExists("/home/me/x.txt".into()),
+                ErrorKind::FileExists,
+            ),
+        ];
+        for (core, kind) in cases {
+            let text = core.to_string();
+            let e = IpcError::from(core);
+            assert_eq!(e.kind, kind, "{text}");
+            assert_eq!(e.message, text);
+        }
+        assert_eq!(
+            serde_json::to_value(ErrorKind::ExportPasswordNeeded).unwrap(),
+            serde_json::json!("exportPasswordNeeded")
         );
     }
 

@@ -24,7 +24,18 @@ pub struct AppState {
     admin: Mutex<AdminResults>,
     scan: Mutex<ScanSlot>,
     backup: Mutex<crate::backup::BackupRun>,
+    import: Mutex<ImportSlot>,
     test_camera: Option<PathBuf>,
+}
+
+/// The import preview the user is looking at: the file as read, secrets included, until
+/// `import_apply` or `import_discard` drops it (the secrets zeroize on drop).
+#[derive(Debug, Default)]
+pub struct ImportSlot {
+    /// The number behind the next preview's id.
+    pub next: u64,
+    /// The open preview: its id and what the file held. A new preview replaces it.
+    pub pending: Option<(String, twofold_core::transfer::import::Export)>,
 }
 
 /// The scan screen's state: what the last scan found (its secrets stay here until saved) and
@@ -124,6 +135,7 @@ impl AppState {
             admin: Mutex::new(AdminResults::default()),
             scan: Mutex::new(ScanSlot::default()),
             backup: Mutex::new(Default::default()),
+            import: Mutex::new(ImportSlot::default()),
             test_camera: None,
         }
     }
@@ -287,6 +299,11 @@ impl AppState {
     /// The automatic backup writer's bookkeeping; a short lock, never held across an `.await`.
     pub fn backup_run(&self) -> MutexGuard<'_, crate::backup::BackupRun> {
         self.backup.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The import slot; a short lock, never held across a key derivation or an `.await`.
+    pub fn import(&self) -> MutexGuard<'_, ImportSlot> {
+        self.import.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

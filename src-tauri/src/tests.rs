@@ -64,7 +64,8 @@ pub(crate) fn invoke_on(
     request(window, cmd, InvokeBody::Json(args), Default::default())
 }
 
-fn request(
+/// `cmd` invoked with `body` and `headers`, as `invoke(cmd, body, { headers })` does.
+pub(crate) fn request(
     window: &WebviewWindow<MockRuntime>,
     cmd: &str,
     body: InvokeBody,

@@ -10,4 +10,5 @@ pub mod codes;
 pub mod fido;
 pub mod scan;
 pub mod sessions;
+pub mod transfer;
 pub mod vault;

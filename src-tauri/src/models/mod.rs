@@ -13,6 +13,7 @@ pub mod codes;
 pub mod fido;
 pub mod scan;
 pub mod sessions;
+pub mod transfer;
 pub mod vault;
 
 pub use about::{AboutView, CliView, PathChangeView};
@@ -30,6 +31,10 @@ pub use backup::{
 pub use codes::{CodePair, CopiedCode};
 pub use sessions::{
     ProfileSetup, SessionOptions, SessionProgress, SessionSourceView, SessionStarted, SessionStep,
+};
+pub use transfer::{
+    ExportDone, ExportFormatView, ExportOptions, ImportDone, ImportEntryView, ImportFormatView,
+    ImportPreview, ImportProblem,
 };
 pub use vault::{VaultState, VaultStatus};
 // The account and code views are core's, shared with the CLI's `--json`.

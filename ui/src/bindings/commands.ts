@@ -24,10 +24,15 @@ import type { EnforcePreview } from "./EnforcePreview";
 import type { EnrollDone } from "./EnrollDone";
 import type { EnrollStarted } from "./EnrollStarted";
 import type { EnrollStep } from "./EnrollStep";
+import type { ExportDone } from "./ExportDone";
+import type { ExportOptions } from "./ExportOptions";
 import type { FidoDeviceView } from "./FidoDeviceView";
 import type { FidoKeyView } from "./FidoKeyView";
 import type { FidoRelyingPartyView } from "./FidoRelyingPartyView";
 import type { FidoTestView } from "./FidoTestView";
+import type { ImportDone } from "./ImportDone";
+import type { ImportFormatView } from "./ImportFormatView";
+import type { ImportPreview } from "./ImportPreview";
 import type { ManualAccount } from "./ManualAccount";
 import type { PathChangeView } from "./PathChangeView";
 import type { PendingEnrollment } from "./PendingEnrollment";
@@ -460,6 +465,61 @@ export interface Commands {
       profile: string;
     };
     result: ProfileSetup;
+  };
+
+  // src-tauri/src/commands/transfer.rs
+  /** The formats Twofold reads, in the order detection tries them. */
+  import_formats: { args: null; result: ImportFormatView[] };
+  /**
+   * Reads an export file: the raw body is its bytes; the [`FROM_HEADER`] header names its format
+   * (else it is detected) and the [`PASSWORD_HEADER`] header carries its password. Replaces any
+   * earlier preview. A file that needs a password fails with `exportPasswordNeeded`.
+   */
+  import_preview: { args: ArrayBuffer | Uint8Array; result: ImportPreview };
+  /**
+   * Adds the accounts at `indices` of preview `preview_id` in one write (accounts the vault
+   * holds already are skipped, as `twofold import` does), then drops the preview.
+   */
+  import_apply: {
+    args: {
+      previewId: string;
+      indices: number[];
+    };
+    result: ImportDone;
+  };
+  /** Forgets preview `preview_id` (the dialog was closed, or a late result was cancelled). */
+  import_discard: {
+    args: {
+      previewId: string;
+    };
+    result: void;
+  };
+  /** The formats Twofold writes and what the export dialog must ask. */
+  export_options: { args: null; result: ExportOptions };
+  /**
+   * Where an export of `format` goes by default: `twofold-export-YYYY-MM-DD.<ext>` in the
+   * documents folder (or home).
+   */
+  export_default_path: {
+    args: {
+      format: string;
+    };
+    result: string;
+  };
+  /**
+   * Writes every account to `path` as `format` (0600, atomically). An encrypted format needs
+   * `password`; a vault with a password slot needs `vault_password` again. An existing file is
+   * replaced only with `replace`.
+   */
+  export_write: {
+    args: {
+      format: string;
+      path: string;
+      password: string | null;
+      vaultPassword: string | null;
+      replace: boolean;
+    };
+    result: ExportDone;
   };
 
   // src-tauri/src/commands/vault.rs
