@@ -79,6 +79,8 @@ export const ICONS = {
   qr: 'M3 3h7v7H3z|M14 3h7v7h-7z|M3 14h7v7H3z|M14 14h3v3h-3z|M18 18h3v3h-3z',
   scan: 'M3 7V3h4|M17 3h4v4|M21 17v4h-4|M7 21H3v-4|M7 12h10',
   info: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z|M12 16v-4|M12 8h.01',
+  download: 'M12 3v12|M7 10l5 5 5-5|M5 21h14',
+  upload: 'M12 15V3|M7 8l5-5 5 5|M5 21h14',
 } as const;
 
 /** Groups a code for reading: 123 456, 1234 5678, 12345 (Steam stays whole). */

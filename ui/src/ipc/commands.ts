@@ -200,3 +200,34 @@ export const backupNow = () => call('backup_now');
 /** Restores a backup file's bytes with its password, merged or replacing the accounts. */
 export const backupRestore = (file: Uint8Array, password: string, mode: RestoreModeView) =>
   call('backup_restore', { request: { file: Array.from(file), password, mode } });
+// --- Import from another app, export --------------------------------------------------------
+// An import's secrets stay in Rust under the preview's id; passwords go to Rust only.
+export const importFormats = () => call('import_formats');
+/** Reads an export file's bytes (`from`: a format name, else detected; `password` for an
+ * encrypted file). Rejects with `exportPasswordNeeded` when the file needs one. */
+export function importPreview(bytes: Uint8Array, from: string | null, password: string | null) {
+  const headers: Record<string, string> = {};
+  if (from) headers['twofold-import-from'] = from;
+  // Headers are ASCII: the password goes as base64 of its UTF-8.
+  if (password !== null) headers['twofold-import-password'] = base64Utf8(password);
+  return call('import_preview', bytes, { headers });
+}
+export const importApply = (previewId: string, indices: number[]) =>
+  call('import_apply', { previewId, indices });
+export const importDiscard = (previewId: string) => call('import_discard', { previewId });
+export const exportOptions = () => call('export_options');
+export const exportDefaultPath = (format: string) => call('export_default_path', { format });
+/** Writes every account to `path`; passwords go to Rust only and never come back. */
+export const exportWrite = (
+  format: string,
+  path: string,
+  password: string | null,
+  vaultPassword: string | null,
+  replace: boolean,
+) => call('export_write', { format, path, password, vaultPassword, replace });
+
+function base64Utf8(s: string): string {
+  let binary = '';
+  for (const b of new TextEncoder().encode(s)) binary += String.fromCharCode(b);
+  return btoa(binary);
+}

@@ -26,6 +26,11 @@ const KIND_RECORD: Record<ErrorKind, true> = {
   screenCapture: true,
   clipboard: true,
   install: true,
+  exportPasswordNeeded: true,
+  exportWrongPassword: true,
+  unknownExport: true,
+  unreadableExport: true,
+  fileExists: true,
 };
 // Own keys only: `in` or a plain lookup would also accept `toString` and the like.
 const KINDS: ReadonlySet<string> = new Set(Object.keys(KIND_RECORD));

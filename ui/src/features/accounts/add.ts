@@ -17,8 +17,9 @@ function select<T extends string>(id: string, options: [T, string][], value: T):
   return s;
 }
 
-/** Resolves with the new account, or null when the user cancels. */
-export function openAddDialog(): Promise<AccountSummary | null> {
+/** Resolves with the new account, or null when the user cancels. `onImport` opens "Import
+ * from another app" (the dialog closes first). */
+export function openAddDialog(onImport?: () => void): Promise<AccountSummary | null> {
   return new Promise((resolve) => {
     let created: AccountSummary | null = null;
     const { body, foot, close } = openDialog('add-dialog', 'Add account', () => resolve(created));
@@ -100,7 +101,22 @@ export function openAddDialog(): Promise<AccountSummary | null> {
     body.append(form);
 
     const submit = h('button.btn.btn-primary#add-submit', { type: 'submit', form: 'add-form' }, 'Add account');
-    foot.append(h('button.btn#add-cancel', { type: 'button', onclick: () => close() }, 'Cancel'), submit);
+    const importBtn = onImport
+      ? h(
+          'button.btn.btn-ghost#add-import',
+          {
+            type: 'button',
+            title: 'Read an export file of Aegis, 2FAS, Bitwarden, Ente Auth and others',
+            onclick: () => {
+              close();
+              onImport();
+            },
+          },
+          'Import from another app…',
+        )
+      : null;
+    if (importBtn) foot.append(importBtn);
+    foot.append(h('span.spacer'), h('button.btn#add-cancel', { type: 'button', onclick: () => close() }, 'Cancel'), submit);
 
     form.addEventListener('submit', async (e) => {
       e.preventDefault();

@@ -26,6 +26,9 @@ import { openEditDialog } from './edit';
 import { openScanDialog, type ScanStart } from '../scan/scan';
 import { openAboutDialog } from '../about/about';
 import { settingsButton } from '../settings/backups';
+import { openExportDialog } from '../transfer/export';
+import { openImportDialog } from '../transfer/import';
+import { isImageFile } from '../transfer/selection';
 
 interface Row {
   account: AccountSummary;
@@ -93,6 +96,11 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     { type: 'button', title: 'Scan a QR code (camera, screen, image)', 'aria-label': 'Scan a QR code', onclick: () => scan() },
     icon(ICONS.qr),
   );
+  const exportBtn = h(
+    'button.btn.btn-ghost.icon-btn#export-open',
+    { type: 'button', title: 'Export accounts…', 'aria-label': 'Export accounts', onclick: () => void openExportDialog() },
+    icon(ICONS.download),
+  );
   const lockBtn = h(
     'button.btn.btn-ghost.icon-btn#lock-vault',
     { type: 'button', title: 'Lock Twofold', 'aria-label': 'Lock Twofold', onclick: () => lock() },
@@ -113,6 +121,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     keysBtn,
     scanBtn,
     addBtn,
+    exportBtn,
     lockBtn,
     settingsButton(),
     aboutBtn,
@@ -126,7 +135,11 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     const added = await openScanDialog(start);
     if (added.length) await refresh();
   }
-  // An image dropped anywhere on the list is scanned for a QR code.
+  async function importFile(file?: File) {
+    if (await openImportDialog(file)) await refresh();
+  }
+  // A file dropped anywhere on the list: an image is scanned for a QR code, anything else is
+  // read as another app's export.
   el.addEventListener('dragover', (e) => {
     if (!isDialogOpen() && e.dataTransfer?.types.includes('Files')) e.preventDefault();
   });
@@ -134,11 +147,12 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     const file = e.dataTransfer?.files[0];
     if (isDialogOpen() || !file) return;
     e.preventDefault();
-    void scan({ kind: 'file', file });
+    if (isImageFile(file)) void scan({ kind: 'file', file });
+    else void importFile(file);
   });
 
   async function add() {
-    const created = await openAddDialog();
+    const created = await openAddDialog(() => void importFile());
     if (created) {
       await refresh();
       query = '';
@@ -216,6 +230,12 @@ export function createAccountsView(onLocked: () => void): AccountsView {
           { type: 'button', onclick: () => add() },
           icon(ICONS.plus),
           'Add account',
+        ),
+        h(
+          'button.btn#empty-import',
+          { type: 'button', onclick: () => void importFile() },
+          icon(ICONS.upload),
+          'Import from another app',
         ),
       ),
     );
