@@ -283,6 +283,34 @@ fn import_encrypted_aegis_corrupt_and_dropped_files() {
 }
 
 #[test]
+fn an_empty_vault_offers_the_import() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let vault = dir.path().join("vault.json");
+    let session = Session::start_app(&["--vault", vault.to_str().unwrap()]);
+    session.wait_for("#empty-import", DEFAULT_WAIT).unwrap();
+    session.shot("import-00-empty-state.png");
+    session.click_on("#empty-import");
+    session.wait_for("#import-choose", DEFAULT_WAIT).unwrap();
+    let uris = dir.path().join("list.txt");
+    std::fs::write(
+        &uris,
+        "otpauth://totp/Solo:erin?secret=ONSWG4TFOQYTEMZU&issuer=Solo\n",
+    )
+    .unwrap();
+    choose_file(&session, &uris);
+    session
+        .wait_for_text("#import-summary", "1 account", DEFAULT_WAIT)
+        .unwrap();
+    session.click_on("#import-apply");
+    assert_eq!(toast(&session, "Imported"), "Imported 1, skipped 0");
+    session
+        .wait_for(".account-row[data-name=\"Solo:erin\"]", DEFAULT_WAIT)
+        .expect("the empty state gives way to the list");
+    assert_eq!(names(&vault), ["Solo:erin"]);
+}
+
+#[test]
 fn export_a_backup_and_a_uri_list_that_the_cli_reads() {
     harness::require_secret_service();
     let dir = harness::temp_dir();

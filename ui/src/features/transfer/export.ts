@@ -9,6 +9,15 @@ import { exportDefaultPath, exportOptions, exportWrite } from '../../ipc/command
 import { describe, toIpcError } from '../../ipc/errors';
 import { passwordProblem, plural } from './selection';
 
+/** The select's labels; a format Rust adds later shows its own title. */
+const LABELS: Record<string, string> = {
+  twofold: 'Twofold backup (encrypted)',
+  aegis: 'Aegis export (encrypted)',
+  'aegis-plain': 'Aegis export (plain)',
+  'uri-list': 'otpauth:// link list (plain)',
+  html: 'Printable page with QR codes (plain)',
+};
+
 const DESCRIPTIONS: Record<string, string> = {
   twofold: 'Encrypted. Twofold restores it with Import.',
   aegis: 'Encrypted. Aegis, Ente Auth, 2FAS and GNOME Authenticator read it.',
@@ -32,7 +41,7 @@ export async function openExportDialog(): Promise<void> {
   const byName = new Map(formats.map((f) => [f.name, f]));
 
   const format = h('select#export-format', {});
-  for (const f of formats) format.append(h('option', { value: f.name }, capitalised(f.title)));
+  for (const f of formats) format.append(h('option', { value: f.name }, LABELS[f.name] ?? capitalised(f.title)));
   const formatHint = h('span.hint#export-format-hint', {}, '');
 
   const warning = h('p.warning#export-warning', { role: 'note' }, '');
