@@ -28,14 +28,38 @@ pub struct AppState {
     test_camera: Option<PathBuf>,
 }
 
-/// The import preview the user is looking at: the file as read, secrets included, until
-/// `import_apply` or `import_discard` drops it (the secrets zeroize on drop).
+/// The import previews not yet applied or discarded: each file as read, secrets included,
+/// until `import_apply` or `import_discard` drops it (the secrets zeroize on drop).
 #[derive(Debug, Default)]
 pub struct ImportSlot {
     /// The number behind the next preview's id.
     pub next: u64,
-    /// The open preview: its id and what the file held. A new preview replaces it.
-    pub pending: Option<(String, twofold_core::transfer::import::Export)>,
+    /// The open previews, oldest first. More than one when a read the user cancelled finishes
+    /// after a newer one: the UI discards the late one by its id, and the newer one stays.
+    pub pending: Vec<(String, twofold_core::transfer::import::Export)>,
+}
+
+impl ImportSlot {
+    /// How many previews are kept; older ones go first (a UI that loses track of one cannot
+    /// pile up secrets).
+    pub const MAX: usize = 4;
+
+    /// Keeps `export` under `id`, dropping the oldest preview beyond [`ImportSlot::MAX`].
+    pub fn keep(&mut self, id: String, export: twofold_core::transfer::import::Export) {
+        self.pending.push((id, export));
+        let extra = self.pending.len().saturating_sub(Self::MAX);
+        self.pending.drain(..extra);
+    }
+
+    /// The preview `id`, if it is still open.
+    pub fn get(&self, id: &str) -> Option<&twofold_core::transfer::import::Export> {
+        self.pending.iter().find(|(i, _)| i == id).map(|(_, e)| e)
+    }
+
+    /// Drops the preview `id` (its secrets zeroize).
+    pub fn forget(&mut self, id: &str) {
+        self.pending.retain(|(i, _)| i != id);
+    }
 }
 
 /// The scan screen's state: what the last scan found (its secrets stay here until saved) and

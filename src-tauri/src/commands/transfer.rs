@@ -37,8 +37,8 @@ pub fn import_formats() -> Vec<ImportFormatView> {
 }
 
 /// Reads an export file: the raw body is its bytes; the [`FROM_HEADER`] header names its format
-/// (else it is detected) and the [`PASSWORD_HEADER`] header carries its password. Replaces any
-/// earlier preview. A file that needs a password fails with `exportPasswordNeeded`.
+/// (else it is detected) and the [`PASSWORD_HEADER`] header carries its password.
+/// A file that needs a password fails with `exportPasswordNeeded`.
 #[tauri::command]
 pub async fn import_preview<R: Runtime>(
     app: AppHandle<R>,
@@ -107,7 +107,7 @@ pub fn preview(state: &AppState, exported: import::Export) -> Result<ImportPrevi
         id.push_str(&format!("import-{}", slot.next));
     }
     let preview = state.read(|v| Ok(ImportPreview::new(id.clone(), &exported, v.data())))?;
-    state.import().pending = Some((id, exported));
+    state.import().keep(id, exported);
     Ok(preview)
 }
 
@@ -122,15 +122,12 @@ pub fn import_apply<R: Runtime>(
 ) -> Result<ImportDone> {
     let (news, entries) = {
         let slot = state.import();
-        let exported = match &slot.pending {
-            Some((id, e)) if *id == preview_id => e,
-            _ => {
-                return Err(IpcError::new(
-                    ErrorKind::NotFound,
-                    "this import is no longer open; open the file again",
-                ))
-            }
-        };
+        let exported = slot.get(&preview_id).ok_or_else(|| {
+            IpcError::new(
+                ErrorKind::NotFound,
+                "this import is no longer open; open the file again",
+            )
+        })?;
         let mut picked = vec![false; exported.accounts.len()];
         for i in &indices {
             *picked.get_mut(*i as usize).ok_or_else(|| {
@@ -163,16 +160,9 @@ pub fn import_apply<R: Runtime>(
     })
 }
 
-/// Drops preview `preview_id` when it is the open one (a newer preview stays).
+/// Drops preview `preview_id` (other previews stay).
 fn forget(state: &AppState, preview_id: &str) {
-    let mut slot = state.import();
-    if slot
-        .pending
-        .as_ref()
-        .is_some_and(|(id, _)| id == preview_id)
-    {
-        slot.pending = None;
-    }
+    state.import().forget(preview_id);
 }
 
 /// Forgets preview `preview_id` (the dialog was closed, or a late result was cancelled).
@@ -307,6 +297,7 @@ mod tests {
     use tauri::ipc::InvokeBody;
 
     use super::*;
+    use crate::state::ImportSlot;
     use crate::tests::{fixture, request, Fixture};
 
     const HELD: &str =
@@ -388,6 +379,33 @@ mod tests {
             .invoke("import_apply", json!({ "previewId": id, "indices": [1] }))
             .unwrap_err();
         assert_eq!(again["kind"], "notFound");
+    }
+
+    #[test]
+    fn a_late_preview_does_not_close_a_newer_one() {
+        let f = unlocked();
+        // The user cancelled reading `late` and opened `shown`; `late` finishes last.
+        let shown = preview(&f, NEW.as_bytes(), None).unwrap();
+        let late = preview(&f, HELD.as_bytes(), None).unwrap();
+        f.ok("import_discard", json!({ "previewId": late["id"] }));
+        let done = f.ok(
+            "import_apply",
+            json!({ "previewId": shown["id"], "indices": [0] }),
+        );
+        assert_eq!(done["imported"], 1);
+        // Previews nobody discards are capped.
+        let ids: Vec<_> = (0..ImportSlot::MAX + 1)
+            .map(|_| preview(&f, NEW.as_bytes(), None).unwrap()["id"].clone())
+            .collect();
+        let oldest = f.invoke(
+            "import_apply",
+            json!({ "previewId": ids[0], "indices": [0] }),
+        );
+        assert_eq!(oldest.unwrap_err()["kind"], "notFound");
+        assert_eq!(
+            f.window.state::<AppState>().import().pending.len(),
+            ImportSlot::MAX
+        );
     }
 
     #[test]
