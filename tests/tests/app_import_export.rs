@@ -292,6 +292,58 @@ fn an_empty_vault_offers_the_import() {
     session.shot("import-00-empty-state.png");
     session.click_on("#empty-import");
     session.wait_for("#import-choose", DEFAULT_WAIT).unwrap();
+
+    // A slow key derivation shows "Decrypting…", and Cancel leaves it: an andOTP backup (named
+    // with the Format option, as its bytes cannot tell) whose header asks for 500,000 PBKDF2
+    // rounds, seconds in this build. Its bytes are noise, so no password opens it anyway.
+    let slow = dir.path().join("otp_accounts.json.aes");
+    let mut noise = 500_000u32.to_be_bytes().to_vec();
+    noise.extend((0..104u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    std::fs::write(&slow, &noise).unwrap();
+    session.open_details("import-format-box");
+    session
+        .execute(
+            "document.getElementById('import-format').value = 'andotp';",
+            &[],
+        )
+        .unwrap();
+    choose_file(&session, &slow);
+    session
+        .wait_for_text(
+            "#import-password-prompt",
+            "otp_accounts.json.aes is encrypted",
+            DEFAULT_WAIT,
+        )
+        .expect("the password prompt for the named format");
+    session.type_into("#import-password", "a guess");
+    session.click_on("#import-unlock");
+    session
+        .wait_for_text("#import-busy-text", "Decrypting", DEFAULT_WAIT)
+        .expect("the busy state while the key is derived");
+    assert!(session
+        .find("#import-busy")
+        .unwrap()
+        .is_displayed()
+        .unwrap());
+    assert_eq!(session.text_of("#import-cancel"), "Cancel");
+    session.shot("import-04b-decrypting.png");
+    session.click_on("#import-cancel");
+    assert!(session
+        .find("#import-choose")
+        .unwrap()
+        .is_displayed()
+        .unwrap());
+    assert!(!session
+        .find("#import-error")
+        .unwrap()
+        .is_displayed()
+        .unwrap());
+    // Back to detecting the format (set without a change event, which would reread the file).
+    session
+        .execute("document.getElementById('import-format').value = '';", &[])
+        .unwrap();
+
+    // The late result of the cancelled read is ignored: the next file's preview stays.
     let uris = dir.path().join("list.txt");
     std::fs::write(
         &uris,
