@@ -472,8 +472,8 @@ export interface Commands {
   import_formats: { args: null; result: ImportFormatView[] };
   /**
    * Reads an export file: the raw body is its bytes; the [`FROM_HEADER`] header names its format
-   * (else it is detected) and the [`PASSWORD_HEADER`] header carries its password. Replaces any
-   * earlier preview. A file that needs a password fails with `exportPasswordNeeded`.
+   * (else it is detected) and the [`PASSWORD_HEADER`] header carries its password.
+   * A file that needs a password fails with `exportPasswordNeeded`.
    */
   import_preview: { args: ArrayBuffer | Uint8Array; result: ImportPreview };
   /**
