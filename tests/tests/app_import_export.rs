@@ -362,6 +362,56 @@ fn an_empty_vault_offers_the_import() {
     assert_eq!(names(&vault), ["Solo:erin"]);
 }
 
+/// The same file imported by the CLI and by the app (with the ticks it starts with) leaves
+/// the same accounts: both faces call one check and one import in core.
+#[test]
+fn the_app_and_the_cli_import_a_file_to_the_same_accounts() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let file = dir.path().join("mixed.txt");
+    std::fs::write(
+        &file,
+        format!(
+            "{HELD_URI}\n\
+             otpauth://totp/New:frank?secret=ONSWG4TFOQYTEMZU&issuer=New\n\
+             otpauth://totp/Broken?secret=JBSWY3DPEHPK3PX1\n\
+             otpauth://totp/New:frank?secret=ONSWG4TFOQYTEMZU&issuer=New\n\
+             otpauth://hotp/Corp:gina?secret=MFRGGZDFMZTWQ2LK&issuer=Corp&counter=2\n"
+        ),
+    )
+    .unwrap();
+
+    let by_cli = vault_with_one_account(&dir.path().join("cli"));
+    let out = harness::run_ok(cli(&by_cli).args(["import", "--json"]).arg(&file));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (imported, skipped) = (
+        report["imported"].as_array().unwrap().len(),
+        report["skipped"].as_array().unwrap().len(),
+    );
+
+    let by_app = vault_with_one_account(&dir.path().join("app"));
+    let session = Session::start_app(&["--vault", by_app.to_str().unwrap()]);
+    session.wait_for(".account-row", DEFAULT_WAIT).unwrap();
+    drop_file(
+        &session,
+        ".accounts-view",
+        &std::fs::read(&file).unwrap(),
+        "mixed.txt",
+        "text/plain",
+    );
+    session
+        .wait_for_text("#import-summary", "4 accounts", DEFAULT_WAIT)
+        .expect("the preview");
+    let problem = session.text_of("#import-problems li");
+    assert!(problem.starts_with("Entry 3, Broken:"), "{problem}");
+    session.click_on("#import-apply");
+    let said = toast(&session, "Imported");
+    assert_eq!(said, format!("Imported {imported}, skipped {skipped}"));
+    assert_eq!((imported, skipped), (2, 3), "{report}");
+    assert_eq!(names(&by_app), names(&by_cli));
+    assert_eq!(names(&by_app), ["Corp:gina", "GitHub:alice", "New:frank"]);
+}
+
 #[test]
 fn export_a_backup_and_a_uri_list_that_the_cli_reads() {
     harness::require_secret_service();
