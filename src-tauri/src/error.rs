@@ -137,11 +137,7 @@ impl From<CoreError> for IpcError {
             | CoreError::CodesBusy(_)
             | CoreError::BackupFolder { .. }
             | CoreError::BackupKeep(_)
-            | CoreError::BackupsOff
-            | CoreError::UnknownExport
-            | CoreError::NotExport { .. }
-            | CoreError::ExportPasswordNeeded(_)
-            | CoreError::ExportWrongPassword(_) => ErrorKind::InvalidInput,
+            | CoreError::BackupsOff => ErrorKind::InvalidInput,
             // The seed could not be written: the vault is what the user has to fix.
             CoreError::SeedNotSaved { .. } => ErrorKind::VaultLocked,
             CoreError::NotFound(_) | CoreError::NoSuchProfile { .. } => ErrorKind::NotFound,
