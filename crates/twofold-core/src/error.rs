@@ -39,7 +39,7 @@ pub enum Error {
     #[error("the password is empty")]
     EmptyPassword,
     /// The change would leave the vault with no key slot: nothing could unlock it.
-    #[error("the vault needs the keyring, a password, or both: without either it could never be unlocked")]
+    #[error("the vault needs the keyring, a password or a recovery key: without one it could never be unlocked")]
     NoKeySlot,
     /// Password-slot (Argon2id) parameters outside the accepted range, or rejected by Argon2.
     #[error("invalid password slot parameters: {0}")]
@@ -86,6 +86,30 @@ pub enum Error {
     /// The password did not unlock the password slot.
     #[error("wrong password")]
     WrongPassword,
+    /// A recovery key that is not well formed: wrong length, a character outside base32, or a
+    /// failed checksum. A typo, not a wrong key.
+    #[error(
+        "mistyped recovery key: check each group of four characters against the one you saved"
+    )]
+    RecoveryKeyMistyped,
+    /// A well-formed recovery key that is not this vault's.
+    #[error("wrong recovery key: it is not the recovery key of this vault")]
+    WrongRecoveryKey,
+    /// The vault file is an older generation than the newest this machine has seen: an old copy
+    /// was put in its place. Opening it anyway needs an explicit confirmation.
+    #[error("the vault is generation {found}, older than generation {seen} seen here before: an old copy may have replaced it (rolled back); open it only if you restored it on purpose")]
+    VaultRolledBack {
+        /// The newest generation remembered on this machine.
+        seen: u64,
+        /// The generation in the file.
+        found: u64,
+    },
+    /// Another process replaced the vault's master key (a password change) while it was open.
+    #[error("the vault's key was changed by another twofold; unlock it again")]
+    KeyChanged,
+    /// The change would leave the OS keyring as the vault's only way in.
+    #[error("that would leave the os keyring as the vault's only way in; add a recovery key or a password first")]
+    KeyringOnly,
     /// None of the vault's key slots could be opened with what was offered.
     #[error("the vault is locked: {0}")]
     Locked(String),

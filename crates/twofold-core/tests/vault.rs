@@ -314,29 +314,227 @@ fn keyring_slot_without_its_entry_is_locked_not_damaged() {
 fn slots_can_change_but_never_all_go() {
     let store = MemoryStore::default();
     let (_d, path, mut vault) = setup(&store);
-    vault.set_password(Some("new pw"), KdfParams::MIN).unwrap();
+    vault
+        .set_password(Some("new pw"), KdfParams::MIN, Some(&store))
+        .unwrap();
     assert!(Vault::open(&path, &Unlock::Password("new pw")).is_ok());
     assert!(Vault::open(&path, &Unlock::Password("correct horse")).is_err());
+    assert!(Vault::open(&path, &Unlock::Keyring(&store)).is_ok());
     vault.remove_keyring_slot(&store).unwrap();
     assert!(!Vault::probe(&path).unwrap().keyring);
     assert!(
         matches!(
-            vault.set_password(None, KdfParams::MIN),
+            vault.set_password(None, KdfParams::MIN, None),
             Err(Error::NoKeySlot)
         ),
         "the last slot must stay"
     );
     assert!(Vault::open(&path, &Unlock::Password("new pw")).is_ok());
     vault.add_keyring_slot(&store).unwrap();
-    vault.set_password(None, KdfParams::MIN).unwrap();
+    // The keyring must not be left as the only way in.
+    assert!(matches!(
+        vault.set_password(None, KdfParams::MIN, Some(&store)),
+        Err(Error::KeyringOnly)
+    ));
+    let rk = vault.set_recovery_key().unwrap();
+    vault
+        .set_password(None, KdfParams::MIN, Some(&store))
+        .unwrap();
     assert_eq!(
         Vault::probe(&path).unwrap(),
         twofold_core::vault::SlotKinds {
             keyring: true,
-            password: false
+            password: false,
+            recovery: true,
         }
     );
     assert!(Vault::open(&path, &Unlock::Keyring(&store)).is_ok());
+    assert!(Vault::open(&path, &Unlock::RecoveryKey(&rk.display())).is_ok());
+    assert!(matches!(
+        vault.remove_recovery_key(),
+        Err(Error::KeyringOnly)
+    ));
+}
+
+// See: issue "never lose a seed". A recovery key opens the vault without the keyring or the
+// password, a typo in it is told apart from a wrong key, and it survives key rotation.
+#[test]
+fn never_lose_a_seed_recovery_key_opens_the_vault() {
+    let store = MemoryStore::default();
+    let (_d, path, mut vault) = setup(&store);
+    vault.add(new_account(URI, Some("a")), 1).unwrap();
+    let rk = vault.set_recovery_key().unwrap();
+    let shown = rk.display().to_string();
+    assert!(Vault::probe(&path).unwrap().recovery);
+
+    let v = Vault::open(&path, &Unlock::RecoveryKey(&shown.to_lowercase())).unwrap();
+    assert_eq!(v.accounts().len(), 1);
+
+    let mut typo: Vec<char> = shown.chars().collect();
+    typo[5] = if typo[5] == 'Q' { 'R' } else { 'Q' };
+    let typo: String = typo.into_iter().collect();
+    let err = Vault::open(&path, &Unlock::RecoveryKey(&typo)).unwrap_err();
+    assert!(matches!(err, Error::RecoveryKeyMistyped), "{err}");
+    let other = twofold_core::vault::RecoveryKey::generate().unwrap();
+    let err = Vault::open(&path, &Unlock::RecoveryKey(&other.display())).unwrap_err();
+    assert!(matches!(err, Error::WrongRecoveryKey), "{err}");
+
+    // Two password changes later (two new master keys) the same recovery key still opens it.
+    vault
+        .set_password(Some("second"), KdfParams::MIN, Some(&store))
+        .unwrap();
+    vault
+        .set_password(Some("third"), KdfParams::MIN, Some(&store))
+        .unwrap();
+    let v = Vault::open(&path, &Unlock::RecoveryKey(&shown)).unwrap();
+    assert_eq!(v.accounts().len(), 1);
+    // A new recovery key replaces the old one.
+    let rk2 = vault.set_recovery_key().unwrap();
+    assert!(Vault::open(&path, &Unlock::RecoveryKey(&rk2.display())).is_ok());
+    assert!(matches!(
+        Vault::open(&path, &Unlock::RecoveryKey(&shown)),
+        Err(Error::WrongRecoveryKey)
+    ));
+}
+
+// Changing the password rotates the master key: an old copy of the file (or the old .bak) with
+// the old password gives a key that does not open the vault as it is now.
+#[test]
+fn never_lose_a_seed_password_change_rotates_the_master_key() {
+    let store = MemoryStore::default();
+    let (dir, path, mut vault) = setup(&store);
+    vault.add(new_account(URI, Some("a")), 1).unwrap();
+    vault.add(new_account(HOTP, Some("h")), 2).unwrap();
+    let copy = dir.path().join("old-copy.json");
+    fs::copy(&path, &copy).unwrap();
+    let bak = path.with_file_name("vault.json.bak");
+    let gen_before = vault.data().generation;
+
+    vault
+        .set_password(Some("new pw"), KdfParams::MIN, Some(&store))
+        .unwrap();
+
+    let old_key = Vault::unlock(&copy, &Unlock::Password("correct horse")).unwrap();
+    let err = Vault::open_with_key(&path, old_key.clone()).unwrap_err();
+    assert!(matches!(err, Error::VaultUndecryptable(_)), "{err}");
+    let err = Vault::open_with_key(&bak, old_key).unwrap_err();
+    assert!(matches!(err, Error::VaultUndecryptable(_)), "{err}");
+    assert!(Vault::open(&bak, &Unlock::Password("correct horse")).is_err());
+
+    // The current vault opens with the new password and the keyring (rewritten with one key).
+    let v = Vault::open(&path, &Unlock::Password("new pw")).unwrap();
+    assert_eq!(v.accounts().len(), 2);
+    assert_eq!(v.data().generation, gen_before + 1);
+    let entry = {
+        let text = fs::read_to_string(&path).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let user = v["slots"][0]["user"].as_str().unwrap().to_string();
+        store.get(KEYRING_SERVICE, &user).unwrap().unwrap()
+    };
+    assert_eq!(
+        entry.split_whitespace().count(),
+        1,
+        "the old key left the keyring"
+    );
+    assert!(Vault::open(&path, &Unlock::Keyring(&store)).is_ok());
+    // The .bak is the generation before, under the new key and the new password.
+    let b = Vault::open(&bak, &Unlock::Password("new pw")).unwrap();
+    assert_eq!(b.data().generation, gen_before);
+    assert_eq!(b.accounts().len(), 2);
+    // The handle keeps working, and a second handle opened before the change is told why.
+    vault.add(new_account(URI, Some("b")), 3).unwrap();
+    let err = Vault::open(&path, &Unlock::Password("correct horse")).unwrap_err();
+    assert!(matches!(err, Error::WrongPassword), "{err}");
+}
+
+// Removing the password rotates too, and a rotation never needs the keyring when the vault has
+// no keyring slot.
+#[test]
+fn removing_the_password_rotates_and_another_handle_is_told_the_key_changed() {
+    let store = MemoryStore::default();
+    let (dir, path, mut vault) = setup(&store);
+    vault.add(new_account(URI, Some("a")), 1).unwrap();
+    let mut other = Vault::open(&path, &Unlock::Keyring(&store)).unwrap();
+    vault.set_recovery_key().unwrap();
+    let copy = dir.path().join("old-copy.json");
+    fs::copy(&path, &copy).unwrap();
+    vault
+        .set_password(None, KdfParams::MIN, Some(&store))
+        .unwrap();
+    assert!(!Vault::probe(&path).unwrap().password);
+    let old_key = Vault::unlock(&copy, &Unlock::Password("correct horse")).unwrap();
+    assert!(Vault::open_with_key(&path, old_key).is_err());
+    let err = other.add(new_account(URI, Some("b")), 2).unwrap_err();
+    assert!(matches!(err, Error::KeyChanged), "{err}");
+    assert!(matches!(other.refresh(), Err(Error::KeyChanged)));
+    // Without the key store, a vault with a keyring slot cannot rotate; nothing changes.
+    let before = fs::read(&path).unwrap();
+    assert!(matches!(
+        vault.set_password(Some("x"), KdfParams::MIN, None),
+        Err(Error::Keyring(_))
+    ));
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+// The newest generation is remembered outside the file: an old copy put in place is refused
+// until the user confirms, and HOTP counters do not go back with it.
+#[test]
+fn never_lose_a_seed_rollback_is_refused_unless_confirmed() {
+    use std::sync::Arc;
+    use twofold_core::vault::History;
+    let store = Arc::new(MemoryStore::default());
+    let (dir, path, mut vault) = setup(&store);
+    let state = dir.path().join("state");
+    let history = || History::new(&state).with_keyring(store.clone());
+    vault.track(history(), false).unwrap();
+    vault.add(new_account(HOTP, Some("h")), 1).unwrap();
+    let old = dir.path().join("old.json");
+    fs::copy(&path, &old).unwrap();
+    let old_gen = vault.data().generation;
+    // RFC 4226 counters 0, 1, 2.
+    for want in ["755224", "287082", "359152"] {
+        assert_eq!(vault.next_hotp("h", 5).unwrap().code, want);
+    }
+    let newest = vault.data().generation;
+    drop(vault);
+
+    fs::copy(&old, &path).unwrap();
+    let open = || Vault::open(&path, &Unlock::Password("correct horse")).unwrap();
+    let err = open().track(history(), false).unwrap_err();
+    assert!(
+        matches!(err, Error::VaultRolledBack { seen, found } if seen == newest && found == old_gen),
+        "{err}"
+    );
+    assert!(err.to_string().contains(&format!("generation {old_gen}")));
+    // Confirmed: it opens, and the HOTP counter stays at its high-water mark (3), not the
+    // copy's 0, so no code is given twice.
+    let mut v = open();
+    v.track(history(), true).unwrap();
+    assert_eq!(v.find("h").unwrap().otp.counter, 3, "the counter went back");
+    assert_eq!(v.next_hotp("h", 6).unwrap().code, "969429");
+    drop(v);
+    // After the confirmation the vault opens without a question.
+    open().track(history(), false).unwrap();
+    // Losing the state directory alone does not hide a rollback: the keyring remembers the
+    // generation of a vault with a keyring slot.
+    fs::copy(&old, &path).unwrap();
+    fs::remove_dir_all(&state).unwrap();
+    assert!(matches!(
+        open().track(history(), false),
+        Err(Error::VaultRolledBack { .. })
+    ));
+    // A new vault at the same path is another vault, not a rollback.
+    fs::remove_file(&path).unwrap();
+    let mut fresh = Vault::create(
+        &path,
+        &CreateOptions {
+            keyring: None,
+            password: Some("pw"),
+            kdf: KdfParams::MIN,
+        },
+    )
+    .unwrap();
+    fresh.track(history(), false).unwrap();
 }
 
 #[test]

@@ -34,6 +34,13 @@ pub(crate) enum Slot {
         nonce: B64,
         wrapped_key: B64,
     },
+    /// The master key sealed to a recovery key's X25519 public key (see `recovery`).
+    Recovery {
+        public_key: B64,
+        ephemeral: B64,
+        nonce: B64,
+        wrapped_key: B64,
+    },
 }
 
 /// Bytes stored as standard base64 in JSON.

@@ -5,16 +5,20 @@
 //! generation from disk, applies the change and writes atomically, so the CLI and the app can
 //! both write without losing each other's changes. A vault that does not decrypt or declares an
 //! unknown version is refused and never written. Key slots are in [`keys`], the file format and
-//! the atomic write in `file`.
+//! the atomic write in `file`. A vault opened by a face is [tracked](Vault::track): the newest
+//! generation seen is remembered outside the file ([`History`]) and an older copy is refused.
 //!
-//! The records are in `data`, the changes to accounts in `accounts`, the key slots in `slots`
-//! and the plaintext's encoding in `stored`.
+//! The records are in `data`, the changes to accounts in `accounts`, the key slots and the
+//! master-key rotation in `slots`, the recovery key in `recovery` and the plaintext's encoding in
+//! `stored`.
 
 mod access;
 mod accounts;
 mod data;
 mod file;
+mod history;
 pub mod keys;
+mod recovery;
 mod slots;
 mod stored;
 
@@ -27,7 +31,9 @@ pub use data::{
 };
 pub use file::{write_private_file, VERSION};
 use file::{Envelope, FileStamp, Header, Slot, WriteLock, B64};
+pub use history::{History, Seen};
 pub use keys::{KdfParams, KeyStore, KeyringStore, MasterKey, MemoryStore, KEYRING_SERVICE};
+pub use recovery::RecoveryKey;
 use slots::{password_slot, slot_kinds, unlock_key};
 use stored::decrypt;
 
@@ -54,6 +60,15 @@ pub struct SlotKinds {
     pub keyring: bool,
     /// A password unlocks the master key.
     pub password: bool,
+    /// A recovery key unlocks the master key.
+    pub recovery: bool,
+}
+
+impl SlotKinds {
+    /// Whether the OS keyring is the only way in (a lost keyring would lose the vault).
+    pub fn keyring_only(&self) -> bool {
+        self.keyring && !self.password && !self.recovery
+    }
 }
 
 /// How to open a vault.
@@ -62,6 +77,8 @@ pub enum Unlock<'a> {
     Keyring(&'a dyn KeyStore),
     /// With the password slot.
     Password(&'a str),
+    /// With the recovery key, as the user typed it.
+    RecoveryKey(&'a str),
 }
 
 /// Which slots a new vault gets; at least one.
@@ -89,6 +106,7 @@ pub struct Vault {
     header: Header,
     data: VaultData,
     stamp: FileStamp,
+    history: Option<History>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -149,6 +167,7 @@ impl Vault {
             header,
             data: VaultData::default(),
             stamp: FileStamp::default(),
+            history: None,
         };
         vault.write(&vault.data.clone())?;
         Ok(vault)
@@ -165,7 +184,7 @@ impl Vault {
     /// the key (or time the slot) separately.
     pub fn unlock(path: &Path, unlock: &Unlock<'_>) -> Result<MasterKey> {
         let (env, _) = file::read_envelope(path)?;
-        unlock_key(&env.header, unlock)
+        unlock_key(&env, unlock)
     }
 
     /// Opens the vault at `path` with a master key already obtained.
@@ -178,7 +197,69 @@ impl Vault {
             header: env.header,
             data,
             stamp,
+            history: None,
         })
+    }
+
+    /// Remembers this vault in `history` from now on, and checks it against what was seen
+    /// before: a generation older than the newest seen is [`Error::VaultRolledBack`] unless
+    /// `accept_rollback` (the user confirmed they restored an old copy on purpose). Either way
+    /// HOTP counters below their remembered high-water marks are raised (and written), so a
+    /// code is never given twice. Every later write updates the record.
+    pub fn track(&mut self, history: History, accept_rollback: bool) -> Result<()> {
+        let id = self.header.vault_id.clone();
+        let seen = history.load(&id, self.slots().keyring)?;
+        let found = self.data.generation;
+        if found < seen.generation && !accept_rollback {
+            return Err(Error::VaultRolledBack {
+                seen: seen.generation,
+                found,
+            });
+        }
+        self.history = Some(history);
+        let behind = |d: &VaultData| {
+            d.accounts.iter().any(|a| {
+                a.otp.kind == crate::otp::OtpKind::Hotp
+                    && seen.hotp.get(&a.id.0).is_some_and(|m| a.otp.counter < *m)
+            })
+        };
+        if behind(&self.data) {
+            return self.update(|d| {
+                for a in &mut d.accounts {
+                    if let Some(m) = seen.hotp.get(&a.id.0) {
+                        if a.otp.kind == crate::otp::OtpKind::Hotp && a.otp.counter < *m {
+                            a.otp.counter = *m;
+                        }
+                    }
+                }
+                Ok(())
+            });
+        }
+        if found != seen.generation {
+            self.remember(&self.data);
+        }
+        Ok(())
+    }
+
+    /// Records `data`'s generation and HOTP counters in the history, if tracked. The vault
+    /// itself was already written, so a failure here is logged, not returned.
+    fn remember(&self, data: &VaultData) {
+        let Some(h) = &self.history else { return };
+        let id = &self.header.vault_id;
+        let keyring = self.slots().keyring;
+        let result = h.load(id, false).and_then(|mut seen| {
+            seen.generation = data.generation;
+            for a in &data.accounts {
+                if a.otp.kind == crate::otp::OtpKind::Hotp {
+                    let m = seen.hotp.entry(a.id.0.clone()).or_default();
+                    *m = (*m).max(a.otp.counter);
+                }
+            }
+            h.store(id, keyring, &seen)
+        });
+        if let Err(e) = result {
+            tracing::warn!("cannot remember the vault's generation: {e}");
+        }
     }
 
     /// The vault file's path.
@@ -255,8 +336,7 @@ impl Vault {
             return Ok(false);
         }
         let (env, stamp) = file::read_envelope(&self.path)?;
-        self.check_same_vault(&env.header)?;
-        self.data = decrypt(&self.path, &env, &self.key)?;
+        self.data = self.read_current(&env)?;
         self.header = env.header;
         self.stamp = stamp;
         Ok(true)
@@ -267,14 +347,33 @@ impl Vault {
     pub fn update<T>(&mut self, change: impl FnOnce(&mut VaultData) -> Result<T>) -> Result<T> {
         let _lock = WriteLock::acquire(&self.path)?;
         let (env, _) = file::read_envelope(&self.path)?;
-        self.check_same_vault(&env.header)?;
-        let mut data = decrypt(&self.path, &env, &self.key)?;
+        let mut data = self.read_current(&env)?;
         self.header = env.header;
         let out = change(&mut data)?;
         data.generation += 1;
         self.write(&data)?;
         self.data = data;
         Ok(out)
+    }
+
+    /// Decrypts the file as it is now, as a later generation of this handle's vault: refuses
+    /// another vault, a key another process rotated, and a generation older than this handle
+    /// read (an old copy put in place while it was open).
+    fn read_current(&self, env: &Envelope) -> Result<VaultData> {
+        self.check_same_vault(&env.header)?;
+        let data = match decrypt(&self.path, env, &self.key) {
+            Err(Error::VaultUndecryptable(_)) if env.header.slots != self.header.slots => {
+                return Err(Error::KeyChanged)
+            }
+            other => other?,
+        };
+        if data.generation < self.data.generation {
+            return Err(Error::VaultRolledBack {
+                seen: self.data.generation,
+                found: data.generation,
+            });
+        }
+        Ok(data)
     }
 
     fn check_same_vault(&self, on_disk: &Header) -> Result<()> {
@@ -288,18 +387,24 @@ impl Vault {
     }
 
     fn write(&mut self, data: &VaultData) -> Result<()> {
+        let bytes = Vault::seal_envelope(&self.key, &self.header, data)?;
+        file::write_atomic(&self.path, &bytes)?;
+        self.stamp = FileStamp::of(&self.path);
+        self.remember(data);
+        Ok(())
+    }
+
+    /// The envelope of `data` under `key` and `header`, encoded.
+    fn seal_envelope(key: &MasterKey, header: &Header, data: &VaultData) -> Result<Vec<u8>> {
         let plain = stored::encode(data)?;
-        let (nonce, ciphertext) = keys::seal(&self.key.0, &plain, &self.header.aad())?;
+        let (nonce, ciphertext) = keys::seal(&key.0, &plain, &header.aad())?;
         let env = Envelope {
-            header: self.header.clone(),
+            header: header.clone(),
             cipher: "aes-256-gcm".into(),
             nonce: B64(nonce.to_vec()),
             ciphertext: B64(ciphertext),
         };
-        let bytes = serde_json::to_vec_pretty(&env)
-            .map_err(|e| Error::io("encoding the vault", std::io::Error::other(e)))?;
-        file::write_atomic(&self.path, &bytes)?;
-        self.stamp = FileStamp::of(&self.path);
-        Ok(())
+        serde_json::to_vec_pretty(&env)
+            .map_err(|e| Error::io("encoding the vault", std::io::Error::other(e)))
     }
 }
