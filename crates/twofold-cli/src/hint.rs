@@ -51,6 +51,11 @@ pub fn for_error(e: &Error) -> Option<String> {
         Error::Aws(a) if a.kind == AwsErrorKind::LimitExceeded => {
             "see the user's devices with `twofold aws devices --user NAME`".into()
         }
+        Error::VaultRolledBack { .. } => {
+            "if you restored this copy on purpose, run the command again with --accept-rollback"
+                .into()
+        }
+        Error::KeyringOnly => "add one with `twofold vault recovery-key`".into(),
         Error::Fido(f) => return for_fido(f),
         _ => return None,
     })

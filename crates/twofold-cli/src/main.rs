@@ -11,6 +11,7 @@ mod fido;
 mod hint;
 mod import;
 mod scan;
+mod vault;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -22,7 +23,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 use twofold_core::otp::apply_offset;
 use twofold_core::otp::uri::OtpUri;
 use twofold_core::vault::{
-    default_vault_path, AccountPatch, KdfParams, KeyringStore, MasterKey, NewAccount, Unlock, Vault,
+    default_vault_path, AccountPatch, History, KdfParams, KeyStore, KeyringStore, MasterKey,
+    NewAccount, Unlock, Vault,
 };
 use twofold_core::view::{AccountSummary, CodeView};
 use zeroize::Zeroizing;
@@ -41,6 +43,21 @@ struct Cli {
     #[arg(long, global = true, env = "TWOFOLD_NO_KEYRING", action = clap::ArgAction::SetTrue,
           value_parser = clap::builder::BoolishValueParser::new())]
     no_keyring: bool,
+    /// Open the vault even if it is older than the newest generation seen on this machine
+    /// (you restored an old copy on purpose).
+    #[arg(long, global = true, env = "TWOFOLD_ACCEPT_ROLLBACK", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    accept_rollback: bool,
+    /// Where the newest generation seen of each vault is remembered (default: the platform
+    /// state directory).
+    #[arg(
+        long,
+        global = true,
+        env = "TWOFOLD_STATE_DIR",
+        value_name = "DIR",
+        hide = true
+    )]
+    state_dir: Option<PathBuf>,
     /// Print how long unlocking and the rest of the command took, on stderr.
     #[arg(long, global = true, hide = true)]
     timings: bool,
@@ -130,9 +147,12 @@ enum Command {
         #[arg(allow_hyphen_values = true)]
         seconds: Option<i64>,
     },
-    /// Set, change or remove the vault's password (read from TWOFOLD_NEW_PASSWORD or a prompt).
+    /// The vault's keys: status, password, recovery key.
+    Vault(vault::VaultArgs),
+    /// Old name of `twofold vault password`.
+    #[command(hide = true)]
     Password {
-        /// Remove the password slot (the vault then opens only with the OS keyring).
+        /// Remove the password slot.
         #[arg(long)]
         remove: bool,
     },
@@ -176,6 +196,8 @@ fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx {
         vault: cli.vault,
         no_keyring: cli.no_keyring,
+        accept_rollback: cli.accept_rollback,
+        state_dir: cli.state_dir,
         unlock_time: Default::default(),
         key: Default::default(),
     };
@@ -195,6 +217,8 @@ fn run(cli: Cli) -> Result<()> {
 pub(crate) struct Ctx {
     vault: Option<PathBuf>,
     no_keyring: bool,
+    accept_rollback: bool,
+    state_dir: Option<PathBuf>,
     unlock_time: std::cell::Cell<std::time::Duration>,
     /// The master key, once a command unlocked the vault: the automatic backup after the
     /// command reopens the vault with it instead of asking again.
@@ -340,18 +364,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             println!("{:+}", vault.settings().clock_offset_secs);
             Ok(())
         }
-        Command::Password { remove } => {
-            let mut vault = ctx.open()?;
-            if remove {
-                vault.set_password(None, KdfParams::default())?;
-                println!("password removed; the vault opens with the OS keyring only");
-            } else {
-                let pw = new_password()?;
-                vault.set_password(Some(&pw), KdfParams::default())?;
-                println!("password set");
-            }
-            Ok(())
-        }
+        Command::Vault(args) => vault::run(ctx, args),
+        Command::Password { remove } => vault::password(ctx, remove),
     }
 }
 
@@ -406,7 +420,52 @@ impl Ctx {
         let key = self.unlock(&path, slots)?;
         self.unlock_time.set(started.elapsed());
         self.key.replace(Some(key.clone()));
-        Ok(Vault::open_with_key(&path, key)?)
+        let mut vault = Vault::open_with_key(&path, key)?;
+        self.track(&mut vault)?;
+        Ok(vault)
+    }
+
+    /// The history of generations seen: the state directory, and the keyring beside the key.
+    fn history(&self) -> Result<History> {
+        let dir = match &self.state_dir {
+            Some(d) => d.clone(),
+            None => History::default_dir()?,
+        };
+        let h = History::new(dir);
+        Ok(if self.no_keyring {
+            h
+        } else {
+            h.with_keyring(std::sync::Arc::new(KeyringStore))
+        })
+    }
+
+    /// Checks the vault against the newest generation seen here; a rolled-back vault opens
+    /// only with --accept-rollback or a yes on a terminal.
+    fn track(&self, vault: &mut Vault) -> Result<()> {
+        match vault.track(self.history()?, self.accept_rollback) {
+            Err(twofold_core::Error::VaultRolledBack { seen, found })
+                if std::io::stdin().is_terminal() =>
+            {
+                eprintln!(
+                    "twofold: the vault at {} is generation {found}, but generation {seen} was seen on this machine before.",
+                    vault.path().display()
+                );
+                eprintln!("twofold: an old copy may have replaced it, and changes made since would be lost.");
+                eprint!("Open generation {found} anyway (you restored it on purpose)? [y/N] ");
+                let mut answer = String::new();
+                std::io::stdin().read_line(&mut answer)?;
+                if !matches!(answer.trim(), "y" | "Y" | "yes") {
+                    bail!("not opened; the vault file was left as it is");
+                }
+                Ok(vault.track(self.history()?, true)?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// The key store for changes that rewrite the keyring entry, when the vault has one.
+    pub(crate) fn keyring_for(&self, vault: &Vault) -> Option<&'static dyn KeyStore> {
+        (vault.slots().keyring && !self.no_keyring).then_some(&KeyringStore as &dyn KeyStore)
     }
 
     fn unlock(
@@ -417,6 +476,11 @@ impl Ctx {
         if let Some(pw) = env_password("TWOFOLD_PASSWORD") {
             if slots.password {
                 return Ok(Vault::unlock(path, &Unlock::Password(&pw))?);
+            }
+        }
+        if let Some(rk) = env_password("TWOFOLD_RECOVERY_KEY") {
+            if slots.recovery {
+                return Ok(Vault::unlock(path, &Unlock::RecoveryKey(&rk))?);
             }
         }
         let keyring_err = if slots.keyring && !self.no_keyring {
@@ -430,19 +494,32 @@ impl Ctx {
         } else {
             None
         };
-        if slots.password && std::io::stdin().is_terminal() {
-            let pw = Zeroizing::new(rpassword::prompt_password("Vault password: ")?);
-            return Ok(Vault::unlock(path, &Unlock::Password(&pw))?);
+        if std::io::stdin().is_terminal() && (slots.password || slots.recovery) {
+            if slots.password {
+                let pw = Zeroizing::new(rpassword::prompt_password("Vault password: ")?);
+                match Vault::unlock(path, &Unlock::Password(&pw)) {
+                    Err(twofold_core::Error::WrongPassword) if slots.recovery => {
+                        eprintln!("twofold: wrong password; you can use the recovery key instead");
+                    }
+                    other => return Ok(other?),
+                }
+            }
+            let rk = Zeroizing::new(rpassword::prompt_password("Recovery key: ")?);
+            return Ok(Vault::unlock(path, &Unlock::RecoveryKey(&rk))?);
         }
-        match (keyring_err, slots.password) {
-            (Some(e), true) => Err(anyhow!(
-                "{e}; or set TWOFOLD_PASSWORD to use the vault's password"
-            )),
-            (Some(e), false) => Err(e.into()),
-            (None, true) => Err(anyhow!(
-                "the vault is locked; set TWOFOLD_PASSWORD or run in a terminal to type it"
-            )),
+        let ways = match (slots.password, slots.recovery) {
+            (true, true) => "set TWOFOLD_PASSWORD or TWOFOLD_RECOVERY_KEY",
+            (true, false) => "set TWOFOLD_PASSWORD",
+            (false, true) => "set TWOFOLD_RECOVERY_KEY",
+            (false, false) => "",
+        };
+        match (keyring_err, ways.is_empty()) {
+            (Some(e), false) => Err(anyhow!("{e}; or {ways}")),
+            (Some(e), true) => Err(e.into()),
             (None, false) => Err(anyhow!(
+                "the vault is locked; {ways}, or run in a terminal to type it"
+            )),
+            (None, true) => Err(anyhow!(
                 "the vault has only a keyring slot and --no-keyring was given"
             )),
         }
@@ -494,6 +571,11 @@ impl Ctx {
             Err(e) => return Err(e.into()),
         };
         eprintln!("twofold: created a new vault at {}", path.display());
+        if vault.slots().keyring_only() {
+            eprintln!("twofold: note: it opens with the OS keyring only; add a way in that survives a lost keyring with `twofold vault recovery-key` or `twofold vault password`");
+        }
+        let mut vault = vault;
+        self.track(&mut vault)?;
         Ok(vault)
     }
 }
@@ -505,7 +587,7 @@ fn env_password(var: &str) -> Option<Zeroizing<String>> {
         .map(Zeroizing::new)
 }
 
-fn new_password() -> Result<Zeroizing<String>> {
+pub(crate) fn new_password() -> Result<Zeroizing<String>> {
     if let Some(pw) = env_password("TWOFOLD_NEW_PASSWORD") {
         return Ok(pw);
     }

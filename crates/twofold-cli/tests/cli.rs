@@ -15,9 +15,152 @@ fn twofold(vault: &Path, args: &[&str]) -> Output {
         .env("TWOFOLD_VAULT", vault)
         .env("TWOFOLD_PASSWORD", "test password")
         .env("TWOFOLD_NO_KEYRING", "1")
+        .env("TWOFOLD_STATE_DIR", vault.with_file_name("state"))
         .env_remove("TWOFOLD_NEW_PASSWORD")
+        .env_remove("TWOFOLD_RECOVERY_KEY")
+        .env_remove("TWOFOLD_ACCEPT_ROLLBACK")
         .output()
         .unwrap()
+}
+
+/// `twofold` with only the environment given (no password), for the vault's key commands.
+fn twofold_env(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_twofold"));
+    cmd.args(args)
+        .env("TWOFOLD_VAULT", vault)
+        .env("TWOFOLD_NO_KEYRING", "1")
+        .env("TWOFOLD_STATE_DIR", vault.with_file_name("state"))
+        .env_remove("TWOFOLD_PASSWORD")
+        .env_remove("TWOFOLD_NEW_PASSWORD")
+        .env_remove("TWOFOLD_RECOVERY_KEY")
+        .env_remove("TWOFOLD_ACCEPT_ROLLBACK");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+// See: issue "never lose a seed". A recovery key made with `twofold vault recovery-key` opens
+// the vault without the password, survives password changes, and the slots show in status.
+#[test]
+fn never_lose_a_seed_vault_recovery_key_password_and_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    ok(&twofold(&vault, &["add", "--uri", AWS_URI]));
+    let key_file = dir.path().join("recovery.txt");
+    let out = twofold(
+        &vault,
+        &["vault", "recovery-key", "-o", key_file.to_str().unwrap()],
+    );
+    assert_eq!(ok(&out), "", "the key goes to the file only");
+    let warning = String::from_utf8_lossy(&out.stderr);
+    assert!(warning.contains("shown only this once"), "{warning}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let text = std::fs::read_to_string(&key_file).unwrap();
+    let key = text.lines().nth(1).unwrap().to_string();
+    assert_eq!(key.split('-').count(), 14, "{key}");
+    // Refuses to overwrite the file.
+    let again = twofold(
+        &vault,
+        &["vault", "recovery-key", "-o", key_file.to_str().unwrap()],
+    );
+    assert!(err(&again).contains("already exists"));
+
+    let status: serde_json::Value =
+        serde_json::from_str(&ok(&twofold(&vault, &["vault", "status", "--json"]))).unwrap();
+    assert_eq!(status["password"], true);
+    assert_eq!(status["recoveryKey"], true);
+    assert_eq!(status["keyring"], false);
+    assert_eq!(status["accounts"], 1);
+
+    let with_key = |k: &str| twofold_env(&vault, &["list"], &[("TWOFOLD_RECOVERY_KEY", k)]);
+    assert!(ok(&with_key(&key.to_lowercase())).contains("Amazon Web Services"));
+    let mut typo = key.clone();
+    typo.replace_range(0..1, if key.starts_with('A') { "B" } else { "A" });
+    assert!(err(&with_key(&typo)).contains("mistyped recovery key"));
+    let locked = twofold_env(&vault, &["list"], &[]);
+    assert!(
+        err(&locked).contains("TWOFOLD_PASSWORD or TWOFOLD_RECOVERY_KEY"),
+        "{}",
+        err(&locked)
+    );
+
+    // A new password rotates the master key; the recovery key still opens the vault.
+    let out = twofold_env(
+        &vault,
+        &["vault", "password"],
+        &[
+            ("TWOFOLD_RECOVERY_KEY", &key),
+            ("TWOFOLD_NEW_PASSWORD", "second"),
+        ],
+    );
+    assert!(ok(&out).contains("new master key"));
+    assert!(err(&twofold(&vault, &["list"])).contains("wrong password"));
+    assert!(ok(&with_key(&key)).contains("Amazon Web Services"));
+    let second = [("TWOFOLD_PASSWORD", "second")];
+    ok(&twofold_env(
+        &vault,
+        &["vault", "password", "--remove"],
+        &second,
+    ));
+    let status: serde_json::Value = serde_json::from_str(&ok(&twofold_env(
+        &vault,
+        &["vault", "status", "--json"],
+        &[("TWOFOLD_RECOVERY_KEY", &key)],
+    )))
+    .unwrap();
+    assert_eq!(status["password"], false);
+    // The recovery key is now the only way in: it stays.
+    let out = twofold_env(
+        &vault,
+        &["vault", "recovery-key", "--remove"],
+        &[("TWOFOLD_RECOVERY_KEY", &key)],
+    );
+    assert!(
+        err(&out).contains("could never be unlocked"),
+        "{}",
+        err(&out)
+    );
+}
+
+// An old copy of the vault put in its place is refused, naming both generations, until
+// --accept-rollback.
+#[test]
+fn never_lose_a_seed_a_rolled_back_vault_needs_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    ok(&twofold(
+        &vault,
+        &["add", "--uri", AWS_URI, "--name", "one"],
+    ));
+    let old = dir.path().join("old.json");
+    std::fs::copy(&vault, &old).unwrap();
+    ok(&twofold(
+        &vault,
+        &["add", "--uri", AWS_URI, "--name", "two"],
+    ));
+    ok(&twofold(
+        &vault,
+        &["add", "--uri", AWS_URI, "--name", "three"],
+    ));
+    std::fs::copy(&old, &vault).unwrap();
+    let out = twofold(&vault, &["list"]);
+    let msg = err(&out);
+    assert!(!out.status.success());
+    assert!(
+        msg.contains("generation 1") && msg.contains("generation 3"),
+        "{msg}"
+    );
+    assert!(msg.contains("--accept-rollback"), "{msg}");
+    let listed = ok(&twofold(&vault, &["list", "--accept-rollback"]));
+    assert!(listed.contains("one") && !listed.contains("two"));
+    // Confirmed once; the vault opens as it is from now on.
+    ok(&twofold(&vault, &["list"]));
 }
 
 fn ok(out: &Output) -> String {
