@@ -116,6 +116,9 @@ impl From<CoreError> for IpcError {
             | CoreError::NotHotp(_)
             | CoreError::EmptyPassword
             | CoreError::NoKeySlot
+            | CoreError::KeyringOnly
+            | CoreError::RecoveryKeyMistyped
+            | CoreError::WrongRecoveryKey
             | CoreError::DeviceName(_)
             | CoreError::QrEncode(_)
             | CoreError::AlreadyExists(_)
@@ -164,6 +167,8 @@ impl From<CoreError> for IpcError {
             CoreError::ExportFileExists(_) => ErrorKind::FileExists,
             // Vault-file states the user has to act on: say exactly what is wrong.
             CoreError::Locked(_)
+            | CoreError::KeyChanged
+            | CoreError::VaultRolledBack { .. }
             | CoreError::VaultExists(_)
             | CoreError::VaultMissing(_)
             | CoreError::VaultUndecryptable(_)

@@ -7,10 +7,22 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use twofold_core::aws::admin::{AuditReport, EnforcePlan};
 use twofold_core::aws::AwsClient;
 use twofold_core::otp::uri::OtpUri;
-use twofold_core::vault::{KdfParams, KeyStore, NewAccount, Unlock, Vault, VaultAccess};
+use twofold_core::vault::{History, KdfParams, KeyStore, NewAccount, Unlock, Vault, VaultAccess};
+use zeroize::Zeroizing;
 
 use crate::error::{ErrorKind, IpcError, Result};
+use crate::models::vault::RolledBack;
 use crate::models::{VaultState, VaultStatus};
+
+/// How the user unlocks the vault.
+pub enum UnlockWith<'a> {
+    /// Through the OS keyring.
+    Keyring,
+    /// With the vault password.
+    Password(&'a str),
+    /// With the recovery key, as typed.
+    RecoveryKey(&'a str),
+}
 
 /// The `State` type commands take; an alias so the managed type cannot be misspelled.
 pub type AppStateRef<'a> = tauri::State<'a, AppState>;
@@ -18,7 +30,8 @@ pub type AppStateRef<'a> = tauri::State<'a, AppState>;
 /// Everything the app keeps between commands.
 pub struct AppState {
     path: PathBuf,
-    keys: Box<dyn KeyStore>,
+    keys: Arc<dyn KeyStore>,
+    history: Option<History>,
     inner: Mutex<Inner>,
     aws: Mutex<Option<AwsConnection>>,
     admin: Mutex<AdminResults>,
@@ -145,15 +158,27 @@ struct Inner {
     reason: Option<String>,
     /// Whether opening at startup was already tried.
     tried: bool,
+    /// The last unlock found an older generation than seen here before.
+    rolled_back: Option<RolledBack>,
+    /// A recovery key just made, until the user says it is saved: "Save as file" writes it.
+    new_recovery_key: Option<Zeroizing<String>>,
 }
 
 impl AppState {
     /// State for the vault at `path`, whose keyring slot is read through `keys`. Nothing is
     /// opened yet: the first [`AppState::status`] call does that.
     pub fn new(path: PathBuf, keys: Box<dyn KeyStore>) -> Self {
+        let keys: Arc<dyn KeyStore> = Arc::from(keys);
+        // The CLI remembers generations in the same place, so each sees the other's writes.
+        let dir = std::env::var_os("TWOFOLD_STATE_DIR")
+            .map(PathBuf::from)
+            .map(Ok)
+            .unwrap_or_else(History::default_dir);
+        let history = dir.ok().map(|d| History::new(d).with_keyring(keys.clone()));
         AppState {
             path,
             keys,
+            history,
             inner: Mutex::new(Inner::default()),
             aws: Mutex::new(None),
             admin: Mutex::new(AdminResults::default()),
@@ -162,6 +187,12 @@ impl AppState {
             import: Mutex::new(ImportSlot::default()),
             test_camera: None,
         }
+    }
+
+    /// Remembers the vault's generations in `dir` instead of the platform state directory.
+    pub fn with_state_dir(mut self, dir: PathBuf) -> Self {
+        self.history = Some(History::new(dir).with_keyring(self.keys.clone()));
+        self
     }
 
     /// Tests: a folder of images stands in for the webcam (`--camera-frames DIR`).
@@ -185,29 +216,44 @@ impl AppState {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The vault's status. On the first call, opens the vault through the keyring, or creates
-    /// one with a keyring slot when none exists.
+    /// The vault's status. On the first call, opens an existing vault through the keyring.
+    /// A missing vault is not created here: the first-run screen asks how to protect it.
     pub fn status(&self) -> VaultStatus {
         let mut inner = self.lock_inner();
         if !inner.tried && inner.vault.is_none() {
             inner.tried = true;
-            let result = if Vault::exists(&self.path) {
-                Vault::open(&self.path, &Unlock::Keyring(self.keys.as_ref()))
-            } else {
-                Vault::create_protected(
-                    &self.path,
-                    Some(self.keys.as_ref()),
-                    None,
-                    KdfParams::default(),
-                )
-                .map(|(v, _)| v)
-            };
-            match result {
-                Ok(v) => inner.vault = Some(v),
-                Err(e) => inner.reason = Some(IpcError::from(e).message),
+            if Vault::exists(&self.path) {
+                if let Err(e) = self.open_into(&mut inner, &UnlockWith::Keyring, false) {
+                    inner.reason = Some(e.message);
+                }
             }
         }
         self.describe(&inner)
+    }
+
+    /// Opens the vault into `inner`, checked against the generations seen here. A rolled-back
+    /// vault is left closed with `rolled_back` set (and no error), for the unlock screen to ask.
+    fn open_into(&self, inner: &mut Inner, with: &UnlockWith<'_>, accept: bool) -> Result<()> {
+        let unlock = match with {
+            UnlockWith::Keyring => Unlock::Keyring(self.keys.as_ref()),
+            UnlockWith::Password(pw) => Unlock::Password(pw),
+            UnlockWith::RecoveryKey(k) => Unlock::RecoveryKey(k),
+        };
+        let mut vault = Vault::open(&self.path, &unlock)?;
+        if let Some(h) = &self.history {
+            match vault.track(h.clone(), accept) {
+                Err(e @ twofold_core::Error::VaultRolledBack { seen, found }) => {
+                    inner.rolled_back = Some(RolledBack { seen, found });
+                    inner.reason = Some(e.to_string());
+                    return Ok(());
+                }
+                other => other?,
+            }
+        }
+        inner.vault = Some(vault);
+        inner.reason = None;
+        inner.rolled_back = None;
+        Ok(())
     }
 
     fn describe(&self, inner: &Inner) -> VaultStatus {
@@ -219,49 +265,127 @@ impl AppState {
                 Err(_) => (VaultState::Locked, Default::default()),
             },
         };
+        let open = state == VaultState::Unlocked;
         VaultStatus {
             state,
             path: self.path.display().to_string(),
             keyring_slot: slots.keyring,
             password_slot: slots.password,
-            reason: if state == VaultState::Unlocked {
-                None
-            } else {
-                inner.reason.clone()
-            },
+            recovery_slot: slots.recovery,
+            reason: if open { None } else { inner.reason.clone() },
+            rolled_back: if open { None } else { inner.rolled_back },
         }
     }
 
-    /// Opens the vault with `password`, or through the keyring when `None`.
-    pub fn unlock(&self, password: Option<&str>) -> Result<VaultStatus> {
+    /// Opens the vault; `accept_rollback` opens an older generation than seen here before.
+    pub fn unlock(&self, with: &UnlockWith<'_>, accept_rollback: bool) -> Result<VaultStatus> {
         let mut inner = self.lock_inner();
         inner.tried = true;
         if inner.vault.is_none() {
-            let unlock = match password {
-                Some(pw) => Unlock::Password(pw),
-                None => Unlock::Keyring(self.keys.as_ref()),
-            };
-            inner.vault = Some(Vault::open(&self.path, &unlock)?);
-            inner.reason = None;
+            self.open_into(&mut inner, with, accept_rollback)?;
         }
         Ok(self.describe(&inner))
     }
 
-    /// Creates a vault with a keyring slot when the keyring works, plus a password slot when
-    /// `password` is given. Without a password, the keyring must work.
-    pub fn create(&self, password: Option<&str>) -> Result<VaultStatus> {
+    /// Creates the vault: a keyring slot when the keyring works, plus a password slot when
+    /// `password` is given or a recovery key when `recovery_key` (returned, to show once).
+    pub fn create(
+        &self,
+        password: Option<&str>,
+        recovery_key: bool,
+    ) -> Result<(VaultStatus, Option<Zeroizing<String>>)> {
         let mut inner = self.lock_inner();
         inner.tried = true;
-        // Without a usable keyring, the password alone protects the vault.
-        let (vault, _) = Vault::create_protected(
-            &self.path,
-            Some(self.keys.as_ref()),
-            password,
-            KdfParams::default(),
-        )?;
+        let (mut vault, key) = match (password, recovery_key) {
+            (Some(pw), false) => {
+                // Without a usable keyring, the password alone protects the vault.
+                let (v, _) = Vault::create_protected(
+                    &self.path,
+                    Some(self.keys.as_ref()),
+                    Some(pw),
+                    KdfParams::default(),
+                )?;
+                (v, None)
+            }
+            (None, true) => {
+                let (v, rk, _) =
+                    Vault::create_with_recovery_key(&self.path, Some(self.keys.as_ref()))?;
+                (v, Some(rk.display()))
+            }
+            _ => {
+                return Err(IpcError::new(
+                    ErrorKind::InvalidInput,
+                    "choose a password or a recovery key",
+                ))
+            }
+        };
+        if let Some(h) = &self.history {
+            vault.track(h.clone(), false)?;
+        }
         inner.vault = Some(vault);
         inner.reason = None;
+        inner.new_recovery_key = key.clone();
+        Ok((self.describe(&inner), key))
+    }
+
+    /// Sets, changes or removes the password (the master key is replaced).
+    pub fn set_password(&self, password: Option<&str>) -> Result<VaultStatus> {
+        let mut inner = self.lock_inner();
+        let keys = self.keys.as_ref();
+        let vault = inner.vault.as_mut().ok_or_else(IpcError::locked)?;
+        vault.set_password(password, KdfParams::default(), Some(keys))?;
         Ok(self.describe(&inner))
+    }
+
+    /// Makes a new recovery key (replacing the old one); returns it to show once.
+    pub fn add_recovery_key(&self) -> Result<(VaultStatus, Zeroizing<String>)> {
+        let mut inner = self.lock_inner();
+        let vault = inner.vault.as_mut().ok_or_else(IpcError::locked)?;
+        let key = vault.set_recovery_key()?.display();
+        inner.new_recovery_key = Some(key.clone());
+        Ok((self.describe(&inner), key))
+    }
+
+    /// Removes the recovery key.
+    pub fn remove_recovery_key(&self) -> Result<VaultStatus> {
+        let mut inner = self.lock_inner();
+        let vault = inner.vault.as_mut().ok_or_else(IpcError::locked)?;
+        vault.remove_recovery_key()?;
+        Ok(self.describe(&inner))
+    }
+
+    /// Writes the recovery key just shown to `path` (or a new file in the documents folder),
+    /// readable by the user only; never over an existing file. Returns where it went.
+    pub fn save_recovery_key(&self, path: Option<PathBuf>) -> Result<PathBuf> {
+        let inner = self.lock_inner();
+        let key = inner.new_recovery_key.as_ref().ok_or_else(|| {
+            IpcError::new(
+                ErrorKind::NotFound,
+                "the recovery key is no longer held; make a new one in Settings → Vault",
+            )
+        })?;
+        let path = match path {
+            Some(p) => p,
+            None => default_recovery_key_file()?,
+        };
+        if path.exists() {
+            return Err(IpcError::new(
+                ErrorKind::InvalidInput,
+                format!("{} already exists; choose another file", path.display()),
+            ));
+        }
+        let text = Zeroizing::new(format!(
+            "Twofold recovery key for the vault at {}\n{}\n",
+            self.path.display(),
+            key.as_str()
+        ));
+        twofold_core::vault::write_private_file(&path, text.as_bytes())?;
+        Ok(path)
+    }
+
+    /// Forgets the recovery key just shown (the user saved it).
+    pub fn forget_recovery_key(&self) {
+        self.lock_inner().new_recovery_key = None;
     }
 
     /// Closes the vault; the key leaves memory with it.
@@ -270,6 +394,7 @@ impl AppState {
         inner.vault = None;
         inner.tried = true;
         inner.reason = None;
+        inner.new_recovery_key = None;
         self.describe(&inner)
     }
 
@@ -351,4 +476,22 @@ impl VaultAccess for AppState {
             None => Err(twofold_core::Error::Locked("it is not open".into())),
         }
     }
+}
+
+/// `Twofold recovery key.txt` in the documents folder (or home), numbered when taken.
+fn default_recovery_key_file() -> Result<PathBuf> {
+    let dirs = directories::UserDirs::new()
+        .ok_or_else(|| IpcError::new(ErrorKind::NotFound, "no home folder to save the key in"))?;
+    let dir = dirs
+        .document_dir()
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(|| dirs.home_dir())
+        .to_path_buf();
+    Ok((1..)
+        .map(|n| match n {
+            1 => dir.join("Twofold recovery key.txt"),
+            n => dir.join(format!("Twofold recovery key ({n}).txt")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| dir.join("Twofold recovery key.txt")))
 }

@@ -24,14 +24,22 @@ pub(crate) struct Fixture {
     pub(crate) window: WebviewWindow<MockRuntime>,
 }
 
+/// A fixture whose vault exists (keyring slot and a recovery key), as after the first run:
+/// `vault_status` opens it through the keyring.
 pub(crate) fn fixture() -> Fixture {
+    fixture_with_vault(true)
+}
+
+pub(crate) fn fixture_with_vault(vault: bool) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("key.json");
     SimState::fresh(now_ms()).save(&key).unwrap();
-    let state = AppState::new(
-        dir.path().join("vault.json"),
-        Box::new(MemoryStore::default()),
-    );
+    let store = MemoryStore::default();
+    let path = dir.path().join("vault.json");
+    if vault {
+        twofold_core::vault::Vault::create_with_recovery_key(&path, Some(&store)).unwrap();
+    }
+    let state = AppState::new(path, Box::new(store)).with_state_dir(dir.path().join("state"));
     let app = build(mock_builder())
         .manage(state)
         .manage(FidoState::from_simulator(Some(key)))
@@ -104,13 +112,74 @@ impl Fixture {
     }
 }
 
+// See: issue "never lose a seed". The first run creates nothing by itself: the user chooses a
+// password or a recovery key, and the recovery key comes back once, then opens the vault.
 #[test]
-fn first_status_creates_a_keyring_vault() {
-    let f = fixture();
+fn first_run_asks_and_a_recovery_key_opens_the_vault() {
+    let f = fixture_with_vault(false);
     let status = f.ok("vault_status", json!({}));
-    assert_eq!(status["state"], "unlocked");
-    assert_eq!(status["keyringSlot"], true);
-    assert_eq!(status["passwordSlot"], false);
+    assert_eq!(status["state"], "absent");
+    assert!(!f.dir.path().join("vault.json").exists());
+    let created = f.ok("vault_create", json!({ "password": null, "recoveryKey": true }));
+    assert_eq!(created["status"]["state"], "unlocked");
+    assert_eq!(created["status"]["keyringSlot"], true);
+    assert_eq!(created["status"]["recoverySlot"], true);
+    let key = created["recoveryKey"].as_str().unwrap().to_string();
+    assert_eq!(key.split('-').count(), 14);
+    let file = f.dir.path().join("key.txt");
+    let saved = f.ok("vault_recovery_key_save", json!({ "path": file }));
+    assert_eq!(saved, json!(file.display().to_string()));
+    assert!(std::fs::read_to_string(&file).unwrap().contains(&key));
+    f.ok("vault_recovery_key_done", json!({}));
+    assert!(f.invoke("vault_recovery_key_save", json!({ "path": null })).is_err());
+
+    f.ok("vault_lock", json!({}));
+    let wrong = f
+        .invoke(
+            "vault_unlock",
+            json!({ "password": null, "recoveryKey": "AAAA-BBBB", "acceptRollback": false }),
+        )
+        .unwrap_err();
+    assert_eq!(wrong["kind"], "invalidInput");
+    assert!(wrong["message"].as_str().unwrap().contains("mistyped"));
+    let open = f.ok(
+        "vault_unlock",
+        json!({ "password": null, "recoveryKey": key, "acceptRollback": false }),
+    );
+    assert_eq!(open["state"], "unlocked");
+    // A password set in Settings rotates the key; the recovery key still opens it.
+    let st = f.ok("vault_password_set", json!({ "password": "a new password" }));
+    assert_eq!(st["passwordSlot"], true);
+    f.ok("vault_lock", json!({}));
+    let open = f.ok(
+        "vault_unlock",
+        json!({ "password": null, "recoveryKey": key, "acceptRollback": false }),
+    );
+    assert_eq!(open["state"], "unlocked");
+}
+
+// An older copy of the vault is not opened silently: the status says which generations, and
+// unlocking with acceptRollback opens it.
+#[test]
+fn a_rolled_back_vault_waits_for_confirmation() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let path = f.dir.path().join("vault.json");
+    let old = f.dir.path().join("old.json");
+    std::fs::copy(&path, &old).unwrap();
+    f.ok("account_add_from_uri", json!({ "uri": URI, "name": null }));
+    f.ok("vault_lock", json!({}));
+    std::fs::copy(&old, &path).unwrap();
+    let keyring = json!({ "password": null, "recoveryKey": null, "acceptRollback": false });
+    let st = f.ok("vault_unlock", keyring);
+    assert_eq!(st["state"], "locked");
+    assert_eq!(st["rolledBack"]["found"], 0);
+    assert_eq!(st["rolledBack"]["seen"], 1);
+    let st = f.ok(
+        "vault_unlock",
+        json!({ "password": null, "recoveryKey": null, "acceptRollback": true }),
+    );
+    assert_eq!(st["state"], "unlocked");
     assert_eq!(f.ok("accounts_list", json!({})), json!([]));
 }
 

@@ -694,3 +694,19 @@ fn a_new_vault_keeps_an_earlier_vaults_bak_under_a_dated_name() {
     assert_eq!(restored.accounts().len(), 1);
     drop(dir);
 }
+
+#[test]
+fn a_new_vault_can_have_a_recovery_key_instead_of_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.json");
+    let store = MemoryStore::default();
+    let (_v, rk, note) = Vault::create_with_recovery_key(&path, Some(&store)).unwrap();
+    assert!(note.is_none());
+    let kinds = Vault::probe(&path).unwrap();
+    assert!(kinds.keyring && kinds.recovery && !kinds.password);
+    assert!(Vault::open(&path, &Unlock::RecoveryKey(&rk.display())).is_ok());
+    assert!(Vault::open(&path, &Unlock::Keyring(&store)).is_ok());
+    let other = dir.path().join("w.json");
+    let (_w, rk, _) = Vault::create_with_recovery_key(&other, None).unwrap();
+    assert!(Vault::open(&other, &Unlock::RecoveryKey(&rk.display())).is_ok());
+}

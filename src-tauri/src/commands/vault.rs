@@ -4,8 +4,10 @@ use tauri::{AppHandle, Manager, Runtime};
 
 use crate::error::Result;
 use crate::events;
+use crate::models::vault::{RecoveryKeyShown, VaultCreated};
 use crate::models::VaultStatus;
-use crate::state::AppState;
+use crate::state::{AppState, AppStateRef, UnlockWith};
+use zeroize::Zeroizing;
 
 /// Runs a blocking vault operation (keyring D-Bus calls, Argon2) off the async runtime.
 async fn blocking<R: Runtime, T: Send + 'static>(
@@ -21,34 +23,100 @@ pub async fn vault_status<R: Runtime>(app: AppHandle<R>) -> Result<VaultStatus> 
     blocking(app, |s| Ok(s.status())).await
 }
 
-/// Opens the vault with a password, or through the keyring when `password` is null.
+/// Opens the vault with a password, a recovery key, or through the keyring when both are
+/// null. `acceptRollback` opens a vault older than the newest generation seen on this machine.
 #[tauri::command]
 pub async fn vault_unlock<R: Runtime>(
     app: AppHandle<R>,
     password: Option<String>,
+    recovery_key: Option<String>,
+    accept_rollback: bool,
 ) -> Result<VaultStatus> {
-    let password = password.map(zeroize::Zeroizing::new);
+    let password = password.map(Zeroizing::new);
+    let recovery_key = recovery_key.map(Zeroizing::new);
     let status = blocking(app.clone(), move |s| {
-        s.unlock(password.as_deref().map(String::as_str))
+        let with = match (&password, &recovery_key) {
+            (Some(pw), _) => UnlockWith::Password(pw),
+            (None, Some(k)) => UnlockWith::RecoveryKey(k),
+            (None, None) => UnlockWith::Keyring,
+        };
+        s.unlock(&with, accept_rollback)
     })
     .await?;
-    events::vault_changed(&app, "unlocked");
+    if status.state == crate::models::VaultState::Unlocked {
+        events::vault_changed(&app, "unlocked");
+    }
     Ok(status)
 }
 
-/// Creates the vault (keyring slot when available, password slot when given).
+/// Creates the vault with a keyring slot (when the keyring works) and either a password or a
+/// generated recovery key, which comes back this once to be shown.
 #[tauri::command]
 pub async fn vault_create<R: Runtime>(
     app: AppHandle<R>,
     password: Option<String>,
-) -> Result<VaultStatus> {
-    let password = password.map(zeroize::Zeroizing::new);
-    let status = blocking(app.clone(), move |s| {
-        s.create(password.as_deref().map(String::as_str))
+    recovery_key: bool,
+) -> Result<VaultCreated> {
+    let password = password.map(Zeroizing::new);
+    let (status, key) = blocking(app.clone(), move |s| {
+        s.create(password.as_deref().map(String::as_str), recovery_key)
     })
     .await?;
     events::vault_changed(&app, "unlocked");
-    Ok(status)
+    Ok(VaultCreated {
+        status,
+        recovery_key: key.map(|k| k.as_str().to_string()),
+    })
+}
+
+/// Sets or changes (`password`) or removes (null) the vault password; the master key is
+/// replaced, so old copies of the vault do not open with the old password.
+#[tauri::command]
+pub async fn vault_password_set<R: Runtime>(
+    app: AppHandle<R>,
+    password: Option<String>,
+) -> Result<VaultStatus> {
+    let password = password.map(Zeroizing::new);
+    blocking(app, move |s| {
+        s.set_password(password.as_deref().map(String::as_str))
+    })
+    .await
+}
+
+/// Makes a new recovery key (the old one stops working) and returns it, to show once.
+#[tauri::command]
+pub async fn vault_recovery_key_add<R: Runtime>(app: AppHandle<R>) -> Result<RecoveryKeyShown> {
+    let (status, key) = blocking(app, |s| s.add_recovery_key()).await?;
+    Ok(RecoveryKeyShown {
+        recovery_key: key.as_str().to_string(),
+        status,
+    })
+}
+
+/// Removes the recovery key.
+#[tauri::command]
+pub async fn vault_recovery_key_remove<R: Runtime>(app: AppHandle<R>) -> Result<VaultStatus> {
+    blocking(app, |s| s.remove_recovery_key()).await
+}
+
+/// Writes the recovery key just shown to `path` (default: a new file in the documents folder),
+/// readable by the user only. Returns the file's path.
+#[tauri::command]
+pub async fn vault_recovery_key_save<R: Runtime>(
+    app: AppHandle<R>,
+    path: Option<String>,
+) -> Result<String> {
+    let path = path
+        .filter(|p| !p.trim().is_empty())
+        .map(std::path::PathBuf::from);
+    let written = blocking(app, move |s| s.save_recovery_key(path)).await?;
+    Ok(written.display().to_string())
+}
+
+/// The user saved the recovery key: the app stops holding it.
+#[tauri::command]
+pub fn vault_recovery_key_done(state: AppStateRef<'_>) {
+    state.forget_recovery_key();
 }
 
 /// Closes the vault until it is unlocked again.

@@ -28,6 +28,62 @@ pub struct VaultStatus {
     pub keyring_slot: bool,
     /// The vault has a password slot.
     pub password_slot: bool,
+    /// The vault has a recovery-key slot.
+    pub recovery_slot: bool,
     /// Why it is not open, when it is not.
     pub reason: Option<String>,
+    /// Set when the vault was not opened because it is older than the newest generation seen
+    /// on this machine: unlocking again with `acceptRollback` opens it anyway.
+    pub rolled_back: Option<RolledBack>,
+}
+
+/// The generations of a vault that looks rolled back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct RolledBack {
+    /// The newest generation seen on this machine.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub seen: u64,
+    /// The generation of the file.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub found: u64,
+}
+
+/// A vault just created, and its recovery key when one was chosen. The key crosses IPC this
+/// once, to be shown to the user (and saved or printed by them); the app does not keep it.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct VaultCreated {
+    /// The vault's state (unlocked).
+    pub status: VaultStatus,
+    /// The recovery key, grouped (`ABCD-EFGH-...`), when the vault has one.
+    pub recovery_key: Option<String>,
+}
+
+impl std::fmt::Debug for VaultCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultCreated")
+            .field("status", &self.status)
+            .field("recovery_key", &self.recovery_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// A new recovery key, shown once in Settings → Vault.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryKeyShown {
+    /// The recovery key, grouped (`ABCD-EFGH-...`).
+    pub recovery_key: String,
+    /// The vault's slots after the change.
+    pub status: VaultStatus,
+}
+
+impl std::fmt::Debug for RecoveryKeyShown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecoveryKeyShown(<redacted>)")
+    }
 }

@@ -39,6 +39,7 @@ import type { PendingEnrollment } from "./PendingEnrollment";
 import type { ProfileSetup } from "./ProfileSetup";
 import type { RestoreReport } from "./RestoreReport";
 import type { RestoreRequest } from "./RestoreRequest";
+import type { RecoveryKeyShown } from "./RecoveryKeyShown";
 import type { RevealedSecret } from "./RevealedSecret";
 import type { ScanPick } from "./ScanPick";
 import type { ScanResult } from "./ScanResult";
@@ -46,6 +47,7 @@ import type { SecurityKeyCheck } from "./SecurityKeyCheck";
 import type { SessionOptions } from "./SessionOptions";
 import type { SessionProgress } from "./SessionProgress";
 import type { SessionStarted } from "./SessionStarted";
+import type { VaultCreated } from "./VaultCreated";
 import type { VaultStatus } from "./VaultStatus";
 
 /**
@@ -525,20 +527,55 @@ export interface Commands {
   // src-tauri/src/commands/vault.rs
   /** The vault's state; the first call opens it through the keyring (or creates it). */
   vault_status: { args: null; result: VaultStatus };
-  /** Opens the vault with a password, or through the keyring when `password` is null. */
+  /**
+   * Opens the vault with a password, a recovery key, or through the keyring when both are
+   * null. `acceptRollback` opens a vault older than the newest generation seen on this machine.
+   */
   vault_unlock: {
     args: {
       password: string | null;
+      recoveryKey: string | null;
+      acceptRollback: boolean;
     };
     result: VaultStatus;
   };
-  /** Creates the vault (keyring slot when available, password slot when given). */
+  /**
+   * Creates the vault with a keyring slot (when the keyring works) and either a password or a
+   * generated recovery key, which comes back this once to be shown.
+   */
   vault_create: {
+    args: {
+      password: string | null;
+      recoveryKey: boolean;
+    };
+    result: VaultCreated;
+  };
+  /**
+   * Sets or changes (`password`) or removes (null) the vault password; the master key is
+   * replaced, so old copies of the vault do not open with the old password.
+   */
+  vault_password_set: {
     args: {
       password: string | null;
     };
     result: VaultStatus;
   };
+  /** Makes a new recovery key (the old one stops working) and returns it, to show once. */
+  vault_recovery_key_add: { args: null; result: RecoveryKeyShown };
+  /** Removes the recovery key. */
+  vault_recovery_key_remove: { args: null; result: VaultStatus };
+  /**
+   * Writes the recovery key just shown to `path` (default: a new file in the documents folder),
+   * readable by the user only. Returns the file's path.
+   */
+  vault_recovery_key_save: {
+    args: {
+      path: string | null;
+    };
+    result: string;
+  };
+  /** The user saved the recovery key: the app stops holding it. */
+  vault_recovery_key_done: { args: null; result: void };
   /** Closes the vault until it is unlocked again. */
   vault_lock: { args: null; result: VaultStatus };
 }

@@ -38,11 +38,29 @@ export const appOpenLogs = () => call('app_open_logs');
 export const cliPutOnPath = () => call('cli_put_on_path');
 
 export const vaultStatus = () => call('vault_status');
-/** Opens the vault: with the password when given, else through the OS keyring. */
-export const vaultUnlock = (password: string | null) => call('vault_unlock', { password });
-/** Creates a new vault (keyring slot when available, plus the password slot when given). */
-export const vaultCreate = (password: string | null) => call('vault_create', { password });
+/** How to open the vault: the OS keyring, the password, or the recovery key. */
+export type UnlockMethod = { kind: 'keyring' } | { kind: 'password'; password: string } | { kind: 'recoveryKey'; key: string };
+/** Opens the vault; `acceptRollback` opens a copy older than the newest seen on this computer. */
+export const vaultUnlock = (method: UnlockMethod, acceptRollback = false) =>
+  call('vault_unlock', {
+    password: method.kind === 'password' ? method.password : null,
+    recoveryKey: method.kind === 'recoveryKey' ? method.key : null,
+    acceptRollback,
+  });
+/** Creates a new vault (keyring slot when available) with a password, or with a recovery key
+ * that comes back once to be shown. */
+export const vaultCreate = (password: string | null, recoveryKey: boolean) =>
+  call('vault_create', { password, recoveryKey });
 export const vaultLock = () => call('vault_lock');
+/** Sets or changes (a string) or removes (null) the password; the master key is replaced. */
+export const vaultPasswordSet = (password: string | null) => call('vault_password_set', { password });
+/** A new recovery key (the old one stops working), returned to show once. */
+export const vaultRecoveryKeyAdd = () => call('vault_recovery_key_add');
+export const vaultRecoveryKeyRemove = () => call('vault_recovery_key_remove');
+/** Writes the recovery key just shown to a file (default: the documents folder); returns its path. */
+export const vaultRecoveryKeySave = (path: string | null) => call('vault_recovery_key_save', { path });
+/** The user saved the recovery key; the app forgets it. */
+export const vaultRecoveryKeyDone = () => call('vault_recovery_key_done');
 
 export const accountsList = () => call('accounts_list');
 export const accountAddFromUri = (uri: string, name: string | null) =>

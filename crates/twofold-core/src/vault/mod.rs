@@ -133,7 +133,38 @@ impl Vault {
     /// Creates a new, empty vault. Refuses to touch an existing file; a `.bak` an earlier vault
     /// left at `path` is kept under a dated name first.
     pub fn create(path: &Path, opts: &CreateOptions<'_>) -> Result<Vault> {
-        if opts.keyring.is_none() && opts.password.is_none() {
+        Vault::create_slots(path, opts, None)
+    }
+
+    /// Creates a new vault with a recovery key (returned: the only time it exists outside the
+    /// user's hands) and a keyring slot through `keyring`. When the keyring fails, the vault is
+    /// created with the recovery key alone and the keyring's error comes back beside it.
+    pub fn create_with_recovery_key(
+        path: &Path,
+        keyring: Option<&dyn KeyStore>,
+    ) -> Result<(Vault, RecoveryKey, Option<Error>)> {
+        let rk = RecoveryKey::generate()?;
+        let opts = |keyring| CreateOptions {
+            keyring,
+            password: None,
+            kdf: KdfParams::default(),
+        };
+        match Vault::create_slots(path, &opts(keyring), Some(rk.public())) {
+            Ok(v) => Ok((v, rk, None)),
+            Err(e @ Error::Keyring(_)) => {
+                let v = Vault::create_slots(path, &opts(None), Some(rk.public()))?;
+                Ok((v, rk, Some(e)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn create_slots(
+        path: &Path,
+        opts: &CreateOptions<'_>,
+        recovery: Option<[u8; 32]>,
+    ) -> Result<Vault> {
+        if opts.keyring.is_none() && opts.password.is_none() && recovery.is_none() {
             return Err(Error::NoKeySlot);
         }
         let _lock = WriteLock::acquire(path)?;
@@ -154,6 +185,9 @@ impl Vault {
         }
         if let Some(pw) = opts.password {
             slots.push(password_slot(&key, &vault_id, pw, opts.kdf)?);
+        }
+        if let Some(public) = recovery {
+            slots.push(recovery::recovery_slot(&key, &vault_id, public)?);
         }
         let header = Header {
             format: file::FORMAT.into(),
