@@ -120,7 +120,10 @@ fn first_run_asks_and_a_recovery_key_opens_the_vault() {
     let status = f.ok("vault_status", json!({}));
     assert_eq!(status["state"], "absent");
     assert!(!f.dir.path().join("vault.json").exists());
-    let created = f.ok("vault_create", json!({ "password": null, "recoveryKey": true }));
+    let created = f.ok(
+        "vault_create",
+        json!({ "password": null, "recoveryKey": true }),
+    );
     assert_eq!(created["status"]["state"], "unlocked");
     assert_eq!(created["status"]["keyringSlot"], true);
     assert_eq!(created["status"]["recoverySlot"], true);
@@ -131,7 +134,9 @@ fn first_run_asks_and_a_recovery_key_opens_the_vault() {
     assert_eq!(saved, json!(file.display().to_string()));
     assert!(std::fs::read_to_string(&file).unwrap().contains(&key));
     f.ok("vault_recovery_key_done", json!({}));
-    assert!(f.invoke("vault_recovery_key_save", json!({ "path": null })).is_err());
+    assert!(f
+        .invoke("vault_recovery_key_save", json!({ "path": null }))
+        .is_err());
 
     f.ok("vault_lock", json!({}));
     let wrong = f
@@ -148,7 +153,10 @@ fn first_run_asks_and_a_recovery_key_opens_the_vault() {
     );
     assert_eq!(open["state"], "unlocked");
     // A password set in Settings rotates the key; the recovery key still opens it.
-    let st = f.ok("vault_password_set", json!({ "password": "a new password" }));
+    let st = f.ok(
+        "vault_password_set",
+        json!({ "password": "a new password" }),
+    );
     assert_eq!(st["passwordSlot"], true);
     f.ok("vault_lock", json!({}));
     let open = f.ok(

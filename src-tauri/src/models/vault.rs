@@ -66,7 +66,10 @@ impl std::fmt::Debug for VaultCreated {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VaultCreated")
             .field("status", &self.status)
-            .field("recovery_key", &self.recovery_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "recovery_key",
+                &self.recovery_key.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }

@@ -25,10 +25,11 @@ import { avatarColor, matches, sortAccounts } from './list';
 import { openEditDialog } from './edit';
 import { openScanDialog, type ScanStart } from '../scan/scan';
 import { openAboutDialog } from '../about/about';
-import { settingsButton } from '../settings/backups';
-import { openExportDialog } from '../transfer/export';
+import { openSettingsDialog } from '../settings/settings';
+import { openVaultSettings } from '../settings/vault';
 import { openImportDialog } from '../transfer/import';
 import { isImageFile } from '../transfer/selection';
+import { createKeyringOnlyBanner } from '../vault/banner';
 
 interface Row {
   account: AccountSummary;
@@ -96,15 +97,20 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     { type: 'button', title: 'Scan a QR code (camera, screen, image)', 'aria-label': 'Scan a QR code', onclick: () => scan() },
     icon(ICONS.qr),
   );
-  const exportBtn = h(
-    'button.btn.btn-ghost.icon-btn#export-open',
-    { type: 'button', title: 'Export accounts…', 'aria-label': 'Export accounts', onclick: () => void openExportDialog() },
-    icon(ICONS.download),
-  );
   const lockBtn = h(
     'button.btn.btn-ghost.icon-btn#lock-vault',
     { type: 'button', title: 'Lock Twofold', 'aria-label': 'Lock Twofold', onclick: () => lock() },
     icon(ICONS.lock),
+  );
+  const settingsBtn = h(
+    'button.btn.btn-ghost.icon-btn#settings-open',
+    {
+      type: 'button',
+      title: 'Settings: vault, backups, import and export',
+      'aria-label': 'Settings',
+      onclick: () => openSettingsDialog(openSettings),
+    },
+    icon(ICONS.gear),
   );
   const aboutBtn = h(
     'button.btn.btn-ghost.icon-btn#about-open',
@@ -121,15 +127,18 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     keysBtn,
     scanBtn,
     addBtn,
-    exportBtn,
     lockBtn,
-    settingsButton(),
+    settingsBtn,
     aboutBtn,
   );
   const banner = createPendingBanner(() => void refresh());
+  const keysBanner = createKeyringOnlyBanner(() => openSettings());
+  function openSettings() {
+    void openVaultSettings(() => void keysBanner.refresh());
+  }
   const list = h('ul.list#account-list', { role: 'listbox', 'aria-label': 'Accounts' });
   const content = h('main.content', {}, list);
-  const el = h('section.accounts-view', { style: 'display:flex;flex-direction:column;height:100%' }, topbar, banner.el, content);
+  const el = h('section.accounts-view', { style: 'display:flex;flex-direction:column;height:100%' }, topbar, keysBanner.el, banner.el, content);
 
   async function scan(start?: ScanStart) {
     const added = await openScanDialog(start);
@@ -173,6 +182,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
 
   async function refresh() {
     void banner.refresh();
+    void keysBanner.refresh();
     try {
       accounts = sortAccounts(await accountsList());
     } catch (e) {

@@ -5,7 +5,7 @@
 import type { BackupView } from '../../bindings/BackupView';
 import type { RestoreModeView } from '../../bindings/RestoreModeView';
 import { confirmDialog, openDialog } from '../../components/dialog';
-import { h, icon } from '../../components/dom';
+import { h } from '../../components/dom';
 import { field } from '../../components/field';
 import { errorBox, showError } from '../../components/steps';
 import { showToast } from '../../components/toast';
@@ -103,27 +103,6 @@ export function createBackupsSection(): { el: HTMLElement; dispose: () => void }
   const unlisten = onBackupWritten(() => void load());
   void load();
   return { el, dispose: unlisten };
-}
-
-/** A gear, in the topbar's icon style. */
-const GEAR =
-  'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z|M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z';
-
-/** The topbar button that opens Settings. */
-export function settingsButton(): HTMLButtonElement {
-  return h(
-    'button.btn.btn-ghost.icon-btn#settings-open',
-    { type: 'button', title: 'Settings', 'aria-label': 'Settings', onclick: () => openSettingsDialog() },
-    icon(GEAR),
-  );
-}
-
-/** Opens Settings (for now, its Backups section). */
-export function openSettingsDialog(): void {
-  const section = createBackupsSection();
-  const { body, foot, close } = openDialog('settings-dialog', 'Settings', () => section.dispose());
-  body.append(section.el);
-  foot.append(h('span.spacer'), h('button.btn#settings-close', { type: 'button', onclick: () => close() }, 'Close'));
 }
 
 /** "Restore from backup": a file, its password, then Merge or Replace. `onDone` runs after a
