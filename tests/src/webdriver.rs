@@ -312,15 +312,46 @@ impl Session {
 /// Test steps: each waits for its element, scrolls it into view and panics with the selector
 /// when the app does not get there, so a failing test says which step broke.
 impl Session {
-    /// Starts the app binary with `args` and waits for the account list.
+    /// Starts the app binary with `args` and waits for the account list; a new vault is
+    /// created on the way (see [`Session::through_first_run`]).
     pub fn start_app(args: &[&str]) -> Session {
         let session =
             Session::start_with_args(&harness::webdriver_url(), &harness::app_bin(), args)
                 .expect("start the app under WebDriver");
+        session.through_first_run();
         session
             .wait_for(".accounts-view", DEFAULT_WAIT)
             .expect("the account list");
         session
+    }
+
+    /// Waits for the account list or the first-run screen; on the first run, creates the vault
+    /// with a recovery key (beside the keyring) and confirms it is saved. Returns the key, when
+    /// one was made.
+    pub fn through_first_run(&self) -> Option<String> {
+        let first = self
+            .wait_until("the account list or the first run", DEFAULT_WAIT, |s| {
+                let found = s.execute(
+                    "return document.querySelector('.accounts-view') ? 'list' \
+                     : document.querySelector('#first-run') ? 'first' : null;",
+                    &[],
+                )?;
+                Ok(found.as_str().map(|f| f == "first"))
+            })
+            .expect("the account list or the first-run screen");
+        if !first {
+            return None;
+        }
+        self.click_on("#create-choose-recovery");
+        let key = self
+            .wait_for("#recovery-key-text", DEFAULT_WAIT)
+            .expect("the recovery key")
+            .attribute("data-key")
+            .expect("its data-key")
+            .expect("a key");
+        self.click_on("#recovery-saved");
+        self.click_on("#recovery-continue");
+        Some(key)
     }
 
     /// WebKitWebDriver does not scroll inside a scrolled container (a dialog body) before

@@ -88,6 +88,11 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
         &["--vault", vault_arg],
     )
     .expect("start the app under WebDriver");
+    // The first run: a recovery key beside the keyring (the app_vault_keys suite looks at it).
+    assert!(
+        session.through_first_run().is_some(),
+        "a new vault asks first"
+    );
 
     // 1. A new user sees what to do.
     let empty = session
@@ -96,7 +101,7 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     assert!(empty.text().unwrap().contains("Add your first account"));
     assert!(
         vault.exists(),
-        "the app created its vault (keyring slot) on first start"
+        "the app created its vault (keyring slot and recovery key) on first run"
     );
     session.shot("app-01-empty.png");
 

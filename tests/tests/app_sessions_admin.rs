@@ -247,6 +247,7 @@ fn cli_session_from_the_app_right_after_enrolling() {
         ],
     )
     .expect("start the installed app");
+    session.through_first_run();
     session
         .wait_for(".accounts-view", DEFAULT_WAIT)
         .expect("the account list");
@@ -390,6 +391,7 @@ fn installed_apps_about_box_shows_the_build_and_puts_its_cli_on_path() {
         &["--vault", vault.to_str().unwrap()],
     )
     .expect("start the installed app");
+    session.through_first_run();
     session
         .wait_for(".accounts-view", DEFAULT_WAIT)
         .expect("the account list");

@@ -132,3 +132,44 @@ fn both_slots_keyring_first_password_as_fallback() {
     );
     assert!(stdout_ok(&twofold(&vault, Some("fallback pw"), &["list"])).contains("Example:carol"));
 }
+
+// See: issue "never lose a seed". Changing the password rotates the master key: the keyring
+// item gets the new key (one key, not the rotation's pair), the old password stops working, and
+// the generation is remembered in a second item beside the key.
+#[test]
+fn never_lose_a_seed_password_change_rewrites_the_keyring_item() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let vault = dir.path().join("vault.json");
+    stdout_ok(&twofold(&vault, Some("first pw"), &["add", "--uri", URI]));
+    let user = keyring_user(&vault);
+    let lookup = |u: &str| {
+        let out = secret_tool(&["lookup", "service", "app.twofold.Twofold", "username", u]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let before = lookup(&user);
+    let out = Command::new(harness::cli_bin())
+        .args(["vault", "password"])
+        .env("TWOFOLD_VAULT", &vault)
+        .env_remove("TWOFOLD_NO_KEYRING")
+        .env_remove("TWOFOLD_PASSWORD")
+        .env("TWOFOLD_NEW_PASSWORD", "second pw")
+        .output()
+        .unwrap();
+    stdout_ok(&out);
+    let after = lookup(&user);
+    assert!(
+        !after.is_empty() && after != before,
+        "the keyring item holds the new key"
+    );
+    assert_eq!(after.split_whitespace().count(), 1, "one key once rotated");
+    assert!(stdout_ok(&twofold(&vault, None, &["list"])).contains("Example:carol"));
+    assert!(stdout_ok(&twofold(&vault, Some("second pw"), &["list"])).contains("Example:carol"));
+    let old = twofold(&vault, Some("first pw"), &["list"]);
+    assert!(String::from_utf8_lossy(&old.stderr).contains("wrong password"));
+    let generation = lookup(&format!("{user}.generation"));
+    assert!(
+        generation.parse::<u64>().is_ok_and(|g| g >= 1),
+        "generation beside the key: {generation:?}"
+    );
+}
