@@ -401,10 +401,14 @@ impl AppState {
     /// Runs `f` on the open vault, or fails with `vaultLocked`.
     pub fn with_vault<T>(&self, f: impl FnOnce(&mut Vault) -> Result<T>) -> Result<T> {
         let mut inner = self.lock_inner();
-        match inner.vault.as_mut() {
+        let result = match inner.vault.as_mut() {
             Some(v) => f(v),
-            None => Err(IpcError::locked()),
+            None => return Err(IpcError::locked()),
+        };
+        if result.is_err() {
+            close_if_unreadable(&mut inner);
         }
+        result
     }
 }
 
@@ -471,10 +475,35 @@ impl VaultAccess for AppState {
         step: impl FnOnce(&mut Vault) -> twofold_core::Result<T>,
     ) -> twofold_core::Result<T> {
         let mut inner = self.lock_inner();
-        match inner.vault.as_mut() {
+        let result = match inner.vault.as_mut() {
             Some(v) => step(v),
-            None => Err(twofold_core::Error::Locked("it is not open".into())),
+            None => return Err(twofold_core::Error::Locked("it is not open".into())),
+        };
+        if result.is_err() {
+            close_if_unreadable(&mut inner);
         }
+        result
+    }
+}
+
+/// After a failed step: when the file on disk can no longer be read with the open vault's key
+/// (another process changed the password) or went back to an older generation, the vault is
+/// closed, so the unlock screen says why instead of every command failing.
+fn close_if_unreadable(inner: &mut Inner) {
+    let Some(v) = inner.vault.as_mut() else {
+        return;
+    };
+    match v.refresh() {
+        Err(e @ twofold_core::Error::KeyChanged) => {
+            inner.vault = None;
+            inner.reason = Some(e.to_string());
+        }
+        Err(e @ twofold_core::Error::VaultRolledBack { seen, found }) => {
+            inner.vault = None;
+            inner.reason = Some(e.to_string());
+            inner.rolled_back = Some(RolledBack { seen, found });
+        }
+        _ => {}
     }
 }
 

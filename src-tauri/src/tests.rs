@@ -749,7 +749,7 @@ fn backups_follow_changes_and_restore_merges_or_replaces() {
         )
     };
     let err = restore("wrong", "merge").unwrap_err();
-    assert_eq!(err["kind"], "invalidInput");
+    assert_eq!(err["kind"], "exportWrongPassword");
     let id = f.ok("accounts_list", json!({}))[0]["id"].clone();
     f.ok("account_remove", json!({"id": id}));
     let r = restore("backup pw", "merge").unwrap();
@@ -818,6 +818,44 @@ fn a_failed_automatic_backup_is_reported_and_loses_nothing() {
             .contains("does not exist"),
         "{status}"
     );
+// Another process (the CLI) changes the password while the app has the vault open: the key the
+// app holds no longer reads the file, so the app closes the vault and says why.
+#[test]
+fn a_password_changed_elsewhere_closes_the_vault() {
+    use twofold_core::vault::{KdfParams, Unlock, Vault};
+    let f = fixture_with_vault(false);
+    f.ok(
+        "vault_create",
+        json!({ "password": "first password", "recoveryKey": false }),
+    );
+    f.ok("account_add_from_uri", json!({ "uri": URI, "name": null }));
+    let path = f.dir.path().join("vault.json");
+    let elsewhere = MemoryStore::default();
+    let mut other = Vault::open(&path, &Unlock::Password("first password")).unwrap();
+    other
+        .set_password(Some("second password"), KdfParams::MIN, Some(&elsewhere))
+        .unwrap();
+    let err = f
+        .invoke(
+            "account_add_from_uri",
+            json!({ "uri": URI, "name": "again" }),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "vaultLocked");
+    let status = f.ok("vault_status", json!({}));
+    assert_eq!(status["state"], "locked");
+    assert!(
+        status["reason"]
+            .as_str()
+            .unwrap()
+            .contains("key was changed"),
+        "{status}"
+    );
+    let open = f.ok(
+        "vault_unlock",
+        json!({ "password": "second password", "recoveryKey": null, "acceptRollback": false }),
+    );
+    assert_eq!(open["state"], "unlocked");
     assert_eq!(
         f.ok("accounts_list", json!({})).as_array().unwrap().len(),
         1

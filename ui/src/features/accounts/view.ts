@@ -12,8 +12,9 @@ import {
   codeCurrent,
   hotpNext,
   vaultLock,
+  vaultStatus,
 } from '../../ipc/commands';
-import { describe } from '../../ipc/errors';
+import { describe, isIpcError } from '../../ipc/errors';
 import { openCodePairDialog } from '../aws-wizard/code-pair';
 import { createPendingBanner } from '../aws-wizard/pending';
 import { openSessionDialog } from '../aws-sessions/session';
@@ -186,6 +187,12 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     try {
       accounts = sortAccounts(await accountsList());
     } catch (e) {
+      // The vault may have been closed under us (its password changed in another Twofold, or
+      // an old copy replaced it): the unlock screen says why.
+      if (isIpcError(e) && e.kind === 'vaultLocked') {
+        const s = await vaultStatus().catch(() => null);
+        if (s && s.state !== 'unlocked') return onLocked();
+      }
       showToast(describe(e), 'error');
       return;
     }
