@@ -214,3 +214,73 @@ fn never_lose_a_seed_recovery_key_first_run_password_and_lost_keyring() {
         .expect("the recovery key opened the vault");
     session.shot("vault-keys-06-unlocked-by-recovery-key.png");
 }
+
+/// The CLI with the keyring, as the user runs it beside the app.
+fn cli_keyring(vault: &Path, args: &[&str]) -> Output {
+    Command::new(harness::cli_bin())
+        .args(args)
+        .env("TWOFOLD_VAULT", vault)
+        .env("TWOFOLD_PASSWORD", "cli password")
+        .env_remove("TWOFOLD_NO_KEYRING")
+        .env_remove("TWOFOLD_RECOVERY_KEY")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run twofold")
+}
+
+// An old copy of the vault put in its place is not opened silently: the app names both
+// generations and opens it only when the user confirms.
+#[test]
+fn never_lose_a_seed_a_rolled_back_vault_is_confirmed_in_the_app() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let vault = dir.path().join("vault.json");
+    let ok = |out: Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(cli_keyring(
+        &vault,
+        &["add", "--uri", URI, "--name", "first"],
+    ));
+    let old = dir.path().join("old.json");
+    std::fs::copy(&vault, &old).unwrap();
+    ok(cli_keyring(
+        &vault,
+        &["add", "--uri", URI, "--name", "second"],
+    ));
+    ok(cli_keyring(
+        &vault,
+        &["add", "--uri", URI, "--name", "third"],
+    ));
+    std::fs::copy(&old, &vault).unwrap();
+
+    let session = Session::start_with_args(
+        &harness::webdriver_url(),
+        &harness::app_bin(),
+        &["--vault", vault.to_str().unwrap()],
+    )
+    .expect("start the app under WebDriver");
+    let warning = session
+        .wait_for_text("#rollback-warning", "older copy", DEFAULT_WAIT)
+        .expect("the rollback warning");
+    assert!(
+        warning.contains("generation 1") && warning.contains("generation 3"),
+        "{warning}"
+    );
+    assert!(session.find_all(".accounts-view").unwrap().is_empty());
+    session.shot("vault-keys-07-rollback-warning.png");
+    session.click_on("#rollback-accept");
+    session
+        .wait_for(".account-row[data-name=\"first\"]", DEFAULT_WAIT)
+        .expect("the old copy, opened on purpose");
+    assert!(session
+        .find_all(".account-row[data-name=\"second\"]")
+        .unwrap()
+        .is_empty());
+    // Confirmed once: the CLI opens it from now on without --accept-rollback.
+    ok(cli_keyring(&vault, &["list"]));
+}

@@ -66,7 +66,7 @@ export function createVaultScreen(
         h(
           'p',
           {},
-          `The vault file is generation ${found}, but generation ${seen} was seen on this computer before. An old copy may have replaced it, and changes made since then would be missing. Open it only if you restored this copy on purpose; unlock again below to confirm.`,
+          `The vault file is generation ${found}, but generation ${seen} was seen on this computer before. An old copy may have replaced it, and changes made since then would be missing. Open it only if you restored this copy on purpose.`,
         ),
         accept,
       ),
