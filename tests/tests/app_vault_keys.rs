@@ -284,3 +284,67 @@ fn never_lose_a_seed_a_rolled_back_vault_is_confirmed_in_the_app() {
     // Confirmed once: the CLI opens it from now on without --accept-rollback.
     ok(cli_keyring(&vault, &["list"]));
 }
+
+// A vault made before this change (keyring only) gets a banner until it has a second way in;
+// the banner leads to Settings → Vault, where a recovery key is made and shown once.
+#[test]
+fn never_lose_a_seed_keyring_only_vault_banner_leads_to_a_recovery_key() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let vault = dir.path().join("vault.json");
+    let out = Command::new(harness::cli_bin())
+        .args(["add", "--uri", URI])
+        .env("TWOFOLD_VAULT", &vault)
+        .env_remove("TWOFOLD_PASSWORD")
+        .env_remove("TWOFOLD_NO_KEYRING")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("OS keyring only"),
+        "the CLI says so"
+    );
+
+    let session = Session::start_app(&["--vault", vault.to_str().unwrap()]);
+    session
+        .wait_until("the keyring-only banner", DEFAULT_WAIT, |s| {
+            Ok(s.find("#keyring-only-banner")?
+                .is_displayed()?
+                .then_some(()))
+        })
+        .expect("the banner");
+    session.shot("vault-keys-08-keyring-only-banner.png");
+    session.click_on("#keyring-only-fix");
+    session
+        .wait_for("#vault-settings-warning", DEFAULT_WAIT)
+        .expect("the settings say the keyring is the only way in");
+    session.click_on("#vault-recovery-new");
+    let key = session
+        .wait_for("#recovery-key-text", DEFAULT_WAIT)
+        .expect("the new recovery key")
+        .attribute("data-key")
+        .unwrap()
+        .unwrap();
+    session.click_on("#recovery-saved");
+    session.click_on("#recovery-continue");
+    session
+        .wait_for("#slot-recovery[data-present=yes]", DEFAULT_WAIT)
+        .expect("the recovery key listed");
+    session.click_on("#vault-settings-close");
+    session
+        .wait_until("the banner to go", DEFAULT_WAIT, |s| {
+            Ok((!s.find("#keyring-only-banner")?.is_displayed()?).then_some(()))
+        })
+        .expect("no banner once a recovery key exists");
+    let listed = cli(&vault, &["list"], &[("TWOFOLD_RECOVERY_KEY", &key)]);
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("Example:dana@example.com"),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+}
