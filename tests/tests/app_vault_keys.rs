@@ -89,6 +89,20 @@ fn never_lose_a_seed_recovery_key_first_run_password_and_lost_keyring() {
             .unwrap(),
         serde_json::json!(true)
     );
+    // Print: the system dialog cannot be driven here, so window.print records what the page
+    // holds at that moment; the print view is the key alone.
+    session
+        .execute(
+            "window.print = () => { window.__printed = { text: document.getElementById('recovery-print-view')?.textContent ?? '', printing: document.body.classList.contains('printing-recovery') }; };",
+            &[],
+        )
+        .unwrap();
+    session.click_on("#recovery-print");
+    let printed = session.execute("return window.__printed;", &[]).unwrap();
+    assert_eq!(printed["printing"], true, "{printed}");
+    let printed = printed["text"].as_str().unwrap();
+    assert!(printed.contains("Twofold recovery key"), "{printed}");
+    assert!(groups.iter().all(|g| printed.contains(g)), "{printed}");
     let file = dir.path().join("my recovery key.txt");
     session.type_into("#recovery-save-path", file.to_str().unwrap());
     session.click_on("#recovery-save");
