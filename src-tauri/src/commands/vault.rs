@@ -65,7 +65,7 @@ pub async fn vault_create<R: Runtime>(
     events::vault_changed(&app, "unlocked");
     Ok(VaultCreated {
         status,
-        recovery_key: key.map(|k| k.as_str().to_string()),
+        recovery_key: key,
     })
 }
 
@@ -88,7 +88,7 @@ pub async fn vault_password_set<R: Runtime>(
 pub async fn vault_recovery_key_add<R: Runtime>(app: AppHandle<R>) -> Result<RecoveryKeyShown> {
     let (status, key) = blocking(app, |s| s.add_recovery_key()).await?;
     Ok(RecoveryKeyShown {
-        recovery_key: key.as_str().to_string(),
+        recovery_key: key,
         status,
     })
 }

@@ -59,7 +59,8 @@ pub struct VaultCreated {
     /// The vault's state (unlocked).
     pub status: VaultStatus,
     /// The recovery key, grouped (`ABCD-EFGH-...`), when the vault has one.
-    pub recovery_key: Option<String>,
+    #[cfg_attr(test, ts(type = "string | null"))]
+    pub recovery_key: Option<zeroize::Zeroizing<String>>,
 }
 
 impl std::fmt::Debug for VaultCreated {
@@ -80,7 +81,8 @@ impl std::fmt::Debug for VaultCreated {
 #[serde(rename_all = "camelCase")]
 pub struct RecoveryKeyShown {
     /// The recovery key, grouped (`ABCD-EFGH-...`).
-    pub recovery_key: String,
+    #[cfg_attr(test, ts(type = "string"))]
+    pub recovery_key: zeroize::Zeroizing<String>,
     /// The vault's slots after the change.
     pub status: VaultStatus,
 }
