@@ -818,6 +818,9 @@ fn a_failed_automatic_backup_is_reported_and_loses_nothing() {
             .contains("does not exist"),
         "{status}"
     );
+    assert!(!folder.exists());
+}
+
 // Another process (the CLI) changes the password while the app has the vault open: the key the
 // app holds no longer reads the file, so the app closes the vault and says why.
 #[test]
@@ -860,5 +863,4 @@ fn a_password_changed_elsewhere_closes_the_vault() {
         f.ok("accounts_list", json!({})).as_array().unwrap().len(),
         1
     );
-    assert!(!folder.exists());
 }

@@ -133,12 +133,7 @@ fn backups_are_written_after_a_change_and_restore_merges_or_replaces() {
     let vault = dir.path().join("vault.json");
     let folder = dir.path().join("backups");
     std::fs::create_dir(&folder).unwrap();
-    let session = Session::start_with_args(
-        &harness::webdriver_url(),
-        &harness::app_bin(),
-        &["--vault", vault.to_str().unwrap()],
-    )
-    .expect("start the app under WebDriver");
+    let session = Session::start_app(&["--vault", vault.to_str().unwrap()]);
     session
         .wait_for("#empty-state", DEFAULT_WAIT)
         .expect("empty state");

@@ -426,6 +426,7 @@ fn export_a_backup_and_a_uri_list_that_the_cli_reads() {
     session.wait_for(".account-row", DEFAULT_WAIT).unwrap();
 
     // The Twofold backup (the default format), with the vault's own password asked again.
+    session.click_on("#settings-open");
     session.click_on("#export-open");
     let path = session.wait_for("#export-path", DEFAULT_WAIT).unwrap();
     let default = harness::poll(
@@ -498,6 +499,7 @@ fn export_a_backup_and_a_uri_list_that_the_cli_reads() {
     // The otpauth list: plain, so no file password; an existing file needs "Replace".
     let uris = dir.path().join("accounts.txt");
     std::fs::write(&uris, "keep me").unwrap();
+    session.click_on("#settings-open");
     session.click_on("#export-open");
     session.wait_for("#export-format", DEFAULT_WAIT).unwrap();
     session
@@ -544,6 +546,7 @@ fn export_a_backup_and_a_uri_list_that_the_cli_reads() {
 
     // A wrong vault password writes nothing.
     let other = dir.path().join("other.txt");
+    session.click_on("#settings-open");
     session.click_on("#export-open");
     session.wait_for("#export-format", DEFAULT_WAIT).unwrap();
     session

@@ -161,6 +161,7 @@ fn never_lose_a_seed_recovery_key_first_run_password_and_lost_keyring() {
     let gen_before: serde_json::Value = serde_json::from_slice(&before.stdout).unwrap();
     let old_copy = dir.path().join("old-copy.json");
     std::fs::copy(&vault, &old_copy).unwrap();
+    session.click_on("#settings-open");
     session.click_on("#vault-settings-open");
     session
         .wait_for("#slot-recovery[data-present=yes]", DEFAULT_WAIT)
