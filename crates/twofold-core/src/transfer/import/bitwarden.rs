@@ -18,6 +18,7 @@ use serde_json::Value;
 use sha2::Digest as _;
 use zeroize::Zeroizing;
 
+use super::table::Table;
 use super::{json, not_format, text, Fields, Format, Parsed, Skipped};
 use crate::otp::uri::OtpUri;
 use crate::vault::NewAccount;
@@ -159,29 +160,18 @@ fn items(export: Export) -> Vec<Parsed> {
 /// more fields than the header (an unquoted comma in a note, as some tools write) is read
 /// from the end for the columns after `notes`.
 fn parse_csv(t: &str) -> Result<Vec<Parsed>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(t.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|_| not_format(FORMAT, "its CSV header cannot be read"))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let col = |name: &str| header.iter().position(|h| h == name);
+    let table = Table::read(t, FORMAT)?;
+    let col = |name: &str| table.col(name);
     let totp_col =
         col("login_totp").ok_or_else(|| not_format(FORMAT, "it has no login_totp column"))?;
     let notes = col("notes");
     let mut out = Vec::new();
-    for record in reader.records() {
-        // The csv crate's message names only the position, never a field's content.
-        let record = record.map_err(|e| not_format(FORMAT, format!("its CSV is damaged ({e})")))?;
+    for record in &table.rows {
         let get = |at: Option<usize>| -> String {
             let Some(at) = at else {
                 return String::new();
             };
-            let extra = record.len().saturating_sub(header.len());
+            let extra = record.len().saturating_sub(table.width());
             let at = match notes {
                 Some(n) if at > n => at + extra,
                 _ => at,

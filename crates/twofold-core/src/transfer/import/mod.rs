@@ -23,6 +23,7 @@ mod proton_pass;
 mod raivo;
 #[cfg(test)]
 mod samples;
+mod table;
 #[cfg(test)]
 mod testing;
 mod totp_auth;

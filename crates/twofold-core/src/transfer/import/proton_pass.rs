@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+use super::table::Table;
 use super::zipped::{self, Zip};
 use super::{json, not_format, text, Fields, Format, Parsed, Skipped};
 use crate::otp::uri::OtpUri;
@@ -196,22 +197,11 @@ fn parse_json(bytes: &[u8]) -> Result<Vec<Parsed>> {
 
 /// The CSV export, read by its header's column names; rows without a code are not entries.
 fn parse_csv(t: &str) -> Result<Vec<Parsed>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(t.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|_| not_format(FORMAT, "its CSV header cannot be read"))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let col = |name: &str| header.iter().position(|h| h == name);
+    let table = Table::read(t, FORMAT)?;
+    let col = |name: &str| table.col(name);
     let totp = col("totp").ok_or_else(|| not_format(FORMAT, "it has no totp column"))?;
     let mut out = Vec::new();
-    for record in reader.records() {
-        // The csv crate's message names only the position, never a field's content.
-        let record = record.map_err(|e| not_format(FORMAT, format!("its CSV is damaged ({e})")))?;
+    for record in &table.rows {
         let get = |at: Option<usize>| at.and_then(|at| record.get(at)).unwrap_or_default();
         let code = Zeroizing::new(get(Some(totp)).to_string());
         if code.is_empty() {
