@@ -117,6 +117,7 @@ impl From<CoreError> for IpcError {
             | CoreError::EmptyPassword
             | CoreError::NoKeySlot
             | CoreError::KeyringOnly
+            | CoreError::PasswordNeeded
             | CoreError::RecoveryKeyMistyped
             | CoreError::WrongRecoveryKey
             | CoreError::DeviceName(_)

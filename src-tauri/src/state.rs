@@ -337,20 +337,26 @@ impl AppState {
         Ok(self.describe(&inner))
     }
 
-    /// Makes a new recovery key (replacing the old one); returns it to show once.
-    pub fn add_recovery_key(&self) -> Result<(VaultStatus, Zeroizing<String>)> {
+    /// Makes a new recovery key (replacing the old one, which gives the vault a new master key
+    /// and so needs its `password` when it has one); returns it to show once.
+    pub fn add_recovery_key(
+        &self,
+        password: Option<&str>,
+    ) -> Result<(VaultStatus, Zeroizing<String>)> {
         let mut inner = self.lock_inner();
+        let keys = self.keys.as_ref();
         let vault = inner.vault.as_mut().ok_or_else(IpcError::locked)?;
-        let key = vault.set_recovery_key()?.display();
+        let key = vault.set_recovery_key(password, Some(keys))?.display();
         inner.new_recovery_key = Some(key.clone());
         Ok((self.describe(&inner), key))
     }
 
-    /// Removes the recovery key.
-    pub fn remove_recovery_key(&self) -> Result<VaultStatus> {
+    /// Removes the recovery key (the vault gets a new master key: `password` as above).
+    pub fn remove_recovery_key(&self, password: Option<&str>) -> Result<VaultStatus> {
         let mut inner = self.lock_inner();
+        let keys = self.keys.as_ref();
         let vault = inner.vault.as_mut().ok_or_else(IpcError::locked)?;
-        vault.remove_recovery_key()?;
+        vault.remove_recovery_key(password, Some(keys))?;
         Ok(self.describe(&inner))
     }
 

@@ -164,6 +164,46 @@ fn first_run_asks_and_a_recovery_key_opens_the_vault() {
         json!({ "password": null, "recoveryKey": key, "acceptRollback": false }),
     );
     assert_eq!(open["state"], "unlocked");
+
+    // A new recovery key rotates the master key, re-wrapped under the password: it is needed
+    // and checked; then the old key opens nothing.
+    let err = f
+        .invoke("vault_recovery_key_add", json!({ "password": null }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "invalidInput");
+    assert!(err["message"].as_str().unwrap().contains("password"));
+    let err = f
+        .invoke("vault_recovery_key_add", json!({ "password": "not it" }))
+        .unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("wrong password"));
+    let shown = f.ok(
+        "vault_recovery_key_add",
+        json!({ "password": "a new password" }),
+    );
+    let new_key = shown["recoveryKey"].as_str().unwrap().to_string();
+    assert_ne!(new_key, key);
+    f.ok("vault_recovery_key_done", json!({}));
+    f.ok("vault_lock", json!({}));
+    let old = f
+        .invoke(
+            "vault_unlock",
+            json!({ "password": null, "recoveryKey": key, "acceptRollback": false }),
+        )
+        .unwrap_err();
+    assert!(old["message"]
+        .as_str()
+        .unwrap()
+        .contains("wrong recovery key"));
+    let open = f.ok(
+        "vault_unlock",
+        json!({ "password": "a new password", "recoveryKey": null, "acceptRollback": false }),
+    );
+    assert_eq!(open["state"], "unlocked");
+    let st = f.ok(
+        "vault_recovery_key_remove",
+        json!({ "password": "a new password" }),
+    );
+    assert_eq!(st["recoverySlot"], false);
 }
 
 // An older copy of the vault is not opened silently: the status says which generations, and

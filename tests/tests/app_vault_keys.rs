@@ -203,6 +203,36 @@ fn never_lose_a_seed_recovery_key_first_run_password_and_lost_keyring() {
         v["ciphertext"].as_str().unwrap().to_string()
     };
     assert_ne!(field(&vault_text), field(&copy_text));
+
+    // A new recovery key gives the vault a new master key too, re-wrapped under the password:
+    // the dialog asks for it, and the old key opens nothing afterwards.
+    session.type_into("#vault-recovery-password", "not the password");
+    session.click_on("#vault-recovery-new");
+    session
+        .wait_for_text("#vault-settings-error", "rong password", DEFAULT_WAIT)
+        .expect("a wrong vault password is refused");
+    session.type_into("#vault-recovery-password", PASSWORD);
+    session.click_on("#vault-recovery-new");
+    let new_key = session
+        .wait_for("#recovery-key-text", DEFAULT_WAIT)
+        .expect("the new recovery key")
+        .attribute("data-key")
+        .unwrap()
+        .unwrap();
+    assert_ne!(new_key, key);
+    session.shot("vault-keys-04b-new-recovery-key.png");
+    session.click_on("#recovery-saved");
+    session.click_on("#recovery-continue");
+    session
+        .wait_for("#slot-recovery[data-present=yes]", DEFAULT_WAIT)
+        .expect("the recovery key listed");
+    let old = cli(&vault, &["list"], &[("TWOFOLD_RECOVERY_KEY", &key)]);
+    assert!(
+        String::from_utf8_lossy(&old.stderr).contains("wrong recovery key"),
+        "the replaced key opens nothing: {}",
+        String::from_utf8_lossy(&old.stderr)
+    );
+    let key = new_key;
     session.click_on("#vault-settings-close");
 
     // 5. The keyring loses the vault's key; the recovery key opens the app.

@@ -580,7 +580,7 @@ impl Ctx {
     }
 }
 
-fn env_password(var: &str) -> Option<Zeroizing<String>> {
+pub(crate) fn env_password(var: &str) -> Option<Zeroizing<String>> {
     std::env::var(var)
         .ok()
         .filter(|s| !s.is_empty())

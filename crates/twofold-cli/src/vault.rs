@@ -32,6 +32,8 @@ enum VaultCommand {
         remove: bool,
     },
     /// Make a new recovery key (replacing any earlier one) and print it once; or remove it.
+    /// Replacing or removing one gives the vault a new master key, which needs the vault's
+    /// password when it has one (TWOFOLD_PASSWORD or a prompt).
     RecoveryKey {
         /// Remove the recovery key.
         #[arg(long, conflicts_with = "output")]
@@ -116,13 +118,22 @@ fn recovery_key(ctx: &Ctx, remove: bool, output: Option<PathBuf>) -> Result<()> 
         }
     }
     let mut vault = ctx.open()?;
+    let slots = vault.slots();
+    // A replaced or removed key rotates the master key, which re-wraps the password slot.
+    let password = if slots.recovery && slots.password {
+        Some(current_password()?)
+    } else {
+        None
+    };
+    let password = password.as_deref().map(|p| p.as_str());
+    let keyring = ctx.keyring_for(&vault);
     if remove {
-        vault.remove_recovery_key()?;
-        println!("recovery key removed; it no longer opens the vault");
+        vault.remove_recovery_key(password, keyring)?;
+        println!("recovery key removed; the vault has a new master key, so the old recovery key opens no copy of it");
         return Ok(());
     }
-    let had = vault.slots().recovery;
-    let key = vault.set_recovery_key()?;
+    let had = slots.recovery;
+    let key = vault.set_recovery_key(password, keyring)?;
     let shown = key.display();
     let mut err = std::io::stderr().lock();
     writeln!(
@@ -134,7 +145,7 @@ fn recovery_key(ctx: &Ctx, remove: bool, output: Option<PathBuf>) -> Result<()> 
     if had {
         writeln!(
             err,
-            "twofold: the previous recovery key no longer opens the vault."
+            "twofold: the previous recovery key no longer opens the vault, nor any earlier copy of it (the vault has a new master key)."
         )?;
     }
     match output {
@@ -150,4 +161,18 @@ fn recovery_key(ctx: &Ctx, remove: bool, output: Option<PathBuf>) -> Result<()> 
         None => println!("{}", shown.as_str()),
     }
     Ok(())
+}
+
+/// The vault's current password, for a change that re-wraps it: TWOFOLD_PASSWORD, else a
+/// prompt on a terminal.
+fn current_password() -> Result<zeroize::Zeroizing<String>> {
+    if let Some(pw) = crate::env_password("TWOFOLD_PASSWORD") {
+        return Ok(pw);
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        bail!("the vault has a password, which this change needs (it gives the vault a new key): set TWOFOLD_PASSWORD or run in a terminal");
+    }
+    Ok(zeroize::Zeroizing::new(rpassword::prompt_password(
+        "Vault password (the vault gets a new key): ",
+    )?))
 }

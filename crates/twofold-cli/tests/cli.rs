@@ -83,6 +83,26 @@ fn never_lose_a_seed_vault_recovery_key_password_and_status() {
     let mut typo = key.clone();
     typo.replace_range(0..1, if key.starts_with('A') { "B" } else { "A" });
     assert!(err(&with_key(&typo)).contains("mistyped recovery key"));
+    // A new key replaces it and gives the vault a new master key, re-wrapped under the
+    // password, which it therefore needs: after it, the old key opens nothing.
+    let no_password = twofold_env(
+        &vault,
+        &["vault", "recovery-key"],
+        &[("TWOFOLD_RECOVERY_KEY", &key)],
+    );
+    assert!(
+        err(&no_password).contains("the vault has a password"),
+        "{}",
+        err(&no_password)
+    );
+    let out = twofold(&vault, &["vault", "recovery-key"]);
+    let replaced = ok(&out).trim().to_string();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("new master key"), "{said}");
+    assert!(err(&with_key(&key)).contains("wrong recovery key"));
+    assert!(ok(&with_key(&replaced)).contains("Amazon Web Services"));
+    let key = replaced;
+    let with_key = |k: &str| twofold_env(&vault, &["list"], &[("TWOFOLD_RECOVERY_KEY", k)]);
     let locked = twofold_env(&vault, &["list"], &[]);
     assert!(
         err(&locked).contains("TWOFOLD_PASSWORD or TWOFOLD_RECOVERY_KEY"),

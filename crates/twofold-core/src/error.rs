@@ -107,6 +107,10 @@ pub enum Error {
     /// Another process replaced the vault's master key (a password change) while it was open.
     #[error("the vault's key was changed by another twofold; unlock it again")]
     KeyChanged,
+    /// A change that gives the vault a new master key needs its password, to wrap the new key
+    /// under it again.
+    #[error("the vault has a password; it is needed to give the vault a new key")]
+    PasswordNeeded,
     /// The change would leave the OS keyring as the vault's only way in.
     #[error("that would leave the os keyring as the vault's only way in; add a recovery key or a password first")]
     KeyringOnly,

@@ -336,7 +336,7 @@ fn slots_can_change_but_never_all_go() {
         vault.set_password(None, KdfParams::MIN, Some(&store)),
         Err(Error::KeyringOnly)
     ));
-    let rk = vault.set_recovery_key().unwrap();
+    let rk = vault.set_recovery_key(None, Some(&store)).unwrap();
     vault
         .set_password(None, KdfParams::MIN, Some(&store))
         .unwrap();
@@ -351,7 +351,7 @@ fn slots_can_change_but_never_all_go() {
     assert!(Vault::open(&path, &Unlock::Keyring(&store)).is_ok());
     assert!(Vault::open(&path, &Unlock::RecoveryKey(&rk.display())).is_ok());
     assert!(matches!(
-        vault.remove_recovery_key(),
+        vault.remove_recovery_key(None, Some(&store)),
         Err(Error::KeyringOnly)
     ));
 }
@@ -363,7 +363,7 @@ fn never_lose_a_seed_recovery_key_opens_the_vault() {
     let store = MemoryStore::default();
     let (_d, path, mut vault) = setup(&store);
     vault.add(new_account(URI, Some("a")), 1).unwrap();
-    let rk = vault.set_recovery_key().unwrap();
+    let rk = vault.set_recovery_key(None, Some(&store)).unwrap();
     let shown = rk.display().to_string();
     assert!(Vault::probe(&path).unwrap().recovery);
 
@@ -388,13 +388,50 @@ fn never_lose_a_seed_recovery_key_opens_the_vault() {
         .unwrap();
     let v = Vault::open(&path, &Unlock::RecoveryKey(&shown)).unwrap();
     assert_eq!(v.accounts().len(), 1);
-    // A new recovery key replaces the old one.
-    let rk2 = vault.set_recovery_key().unwrap();
+    // A new recovery key replaces the old one and gives the vault a new master key, which
+    // re-wraps the password slot: the vault's own password is needed, and checked.
+    let copy = path.with_file_name("copy-before-new-recovery-key.json");
+    fs::copy(&path, &copy).unwrap();
+    let before = fs::read(&path).unwrap();
+    assert!(matches!(
+        vault.set_recovery_key(None, Some(&store)),
+        Err(Error::PasswordNeeded)
+    ));
+    assert!(matches!(
+        vault.set_recovery_key(Some("second"), Some(&store)),
+        Err(Error::WrongPassword)
+    ));
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        before,
+        "a refused change writes nothing"
+    );
+    let rk2 = vault.set_recovery_key(Some("third"), Some(&store)).unwrap();
     assert!(Vault::open(&path, &Unlock::RecoveryKey(&rk2.display())).is_ok());
+    assert!(Vault::open(&path, &Unlock::Password("third")).is_ok());
+    assert!(Vault::open(&path, &Unlock::Keyring(&store)).is_ok());
     assert!(matches!(
         Vault::open(&path, &Unlock::RecoveryKey(&shown)),
         Err(Error::WrongRecoveryKey)
     ));
+    // The old key still opens the copy made before, but what it gives opens nothing now:
+    // neither the vault nor its .bak.
+    let old_master = Vault::unlock(&copy, &Unlock::RecoveryKey(&shown)).unwrap();
+    assert!(Vault::open_with_key(&path, old_master.clone()).is_err());
+    let bak = path.with_file_name("vault.json.bak");
+    assert!(Vault::open_with_key(&bak, old_master).is_err());
+
+    // Removing it rotates too (the removed key opens no copy that would unlock the vault);
+    // the password stays the same.
+    let copy2 = path.with_file_name("copy-before-removal.json");
+    fs::copy(&path, &copy2).unwrap();
+    vault
+        .remove_recovery_key(Some("third"), Some(&store))
+        .unwrap();
+    assert!(!Vault::probe(&path).unwrap().recovery);
+    assert!(Vault::open(&path, &Unlock::Password("third")).is_ok());
+    let removed_master = Vault::unlock(&copy2, &Unlock::RecoveryKey(&rk2.display())).unwrap();
+    assert!(Vault::open_with_key(&path, removed_master).is_err());
 }
 
 // Changing the password rotates the master key: an old copy of the file (or the old .bak) with
@@ -455,7 +492,7 @@ fn removing_the_password_rotates_and_another_handle_is_told_the_key_changed() {
     let (dir, path, mut vault) = setup(&store);
     vault.add(new_account(URI, Some("a")), 1).unwrap();
     let mut other = Vault::open(&path, &Unlock::Keyring(&store)).unwrap();
-    vault.set_recovery_key().unwrap();
+    vault.set_recovery_key(None, Some(&store)).unwrap();
     let copy = dir.path().join("old-copy.json");
     fs::copy(&path, &copy).unwrap();
     vault

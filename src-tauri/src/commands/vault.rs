@@ -83,20 +83,36 @@ pub async fn vault_password_set<R: Runtime>(
     .await
 }
 
-/// Makes a new recovery key (the old one stops working) and returns it, to show once.
+/// Makes a new recovery key and returns it, to show once. Replacing one gives the vault a new
+/// master key (the old recovery key opens no copy of it), which needs the vault's `password`
+/// when it has one.
 #[tauri::command]
-pub async fn vault_recovery_key_add<R: Runtime>(app: AppHandle<R>) -> Result<RecoveryKeyShown> {
-    let (status, key) = blocking(app, |s| s.add_recovery_key()).await?;
+pub async fn vault_recovery_key_add<R: Runtime>(
+    app: AppHandle<R>,
+    password: Option<String>,
+) -> Result<RecoveryKeyShown> {
+    let password = password.map(Zeroizing::new);
+    let (status, key) = blocking(app, move |s| {
+        s.add_recovery_key(password.as_deref().map(String::as_str))
+    })
+    .await?;
     Ok(RecoveryKeyShown {
         recovery_key: key,
         status,
     })
 }
 
-/// Removes the recovery key.
+/// Removes the recovery key; the vault gets a new master key (`password` as above).
 #[tauri::command]
-pub async fn vault_recovery_key_remove<R: Runtime>(app: AppHandle<R>) -> Result<VaultStatus> {
-    blocking(app, |s| s.remove_recovery_key()).await
+pub async fn vault_recovery_key_remove<R: Runtime>(
+    app: AppHandle<R>,
+    password: Option<String>,
+) -> Result<VaultStatus> {
+    let password = password.map(Zeroizing::new);
+    blocking(app, move |s| {
+        s.remove_recovery_key(password.as_deref().map(String::as_str))
+    })
+    .await
 }
 
 /// Writes the recovery key just shown to `path` (default: a new file in the documents folder),

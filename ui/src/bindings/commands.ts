@@ -560,10 +560,24 @@ export interface Commands {
     };
     result: VaultStatus;
   };
-  /** Makes a new recovery key (the old one stops working) and returns it, to show once. */
-  vault_recovery_key_add: { args: null; result: RecoveryKeyShown };
-  /** Removes the recovery key. */
-  vault_recovery_key_remove: { args: null; result: VaultStatus };
+  /**
+   * Makes a new recovery key and returns it, to show once. Replacing one gives the vault a new
+   * master key (the old recovery key opens no copy of it), which needs the vault's `password`
+   * when it has one.
+   */
+  vault_recovery_key_add: {
+    args: {
+      password: string | null;
+    };
+    result: RecoveryKeyShown;
+  };
+  /** Removes the recovery key; the vault gets a new master key (`password` as above). */
+  vault_recovery_key_remove: {
+    args: {
+      password: string | null;
+    };
+    result: VaultStatus;
+  };
   /**
    * Writes the recovery key just shown to `path` (default: a new file in the documents folder),
    * readable by the user only. Returns the file's path.

@@ -55,8 +55,10 @@ export const vaultLock = () => call('vault_lock');
 /** Sets or changes (a string) or removes (null) the password; the master key is replaced. */
 export const vaultPasswordSet = (password: string | null) => call('vault_password_set', { password });
 /** A new recovery key (the old one stops working), returned to show once. */
-export const vaultRecoveryKeyAdd = () => call('vault_recovery_key_add');
-export const vaultRecoveryKeyRemove = () => call('vault_recovery_key_remove');
+/** Replacing or removing the recovery key gives the vault a new master key, which needs the
+ * vault's password when it has one (null otherwise). */
+export const vaultRecoveryKeyAdd = (password: string | null) => call('vault_recovery_key_add', { password });
+export const vaultRecoveryKeyRemove = (password: string | null) => call('vault_recovery_key_remove', { password });
 /** Writes the recovery key just shown to a file (default: the documents folder); returns its path. */
 export const vaultRecoveryKeySave = (path: string | null) => call('vault_recovery_key_save', { path });
 /** The user saved the recovery key; the app forgets it. */

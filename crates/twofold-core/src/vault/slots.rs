@@ -39,22 +39,78 @@ impl Vault {
         })
     }
 
-    /// Adds a new recovery key (replacing any earlier one, which stops working) and returns it:
-    /// the only time it is shown. The master key stays the same.
-    pub fn set_recovery_key(&mut self) -> Result<RecoveryKey> {
+    /// Adds a recovery key, or replaces the vault's, and returns it: the only time it is shown.
+    /// Replacing one gives the vault a new master key, as a password change does, so the old
+    /// recovery key opens neither the vault nor an earlier copy of it that would still unlock
+    /// the current file; that re-wraps the password slot, so it needs the vault's `password`
+    /// when it has one. `keyring` holds the new key when the vault has a keyring slot.
+    pub fn set_recovery_key(
+        &mut self,
+        password: Option<&str>,
+        keyring: Option<&dyn KeyStore>,
+    ) -> Result<RecoveryKey> {
         let rk = RecoveryKey::generate()?;
-        let slot = recovery_slot(&self.key, &self.header.vault_id, rk.public())?;
-        self.change_slots(|slots| {
+        let public = rk.public();
+        if !self.slots().recovery {
+            let slot = recovery_slot(&self.key, &self.header.vault_id, public)?;
+            self.change_slots(|slots| slots.push(slot))?;
+            return Ok(rk);
+        }
+        self.rotate_keeping_password(password, keyring, |key, vault_id, slots| {
             slots.retain(|s| !matches!(s, Slot::Recovery { .. }));
-            slots.push(slot);
+            slots.push(recovery_slot(key, vault_id, public)?);
+            Ok(())
         })?;
         Ok(rk)
     }
 
-    /// Removes the recovery slot; refused when it would leave no slot, or the keyring as the
+    /// Removes the recovery slot, giving the vault a new master key (see
+    /// [`Vault::set_recovery_key`]); refused when it would leave no slot, or the keyring as the
     /// only one.
-    pub fn remove_recovery_key(&mut self) -> Result<()> {
-        self.change_slots(|slots| slots.retain(|s| !matches!(s, Slot::Recovery { .. })))
+    pub fn remove_recovery_key(
+        &mut self,
+        password: Option<&str>,
+        keyring: Option<&dyn KeyStore>,
+    ) -> Result<()> {
+        if !self.slots().recovery {
+            return Ok(());
+        }
+        self.rotate_keeping_password(password, keyring, |_, _, slots| {
+            slots.retain(|s| !matches!(s, Slot::Recovery { .. }));
+            Ok(())
+        })
+    }
+
+    /// [`Vault::rotate`] for a change that keeps the password: the vault's own `password`
+    /// (checked: it must open the current file to the key held here) wraps the new key again,
+    /// under the slot's cost.
+    fn rotate_keeping_password(
+        &mut self,
+        password: Option<&str>,
+        keyring: Option<&dyn KeyStore>,
+        edit: impl FnOnce(&MasterKey, &str, &mut Vec<Slot>) -> Result<()>,
+    ) -> Result<()> {
+        let (env, _) = file::read_envelope(&self.path)?;
+        let kept = match env.header.slots.iter().find_map(|s| match s {
+            Slot::Password { kdf, .. } => Some(*kdf),
+            _ => None,
+        }) {
+            None => None,
+            Some(kdf) => {
+                let pw = password.ok_or(Error::PasswordNeeded)?;
+                let opened = unlock_key(&env, &Unlock::Password(pw))?;
+                if opened.0.as_ref() != self.key.0.as_ref() {
+                    return Err(Error::KeyChanged);
+                }
+                Some((pw, kdf))
+            }
+        };
+        self.rotate(keyring, |key, vault_id, slots| {
+            if let Some((pw, kdf)) = kept {
+                slots.push(password_slot(key, vault_id, pw, kdf)?);
+            }
+            edit(key, vault_id, slots)
+        })
     }
 
     /// Adds a keyring slot (or replaces the key stored in it).

@@ -122,13 +122,24 @@ export async function openVaultSettings(onChanged: () => void): Promise<void> {
       'section#vault-recovery',
       {},
       h('h3', {}, 'Recovery key'),
-      h('p.hint', {}, s.recoverySlot ? 'A new key replaces the old one, which stops working.' : 'A key Twofold makes for you, shown once to save or print.'),
+      h('p.hint', {}, s.recoverySlot ? 'A new key replaces the old one, which then opens neither the vault nor any earlier copy of it.' : 'A key Twofold makes for you, shown once to save or print.'),
     );
+    // Replacing or removing the key gives the vault a new master key, re-wrapped under the
+    // password: the password is asked for then.
+    const current = h('input#vault-recovery-password', { type: 'password', autocomplete: 'current-password' });
+    const needsPassword = s.recoverySlot && s.passwordSlot;
+    if (needsPassword) {
+      section.append(
+        field('Vault password', current, 'Replacing or removing the key gives the vault a new key, so old copies do not open with the old one.'),
+      );
+    }
+    const password = () => (needsPassword ? current.value : null);
     const actions = h('div.recovery-actions', { style: 'justify-content:flex-end' }, make);
     make.addEventListener('click', async () => {
+      if (needsPassword && !current.value) return fail({ kind: 'invalidInput', message: 'type the vault password first' });
       make.disabled = true;
       try {
-        const shown = await vaultRecoveryKeyAdd();
+        const shown = await vaultRecoveryKeyAdd(password());
         onChanged();
         body.replaceChildren(
           recoveryKeyPanel(shown.recoveryKey, async () => {
@@ -144,6 +155,7 @@ export async function openVaultSettings(onChanged: () => void): Promise<void> {
     if (s.recoverySlot) {
       const remove = h('button.btn.btn-danger#vault-recovery-remove', { type: 'button' }, 'Remove recovery key');
       remove.addEventListener('click', async () => {
+        if (needsPassword && !current.value) return fail({ kind: 'invalidInput', message: 'type the vault password first' });
         const ok = await confirmDialog({
           title: 'Remove the recovery key?',
           message: 'It will no longer open the vault.',
@@ -152,7 +164,7 @@ export async function openVaultSettings(onChanged: () => void): Promise<void> {
         });
         if (!ok) return;
         try {
-          await changed(await vaultRecoveryKeyRemove(), 'Recovery key removed');
+          await changed(await vaultRecoveryKeyRemove(password()), 'Recovery key removed; the vault has a new key');
         } catch (err) {
           fail(err);
         }
