@@ -83,6 +83,11 @@ pub fn run(ctx: &Ctx, args: BackupArgs, now: u64) -> Result<()> {
                 "automatic backups on: into {}, keeping {keep}",
                 folder.display()
             );
+            // Turning them on is a change: its backup is the first (the hook after a command
+            // reads again only a vault that had backups when it was opened).
+            if let Err(e) = auto_backup::write_due(&vault, twofold_core::unix_now()) {
+                eprintln!("twofold: warning: the automatic backup was not written: {e}");
+            }
         }
         BackupCommand::Off => {
             let mut vault = ctx.open()?;

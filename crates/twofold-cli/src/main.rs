@@ -220,8 +220,8 @@ pub(crate) struct Ctx {
     accept_rollback: bool,
     state_dir: Option<PathBuf>,
     unlock_time: std::cell::Cell<std::time::Duration>,
-    /// The master key, once a command unlocked the vault: the automatic backup after the
-    /// command reopens the vault with it instead of asking again.
+    /// The master key, once a command unlocked a vault that has automatic backups: the backup
+    /// after the command reopens the vault with it instead of asking again.
     key: std::cell::RefCell<Option<MasterKey>>,
 }
 
@@ -419,8 +419,12 @@ impl Ctx {
         let started = Instant::now();
         let key = self.unlock(&path, slots)?;
         self.unlock_time.set(started.elapsed());
-        self.key.replace(Some(key.clone()));
-        let mut vault = Vault::open_with_key(&path, key)?;
+        let mut vault = Vault::open_with_key(&path, key.clone())?;
+        // Only a vault with automatic backups is read again after the command (`backup on`
+        // writes its own first backup).
+        if vault.settings().backups.is_some() {
+            self.key.replace(Some(key));
+        }
         self.track(&mut vault)?;
         Ok(vault)
     }
