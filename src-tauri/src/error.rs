@@ -138,6 +138,8 @@ impl From<CoreError> for IpcError {
             | CoreError::ProfileFile { .. }
             | CoreError::SessionDuration { .. }
             | CoreError::SessionTarget { .. }
+            | CoreError::UnsafeIniText { .. }
+            | CoreError::InsecureEndpoint { .. }
             | CoreError::CodesBusy(_)
             | CoreError::BackupFolder { .. }
             | CoreError::BackupKeep(_)
@@ -147,7 +149,7 @@ impl From<CoreError> for IpcError {
             CoreError::NotFound(_) | CoreError::NoSuchProfile { .. } => ErrorKind::NotFound,
             CoreError::Keyring(_) => ErrorKind::SecretStoreLocked,
             CoreError::Aws(aws) => aws_kind(aws.kind),
-            CoreError::CredentialReport(_) => ErrorKind::Aws,
+            CoreError::CredentialReport(_) | CoreError::UnsafeCredentials { .. } => ErrorKind::Aws,
             CoreError::DeviceLimit { .. } => ErrorKind::AwsDeviceLimit,
             CoreError::QrNotFound
             | CoreError::NotAuthenticatorQr(_)

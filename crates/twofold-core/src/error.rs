@@ -250,6 +250,40 @@ pub enum Error {
         /// It is the source profile, whose long-term keys it would replace.
         replaces_source: bool,
     },
+    /// STS answered with credentials of a shape AWS never issues (control characters, empty or
+    /// absurdly long values, characters outside what AWS uses): they are used nowhere.
+    #[error(
+        "{op} returned unusable credentials: the {field} {problem}; nothing was written or cached"
+    )]
+    UnsafeCredentials {
+        /// The STS action.
+        op: &'static str,
+        /// Which field (`access key id`, `secret access key`, `session token`).
+        field: &'static str,
+        /// What is wrong with it (never the value).
+        problem: &'static str,
+    },
+    /// A value (or key, or section name) that would change the structure of an AWS config or
+    /// credentials file if written: the file is left as it was.
+    #[error("cannot write {what} {name:?} to the AWS file: it {problem}")]
+    UnsafeIniText {
+        /// `section`, `key` or `the value of key`.
+        what: &'static str,
+        /// The section or key name (a value itself is never shown).
+        name: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// An IAM/STS endpoint Twofold will not send credentials to.
+    #[error("refusing the AWS endpoint {url:?} (from {from}): {problem}")]
+    InsecureEndpoint {
+        /// The URL as given.
+        url: String,
+        /// Where it was set (`--endpoint-url`, `AWS_ENDPOINT_URL`, a profile's `endpoint_url`).
+        from: String,
+        /// Why.
+        problem: &'static str,
+    },
     /// The enforce-MFA policy would lock the caller out, and that was not accepted.
     #[error("you are a member of {group} and have no MFA device: the policy would lock you out of everything but enrolling; enroll first, or apply it knowing that")]
     LocksOutCaller {

@@ -106,7 +106,7 @@ pub fn aws_profiles() -> Result<Vec<AwsProfileView>> {
 pub async fn aws_whoami(state: AppStateRef<'_>, creds: AwsCreds) -> Result<AwsWhoami> {
     let opts = connect_options(&creds)?;
     drop(creds);
-    let client = AwsClient::connect(&opts).await;
+    let client = AwsClient::connect(&opts).await?;
     let me = client.caller_identity().await?;
     let whoami = AwsWhoami {
         user_name: me.user_name(),

@@ -130,12 +130,152 @@ pub fn clock_off(skew: Option<i64>) -> Option<i64> {
     skew.filter(|s| s.abs() > SKEW_LIMIT_SECS)
 }
 
-/// An access key id as logs may show it: `AKIA****WXYZ`.
+/// An access key id as logs may show it: `AKIA****WXYZ`. Counted in characters, so an id that
+/// is not ASCII (no real one is, but a hostile endpoint may send one) is masked, not a panic.
 pub fn mask_key(id: &str) -> String {
-    if id.len() <= 8 {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 8 {
         return "****".into();
     }
-    format!("{}****{}", &id[..4], &id[id.len() - 4..])
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}****{tail}")
+}
+
+/// Longest access key id AWS documents.
+const MAX_KEY_ID_CHARS: usize = 128;
+/// Far more than any secret access key (40 characters).
+const MAX_SECRET_CHARS: usize = 1024;
+/// Far more than any session token AWS issues (a few KiB at most, even for large policies).
+const MAX_TOKEN_CHARS: usize = 16_384;
+
+/// What is wrong with a credential field, if anything: `allowed` says which ASCII
+/// punctuation may appear beside letters and digits.
+fn shape_problem(value: &str, min: usize, max: usize, allowed: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        return Some("is empty");
+    }
+    if value.chars().any(char::is_control) {
+        return Some("holds a control character (a line break, say)");
+    }
+    if value.chars().any(char::is_whitespace) {
+        return Some("holds a space");
+    }
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || allowed.contains(c))
+    {
+        return Some("holds characters AWS never uses in it");
+    }
+    if value.len() < min {
+        return Some("is too short");
+    }
+    if value.len() > max {
+        return Some("is too long");
+    }
+    None
+}
+
+impl SessionCredentials {
+    /// Refuses credentials of a shape AWS never issues, before they are cached, written into
+    /// a file or printed for a shell ([`crate::Error::UnsafeCredentials`]). `op` is the STS
+    /// action they came from.
+    pub fn validate(&self, op: &'static str) -> crate::Result<()> {
+        let checks = [
+            (
+                "access key id",
+                shape_problem(&self.access_key_id, 16, MAX_KEY_ID_CHARS, "_"),
+            ),
+            (
+                "secret access key",
+                shape_problem(&self.secret_access_key, 1, MAX_SECRET_CHARS, "+/=-_"),
+            ),
+            (
+                "session token",
+                shape_problem(&self.session_token, 1, MAX_TOKEN_CHARS, "+/=-_"),
+            ),
+        ];
+        match checks.into_iter().find_map(|(f, p)| p.map(|p| (f, p))) {
+            Some((field, problem)) => Err(crate::Error::UnsafeCredentials { op, field, problem }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Refuses an endpoint that is not `https://`, except plain `http://` to this computer
+/// (127.0.0.0/8, ::1, `localhost`: emulators and tests). `from` names where it was set.
+pub fn check_endpoint(url: &str, from: &str) -> crate::Result<()> {
+    let refuse = |problem| {
+        Err(crate::Error::InsecureEndpoint {
+            url: url.to_string(),
+            from: from.to_string(),
+            problem,
+        })
+    };
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return refuse("it holds spaces or control characters");
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = if let Some(rest) = lower.strip_prefix("https://") {
+        rest
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        rest
+    } else {
+        return refuse("only https:// endpoints are accepted");
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // user:password@host is no part of an AWS endpoint; the host is after the last '@'.
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((h, _)) => h,
+            None => return refuse("its address is malformed"),
+        }
+    } else {
+        host_port.split(':').next().unwrap_or_default()
+    };
+    if host.is_empty() {
+        return refuse("it names no host");
+    }
+    if lower.starts_with("https://") || is_loopback(host) {
+        return Ok(());
+    }
+    refuse("plain http:// is accepted only for this computer (127.0.0.1, ::1, localhost); use https://")
+}
+
+/// 127.0.0.0/8, ::1 or `localhost`.
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Checks every endpoint a client would use: `explicit` (the option), the `AWS_ENDPOINT_URL*`
+/// variables the SDK reads, and the profile's `endpoint_url`.
+pub fn check_endpoints(
+    explicit: Option<&str>,
+    profile_endpoint: Option<&str>,
+) -> crate::Result<()> {
+    if let Some(u) = explicit {
+        check_endpoint(u, "the endpoint option")?;
+    }
+    for var in [
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_IAM",
+        "AWS_ENDPOINT_URL_STS",
+    ] {
+        if let Some(u) = std::env::var(var).ok().filter(|u| !u.is_empty()) {
+            check_endpoint(&u, var)?;
+        }
+    }
+    if let Some(u) = profile_endpoint {
+        check_endpoint(u, "the profile's endpoint_url")?;
+    }
+    Ok(())
 }
 
 /// The AWS calls behind enrollment and the device lifecycle. Implemented by [`AwsClient`]
@@ -290,7 +430,16 @@ pub struct AwsClient {
 
 impl AwsClient {
     /// Loads credentials and region from the standard chain (or `opts`) and builds the clients.
-    pub async fn connect(opts: &ConnectOptions) -> AwsClient {
+    /// An endpoint that is not HTTPS (other than loopback) is refused before anything is sent
+    /// ([`check_endpoints`]).
+    pub async fn connect(opts: &ConnectOptions) -> crate::Result<AwsClient> {
+        let profile_endpoint = match &opts.profile {
+            Some(p) => super::profiles::find_profile(p)
+                .ok()
+                .and_then(|p| p.endpoint_url),
+            None => None,
+        };
+        check_endpoints(opts.endpoint_url.as_deref(), profile_endpoint.as_deref())?;
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(RetryConfig::standard().with_max_attempts(5))
             .timeout_config(
@@ -343,12 +492,12 @@ impl AwsClient {
             .clone()
             .or_else(|| std::env::var("AWS_ENDPOINT_URL_IAM").ok())
             .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
-        AwsClient {
+        Ok(AwsClient {
             iam,
             sts,
             probe,
             endpoint,
-        }
+        })
     }
 
     /// HTTP requests answered so far (retries included).
@@ -715,5 +864,103 @@ mod tests {
         assert_eq!(DeviceKind::of("GAHT12345678"), DeviceKind::Hardware);
         assert_eq!(mask_key("AKIAIOSFODNN7EXAMPLE"), "AKIA****MPLE");
         assert_eq!(mask_key("short"), "****");
+    }
+
+    #[test]
+    fn masking_a_non_ascii_key_id_does_not_panic() {
+        // Byte 4 and byte len-4 fall inside a character here.
+        assert_eq!(mask_key("AKIé€€€€€€Aé€"), "AKIé****€Aé€");
+        assert_eq!(mask_key("ééééééééé"), "éééé****éééé");
+        assert_eq!(mask_key("€€€€"), "****");
+    }
+
+    fn creds(id: &str, secret: &str, token: &str) -> SessionCredentials {
+        SessionCredentials {
+            access_key_id: id.into(),
+            secret_access_key: Zeroizing::new(secret.into()),
+            session_token: Zeroizing::new(token.into()),
+            expiration: 0,
+        }
+    }
+
+    #[test]
+    fn credentials_of_a_shape_aws_never_issues_are_refused() {
+        let good = creds(
+            "ASIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "FwoGZXIvYXdzEBYaDH+/abc==",
+        );
+        good.validate("GetSessionToken").unwrap();
+        let field = |c: SessionCredentials| match c.validate("GetSessionToken") {
+            Err(crate::Error::UnsafeCredentials { field, problem, .. }) => (field, problem),
+            other => panic!("{other:?}"),
+        };
+        let token = "t\n[prod]\naws_access_key_id = EVIL";
+        let (f, p) = field(creds("ASIAIOSFODNN7EXAMPLE", "s", token));
+        assert_eq!(f, "session token");
+        assert!(p.contains("control"), "{p}");
+        let (f, _) = field(creds("ASIAIOSFODNN7EXAMPLE", "$(touch /tmp/x)", "t"));
+        assert_eq!(f, "secret access key");
+        let (f, _) = field(creds("ASIAIOSFODNN7EXAMPLE", "`id`", "t"));
+        assert_eq!(f, "secret access key");
+        assert_eq!(field(creds("", "s", "t")).1, "is empty");
+        assert_eq!(field(creds("ASIA", "s", "t")).1, "is too short");
+        assert_eq!(field(creds(&"A".repeat(129), "s", "t")).1, "is too long");
+        assert_eq!(
+            field(creds("ASIAIOSFODNN7EXAMPLé", "s", "t")).0,
+            "access key id"
+        );
+        let (f, p) = field(creds("ASIAIOSFODNN7EXAMPLE", "s", &"a".repeat(16_385)));
+        assert_eq!((f, p), ("session token", "is too long"));
+        assert_eq!(
+            field(creds("ASIAIOSFODNN7EXAMPLE", "s", "a b")).1,
+            "holds a space"
+        );
+        // The message names the field, never the value.
+        let e = creds("ASIAIOSFODNN7EXAMPLE", "$(touch /tmp/x)", "t")
+            .validate("AssumeRole")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("AssumeRole returned unusable credentials"),
+            "{e}"
+        );
+        assert!(!e.contains("touch"), "{e}");
+    }
+
+    #[test]
+    fn plain_http_endpoints_are_accepted_for_loopback_only() {
+        for ok in [
+            "https://sts.eu-west-1.amazonaws.com",
+            "https://vpce-1.sts.example.internal:8443/",
+            "http://127.0.0.1:5000",
+            "http://127.8.9.10/",
+            "HTTP://LOCALHOST:4566",
+            "http://[::1]:5000/path",
+        ] {
+            check_endpoint(ok, "test").unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for bad in [
+            "http://sts.amazonaws.com",
+            "http://10.0.0.1:5000",
+            "http://127.0.0.1.evil.example/",
+            "http://localhost.evil.example",
+            "http://127.0.0.1@evil.example/",
+            "http://[::2]:80",
+            "ftp://127.0.0.1",
+            "127.0.0.1:5000",
+            "http://",
+            "https://sts.amazonaws.com\n",
+        ] {
+            match check_endpoint(bad, "test") {
+                Err(crate::Error::InsecureEndpoint { url, .. }) => assert_eq!(url, bad),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        let e = check_endpoint("http://10.0.0.1", "AWS_ENDPOINT_URL").unwrap_err();
+        assert!(
+            e.to_string().contains("AWS_ENDPOINT_URL") && e.to_string().contains("https://"),
+            "{e}"
+        );
     }
 }

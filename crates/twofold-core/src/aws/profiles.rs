@@ -41,6 +41,8 @@ pub struct Profile {
     pub role_session_name: Option<String>,
     /// `credential_process`.
     pub credential_process: Option<String>,
+    /// `endpoint_url`: where the SDK sends this profile's calls.
+    pub endpoint_url: Option<String>,
     /// Whether the credentials file has keys for it.
     pub has_keys: bool,
 }
@@ -69,6 +71,42 @@ fn env_path(var: &str, file: &str) -> PathBuf {
 pub struct IniDoc {
     lines: Vec<String>,
     trailing_newline: bool,
+    /// The file ends its lines with CRLF (written on Windows): new lines do too.
+    crlf: bool,
+}
+
+/// Refuses text that would change the file's structure if written: control characters
+/// (a line break starts a new key or section), and per `what` the characters that end a
+/// section name or a key. Never strips anything: a value is written as it is or not at all.
+fn check_ini_text(what: &'static str, name: &str, text: &str) -> Result<()> {
+    let refuse = |problem| {
+        Err(Error::UnsafeIniText {
+            what,
+            name: name.to_string(),
+            problem,
+        })
+    };
+    if text.chars().any(char::is_control) {
+        return refuse("holds a line break or another control character");
+    }
+    if text.len() > 64 * 1024 {
+        return refuse("is too long");
+    }
+    match what {
+        "section" | "key" if text.trim().is_empty() => refuse("is empty"),
+        "section" | "key" if text != text.trim() => refuse("starts or ends with a space"),
+        "section" if text.contains(['[', ']']) => refuse("holds a bracket"),
+        "key" if text.contains(['=', '[', ']', '#', ';']) => {
+            refuse("holds '=', a bracket or a comment character")
+        }
+        // A value with leading spaces would be read back trimmed; one with a comment
+        // character after a space would be cut there by the SDK's parser.
+        _ if text != text.trim() => refuse("starts or ends with a space"),
+        _ if text.contains(" #") || text.contains(" ;") => {
+            refuse("holds a comment character after a space")
+        }
+        _ => Ok(()),
+    }
 }
 
 fn section_name(line: &str) -> Option<&str> {
@@ -95,6 +133,9 @@ impl IniDoc {
         IniDoc {
             lines: text.lines().map(str::to_string).collect(),
             trailing_newline: text.ends_with('\n') || text.is_empty(),
+            crlf: text
+                .split_once('\n')
+                .is_some_and(|(first, _)| first.ends_with('\r')),
         }
     }
 
@@ -105,9 +146,10 @@ impl IniDoc {
 
     /// The text.
     pub fn to_text(&self) -> String {
-        let mut s = self.lines.join("\n");
+        let eol = if self.crlf { "\r\n" } else { "\n" };
+        let mut s = self.lines.join(eol);
         if self.trailing_newline && !s.is_empty() {
-            s.push('\n');
+            s.push_str(eol);
         }
         s
     }
@@ -129,8 +171,15 @@ impl IniDoc {
     }
 
     /// Sets keys in a section, creating it at the end if needed. Existing keys are changed in
-    /// place, new ones are added after the section's last key; nothing else moves.
-    pub fn set(&mut self, section: &str, pairs: &[(&str, &str)]) {
+    /// place, new ones are added after the section's last key; nothing else moves. A section
+    /// name, key or value that would change the file's structure (a line break, say) is
+    /// refused with [`Error::UnsafeIniText`] before anything changes.
+    pub fn set(&mut self, section: &str, pairs: &[(&str, &str)]) -> Result<()> {
+        check_ini_text("section", section, section)?;
+        for (key, value) in pairs {
+            check_ini_text("key", key, key)?;
+            check_ini_text("the value of key", key, value)?;
+        }
         let start = match self
             .lines
             .iter()
@@ -161,6 +210,7 @@ impl IniDoc {
                 }
             }
         }
+        Ok(())
     }
 
     fn section_end(&self, start: usize) -> usize {
@@ -169,10 +219,43 @@ impl IniDoc {
             .unwrap_or(self.lines.len())
     }
 
-    /// Writes atomically with mode 0600.
+    /// Writes atomically with mode 0600. A symbolic link stays one: the file it points to is
+    /// replaced, in its own folder.
     pub fn save(&self, path: &Path) -> Result<()> {
-        crate::vault::write_private_file(path, self.to_text().as_bytes())
+        crate::vault::write_private_file(&resolve_links(path)?, self.to_text().as_bytes())
     }
+
+    /// Whether `section` holds long-term keys: an access key id without a session token.
+    pub fn has_long_term_keys(&self, section: &str) -> bool {
+        self.section(section).is_some_and(|kv| {
+            let has = |k: &str| kv.iter().any(|(key, _)| key.eq_ignore_ascii_case(k));
+            has("aws_access_key_id") && !has("aws_session_token")
+        })
+    }
+}
+
+/// The file a path names once symbolic links are followed (a dotfiles manager links
+/// `~/.aws/credentials` elsewhere); the path itself when it is no link or does not exist.
+fn resolve_links(path: &Path) -> Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    // As many hops as Linux follows.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&p)
+                    .map_err(|e| Error::io(format!("reading the link {}", p.display()), e))?;
+                p = match p.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(Error::io(
+        format!("following the links from {}", path.display()),
+        std::io::Error::other("too many levels of symbolic links"),
+    ))
 }
 
 /// A file's text; a missing file reads as empty, as the AWS CLI and SDK treat it.
@@ -252,6 +335,7 @@ impl Files {
                     external_id: get("external_id"),
                     role_session_name: get("role_session_name"),
                     credential_process: get("credential_process"),
+                    endpoint_url: get("endpoint_url"),
                     has_keys: in_credentials.is_some_and(|p| p.get("aws_access_key_id").is_some()),
                 }
             })
@@ -344,7 +428,8 @@ mod tests {
                 ("aws_secret_access_key", "S"),
                 ("aws_session_token", "T"),
             ],
-        );
+        )
+        .unwrap();
         let out = doc.to_text();
         assert_eq!(out, CREDS.replace("[work-mfa]\naws_access_key_id = OLD\naws_secret_access_key = OLD\naws_session_token = OLD", "[work-mfa]\naws_access_key_id = ASIANEW\naws_secret_access_key = S\naws_session_token = T"));
         assert!(
@@ -356,8 +441,8 @@ mod tests {
     #[test]
     fn a_new_section_goes_at_the_end_and_new_keys_after_the_last_key() {
         let mut doc = IniDoc::parse("[a]\nx = 1\n\n# between\n[b]\ny = 2\n");
-        doc.set("a", &[("z", "3")]);
-        doc.set("c", &[("k", "v")]);
+        doc.set("a", &[("z", "3")]).unwrap();
+        doc.set("c", &[("k", "v")]).unwrap();
         assert_eq!(
             doc.to_text(),
             "[a]\nx = 1\nz = 3\n\n# between\n[b]\ny = 2\n\n[c]\nk = v\n"
@@ -366,6 +451,116 @@ mod tests {
             doc.section("a").unwrap(),
             vec![("x".into(), "1".into()), ("z".into(), "3".into())]
         );
+    }
+
+    #[test]
+    fn text_that_would_change_the_files_structure_is_refused_not_stripped() {
+        let before = "[default]\naws_access_key_id = AKIA\n";
+        let mut doc = IniDoc::parse(before);
+        let refused = |doc: &mut IniDoc, section: &str, key: &str, value: &str| match doc
+            .set(section, &[("aws_access_key_id", "ASIAOK"), (key, value)])
+        {
+            Err(Error::UnsafeIniText { what, .. }) => what,
+            other => panic!("{section:?} {key:?} {value:?}: {other:?}"),
+        };
+        for value in [
+            "t\n[prod]\naws_access_key_id = EVIL",
+            "t\r[prod]",
+            "t\rcredential_process = sh -c id",
+            "a\u{0}b",
+            "a\u{7f}b",
+            "a\u{85}b",
+            " padded",
+            "x ; cut here",
+            "x # cut here",
+        ] {
+            assert_eq!(
+                refused(&mut doc, "s", "aws_session_token", value),
+                "the value of key"
+            );
+        }
+        for key in ["a\nb", "a=b", "[k]", "", " k", "#k"] {
+            assert_eq!(refused(&mut doc, "s", key, "v"), "key");
+        }
+        for section in ["a]\n[prod", "a\nb", "p]", "", " s", "x\r"] {
+            assert_eq!(refused(&mut doc, section, "k", "v"), "section");
+        }
+        // Nothing was changed by the refused calls, not even their first, valid pair.
+        assert_eq!(doc.to_text(), before);
+        // The message never shows the value.
+        let e = doc
+            .set("s", &[("aws_secret_access_key", "sekrit\nx")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("aws_secret_access_key") && !e.contains("sekrit"),
+            "{e}"
+        );
+        // Values AWS does send are written as they are.
+        doc.set("s", &[("aws_session_token", "FwoG+/ab==")])
+            .unwrap();
+        assert!(doc
+            .to_text()
+            .ends_with("[s]\naws_session_token = FwoG+/ab==\n"));
+    }
+
+    #[test]
+    fn crlf_files_keep_crlf() {
+        let text = "[default]\r\nregion = us-east-1\r\n\r\n[work]\r\nx = 1\r\n";
+        let mut doc = IniDoc::parse(text);
+        doc.set("work", &[("y", "2")]).unwrap();
+        doc.set("new", &[("k", "v")]).unwrap();
+        assert_eq!(
+            doc.to_text(),
+            "[default]\r\nregion = us-east-1\r\n\r\n[work]\r\nx = 1\r\ny = 2\r\n\r\n[new]\r\nk = v\r\n"
+        );
+        // An LF file stays LF.
+        let mut doc = IniDoc::parse("[a]\nx = 1\n");
+        doc.set("a", &[("y", "2")]).unwrap();
+        assert_eq!(doc.to_text(), "[a]\nx = 1\ny = 2\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn saving_through_a_symlink_replaces_the_target_and_keeps_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real_dir = dir.path().join("dotfiles");
+        std::fs::create_dir(&real_dir).unwrap();
+        let real = real_dir.join("aws-credentials");
+        std::fs::write(&real, "[a]\nx = 1\n").unwrap();
+        let aws = dir.path().join(".aws");
+        std::fs::create_dir(&aws).unwrap();
+        let link = aws.join("credentials");
+        // A relative link, through a second link.
+        std::os::unix::fs::symlink("../dotfiles/aws-credentials", aws.join("hop")).unwrap();
+        std::os::unix::fs::symlink("hop", &link).unwrap();
+        let mut doc = IniDoc::load(&link).unwrap();
+        doc.set("a", &[("y", "2")]).unwrap();
+        doc.save(&link).unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(std::fs::symlink_metadata(aws.join("hop"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            std::fs::read_to_string(&real).unwrap(),
+            "[a]\nx = 1\ny = 2\n"
+        );
+        // No temporary file was left beside the link or the target.
+        assert_eq!(std::fs::read_dir(&aws).unwrap().count(), 2);
+        assert_eq!(std::fs::read_dir(&real_dir).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn long_term_keys_are_told_from_session_keys() {
+        let doc = IniDoc::parse("[base]\naws_access_key_id = AKIA\naws_secret_access_key = s\n[base-mfa]\naws_access_key_id = ASIA\naws_secret_access_key = s\naws_session_token = t\n[other]\nregion = x\n");
+        assert!(doc.has_long_term_keys("base"));
+        assert!(!doc.has_long_term_keys("base-mfa"));
+        assert!(!doc.has_long_term_keys("other"));
+        assert!(!doc.has_long_term_keys("missing"));
     }
 
     /// The two files as text, at the usual paths (nothing is read from disk).

@@ -9,7 +9,7 @@
 
 use super::client::{AwsClient, ConnectOptions, IamApi, RoleRequest, SessionCredentials};
 use super::profiles::{self, IniDoc, Profile};
-use crate::vault::{Account, AwsLink, AwsStatus, CachedSession, Vault, VaultAccess};
+use crate::vault::{Account, AwsLink, AwsStatus, CachedSession, SessionScope, Vault, VaultAccess};
 use crate::{Error, Result};
 
 /// Sessions are reused until this many seconds before they expire.
@@ -128,13 +128,50 @@ pub fn link(vault: &mut Vault, account: &str, profile: &Profile) -> Result<()> {
     })
 }
 
-/// A cached session for `profile` with more than [`REFRESH_MARGIN_SECS`] left at `now`.
-pub fn cached(vault: &Vault, profile: &str, now: u64) -> Option<SessionCredentials> {
+/// What shapes a session for `profile` sending codes of `serial`: the STS endpoint
+/// (`endpoint_url`, else the `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` variables, else the
+/// profile's), the region (the profile's, else `AWS_REGION` / `AWS_DEFAULT_REGION`), the role,
+/// its source profile and external id, and the device.
+pub fn scope_for(profile: &Profile, serial: &str, endpoint_url: Option<&str>) -> SessionScope {
+    let env = |v: &str| std::env::var(v).ok().filter(|s| !s.is_empty());
+    SessionScope {
+        endpoint: endpoint_url
+            .map(str::to_string)
+            .or_else(|| env("AWS_ENDPOINT_URL_STS"))
+            .or_else(|| env("AWS_ENDPOINT_URL"))
+            .or_else(|| profile.endpoint_url.clone()),
+        region: profile
+            .region
+            .clone()
+            .or_else(|| env("AWS_REGION"))
+            .or_else(|| env("AWS_DEFAULT_REGION")),
+        role_arn: profile.role_arn.clone(),
+        source_profile: profile
+            .role_arn
+            .as_ref()
+            .and(profile.source_profile.clone()),
+        external_id: profile.external_id.clone(),
+        mfa_serial: serial.to_string(),
+    }
+}
+
+/// A cached session for `profile` minted for `scope`, with more than [`REFRESH_MARGIN_SECS`]
+/// left at `now`. Entries without a scope (cached by an older version) are never served.
+pub fn cached(
+    vault: &Vault,
+    profile: &str,
+    scope: &SessionScope,
+    now: u64,
+) -> Option<SessionCredentials> {
     vault
         .data()
         .sessions
         .iter()
-        .find(|s| s.profile == profile && s.expiration - now as i64 > REFRESH_MARGIN_SECS)
+        .find(|s| {
+            s.profile == profile
+                && s.scope.as_ref() == Some(scope)
+                && s.expiration - now as i64 > REFRESH_MARGIN_SECS
+        })
         .map(|s| SessionCredentials {
             access_key_id: s.access_key_id.clone(),
             secret_access_key: s.secret_access_key.clone(),
@@ -154,11 +191,13 @@ pub fn wait_secs(vault: &Vault, period: u64, serial: &str, now: u64) -> u64 {
     }
 }
 
-/// Caches session credentials for `profile` in the vault, dropping its older and any expired
-/// sessions.
+/// Caches session credentials for `profile` minted for `scope` in the vault, dropping the
+/// profile's older session of that scope, its sessions of no scope (an older version's) and
+/// any expired session.
 pub fn store_session(
     vault: &mut Vault,
     profile: &str,
+    scope: &SessionScope,
     c: &SessionCredentials,
     now: u64,
 ) -> Result<()> {
@@ -168,11 +207,15 @@ pub fn store_session(
         secret_access_key: c.secret_access_key.clone(),
         session_token: c.session_token.clone(),
         expiration: c.expiration,
+        scope: Some(scope.clone()),
     };
     let t = now as i64;
     vault.update(|d| {
-        d.sessions
-            .retain(|s| s.profile != cached.profile && s.expiration > t);
+        d.sessions.retain(|s| {
+            let replaced =
+                s.profile == cached.profile && (s.scope.is_none() || s.scope == cached.scope);
+            !replaced && s.expiration > t
+        });
         d.sessions.push(cached);
         Ok(())
     })
@@ -311,14 +354,16 @@ pub async fn session<V: VaultAccess>(
     req: &SessionRequest,
     progress: &mut SessionProgress<'_>,
 ) -> Result<Session> {
-    if let Some(c) = vault.read(|v| Ok(cached(v, &req.profile, crate::unix_now())))? {
+    let profile = profiles::find_profile(&req.profile)?;
+    let (_, serial) = vault.read(|v| device_for(v, &profile, req.account.as_deref()))?;
+    let scope = scope_for(&profile, &serial, req.endpoint_url.as_deref());
+    if let Some(c) = vault.read(|v| Ok(cached(v, &req.profile, &scope, crate::unix_now())))? {
         return Ok(Session {
             profile: req.profile.clone(),
             credentials: c,
             source: Source::Cache,
         });
     }
-    let profile = profiles::find_profile(&req.profile)?;
     let duration = duration_for(&profile, req.duration_secs)?;
     let (signer, _) = signer_for(&profile, duration)?;
     progress(SessionStep::Connecting);
@@ -328,7 +373,7 @@ pub async fn session<V: VaultAccess>(
         endpoint_url: req.endpoint_url.clone(),
         static_keys: None,
     })
-    .await;
+    .await?;
     session_with(&api, vault, req, &profile, progress).await
 }
 
@@ -371,17 +416,22 @@ async fn session_at<A: IamApi, V: VaultAccess>(
     }
     let code = code.ok_or_else(|| Error::CodesBusy(serial.clone()))?;
     progress(SessionStep::Requesting);
-    let (credentials, source) = match &role {
+    let (credentials, source, op) = match &role {
         Some(role) => (
             api.assume_role(role, &serial, &code).await?,
             Source::AssumeRole,
+            "AssumeRole",
         ),
         None => (
             api.get_session_token(&serial, &code, duration).await?,
             Source::GetSessionToken,
+            "GetSessionToken",
         ),
     };
-    vault.with_vault(|v| store_session(v, &req.profile, &credentials, now()))?;
+    // Before they are cached, written or printed: an endpoint may send anything.
+    credentials.validate(op)?;
+    let scope = scope_for(profile, &serial, req.endpoint_url.as_deref());
+    vault.with_vault(|v| store_session(v, &req.profile, &scope, &credentials, now()))?;
     Ok(Session {
         profile: req.profile.clone(),
         credentials,
@@ -390,9 +440,16 @@ async fn session_at<A: IamApi, V: VaultAccess>(
 }
 
 /// Writes session credentials into the credentials file as profile `target`, editing in place.
+/// A section holding long-term keys is never overwritten ([`Error::SessionTarget`]).
 pub fn write_profile(target: &str, c: &SessionCredentials) -> Result<std::path::PathBuf> {
     let path = profiles::credentials_path();
     let mut doc = IniDoc::load(&path)?;
+    if doc.has_long_term_keys(target) {
+        return Err(Error::SessionTarget {
+            target: target.to_string(),
+            replaces_source: true,
+        });
+    }
     doc.set(
         target,
         &[
@@ -400,7 +457,7 @@ pub fn write_profile(target: &str, c: &SessionCredentials) -> Result<std::path::
             ("aws_secret_access_key", c.secret_access_key.as_str()),
             ("aws_session_token", c.session_token.as_str()),
         ],
-    );
+    )?;
     doc.save(&path)?;
     Ok(path)
 }
@@ -440,13 +497,15 @@ pub fn setup_profile(profile: &Profile, command: &str) -> Result<(String, std::p
     let path = profiles::config_path();
     let mut doc = IniDoc::load(&path)?;
     let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    doc.set(&format!("profile {target}"), &pairs);
+    doc.set(&format!("profile {target}"), &pairs)?;
     doc.save(&path)?;
     Ok((target, path))
 }
 
 /// Refuses a profile name to write session credentials under that is empty, not a plain
-/// name, or the source profile itself (its long-term keys would be replaced).
+/// name, or the source profile itself (its long-term keys would be replaced). The CLI and the
+/// app both call it before any code is spent; [`write_profile`] also refuses any section
+/// holding long-term keys (a role's `source_profile`, say).
 pub fn check_target(profile: &str, target: &str) -> Result<()> {
     if target.is_empty() || target.contains(['[', ']', '\n', '\r']) || target != target.trim() {
         return Err(Error::SessionTarget {
@@ -454,7 +513,8 @@ pub fn check_target(profile: &str, target: &str) -> Result<()> {
             replaces_source: false,
         });
     }
-    if target == profile {
+    if target == profile || IniDoc::load(&profiles::credentials_path())?.has_long_term_keys(target)
+    {
         return Err(Error::SessionTarget {
             target: target.to_string(),
             replaces_source: true,
@@ -633,8 +693,107 @@ mod tests {
             1
         );
         // The session is cached for the next call.
-        let cached = cached(&v.lock().unwrap(), "work", clock()).unwrap();
+        let scope = scope_for(&p, &serial, None);
+        let cached = cached(&v.lock().unwrap(), "work", &scope, clock()).unwrap();
         assert_eq!(cached.access_key_id, "ASIAFAKEFAKEFAKE");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn sessions_are_cached_per_endpoint_region_and_role_and_old_entries_are_not_served() {
+        let api = FakeIam::with_user("alice");
+        let base = crate::unix_now();
+        let start = tokio::time::Instant::now();
+        let clock: crate::aws::fake::Clock = Arc::new(move || base + start.elapsed().as_secs());
+        api.set_clock(clock.clone());
+        let (_dir, v) = vault();
+        let (_, serial) = enrolled(&api, &v, "alice").await;
+        let p = profile("work", Some(&serial));
+        let at = |url: &str| SessionRequest {
+            endpoint_url: Some(url.into()),
+            ..request("work", None)
+        };
+        let (a, b) = (at("https://sts-a.example"), at("https://sts-b.example"));
+        let scope_a = scope_for(&p, &serial, a.endpoint_url.as_deref());
+        let scope_b = scope_for(&p, &serial, b.endpoint_url.as_deref());
+        session_at(&api, &v, &a, &p, &mut |_| {}, &*clock)
+            .await
+            .unwrap();
+        {
+            let v = v.lock().unwrap();
+            assert!(cached(&v, "work", &scope_a, clock()).is_some());
+            assert!(
+                cached(&v, "work", &scope_b, clock()).is_none(),
+                "a session minted for another endpoint is not served"
+            );
+            // Nor one for another region, role or device.
+            let mut other = p.clone();
+            other.region = Some("eu-west-1".into());
+            let s = scope_for(&other, &serial, a.endpoint_url.as_deref());
+            assert!(cached(&v, "work", &s, clock()).is_none());
+            other = p.clone();
+            other.role_arn = Some("arn:aws:iam::123456789012:role/admin".into());
+            other.source_profile = Some("base".into());
+            let s = scope_for(&other, &serial, a.endpoint_url.as_deref());
+            assert!(cached(&v, "work", &s, clock()).is_none());
+            let s = scope_for(
+                &p,
+                "arn:aws:iam::123456789012:mfa/other",
+                a.endpoint_url.as_deref(),
+            );
+            assert!(cached(&v, "work", &s, clock()).is_none());
+        }
+        // The second endpoint gets its own session; the first one's is kept beside it.
+        let s = session_at(&api, &v, &b, &p, &mut |_| {}, &*clock)
+            .await
+            .unwrap();
+        assert_eq!(s.source, Source::GetSessionToken);
+        {
+            let v = v.lock().unwrap();
+            assert_eq!(v.data().sessions.len(), 2);
+            assert!(cached(&v, "work", &scope_a, clock()).is_some());
+            assert!(cached(&v, "work", &scope_b, clock()).is_some());
+        }
+        // An entry cached before sessions had a scope (the old format) is never served, and
+        // the next session for its profile replaces it.
+        let old = CachedSession {
+            profile: "legacy".into(),
+            access_key_id: "ASIAOLDOLDOLDOLD".into(),
+            secret_access_key: zeroize::Zeroizing::new("s".into()),
+            session_token: zeroize::Zeroizing::new("t".into()),
+            expiration: clock() as i64 + 7200,
+            scope: None,
+        };
+        let legacy = profile("legacy", Some(&serial));
+        let scope = scope_for(&legacy, &serial, None);
+        v.lock()
+            .unwrap()
+            .update(|d| {
+                d.sessions.push(old);
+                Ok(())
+            })
+            .unwrap();
+        assert!(cached(&v.lock().unwrap(), "legacy", &scope, clock()).is_none());
+        let s = session_at(
+            &api,
+            &v,
+            &request("legacy", None),
+            &legacy,
+            &mut |_| {},
+            &*clock,
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.source, Source::GetSessionToken);
+        let v = v.lock().unwrap();
+        assert!(!v.data().sessions.iter().any(|s| s.scope.is_none()));
+        assert_eq!(v.data().sessions.len(), 3);
+    }
+
+    #[test]
+    fn an_old_cache_entry_without_a_scope_still_reads() {
+        let json = r#"{"profile":"work","accessKeyId":"ASIA","secretAccessKey":"s","sessionToken":"t","expiration":1}"#;
+        let s: CachedSession = serde_json::from_str(json).unwrap();
+        assert_eq!(s.scope, None);
     }
 
     #[tokio::test(start_paused = true)]

@@ -131,6 +131,30 @@ pub struct CachedSession {
     pub session_token: Zeroizing<String>,
     /// Expiry, Unix seconds.
     pub expiration: i64,
+    /// What the session was minted for; entries cached before it existed have none and are
+    /// never served.
+    #[serde(default)]
+    pub scope: Option<SessionScope>,
+}
+
+/// Everything that shapes an AWS session besides the profile's name: a cached session is
+/// served only to a request with the same scope (another endpoint, region, role or device
+/// means other credentials).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionScope {
+    /// The STS endpoint (`None`: AWS's own).
+    pub endpoint: Option<String>,
+    /// The region STS was called in.
+    pub region: Option<String>,
+    /// The role assumed, if any.
+    pub role_arn: Option<String>,
+    /// The profile whose keys signed for the role.
+    pub source_profile: Option<String>,
+    /// The role's external id.
+    pub external_id: Option<String>,
+    /// The MFA device whose code was sent.
+    pub mfa_serial: String,
 }
 
 impl std::fmt::Debug for CachedSession {

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 pub use access::VaultAccess;
 pub use data::{
     default_name, Account, AccountId, AccountPatch, AlreadyHeld, AwsLink, AwsStatus, CachedSession,
-    ImportCheck, Imported, NewAccount, Settings, VaultData,
+    ImportCheck, Imported, NewAccount, SessionScope, Settings, VaultData,
 };
 pub use file::{write_private_file, VERSION};
 use file::{Envelope, FileStamp, Header, Slot, WriteLock, B64};
