@@ -70,11 +70,15 @@ enum Command {
     /// Print the current code of an account, or of an otpauth:// URI (no vault needed).
     Code {
         /// The account's name (see `twofold list`).
-        #[arg(required_unless_present = "uri", conflicts_with = "uri")]
+        #[arg(required_unless_present_any = ["uri", "uri_file"], conflicts_with_all = ["uri", "uri_file"])]
         name: Option<String>,
-        /// An otpauth:// URI to compute the code for, without touching the vault.
-        #[arg(long)]
+        /// An otpauth:// URI to compute the code for, without touching the vault: `-` reads
+        /// it from standard input (a URI typed here is visible to other users in ps).
+        #[arg(long, value_name = "URI|-", conflicts_with = "uri_file")]
         uri: Option<String>,
+        /// Read the otpauth:// URI from this file.
+        #[arg(long, value_name = "FILE")]
+        uri_file: Option<PathBuf>,
         /// Compute the code at this time (Unix seconds) instead of now.
         #[arg(long, value_name = "UNIX_SECONDS")]
         at: Option<u64>,
@@ -84,9 +88,15 @@ enum Command {
     },
     /// Add an account from an otpauth:// URI, or every account in QR code images (--scan).
     Add {
-        /// The otpauth:// URI (as in the QR code a service shows).
-        #[arg(long, required_unless_present = "scan", conflicts_with = "scan")]
+        /// The otpauth:// URI (as in the QR code a service shows): `--uri -` reads it from
+        /// standard input. A URI typed here holds the secret where other users see it (ps,
+        /// /proc) and stays in the shell history.
+        #[arg(long, value_name = "URI|-", required_unless_present_any = ["scan", "uri_file"],
+              conflicts_with_all = ["scan", "uri_file"])]
         uri: Option<String>,
+        /// Read the otpauth:// URI from this file.
+        #[arg(long, value_name = "FILE", conflicts_with = "scan")]
+        uri_file: Option<PathBuf>,
         /// An image of the QR code (PNG, JPEG, WebP, BMP, GIF); repeat it for each code of a
         /// Google Authenticator export.
         #[arg(long, value_name = "FILE")]
@@ -230,11 +240,12 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Code {
             name: None,
-            uri: Some(uri),
+            uri,
+            uri_file,
             at,
             json,
-        } => {
-            let uri = OtpUri::parse(&uri)?;
+        } if uri.is_some() || uri_file.is_some() => {
+            let uri = OtpUri::parse(&secret_input("--uri", uri, uri_file.as_deref())?)?;
             let t = at.unwrap_or(now);
             print_code(CodeView::new(&uri.otp, uri.otp.code_at(t), t), json)
         }
@@ -259,15 +270,17 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Code { .. } => bail!("give an account name or --uri"),
         Command::Add {
             uri: None,
+            uri_file: None,
             scan,
             name,
         } => scan::add(ctx, &scan, name, now),
         Command::Add {
-            uri: Some(uri),
+            uri,
+            uri_file,
             name,
             ..
         } => {
-            let uri = OtpUri::parse(&uri)?;
+            let uri = OtpUri::parse(&secret_input("--uri", uri, uri_file.as_deref())?)?;
             let mut vault = ctx.open_or_create()?;
             let id = vault.add(
                 NewAccount {
@@ -582,6 +595,58 @@ impl Ctx {
         self.track(&mut vault)?;
         Ok(vault)
     }
+}
+
+/// Longest secret input read from standard input or a file (an otpauth URI is a few hundred
+/// bytes).
+const MAX_SECRET_INPUT: u64 = 64 * 1024;
+
+/// A secret given to option `flag`: `-` reads standard input, `file` reads that file, and a
+/// value on the command line is taken with a warning (other users see it in ps and /proc, and
+/// the shell history keeps it). Surrounding whitespace (the final newline) is dropped.
+fn secret_input(
+    flag: &str,
+    arg: Option<String>,
+    file: Option<&std::path::Path>,
+) -> Result<Zeroizing<String>> {
+    use std::io::Read;
+    let (text, from) = match (arg, file) {
+        (_, Some(path)) => {
+            let f = std::fs::File::open(path)
+                .map_err(|e| anyhow!("reading {}: {e}", path.display()))?;
+            let mut text = Zeroizing::new(String::new());
+            f.take(MAX_SECRET_INPUT)
+                .read_to_string(&mut text)
+                .map_err(|e| anyhow!("reading {}: {e}", path.display()))?;
+            (text, path.display().to_string())
+        }
+        (Some(arg), None) if arg == "-" => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("twofold: paste the URI, then press Enter");
+                let mut line = Zeroizing::new(String::new());
+                std::io::stdin().read_line(&mut line)?;
+                (line, "standard input".to_string())
+            } else {
+                let mut text = Zeroizing::new(String::new());
+                std::io::stdin()
+                    .take(MAX_SECRET_INPUT)
+                    .read_to_string(&mut text)?;
+                (text, "standard input".to_string())
+            }
+        }
+        (Some(arg), None) => {
+            eprintln!(
+                "twofold: warning: {flag} on the command line is visible to other users (ps, /proc) and stays in the shell history; pipe it to {flag} - or use {flag}-file FILE"
+            );
+            (Zeroizing::new(arg), String::new())
+        }
+        (None, None) => bail!("give {flag} or {flag}-file"),
+    };
+    let trimmed = text.trim();
+    if trimmed.is_empty() && !from.is_empty() {
+        bail!("{from} held no URI");
+    }
+    Ok(Zeroizing::new(trimmed.to_string()))
 }
 
 pub(crate) fn env_password(var: &str) -> Option<Zeroizing<String>> {

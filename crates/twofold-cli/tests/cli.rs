@@ -1204,3 +1204,111 @@ fn restore_merges_or_replaces_and_replace_needs_a_yes() {
     let bak = dir.path().join("vault.json.bak");
     assert!(std::fs::read(&bak).is_ok());
 }
+
+// Issue 16: a secret never has to be on the command line. While `twofold add --uri -` waits on
+// standard input, its command line (as /proc and ps show it to every user) holds no seed.
+#[cfg(target_os = "linux")]
+#[test]
+fn add_uri_from_stdin_keeps_the_seed_out_of_the_command_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    let seed = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_twofold"))
+        .args(["add", "--uri", "-", "--name", "piped"])
+        .env("TWOFOLD_VAULT", &vault)
+        .env("TWOFOLD_PASSWORD", "test password")
+        .env("TWOFOLD_NO_KEYRING", "1")
+        .env("TWOFOLD_STATE_DIR", vault.with_file_name("state"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // spawn() returns once exec succeeded, and the child cannot finish before its standard
+    // input closes: this is the command line of the waiting process.
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
+    let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+    assert!(cmdline.contains("add --uri - --name piped"), "{cmdline}");
+    assert!(
+        !cmdline.contains(seed) && !cmdline.contains("otpauth"),
+        "{cmdline}"
+    );
+    let ps = Command::new("ps")
+        .args(["-ww", "-o", "args=", "-p", &child.id().to_string()])
+        .output()
+        .unwrap();
+    let ps = String::from_utf8_lossy(&ps.stdout);
+    assert!(ps.contains("--uri -"), "ps shows the process: {ps:?}");
+    assert!(!ps.contains(seed), "{ps}");
+    assert_eq!(
+        child.try_wait().unwrap(),
+        None,
+        "it waits for standard input"
+    );
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{AWS_URI}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("warning"),
+        "the safe form does not warn"
+    );
+    let list = ok(&twofold(&vault, &["list", "--json"]));
+    assert!(list.contains("\"piped\""), "{list}");
+    // The code is the one of the seed that came through standard input.
+    let from_vault = ok(&twofold(&vault, &["code", "piped", "--at", "1111111109"]));
+    let from_uri = ok(&twofold(
+        &vault,
+        &["code", "--uri", AWS_URI, "--at", "1111111109"],
+    ));
+    assert_eq!(from_vault, from_uri);
+}
+
+#[test]
+fn a_uri_from_a_file_works_and_one_on_the_command_line_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    let file = dir.path().join("uri.txt");
+    std::fs::write(&file, format!("{AWS_URI}\n")).unwrap();
+    let file = file.to_str().unwrap();
+    let out = twofold(&vault, &["add", "--uri-file", file, "--name", "from-file"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+    let by_file = twofold(&vault, &["code", "--uri-file", file, "--at", "1111111109"]);
+    assert!(!String::from_utf8_lossy(&by_file.stderr).contains("warning"));
+    let by_arg = twofold(&vault, &["code", "--uri", AWS_URI, "--at", "1111111109"]);
+    assert_eq!(ok(&by_file), ok(&by_arg));
+    let warning = String::from_utf8_lossy(&by_arg.stderr);
+    assert!(
+        warning.contains("warning: --uri on the command line is visible to other users")
+            && warning.contains("--uri -"),
+        "{warning}"
+    );
+    let out = twofold(&vault, &["add", "--uri", AWS_URI, "--name", "from-arg"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("visible to other users"));
+    // An empty file is an error, not an empty URI.
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n").unwrap();
+    let e = err(&twofold(
+        &vault,
+        &["add", "--uri-file", empty.to_str().unwrap()],
+    ));
+    assert!(e.contains("held no URI"), "{e}");
+    // --uri and --uri-file together are refused by the parser.
+    let both = twofold(&vault, &["add", "--uri", "-", "--uri-file", file]);
+    assert!(!both.status.success());
+}

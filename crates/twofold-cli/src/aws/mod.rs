@@ -11,6 +11,7 @@ mod admin;
 mod enroll;
 mod output;
 mod sessions;
+mod shell;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -99,9 +100,14 @@ enum AwsCommand {
         /// The profile to write them to (default: <profile>-mfa).
         #[arg(long)]
         target_profile: Option<String>,
-        /// Print `export AWS_...=` lines instead of writing the credentials file.
+        /// Print the variables for a shell instead of writing the credentials file:
+        /// `eval "$(twofold aws session --profile P --env)"`.
         #[arg(long)]
         env: bool,
+        /// The shell --env writes for, each value quoted for it (default: powershell on
+        /// Windows, else bash, which any POSIX sh reads too).
+        #[arg(long, value_enum, requires = "env")]
+        shell: Option<shell::Shell>,
         /// The vault account holding the device's seed (default: the one linked to the
         /// profile's mfa_serial; needed when the profile has no mfa_serial).
         #[arg(long)]
@@ -160,17 +166,19 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
             duration,
             target_profile,
             env,
+            shell,
             account,
         } => {
+            let env = env.then(|| shell.unwrap_or_else(shell::Shell::native));
             return sessions::session(
                 ctx,
                 &args,
                 *duration,
                 target_profile.clone(),
-                *env,
+                env,
                 account.clone(),
             )
-            .await
+            .await;
         }
         AwsCommand::SetupProfile => return sessions::setup_profile(&args),
         AwsCommand::Link { account } => return sessions::link(ctx, &args, account),
@@ -182,7 +190,7 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
         endpoint_url: args.endpoint_url.clone(),
         static_keys: None,
     };
-    let api = AwsClient::connect(&opts).await;
+    let api = AwsClient::connect(&opts).await?;
     match args.command {
         AwsCommand::Whoami => {
             let me = api.caller_identity().await?;

@@ -9,6 +9,7 @@ use twofold_core::aws::sessions::{SessionRequest, SessionStep};
 use twofold_core::aws::{profiles, sessions};
 
 use super::output::print_done;
+use super::shell::Shell;
 use super::AwsArgs;
 use crate::Ctx;
 
@@ -21,36 +22,35 @@ pub(super) async fn credential_process(ctx: &Ctx, args: &AwsArgs) -> Result<()> 
     Ok(())
 }
 
-/// `twofold aws session`: a session for the profile, written as `target_profile` or printed
-/// as `export` lines with `env`.
+/// `twofold aws session`: a session for the profile, written as `target_profile` or, with
+/// `env`, printed as variable assignments for that shell.
 pub(super) async fn session(
     ctx: &Ctx,
     args: &AwsArgs,
     duration: Option<i32>,
     target_profile: Option<String>,
-    env: bool,
+    env: Option<Shell>,
     account: Option<String>,
 ) -> Result<()> {
     let req = session_request(args, duration, account)?;
     let target = target_profile.unwrap_or_else(|| format!("{}-mfa", req.profile));
-    if !env {
+    if env.is_none() {
         sessions::check_target(&req.profile, &target)?;
     }
     let vault = Mutex::new(ctx.open()?);
     let s = sessions::session(&vault, &req, &mut report_session).await?;
     let c = &s.credentials;
     let left = c.expiration - twofold_core::unix_now() as i64;
-    if env {
-        println!("export AWS_ACCESS_KEY_ID={}", c.access_key_id);
-        println!(
-            "export AWS_SECRET_ACCESS_KEY={}",
-            c.secret_access_key.as_str()
-        );
-        println!("export AWS_SESSION_TOKEN={}", c.session_token.as_str());
-        println!(
-            "export AWS_CREDENTIAL_EXPIRATION={}",
-            sessions::rfc3339(c.expiration)
-        );
+    if let Some(shell) = env {
+        let expiration = sessions::rfc3339(c.expiration);
+        for (name, value) in [
+            ("AWS_ACCESS_KEY_ID", c.access_key_id.as_str()),
+            ("AWS_SECRET_ACCESS_KEY", c.secret_access_key.as_str()),
+            ("AWS_SESSION_TOKEN", c.session_token.as_str()),
+            ("AWS_CREDENTIAL_EXPIRATION", expiration.as_str()),
+        ] {
+            println!("{}", shell.export(name, value));
+        }
     } else {
         let path = sessions::write_profile(&target, c)?;
         print_done(
