@@ -313,7 +313,8 @@ fn session_writes_one_profile_and_leaves_the_rest_of_the_file_alone() {
 
     let env = w.twofold_ok(&["aws", "session", "--profile", "sam", "--env"]);
     assert!(
-        env.contains("export AWS_ACCESS_KEY_ID=ASIA") && env.contains("export AWS_SESSION_TOKEN="),
+        env.contains("export AWS_ACCESS_KEY_ID='ASIA")
+            && env.contains("export AWS_SESSION_TOKEN='"),
         "{env}"
     );
 }
