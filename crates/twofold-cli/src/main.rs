@@ -622,9 +622,9 @@ fn secret_input(
         }
         (Some(arg), None) if arg == "-" => {
             if std::io::stdin().is_terminal() {
-                eprintln!("twofold: paste the URI, then press Enter");
-                let mut line = Zeroizing::new(String::new());
-                std::io::stdin().read_line(&mut line)?;
+                // Typed or pasted: not echoed, like a password (the seed is in it).
+                let line =
+                    Zeroizing::new(rpassword::prompt_password("otpauth:// URI (not shown): ")?);
                 (line, "standard input".to_string())
             } else {
                 let mut text = Zeroizing::new(String::new());
