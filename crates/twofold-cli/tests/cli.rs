@@ -1225,10 +1225,26 @@ fn add_uri_from_stdin_keeps_the_seed_out_of_the_command_line() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // spawn() returns once exec succeeded, and the child cannot finish before its standard
-    // input closes: this is the command line of the waiting process.
-    let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
-    let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+    // The child cannot finish before its standard input closes. spawn() returns as exec
+    // begins, and the kernel sets the new command line a moment later (it reads as empty
+    // until then): wait for it, bounded. Once set, it is the one of the waiting process.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let cmdline = loop {
+        let raw = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
+        if !raw.is_empty() {
+            break String::from_utf8_lossy(&raw).replace('\0', " ");
+        }
+        assert_eq!(
+            child.try_wait().unwrap(),
+            None,
+            "it waits for standard input"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no command line after 10 s"
+        );
+        std::thread::yield_now();
+    };
     assert!(cmdline.contains("add --uri - --name piped"), "{cmdline}");
     assert!(
         !cmdline.contains(seed) && !cmdline.contains("otpauth"),
