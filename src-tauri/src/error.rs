@@ -176,6 +176,7 @@ impl From<CoreError> for IpcError {
             | CoreError::VaultMissing(_)
             | CoreError::VaultUndecryptable(_)
             | CoreError::VaultCorrupt { .. }
+            | CoreError::KdfTooCostly { .. }
             | CoreError::UnsupportedVersion { .. } => ErrorKind::VaultLocked,
             _ => return IpcError::internal(&e),
         };

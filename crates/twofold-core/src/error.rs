@@ -44,6 +44,18 @@ pub enum Error {
     /// Password-slot (Argon2id) parameters outside the accepted range, or rejected by Argon2.
     #[error("invalid password slot parameters: {0}")]
     KdfParams(String),
+    /// A password slot asks for more Argon2id work than Twofold runs (see
+    /// `KdfParams::MAX`): its cost is read from the unauthenticated header, so the file was
+    /// tampered with or not written by Twofold. Refused before deriving anything.
+    #[error("the password slot asks for Argon2id with {m_kib} KiB, {t} passes and {p} lanes, more than twofold runs (at most {} MiB, {} passes, {} lanes, and {} MiB times passes in all); the vault file may have been tampered with", crate::vault::KdfParams::MAX.m_kib / 1024, crate::vault::KdfParams::MAX.t, crate::vault::KdfParams::MAX.p, crate::vault::KdfParams::MAX_WORK_KIB / 1024)]
+    KdfTooCostly {
+        /// Memory asked for, in KiB.
+        m_kib: u32,
+        /// Passes asked for.
+        t: u32,
+        /// Lanes asked for.
+        p: u32,
+    },
     /// A virtual MFA device name AWS would refuse.
     #[error("invalid device name {0:?}: use 1 to 226 letters, digits or _+=,.@- (no spaces)")]
     DeviceName(String),

@@ -747,3 +747,57 @@ fn a_new_vault_can_have_a_recovery_key_instead_of_a_password() {
     let (_w, rk, _) = Vault::create_with_recovery_key(&other, None).unwrap();
     assert!(Vault::open(&other, &Unlock::RecoveryKey(&rk.display())).is_ok());
 }
+
+/// A password slot's Argon2id cost is read from the unauthenticated header: a tampered one
+/// asking for more than Twofold runs is refused before deriving, not attempted.
+// See: issue 16 ("Limits before work").
+#[test]
+fn issue16_a_slot_asking_for_too_much_work_is_refused_before_deriving() {
+    let store = MemoryStore::default();
+    let (_d, path, _vault) = setup(&store);
+    let good = bytes_of(&path);
+    let costly = |kdf: &[(&str, u64)]| {
+        let mut v: serde_json::Value = serde_json::from_slice(&good).unwrap();
+        for s in v["slots"].as_array_mut().unwrap() {
+            if s["type"] == "password" {
+                for (field, value) in kdf {
+                    s["kdf"][*field] = (*value).into();
+                }
+            }
+        }
+        serde_json::to_vec(&v).unwrap()
+    };
+    let cases: [&[(&str, u64)]; 6] = [
+        &[("t", u64::from(u32::MAX))],
+        &[("p", u64::from(u32::MAX))],
+        &[("p", 17)],
+        &[("m_kib", 4 << 20)],
+        &[("m_kib", (1 << 20) + 1)],
+        // Each within its own bound, but together 1 GiB times 16 passes: a minute of work.
+        &[("m_kib", 1 << 20), ("t", 16)],
+    ];
+    for kdf in cases {
+        let bytes = costly(kdf);
+        fs::write(&path, &bytes).unwrap();
+        // On its own thread, so a derivation that was started fails the test instead of
+        // hanging it; "well under a second" is far less than any Argon2id run asked for here.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = path.clone();
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let r = Vault::open(&p, &Unlock::Password("correct horse")).map(|_| ());
+            let _ = tx.send((r, started.elapsed()));
+        });
+        let (result, took) = rx
+            .recv_timeout(std::time::Duration::from_secs(1))
+            .unwrap_or_else(|_| panic!("{kdf:?}: still deriving after a second"));
+        let err = result.unwrap_err();
+        assert!(matches!(err, Error::KdfTooCostly { .. }), "{kdf:?}: {err}");
+        assert!(err.to_string().contains("tampered"), "{err}");
+        eprintln!("{kdf:?} refused in {took:?}");
+        assert_eq!(bytes_of(&path), bytes, "the file was modified");
+    }
+    // What Twofold writes still opens.
+    fs::write(&path, &good).unwrap();
+    assert!(Vault::open(&path, &Unlock::Password("correct horse")).is_ok());
+}

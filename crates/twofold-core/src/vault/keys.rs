@@ -173,12 +173,40 @@ impl KdfParams {
         p: 1,
     };
 
-    fn check(&self) -> Result<()> {
-        if self.m_kib < Self::MIN.m_kib || self.t < 1 || self.p < 1 || self.m_kib > 4 * 1024 * 1024
-        {
+    /// The highest cost accepted for each parameter: 1 GiB of memory, 16 passes, 16 lanes.
+    /// Twofold writes [`KdfParams::default`]; the cost comes from the file's unauthenticated
+    /// header, so it is bounded before any work.
+    pub const MAX: KdfParams = KdfParams {
+        m_kib: 1 << 20,
+        t: 16,
+        p: 16,
+    };
+
+    /// The highest memory times passes accepted, in KiB: 4 GiB (libsodium's "sensitive"
+    /// preset, 1 GiB times 4 passes), about 21 times the default's work: the default took
+    /// 0.34 s and this 7 to 10 s on a busy 2-core test machine. Lanes do not add work: this
+    /// Argon2 runs them one after another over the same memory.
+    pub const MAX_WORK_KIB: u64 = 4 << 20;
+
+    /// Refuses a cost below [`KdfParams::MIN`] ([`Error::KdfParams`]) or above
+    /// [`KdfParams::MAX`] / [`KdfParams::MAX_WORK_KIB`] ([`Error::KdfTooCostly`]); cheap, so
+    /// callers check before any other work.
+    pub fn check(&self) -> Result<()> {
+        if self.m_kib < Self::MIN.m_kib || self.t < 1 || self.p < 1 {
             return Err(Error::KdfParams(format!(
                 "{self:?} is outside the accepted range"
             )));
+        }
+        if self.m_kib > Self::MAX.m_kib
+            || self.t > Self::MAX.t
+            || self.p > Self::MAX.p
+            || u64::from(self.m_kib) * u64::from(self.t) > Self::MAX_WORK_KIB
+        {
+            return Err(Error::KdfTooCostly {
+                m_kib: self.m_kib,
+                t: self.t,
+                p: self.p,
+            });
         }
         Ok(())
     }
@@ -291,6 +319,57 @@ mod tests {
         }
         .derive("pw", b"0123456789abcdef")
         .is_err());
+    }
+
+    #[test]
+    fn kdf_cost_is_bounded_each_and_in_all() {
+        for ok in [
+            KdfParams::default(),
+            KdfParams::MIN,
+            KdfParams {
+                t: 4,
+                ..KdfParams::MAX
+            },
+            KdfParams {
+                m_kib: 256 << 10,
+                ..KdfParams::MAX
+            },
+        ] {
+            assert!(ok.check().is_ok(), "{ok:?}");
+        }
+        let d = KdfParams::default();
+        for costly in [
+            KdfParams {
+                t: KdfParams::MAX.t + 1,
+                ..d
+            },
+            KdfParams {
+                p: KdfParams::MAX.p + 1,
+                ..d
+            },
+            KdfParams {
+                m_kib: KdfParams::MAX.m_kib + 1,
+                t: 1,
+                ..d
+            },
+            KdfParams {
+                t: 5,
+                ..KdfParams::MAX
+            },
+            KdfParams {
+                t: u32::MAX,
+                p: u32::MAX,
+                m_kib: u32::MAX,
+            },
+        ] {
+            assert!(
+                matches!(costly.check(), Err(Error::KdfTooCostly { .. })),
+                "{costly:?}"
+            );
+        }
+        // The default has room to be raised about twentyfold.
+        let default_work = u64::from(d.m_kib) * u64::from(d.t);
+        assert!(KdfParams::MAX_WORK_KIB / default_work >= 20);
     }
 
     #[test]

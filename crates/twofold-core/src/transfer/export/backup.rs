@@ -32,12 +32,6 @@ const KDF: &str = "argon2id";
 const CIPHER: &str = "aes-256-gcm";
 const TITLE: ImportFormat = ImportFormat::TwofoldBackup;
 
-// KdfParams bounds the memory; a backup can come from anywhere, so its passes and lanes are
-// bounded too, and its memory more tightly than a vault's: at most 16 times the default work.
-const MAX_M_KIB: u32 = 1 << 20;
-const MAX_T: u32 = 16;
-const MAX_P: u32 = 16;
-
 #[derive(Serialize, Deserialize)]
 struct Header {
     format: String,
@@ -199,8 +193,9 @@ pub fn read_backup(bytes: &[u8], password: &str) -> Result<Vec<NewAccount>> {
     if h.kdf.algorithm != KDF || h.cipher != CIPHER {
         return Err(not_format(TITLE, "its key derivation or cipher is unknown"));
     }
+    // A backup can come from anywhere: its cost is bounded as a vault's is, before any work.
     let p = h.kdf.params;
-    if p.m_kib > MAX_M_KIB || p.t > MAX_T || p.p > MAX_P {
+    if let Err(Error::KdfTooCostly { .. }) = p.check() {
         return Err(not_format(
             TITLE,
             format!("its Argon2id cost {p:?} is beyond what Twofold runs"),
