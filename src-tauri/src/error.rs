@@ -154,7 +154,8 @@ impl From<CoreError> for IpcError {
             CoreError::QrNotFound
             | CoreError::NotAuthenticatorQr(_)
             | CoreError::InvalidMigration(_)
-            | CoreError::Image { .. } => ErrorKind::QrCode,
+            | CoreError::Image { .. }
+            | CoreError::ImageTooLarge { .. } => ErrorKind::QrCode,
             CoreError::NoCamera => ErrorKind::NoCamera,
             CoreError::CameraDenied(_) => ErrorKind::CameraDenied,
             CoreError::Camera(_) | CoreError::CameraUnsupported => ErrorKind::Camera,

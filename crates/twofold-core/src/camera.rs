@@ -98,6 +98,9 @@ impl FrameSource for Camera {
             .inner
             .frame()
             .map_err(|e| camera_error("cannot read a frame", &e))?;
+        // The frame's size is the camera's word; checked before decoding allocates for it.
+        let size = buffer.resolution();
+        crate::qr::source::check_image_size(size.width(), size.height(), &self.name)?;
         let rgb = buffer
             .decode_image::<RgbFormat>()
             .map_err(|e| Error::Camera(format!("cannot decode a frame: {e}")))?;

@@ -365,6 +365,17 @@ pub enum Error {
         /// What went wrong (unknown format, truncated file...).
         reason: String,
     },
+    /// An image is larger than Twofold decodes (see `qr::source::MAX_IMAGE_SIDE` and
+    /// `MAX_IMAGE_PIXELS`); refused from its header, before its pixels are allocated.
+    #[error("the image {origin} is too large ({width}x{height} pixels; twofold reads up to {} pixels a side and {} megapixels): crop it to the QR code", crate::qr::source::MAX_IMAGE_SIDE, crate::qr::source::MAX_IMAGE_PIXELS / 1_000_000)]
+    ImageTooLarge {
+        /// Where it came from: a file name, "clipboard", "screen 1", "camera".
+        origin: String,
+        /// Its width in pixels.
+        width: u32,
+        /// Its height in pixels.
+        height: u32,
+    },
     /// No webcam is connected (or none is visible to this process).
     #[error("no camera found")]
     NoCamera,

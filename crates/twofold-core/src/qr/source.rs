@@ -27,7 +27,68 @@ pub trait FrameSource {
 /// The image file extensions read (the formats `image` is built with).
 pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "bmp", "gif"];
 
+/// The longest image side decoded, in pixels: room for a desktop of several monitors side by
+/// side, which the screen portal returns as one screenshot.
+pub const MAX_IMAGE_SIDE: u32 = 16_384;
+/// The most pixels decoded in one image: an 8K screen (33 MP), three 4K monitors (25 MP).
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+/// What decoding one image may allocate: the largest accepted image at 8 bytes a pixel
+/// (16-bit RGBA), with some room for the decoder's own buffers.
+const MAX_IMAGE_ALLOC: u64 = 384 << 20;
+
+/// Refuses an image larger than [`MAX_IMAGE_SIDE`] or [`MAX_IMAGE_PIXELS`] with
+/// [`Error::ImageTooLarge`]: every source checks its size this way before taking its pixels.
+pub fn check_image_size(width: u32, height: u32, origin: &str) -> Result<()> {
+    if width > MAX_IMAGE_SIDE
+        || height > MAX_IMAGE_SIDE
+        || u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS
+    {
+        return Err(Error::ImageTooLarge {
+            origin: origin.to_string(),
+            width,
+            height,
+        });
+    }
+    Ok(())
+}
+
+/// The one place images are decoded from bytes: the size from the header is checked with
+/// [`check_image_size`] before any pixel is allocated, and the decoder's allocations are capped.
+fn decode_limited<R: std::io::BufRead + std::io::Seek>(
+    mut reader: ImageReader<R>,
+    origin: &str,
+    unreadable: impl Fn(String) -> Error,
+) -> Result<DynamicImage> {
+    use image::ImageDecoder as _;
+
+    if reader.format().is_none() {
+        return Err(unreadable("not a PNG, JPEG, WebP, BMP or GIF image".into()));
+    }
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_IMAGE_ALLOC);
+    reader.limits(limits.clone());
+    let too_large = |(width, height): (u32, u32)| Error::ImageTooLarge {
+        origin: origin.to_string(),
+        width,
+        height,
+    };
+    let decoder = reader.into_decoder().map_err(|e| match e {
+        image::ImageError::Limits(_) => too_large((0, 0)),
+        e => unreadable(e.to_string()),
+    })?;
+    let size = decoder.dimensions();
+    check_image_size(size.0, size.1, origin)?;
+    limits
+        .reserve(decoder.total_bytes())
+        .map_err(|_| too_large(size))?;
+    DynamicImage::from_decoder(decoder).map_err(|e| match e {
+        image::ImageError::Limits(_) => too_large(size),
+        e => unreadable(e.to_string()),
+    })
+}
+
 /// Reads an image file: PNG, JPEG, WebP, BMP or GIF (the format is taken from the content).
+/// Larger than [`MAX_IMAGE_SIDE`] or [`MAX_IMAGE_PIXELS`] is [`Error::ImageTooLarge`].
 pub fn load_image(path: &Path) -> Result<DynamicImage> {
     let err = |reason: String| Error::Image {
         path: path.to_path_buf(),
@@ -37,13 +98,11 @@ pub fn load_image(path: &Path) -> Result<DynamicImage> {
         .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?
         .with_guessed_format()
         .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-    if reader.format().is_none() {
-        return Err(err("not a PNG, JPEG, WebP, BMP or GIF image".into()));
-    }
-    reader.decode().map_err(|e| err(e.to_string()))
+    decode_limited(reader, &path.display().to_string(), err)
 }
 
 /// Reads an image from memory (a dropped or opened file's bytes); `name` is for messages.
+/// Larger than [`MAX_IMAGE_SIDE`] or [`MAX_IMAGE_PIXELS`] is [`Error::ImageTooLarge`].
 pub fn load_image_bytes(bytes: &[u8], name: &str) -> Result<DynamicImage> {
     let err = |reason: String| Error::Image {
         path: PathBuf::from(name),
@@ -52,10 +111,7 @@ pub fn load_image_bytes(bytes: &[u8], name: &str) -> Result<DynamicImage> {
     let reader = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| err(e.to_string()))?;
-    if reader.format().is_none() {
-        return Err(err("not a PNG, JPEG, WebP, BMP or GIF image".into()));
-    }
-    reader.decode().map_err(|e| err(e.to_string()))
+    decode_limited(reader, name, err)
 }
 
 /// One image file, read once.
@@ -164,12 +220,15 @@ impl FrameSource for Clipboard {
             ),
             e => Error::Clipboard(e.to_string()),
         })?;
-        let image = RgbaImage::from_raw(
-            data.width as u32,
-            data.height as u32,
-            data.bytes.into_owned(),
-        )
-        .ok_or_else(|| Error::Clipboard("the image's size and data do not match".into()))?;
+        // arboard has decoded the clipboard's PNG by now, under the `image` crate's default
+        // 512 MiB allocation cap; the size check keeps a huge one out of the QR pipeline.
+        let (w, h) = (
+            u32::try_from(data.width).unwrap_or(u32::MAX),
+            u32::try_from(data.height).unwrap_or(u32::MAX),
+        );
+        check_image_size(w, h, "clipboard")?;
+        let image = RgbaImage::from_raw(w, h, data.bytes.into_owned())
+            .ok_or_else(|| Error::Clipboard("the image's size and data do not match".into()))?;
         Ok(Some(Frame {
             image: DynamicImage::ImageRgba8(image),
             origin: "clipboard".into(),
@@ -264,6 +323,8 @@ fn capture_x11() -> Result<Vec<Frame>> {
     let lsb_first = setup.image_byte_order == ImageOrder::LSB_FIRST;
     let mut frames = Vec::new();
     for (i, (x, y, w, h)) in monitors.into_iter().enumerate() {
+        // Asked before the X server sends (and we copy) the pixels.
+        check_image_size(u32::from(w), u32::from(h), &format!("screen {}", i + 1))?;
         let reply = conn
             .get_image(ImageFormat::Z_PIXMAP, root, x, y, w, h, !0)
             .map_err(|e| fail("cannot capture the screen", &e))?
@@ -342,6 +403,63 @@ mod tests {
             .next_frame()
             .unwrap_err();
         assert!(e.to_string().contains("missing.png"), "{e}");
+    }
+
+    /// A valid PNG of `side` x `side` one-bit pixels, all white: a few kilobytes that decode to
+    /// `side`^2 bytes or more.
+    fn huge_png(side: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, side, side);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::One);
+        enc.set_compression(png::Compression::Fast);
+        let mut w = enc.write_header().unwrap();
+        let mut stream = w.stream_writer().unwrap();
+        let row = vec![0xffu8; side.div_ceil(8) as usize];
+        for _ in 0..side {
+            std::io::Write::write_all(&mut stream, &row).unwrap();
+        }
+        stream.finish().unwrap();
+        w.finish().unwrap();
+        out
+    }
+
+    // See: issue 16 ("Limits before work"): an 11000x11000 PNG asks for 121 MB of gray pixels
+    // and more once converted; it is refused from its header.
+    #[test]
+    fn issue16_a_huge_image_is_refused_before_decoding() {
+        let png = huge_png(11_000);
+        assert!(png.len() < 200_000, "{} bytes", png.len());
+        let started = std::time::Instant::now();
+        let e = load_image_bytes(&png, "big.png").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::ImageTooLarge {
+                    width: 11_000,
+                    height: 11_000,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("too large"), "{e}");
+        // Decoding 121 million pixels takes far longer than reading a header.
+        assert!(started.elapsed() < std::time::Duration::from_millis(500));
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.png");
+        std::fs::write(&p, &png).unwrap();
+        let e = ImageFile::new(&p).next_frame().unwrap_err();
+        assert!(matches!(e, Error::ImageTooLarge { .. }), "{e}");
+        assert!(e.to_string().contains("big.png"), "{e}");
+        // One side over the limit, few pixels.
+        let e = check_image_size(MAX_IMAGE_SIDE + 1, 1, "wide").unwrap_err();
+        assert!(matches!(e, Error::ImageTooLarge { .. }), "{e}");
+        // A large screen passes.
+        check_image_size(7680, 4320, "8k").unwrap();
+        check_image_size(3 * 3840, 2160, "three 4k").unwrap();
+        let ok = load_image_bytes(&huge_png(2000), "fine.png").unwrap();
+        assert_eq!((ok.width(), ok.height()), (2000, 2000));
     }
 
     #[test]
