@@ -114,6 +114,7 @@ impl From<CoreError> for IpcError {
             | CoreError::NotANumber { .. }
             | CoreError::EmptyName
             | CoreError::NotHotp(_)
+            | CoreError::CounterExhausted(_)
             | CoreError::EmptyPassword
             | CoreError::NoKeySlot
             | CoreError::KeyringOnly

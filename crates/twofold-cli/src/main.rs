@@ -79,8 +79,10 @@ enum Command {
         /// Read the otpauth:// URI from this file.
         #[arg(long, value_name = "FILE")]
         uri_file: Option<PathBuf>,
-        /// Compute the code at this time (Unix seconds) instead of now.
-        #[arg(long, value_name = "UNIX_SECONDS")]
+        /// Compute the code at this time (Unix seconds, up to the end of the year 9999)
+        /// instead of now.
+        #[arg(long, value_name = "UNIX_SECONDS",
+              value_parser = clap::value_parser!(u64).range(..=twofold_core::otp::MAX_TIME))]
         at: Option<u64>,
         /// Print a JSON object with the code, its validity window and the account's name.
         #[arg(long)]

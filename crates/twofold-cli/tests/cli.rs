@@ -1327,4 +1327,51 @@ fn a_uri_from_a_file_works_and_one_on_the_command_line_warns() {
     // --uri and --uri-file together are refused by the parser.
     let both = twofold(&vault, &["add", "--uri", "-", "--uri-file", file]);
     assert!(!both.status.success());
+// See: issue 16 ("Checked arithmetic"): `--at` near u64::MAX overflowed the end of the code's
+// window, and an HOTP counter of u64::MAX overflowed when the code was taken.
+#[test]
+fn issue16_times_and_counters_at_their_limits_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    ok(&twofold(
+        &vault,
+        &["add", "--uri", AWS_URI, "--name", "aws"],
+    ));
+    for at in [
+        "18446744073709551615",
+        "18446744073709551600",
+        "253402300800",
+    ] {
+        for args in [
+            vec!["code", "aws", "--at", at],
+            vec!["code", "--uri", AWS_URI, "--at", at, "--json"],
+        ] {
+            let e = err(&twofold(&vault, &args));
+            assert!(
+                e.contains("--at") && e.contains("253402300799"),
+                "{at}: {e}"
+            );
+            assert!(!e.contains("panicked"), "{e}");
+        }
+    }
+    // The last second of the year 9999 still has a code, and the window after it.
+    let json: serde_json::Value = serde_json::from_str(&ok(&twofold(
+        &vault,
+        &["code", "aws", "--at", "253402300799", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(json["validUntil"], 253402300800u64);
+
+    let max = "otpauth://hotp/Corp:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Corp&counter=18446744073709551615";
+    ok(&twofold(&vault, &["add", "--uri", max, "--name", "hotp"]));
+    for _ in 0..2 {
+        let e = err(&twofold(&vault, &["code", "hotp"]));
+        assert!(e.contains("counter") && e.contains("hotp"), "{e}");
+        assert!(!e.contains("panicked"), "{e}");
+    }
+    // Looking at the code of the last counter uses nothing up.
+    assert_eq!(
+        ok(&twofold(&vault, &["code", "--uri", max])).trim().len(),
+        6
+    );
 }

@@ -35,6 +35,9 @@ pub enum Error {
     /// The operation needs a counter-based (HOTP) account.
     #[error("{0:?} is time-based, not a counter (HOTP) account")]
     NotHotp(String),
+    /// An HOTP account's counter is at its largest value: no next code can be taken.
+    #[error("the counter of {0:?} is at its largest value, so no further code can be taken; set the account up again with a new secret")]
+    CounterExhausted(String),
     /// A vault password is empty.
     #[error("the password is empty")]
     EmptyPassword,

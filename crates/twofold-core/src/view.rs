@@ -201,7 +201,9 @@ impl CodeView {
             OtpKind::Hotp => (0, None),
             OtpKind::Totp | OtpKind::Steam => {
                 let left = code.valid_until.saturating_sub(now);
-                let next = (left <= NEXT_PREVIEW_SECS).then(|| otp.code_at(code.valid_until).code);
+                // No next window after the last one of u64 time.
+                let next = (left <= NEXT_PREVIEW_SECS && code.valid_until < u64::MAX)
+                    .then(|| otp.code_at(code.valid_until).code);
                 (otp.period, next)
             }
         };

@@ -801,3 +801,22 @@ fn issue16_a_slot_asking_for_too_much_work_is_refused_before_deriving() {
     fs::write(&path, &good).unwrap();
     assert!(Vault::open(&path, &Unlock::Password("correct horse")).is_ok());
 }
+
+// See: issue 16 ("Checked arithmetic"): taking the code of the largest HOTP counter overflowed.
+#[test]
+fn issue16_an_hotp_counter_at_its_largest_value_is_a_clear_error() {
+    let store = MemoryStore::default();
+    let (_d, path, mut vault) = setup(&store);
+    let uri = HOTP.replace("counter=0", "counter=18446744073709551615");
+    vault.add(new_account(&uri, Some("max")), 1).unwrap();
+    let before = bytes_of(&path);
+    let shown = vault.code("max", 5).unwrap();
+    assert_eq!(shown.counter, u64::MAX);
+    let e = vault.take_code("max", 5).unwrap_err();
+    assert!(
+        matches!(e, Error::CounterExhausted(ref n) if n == "max"),
+        "{e}"
+    );
+    assert_eq!(bytes_of(&path), before, "nothing was written");
+    assert_eq!(vault.find("max").unwrap().otp.counter, u64::MAX);
+}

@@ -213,12 +213,11 @@ pub fn consecutive_codes(otp: &Otp, now: u64) -> (String, String) {
 /// The codes of two adjacent windows for console enrollment: (current, next), with the
 /// seconds the current one has left.
 pub fn console_codes(otp: &Otp, now: u64) -> (String, String, u64) {
-    let step = now / otp.period;
-    let left = (step + 1) * otp.period - now;
+    let window = otp.code_at(now);
     (
-        otp.code_for_counter(step),
-        otp.code_for_counter(step + 1),
-        left,
+        window.code,
+        otp.code_for_counter(window.counter.saturating_add(1)),
+        window.valid_until - now,
     )
 }
 

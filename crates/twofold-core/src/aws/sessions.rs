@@ -186,7 +186,10 @@ pub fn wait_secs(vault: &Vault, period: u64, serial: &str, now: u64) -> u64 {
     let period = period.max(1);
     let shifted = crate::otp::apply_offset(now, vault.settings().clock_offset_secs);
     match vault.data().used_windows.get(serial) {
-        Some(&last) if shifted / period <= last => ((last + 1) * period).saturating_sub(shifted),
+        Some(&last) if shifted / period <= last => last
+            .saturating_add(1)
+            .saturating_mul(period)
+            .saturating_sub(shifted),
         _ => 0,
     }
 }

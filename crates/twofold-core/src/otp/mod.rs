@@ -274,8 +274,13 @@ impl Otp {
                 let step = unix / self.period;
                 Code {
                     code: self.code_for_counter(step),
+                    // At most `unix`, so it cannot overflow.
                     valid_from: step * self.period,
-                    valid_until: (step + 1) * self.period,
+                    // The last window of u64 time ends past u64::MAX: it ends at u64::MAX.
+                    valid_until: step
+                        .checked_add(1)
+                        .and_then(|s| s.checked_mul(self.period))
+                        .unwrap_or(u64::MAX),
                     counter: step,
                 }
             }
@@ -311,6 +316,11 @@ impl Otp {
         }
     }
 }
+
+/// The latest time a code is asked for by hand (`--at`): 9999-12-31T23:59:59Z. Later is a
+/// mistake (milliseconds for seconds, a stray digit), and near `u64::MAX` a window would end
+/// past the largest time.
+pub const MAX_TIME: u64 = 253_402_300_799;
 
 /// Applies a clock offset (seconds, may be negative) to a Unix time, saturating at 0.
 pub fn apply_offset(unix: u64, offset_secs: i64) -> u64 {
@@ -508,6 +518,27 @@ mod tests {
         assert!(dbg.contains("<redacted>"));
         assert!(!dbg.contains("JBSW"));
         assert!(!dbg.contains("72, 101")); // "He" from the decoded bytes "Hello!"
+    }
+
+    // See: issue 16 ("Checked arithmetic"): the window of a time near u64::MAX overflowed.
+    #[test]
+    fn issue16_codes_at_the_end_of_time_do_not_overflow() {
+        for period in [1, 7, 30, 86_400] {
+            let secret = Secret::from_base32_lenient("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
+            let otp = Otp::new(OtpKind::Totp, Algorithm::Sha1, 6, period, 0, secret).unwrap();
+            for t in [u64::MAX, u64::MAX - 1, u64::MAX - period, MAX_TIME] {
+                let c = otp.code_at(t);
+                assert!(c.valid_from <= t, "{period} {t}");
+                assert!(
+                    t < c.valid_until || c.valid_until == u64::MAX,
+                    "{period} {t}"
+                );
+                assert_eq!(c.code.len(), 6);
+            }
+            assert_eq!(otp.code_at(u64::MAX).valid_until, u64::MAX, "{period}");
+        }
+        assert_eq!(apply_offset(u64::MAX, 30), u64::MAX);
+        assert_eq!(apply_offset(0, i64::MIN), 0);
     }
 
     #[test]

@@ -147,7 +147,13 @@ impl Vault {
                 return Err(Error::NotHotp(a.name.clone()));
             }
             let code = a.otp.code_at(0);
-            a.otp.counter += 1;
+            // The next counter is stored before the code is handed out: at the largest counter
+            // there is none, so its code is never given.
+            a.otp.counter = a
+                .otp
+                .counter
+                .checked_add(1)
+                .ok_or_else(|| Error::CounterExhausted(a.name.clone()))?;
             a.last_used = Some(now);
             Ok(code)
         })
