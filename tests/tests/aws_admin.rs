@@ -362,3 +362,38 @@ fn a_thousand_users_audit_correctly() {
     assert_eq!(audit["flagged"].as_array().unwrap().len(), 500);
     assert!(audit["users"][499]["console"] == true && audit["users"][500]["console"] == false);
 }
+
+// See: issue 16: user names are the account admins' text, and IAM allows `=+-@` in them; the
+// CSV was written with default permissions over any file of that name.
+#[test]
+fn issue16_the_audit_csv_is_private_neutralises_formulas_and_is_not_replaced_unasked() {
+    let emu = IamEmulator::start();
+    let dir = harness::temp_dir();
+    emu.create_plain_user("=1+2", true);
+    emu.create_plain_user("@sum", false);
+    let csv = dir.path().join("audit.csv");
+    let audit = |extra: &[&str]| {
+        let mut args = vec!["aws", "audit", "--json", "--csv", csv.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        twofold(&emu, &emu.admin, dir.path(), &args)
+    };
+    ok_json(audit(&[]));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.lines().any(|l| l.starts_with("'=1+2,")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("'@sum,")), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with(['=', '@'])), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&csv).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    std::fs::write(&csv, "mine").unwrap();
+    let out = audit(&[]);
+    assert!(!out.status.success());
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("exists") && e.contains("--force"), "{e}");
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), "mine");
+    ok_json(audit(&["--force"]));
+    assert!(std::fs::read_to_string(&csv).unwrap().contains("'=1+2,"));
+}

@@ -90,20 +90,16 @@ pub async fn aws_audit(
 /// Writes the last audit as CSV into the Downloads folder; returns the file.
 #[tauri::command]
 pub fn aws_audit_export(state: AppStateRef<'_>) -> Result<AuditExport> {
-    let (csv, account, rows) = {
-        let admin = state.admin();
-        let r = admin
-            .audit
-            .as_ref()
-            .ok_or_else(|| IpcError::new(ErrorKind::InvalidInput, "run the audit first"))?;
-        (r.to_csv(), r.account.clone(), r.users.len())
-    };
+    let report = state
+        .admin()
+        .audit
+        .clone()
+        .ok_or_else(|| IpcError::new(ErrorKind::InvalidInput, "run the audit first"))?;
+    let rows = report.users.len();
     let dir =
         export_dir().ok_or_else(|| IpcError::internal("no home directory for the CSV export"))?;
-    std::fs::create_dir_all(&dir).map_err(|e| IpcError::internal(format!("{dir:?}: {e}")))?;
     let date = &twofold_core::aws::sessions::rfc3339(twofold_core::unix_now() as i64)[..10];
-    let path = dir.join(format!("twofold-mfa-audit-{account}-{date}.csv"));
-    std::fs::write(&path, csv).map_err(|e| IpcError::internal(format!("{path:?}: {e}")))?;
+    let path = report.save_csv_in(&dir, date)?;
     Ok(AuditExport {
         path: path.display().to_string(),
         rows: u32::try_from(rows).unwrap_or(u32::MAX),

@@ -14,7 +14,15 @@ pub(super) async fn audit(
     api: AwsClient,
     json: bool,
     csv: Option<std::path::PathBuf>,
+    force: bool,
 ) -> Result<()> {
+    // Refused before the audit's many calls, not after them.
+    if let Some(path) = csv.as_ref().filter(|p| !force && p.exists()) {
+        anyhow::bail!(
+            "{} exists; choose another file or pass --force to replace it",
+            path.display()
+        );
+    }
     let started = std::time::Instant::now();
     let interactive = std::io::stderr().is_terminal() && !json;
     let mut progress = |done: usize, total: usize| {
@@ -27,7 +35,7 @@ pub(super) async fn audit(
         eprintln!();
     }
     if let Some(path) = &csv {
-        std::fs::write(path, report.to_csv())?;
+        report.write_csv(path, force)?;
     }
     let elapsed_ms = started.elapsed().as_millis() as u64;
     if json {

@@ -125,9 +125,12 @@ enum AwsCommand {
     },
     /// Every IAM user's console access, access keys and MFA devices, and the root user's MFA.
     Audit {
-        /// Also write the report as CSV to this file.
+        /// Also write the report as CSV to this file (readable by you only).
         #[arg(long, value_name = "FILE")]
         csv: Option<std::path::PathBuf>,
+        /// Replace the CSV file if it exists.
+        #[arg(long, requires = "csv")]
+        force: bool,
     },
     /// Require MFA for a group: create (or find) the enforce-MFA policy and attach it.
     Enforce {
@@ -230,7 +233,7 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
         | AwsCommand::Link { .. } => {
             unreachable!("handled above")
         }
-        AwsCommand::Audit { csv } => admin::audit(api, json, csv).await?,
+        AwsCommand::Audit { csv, force } => admin::audit(api, json, csv, force).await?,
         AwsCommand::Enforce {
             group,
             dry_run,

@@ -2,11 +2,13 @@
 //! user's MFA, and the report as CSV.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use super::api::{AdminApi, IamUser};
 use super::report::{credential_report, ReportRow};
 use crate::aws::client::MfaDevice;
 use crate::aws::error::AwsErrorKind;
+use crate::vault::write_private_file;
 use crate::{Error, Result};
 
 /// One access key as the audit sees it.
@@ -108,20 +110,75 @@ impl AuditReport {
             let dates: Vec<String> = u.mfa.iter().map(|d| date(d.enabled_at)).collect();
             let keys: Vec<&KeyAudit> = u.access_keys.iter().filter(|k| k.active).collect();
             let last: Vec<String> = keys.iter().map(|k| date(k.last_used)).collect();
-            let _ = w.write_record([
-                u.name.clone(),
-                u.arn.clone(),
-                u.console.to_string(),
-                date(u.password_last_used),
-                u.mfa.len().to_string(),
-                kinds.join(" "),
-                dates.join(" "),
-                keys.len().to_string(),
-                last.join(" "),
-                u.flagged().to_string(),
-            ]);
+            // Every cell, the dates too: a date before year 0 would start with a minus.
+            let _ = w.write_record(
+                [
+                    u.name.clone(),
+                    u.arn.clone(),
+                    u.console.to_string(),
+                    date(u.password_last_used),
+                    u.mfa.len().to_string(),
+                    kinds.join(" "),
+                    dates.join(" "),
+                    keys.len().to_string(),
+                    last.join(" "),
+                    u.flagged().to_string(),
+                ]
+                .map(csv_cell),
+            );
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// Writes [`AuditReport::to_csv`] to `path`, readable by the owner only and atomically;
+    /// an existing file is refused ([`Error::ExportFileExists`]) unless `replace`.
+    pub fn write_csv(&self, path: &Path, replace: bool) -> Result<()> {
+        // As the account export does: a file created between the check and the write is
+        // replaced, which only a race with the user's own processes can cause.
+        if !replace && path.exists() {
+            return Err(Error::ExportFileExists(path.to_path_buf()));
+        }
+        write_private_file(path, self.to_csv().as_bytes())
+    }
+
+    /// Writes the CSV into `dir` under a name of its own, never over an earlier file:
+    /// `twofold-mfa-audit-<account>-<date>.csv`, then `-2`, `-3`... Returns the file.
+    pub fn save_csv_in(&self, dir: &Path, date: &str) -> Result<PathBuf> {
+        // The account id came from AWS: only its letters and digits go into the name.
+        let account: String = self
+            .account
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(32)
+            .collect();
+        let date: String = date
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '-')
+            .collect();
+        let stem = format!("twofold-mfa-audit-{account}-{date}");
+        for n in 1..=1000u32 {
+            let name = match n {
+                1 => format!("{stem}.csv"),
+                n => format!("{stem}-{n}.csv"),
+            };
+            let path = dir.join(name);
+            if !path.exists() {
+                self.write_csv(&path, false)?;
+                return Ok(path);
+            }
+        }
+        Err(Error::ExportFileExists(dir.join(format!("{stem}.csv"))))
+    }
+}
+
+/// A CSV cell a spreadsheet shows as text: one that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be run as a formula, so it gets a leading `'` (OWASP's CSV injection
+/// rule).
+fn csv_cell(s: String) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s
     }
 }
 
@@ -479,6 +536,98 @@ mod tests {
             "{csv}"
         );
         assert!(csv.trim_end().ends_with(",true"));
+    }
+
+    // See: issue 16: a user name is whatever the account's admins typed (IAM allows `=+-@`),
+    // and a spreadsheet runs a cell that starts with one of them as a formula.
+    #[test]
+    fn issue16_csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
+        let names = [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "a=b",
+        ];
+        let report = AuditReport {
+            account: "1".into(),
+            root_mfa: Some(false),
+            users: names.iter().map(|n| user(n, false, false)).collect(),
+            source: AuditSource::ListApis,
+        };
+        let csv = report.to_csv();
+        let mut r = csv::Reader::from_reader(csv.as_bytes());
+        let cells: Vec<String> = r.records().map(|rec| rec.unwrap()[0].to_string()).collect();
+        let want: Vec<String> = names
+            .iter()
+            .map(|n| {
+                if *n == "a=b" {
+                    n.to_string()
+                } else {
+                    format!("'{n}")
+                }
+            })
+            .collect();
+        assert_eq!(cells, want, "{csv}");
+        // Plain values are untouched.
+        let plain = AuditReport {
+            users: vec![user("alice", true, true)],
+            ..report
+        }
+        .to_csv();
+        assert!(plain
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("alice,arn:aws:iam::1:user/alice,true,"));
+    }
+
+    // See: issue 16: the CSV went to Downloads readable by others and over an earlier one.
+    #[test]
+    fn issue16_the_csv_file_is_private_and_never_replaced_unasked() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = AuditReport {
+            account: "../../etc/123".into(),
+            root_mfa: None,
+            users: vec![user("alice", true, false)],
+            source: AuditSource::ListApis,
+        };
+        let path = dir.path().join("audit.csv");
+        report.write_csv(&path, false).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), report.to_csv());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(&path, "mine").unwrap();
+        assert!(matches!(
+            report.write_csv(&path, false),
+            Err(Error::ExportFileExists(_))
+        ));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+        report.write_csv(&path, true).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), report.to_csv());
+
+        // Saved into a folder: a new name each time, the account id cannot leave the folder.
+        let first = report.save_csv_in(dir.path(), "2026-12-07").unwrap();
+        let second = report.save_csv_in(dir.path(), "2026-12-07").unwrap();
+        assert_ne!(first, second);
+        for p in [&first, &second] {
+            assert_eq!(p.parent().unwrap(), dir.path(), "{}", p.display());
+            assert!(p.is_file());
+        }
+        assert_eq!(
+            first.file_name().unwrap(),
+            "twofold-mfa-audit-etc123-2026-12-07.csv"
+        );
+        assert_eq!(
+            second.file_name().unwrap(),
+            "twofold-mfa-audit-etc123-2026-12-07-2.csv"
+        );
     }
 
     #[test]
