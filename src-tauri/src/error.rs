@@ -39,8 +39,8 @@ pub enum ErrorKind {
     AwsCredentials,
     /// Any other AWS failure (network, not found, conflict); the message says what to do.
     Aws,
-    /// No QR code in the image, or one that is not an authenticator's (the message quotes it),
-    /// or an image that cannot be read.
+    /// No QR code in the image, or one that is not an authenticator's (the message names its
+    /// kind, never its content), or an image that cannot be read or is too large.
     QrCode,
     /// No webcam is connected.
     NoCamera,

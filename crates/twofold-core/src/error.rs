@@ -316,9 +316,9 @@ pub enum Error {
     #[error("no QR code found in the image")]
     QrNotFound,
     /// A QR code was read but holds neither an `otpauth://` nor an `otpauth-migration://` URI;
-    /// the text is what it held, truncated.
-    #[error("not an authenticator QR code: it contains {0:?}")]
-    NotAuthenticatorQr(String),
+    /// says what kind of code it looks like, never what it held (it may be a Wi-Fi password).
+    #[error("not an authenticator QR code: it holds {0}")]
+    NotAuthenticatorQr(crate::qr::payload::QrContent),
     /// A Google Authenticator export (`otpauth-migration://`) could not be read.
     #[error("invalid google authenticator export: {0}")]
     InvalidMigration(String),

@@ -18,7 +18,7 @@ pub mod source;
 pub(crate) mod testutil;
 
 pub use decode::{decode_gray, decode_image};
-pub use payload::Payload;
+pub use payload::{Payload, QrContent};
 pub use scanned::Scanned;
 pub use source::{Clipboard, Frame, FrameSource, ImageDir, ImageFile, Screen};
 

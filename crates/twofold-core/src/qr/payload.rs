@@ -5,9 +5,6 @@ use crate::otp::uri::OtpUri;
 use crate::transfer::google::{self, MigrationBatch};
 use crate::{Error, Result};
 
-/// How much of a foreign QR code's text an error quotes.
-const QUOTE_CHARS: usize = 60;
-
 /// An authenticator QR code's content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
@@ -19,7 +16,8 @@ pub enum Payload {
 
 impl Payload {
     /// Reads a QR code's text. A text that is neither kind of URI is
-    /// [`Error::NotAuthenticatorQr`] quoting what it held; a malformed URI of either kind is
+    /// [`Error::NotAuthenticatorQr`] saying what kind of code it looks like, never what it
+    /// held (a Wi-Fi password, a link with a token); a malformed URI of either kind is
     /// [`Error::InvalidUri`] or [`Error::InvalidMigration`].
     pub fn parse(text: &str) -> Result<Self> {
         let t = text.trim();
@@ -29,7 +27,7 @@ impl Payload {
         } else if starts(google::SCHEME) {
             google::parse_uri(t).map(Payload::Migration)
         } else {
-            Err(Error::NotAuthenticatorQr(quote(t)))
+            Err(Error::NotAuthenticatorQr(QrContent::of(t)))
         }
     }
 
@@ -42,14 +40,85 @@ impl Payload {
     }
 }
 
-/// The text cut to [`QUOTE_CHARS`] characters (with an ellipsis when cut).
-fn quote(text: &str) -> String {
-    let mut chars = text.chars();
-    let head: String = chars.by_ref().take(QUOTE_CHARS).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
+/// What a QR code that is not an authenticator's looks like it holds, told by its prefix; the
+/// content itself is never kept, since it may be private (a Wi-Fi password, a link with a
+/// token, a contact).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum QrContent {
+    /// `http://` or `https://`.
+    WebLink,
+    /// `WIFI:`: a network's name and password.
+    WiFi,
+    /// `mailto:` or `MATMSG:`.
+    Email,
+    /// `tel:`.
+    Phone,
+    /// `sms:`, `smsto:`.
+    Sms,
+    /// `BEGIN:VCARD` or `MECARD:`.
+    Contact,
+    /// `BEGIN:VEVENT` / `BEGIN:VCALENDAR`.
+    CalendarEvent,
+    /// `geo:`.
+    Location,
+    /// Another `scheme:` link (an app's link, a payment address).
+    OtherLink,
+    /// Anything else.
+    Text,
+}
+
+impl QrContent {
+    /// The kind of `text`, from its start.
+    pub fn of(text: &str) -> Self {
+        let t = text.trim_start();
+        let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+        let any = |ps: &[&str]| ps.iter().any(|p| starts(p));
+        if any(&["http://", "https://"]) {
+            QrContent::WebLink
+        } else if starts("WIFI:") {
+            QrContent::WiFi
+        } else if any(&["mailto:", "MATMSG:"]) {
+            QrContent::Email
+        } else if starts("tel:") {
+            QrContent::Phone
+        } else if any(&["sms:", "smsto:"]) {
+            QrContent::Sms
+        } else if any(&["BEGIN:VCARD", "MECARD:"]) {
+            QrContent::Contact
+        } else if any(&["BEGIN:VEVENT", "BEGIN:VCALENDAR"]) {
+            QrContent::CalendarEvent
+        } else if starts("geo:") {
+            QrContent::Location
+        } else if t.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme.len() <= 32
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }) {
+            QrContent::OtherLink
+        } else {
+            QrContent::Text
+        }
+    }
+}
+
+impl std::fmt::Display for QrContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            QrContent::WebLink => "a web link",
+            QrContent::WiFi => "a Wi-Fi network's details",
+            QrContent::Email => "an email address",
+            QrContent::Phone => "a phone number",
+            QrContent::Sms => "a text message",
+            QrContent::Contact => "a contact card",
+            QrContent::CalendarEvent => "a calendar event",
+            QrContent::Location => "a location",
+            QrContent::OtherLink => "a link for another app",
+            QrContent::Text => "text",
+        })
     }
 }
 
@@ -79,27 +148,67 @@ mod tests {
         assert_eq!(p.accounts(), &[a.clone(), a]);
     }
 
+    // See: issue 16: the message quoted what the code held, a Wi-Fi password for one.
     #[test]
-    fn anything_else_is_not_an_authenticator_code() {
-        let long = format!("https://example.com/{}", "x".repeat(100));
-        match Payload::parse(&long) {
-            Err(e @ Error::NotAuthenticatorQr(_)) => {
-                let msg = e.to_string();
-                assert!(
-                    msg.starts_with(
-                        "not an authenticator QR code: it contains \"https://example.com/xxx"
-                    ),
-                    "{msg}"
-                );
-                assert!(msg.ends_with("…\""), "{msg}");
-                assert!(msg.chars().count() <= 45 + QUOTE_CHARS, "{msg}");
+    fn issue16_anything_else_is_named_by_kind_never_quoted() {
+        for (text, kind, says) in [
+            (
+                "https://example.com/reset?token=s3cr3t",
+                QrContent::WebLink,
+                "a web link",
+            ),
+            (
+                "WIFI:S:home;T:WPA;P:hunter22;;",
+                QrContent::WiFi,
+                "a Wi-Fi network's details",
+            ),
+            (
+                "mailto:ceo@example.com",
+                QrContent::Email,
+                "an email address",
+            ),
+            ("tel:+15550100", QrContent::Phone, "a phone number"),
+            ("SMSTO:+15550100:hi", QrContent::Sms, "a text message"),
+            (
+                "BEGIN:VCARD\nFN:Jo\nEND:VCARD",
+                QrContent::Contact,
+                "a contact card",
+            ),
+            (
+                "BEGIN:VEVENT\nEND:VEVENT",
+                QrContent::CalendarEvent,
+                "a calendar event",
+            ),
+            ("geo:48.85,2.35", QrContent::Location, "a location"),
+            (
+                "bitcoin:1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
+                QrContent::OtherLink,
+                "a link for another app",
+            ),
+            ("my pin is 1234: ok", QrContent::Text, "text"),
+            ("hunter22", QrContent::Text, "text"),
+        ] {
+            match Payload::parse(text) {
+                Err(e @ Error::NotAuthenticatorQr(_)) => {
+                    assert!(
+                        matches!(e, Error::NotAuthenticatorQr(k) if k == kind),
+                        "{text}"
+                    );
+                    let msg = Error::NotAuthenticatorQr(kind).to_string();
+                    assert_eq!(
+                        msg,
+                        format!("not an authenticator QR code: it holds {says}")
+                    );
+                    for secret in [
+                        "s3cr3t", "hunter22", "ceo@", "5550100", "Jo", "48.85", "1Boat", "1234",
+                    ] {
+                        assert!(!msg.contains(secret), "{msg}");
+                    }
+                    assert!(!format!("{e:?}").contains("hunter22"));
+                }
+                other => panic!("{text}: {other:?}"),
             }
-            other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            Payload::parse("WIFI:S:home;T:WPA;P:pw;;"),
-            Err(Error::NotAuthenticatorQr(s)) if s == "WIFI:S:home;T:WPA;P:pw;;"
-        ));
         assert!(matches!(
             Payload::parse("otpauth://totp/x"),
             Err(Error::InvalidUri(_))
