@@ -161,10 +161,22 @@ pub fn run() {
             tray::install(app.handle())?;
             Ok(())
         });
-    if let Err(e) = build(builder).run(tauri::generate_context!()) {
-        eprintln!("twofold-app: {e}");
-        std::process::exit(1);
-    }
+    let app = match build(builder).build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("twofold-app: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            // A code copied less than 30 s ago goes with the app, unless the user has copied
+            // something else since.
+            if let Err(e) = app.state::<AppState>().clipboard().clear_pending() {
+                tracing::warn!("could not clear the clipboard on quit: {e}");
+            }
+        }
+    });
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ pub struct AppState {
     backup: Mutex<crate::backup::BackupRun>,
     import: Mutex<ImportSlot>,
     test_camera: Option<PathBuf>,
+    clipboard: twofold_core::clipboard::CodeClipboard,
 }
 
 /// The import previews not yet applied or discarded: each file as read, secrets included,
@@ -186,6 +187,7 @@ impl AppState {
             backup: Mutex::new(Default::default()),
             import: Mutex::new(ImportSlot::default()),
             test_camera: None,
+            clipboard: twofold_core::clipboard::CodeClipboard::system(),
         }
     }
 
@@ -199,6 +201,11 @@ impl AppState {
     pub fn with_test_camera(mut self, frames: Option<PathBuf>) -> Self {
         self.test_camera = frames;
         self
+    }
+
+    /// The clipboard codes are copied to (and cleared from).
+    pub fn clipboard(&self) -> &twofold_core::clipboard::CodeClipboard {
+        &self.clipboard
     }
 
     /// The folder of images that stands in for the webcam, if any.

@@ -157,6 +157,16 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
         expected.contains(&copied),
         "clipboard {copied}, CLI says {expected:?}"
     );
+    // Marked as a secret for clipboard managers (issue 16).
+    let targets = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard", "-t", "TARGETS"])
+        .output()
+        .unwrap();
+    let targets = String::from_utf8_lossy(&targets.stdout);
+    assert!(
+        targets.lines().any(|t| t == "x-kde-passwordManagerHint"),
+        "{targets}"
+    );
 
     // 5. Keyboard: Enter copies the selected row again.
     session

@@ -16,6 +16,7 @@
 pub mod aws;
 #[cfg(feature = "camera")]
 pub mod camera;
+pub mod clipboard;
 pub mod error;
 pub mod fido;
 pub mod install;

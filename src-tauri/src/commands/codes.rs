@@ -2,17 +2,17 @@
 
 use std::time::Duration;
 
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri::{AppHandle, Manager, Runtime};
 use twofold_core::otp::{apply_offset, OtpKind};
 use twofold_core::vault::Vault;
+use zeroize::Zeroizing;
 
 use twofold_core::aws::enroll::console_codes;
 
 use crate::error::{ErrorKind, IpcError, Result};
 use crate::events;
 use crate::models::{CodePair, CodeView, CopiedCode};
-use crate::state::AppStateRef;
+use crate::state::{AppState, AppStateRef};
 
 /// How long a copied code stays on the clipboard.
 pub const CLIPBOARD_CLEAR_SECS: u64 = 30;
@@ -76,14 +76,12 @@ pub fn hotp_next<R: Runtime>(
 }
 
 /// Clears the clipboard after [`CLIPBOARD_CLEAR_SECS`] if it still holds `code` (the user may
-/// have copied something else since).
-fn clear_later<R: Runtime>(app: AppHandle<R>, code: String) {
+/// have copied something else since). Quitting sooner clears it too (see `run`).
+fn clear_later<R: Runtime>(app: AppHandle<R>, code: Zeroizing<String>) {
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(CLIPBOARD_CLEAR_SECS));
-        if app.clipboard().read_text().ok().as_deref() == Some(code.as_str()) {
-            if let Err(e) = app.clipboard().clear() {
-                tracing::warn!("could not clear the clipboard: {e}");
-            }
+        if let Err(e) = app.state::<AppState>().clipboard().clear_if_holding(&code) {
+            tracing::warn!("could not clear the clipboard: {e}");
         }
     });
 }
@@ -101,8 +99,9 @@ pub fn code_copy<R: Runtime>(
         let hotp = v.find(&id)?.otp.kind == OtpKind::Hotp;
         Ok((v.take_code(&id, now)?.code, hotp))
     })?;
-    app.clipboard().write_text(code.clone())?;
-    clear_later(app.clone(), code.clone());
+    // Marked as a secret, so clipboard managers keep it out of their history.
+    state.clipboard().copy(&code)?;
+    clear_later(app.clone(), Zeroizing::new(code.clone()));
     if hotp {
         // The counter moved on; a time-based copy changes nothing the list shows.
         events::vault_changed(&app, "accounts");
