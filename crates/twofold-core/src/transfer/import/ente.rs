@@ -18,6 +18,9 @@ const FORMAT: Format = Format::Ente;
 // minutes, so it is refused before any hashing.
 const MAX_MEM_LIMIT: u64 = 1 << 30;
 const MAX_OPS_LIMIT: u64 = 20;
+/// Memory (bytes) times passes: Ente keeps this product at the sensitive preset's 4 GiB when it
+/// trades memory for passes, so more than that is not Ente's (each bound alone allows 20 GiB).
+const MAX_WORK: u64 = 4 << 30;
 /// libsodium's own floor (`crypto_pwhash_argon2id_MEMLIMIT_MIN`): 8 KiB.
 const MIN_MEM_LIMIT: u64 = 8 << 10;
 /// libsodium writes 16 bytes; Argon2 needs at least 8.
@@ -78,6 +81,7 @@ pub(super) fn parse(bytes: &[u8], password: Option<&str>) -> Result<Vec<Parsed>>
     let ops_limit = limit(&kdf.ops_limit, "operations limit")?;
     if !(MIN_MEM_LIMIT..=MAX_MEM_LIMIT).contains(&mem_limit)
         || !(1..=MAX_OPS_LIMIT).contains(&ops_limit)
+        || mem_limit.saturating_mul(ops_limit) > MAX_WORK
     {
         return Err(not_format(
             FORMAT,
@@ -359,7 +363,15 @@ mod tests {
     fn argon2_costs_beyond_the_bounds_are_refused_before_hashing() {
         let v: Value = serde_json::from_str(&encrypted(LIST.as_bytes(), "hunter2", 3)).unwrap();
         let start = std::time::Instant::now();
-        for (mem, ops) in [(2u64 << 30, 1u64), (1 << 30, 21), (1024, 1), (65536, 0)] {
+        // (1 GiB, 20 passes) is within each bound but 20 GiB of work (issue 16).
+        for (mem, ops) in [
+            (2u64 << 30, 1u64),
+            (1 << 30, 21),
+            (1024, 1),
+            (65536, 0),
+            (1 << 30, 20),
+            (512 << 20, 9),
+        ] {
             let mut v = v.clone();
             v["kdfParams"]["memLimit"] = mem.into();
             v["kdfParams"]["opsLimit"] = ops.into();
