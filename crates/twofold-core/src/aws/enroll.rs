@@ -213,11 +213,16 @@ pub fn consecutive_codes(otp: &Otp, now: u64) -> (String, String) {
 /// The codes of two adjacent windows for console enrollment: (current, next), with the
 /// seconds the current one has left.
 pub fn console_codes(otp: &Otp, now: u64) -> (String, String, u64) {
-    let window = otp.code_at(now);
+    let step = now / otp.period;
+    // The last window of u64 time ends at u64::MAX (and has no next one).
+    let until = step
+        .checked_add(1)
+        .and_then(|s| s.checked_mul(otp.period))
+        .unwrap_or(u64::MAX);
     (
-        window.code,
-        otp.code_for_counter(window.counter.saturating_add(1)),
-        window.valid_until - now,
+        otp.code_for_counter(step),
+        otp.code_for_counter(step.saturating_add(1)),
+        until - now,
     )
 }
 
@@ -983,5 +988,17 @@ mod tests {
             (now.as_str(), next.as_str(), left),
             ("287082", otp.code_for_counter(2).as_str(), 1)
         );
+    }
+
+    // See: issue 16: the window's end overflowed for a time near u64::MAX.
+    #[test]
+    fn issue16_console_codes_at_the_end_of_time_do_not_overflow() {
+        let otp =
+            Otp::totp(Secret::from_base32_lenient("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap());
+        let (now, next, left) = console_codes(&otp, u64::MAX);
+        assert_eq!((now.len(), next.len()), (6, 6));
+        assert_eq!(left, 0);
+        let (_, _, left) = console_codes(&otp, u64::MAX - 40);
+        assert!(left <= 30, "{left}");
     }
 }
