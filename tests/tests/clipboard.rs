@@ -5,8 +5,10 @@
 #![allow(clippy::unwrap_used)]
 
 use std::process::Command;
+use std::time::Duration;
 
 use twofold_core::clipboard::CodeClipboard;
+use twofold_e2e::harness;
 
 /// `xclip -o -selection clipboard -t <target>`: what another program gets, `None` on failure.
 fn xclip(target: &str) -> Option<String> {
@@ -23,10 +25,8 @@ fn xclip(target: &str) -> Option<String> {
 // not cleared when the app quit within the 30 s.
 #[test]
 fn issue16_a_copied_code_is_marked_secret_and_cleared_on_quit() {
-    assert!(
-        std::env::var_os("DISPLAY").is_some(),
-        "run under scripts/test-env.sh (it starts Xvfb)"
-    );
+    // The harness's Xvfb, not a desktop's clipboard.
+    harness::display();
     let cb = CodeClipboard::system();
     cb.copy("246810").unwrap();
     assert_eq!(xclip("UTF8_STRING").as_deref(), Some("246810"));
@@ -45,16 +45,22 @@ fn issue16_a_copied_code_is_marked_secret_and_cleared_on_quit() {
 
     // A code the user has since replaced with their own text is left alone.
     cb.copy("135791").unwrap();
+    // -quiet keeps xclip in the foreground serving the selection, so it can be stopped after.
     let mut own = Command::new("xclip")
-        .args(["-selection", "clipboard", "-i"])
+        .args(["-quiet", "-selection", "clipboard", "-i"])
         .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     std::io::Write::write_all(own.stdin.as_mut().unwrap(), b"my own text").unwrap();
     drop(own.stdin.take());
-    // xclip -i forks a server and its first process exits once the selection is taken.
-    assert!(own.wait().unwrap().success());
-    assert_eq!(xclip("UTF8_STRING").as_deref(), Some("my own text"));
+    harness::poll(Duration::from_secs(5), Duration::from_millis(50), || {
+        (xclip("UTF8_STRING").as_deref() == Some("my own text")).then_some(())
+    })
+    .expect("xclip took the clipboard");
     assert!(!cb.clear_pending().unwrap());
     assert_eq!(xclip("UTF8_STRING").as_deref(), Some("my own text"));
+    own.kill().unwrap();
+    own.wait().unwrap();
 }
