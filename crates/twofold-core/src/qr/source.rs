@@ -213,6 +213,16 @@ impl FrameSource for Clipboard {
         if std::mem::replace(&mut self.done, true) {
             return Ok(None);
         }
+        // On X11 the PNG's bytes are read here and decoded with the limits; arboard would
+        // decode them itself with no limit on the image's size.
+        #[cfg(all(unix, not(target_os = "macos"), not(target_os = "android")))]
+        if std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty()) {
+            let png = x11_clipboard_png()?;
+            return Ok(Some(Frame {
+                image: load_image_bytes(&png, "clipboard")?,
+                origin: "clipboard".into(),
+            }));
+        }
         let mut cb = arboard::Clipboard::new().map_err(|e| Error::Clipboard(e.to_string()))?;
         let data = cb.get_image().map_err(|e| match e {
             arboard::Error::ContentNotAvailable => Error::Clipboard(
@@ -233,6 +243,145 @@ impl FrameSource for Clipboard {
             image: DynamicImage::ImageRgba8(image),
             origin: "clipboard".into(),
         }))
+    }
+}
+
+/// The most PNG bytes read off the clipboard: a screenshot of a large desktop is a few MB.
+#[cfg(all(unix, not(target_os = "macos"), not(target_os = "android")))]
+const MAX_CLIPBOARD_PNG: usize = 64 << 20;
+
+/// The clipboard's `image/png` content, read from the X server (the INCR protocol included for
+/// large ones), at most [`MAX_CLIPBOARD_PNG`] bytes.
+#[cfg(all(unix, not(target_os = "macos"), not(target_os = "android")))]
+fn x11_clipboard_png() -> Result<Vec<u8>> {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::{
+        AtomEnum, ConnectionExt as _, CreateWindowAux, EventMask, Property, WindowClass,
+    };
+    use x11rb::protocol::Event;
+
+    let fail = |e: &dyn std::fmt::Display| Error::Clipboard(e.to_string());
+    let no_image =
+        || Error::Clipboard("it holds no image (copy the QR code's image, not its text)".into());
+    let too_large = || {
+        Error::Clipboard(format!(
+            "its image is larger than {} MB, more than twofold reads",
+            MAX_CLIPBOARD_PNG >> 20
+        ))
+    };
+    let (conn, screen_num) = x11rb::connect(None).map_err(|e| fail(&e))?;
+    let root = conn
+        .setup()
+        .roots
+        .get(screen_num)
+        .ok_or_else(|| Error::Clipboard("the X display has no such screen".into()))?
+        .root;
+    let atom = |name: &[u8]| -> Result<u32> {
+        Ok(conn
+            .intern_atom(false, name)
+            .map_err(|e| fail(&e))?
+            .reply()
+            .map_err(|e| fail(&e))?
+            .atom)
+    };
+    let (clipboard, png, prop, incr, targets) = (
+        atom(b"CLIPBOARD")?,
+        atom(b"image/png")?,
+        atom(b"TWOFOLD_CLIPBOARD")?,
+        atom(b"INCR")?,
+        atom(b"TARGETS")?,
+    );
+    let win = conn.generate_id().map_err(|e| fail(&e))?;
+    conn.create_window(
+        x11rb::COPY_DEPTH_FROM_PARENT,
+        win,
+        root,
+        0,
+        0,
+        1,
+        1,
+        0,
+        WindowClass::INPUT_ONLY,
+        x11rb::COPY_FROM_PARENT,
+        &CreateWindowAux::new().event_mask(EventMask::PROPERTY_CHANGE),
+    )
+    .map_err(|e| fail(&e))?;
+    // The owner answers at once; a hung one must not hang the scan.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let next_event = || -> Result<Event> {
+        loop {
+            if let Some(e) = conn.poll_for_event().map_err(|e| fail(&e))? {
+                return Ok(e);
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(Error::Clipboard(
+                    "the program that holds the clipboard did not answer".into(),
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    };
+    let max_words = (MAX_CLIPBOARD_PNG / 4) as u32;
+    let read = |delete: bool| {
+        conn.get_property(delete, win, prop, AtomEnum::ANY, 0, max_words)
+            .map_err(|e| fail(&e))?
+            .reply()
+            .map_err(|e| fail(&e))
+    };
+    // The clipboard's content as `target`, `None` when the owner does not offer it.
+    let fetch = |target: u32| -> Result<Option<x11rb::protocol::xproto::GetPropertyReply>> {
+        conn.convert_selection(win, clipboard, target, prop, x11rb::CURRENT_TIME)
+            .map_err(|e| fail(&e))?;
+        conn.flush().map_err(|e| fail(&e))?;
+        loop {
+            if let Event::SelectionNotify(n) = next_event()? {
+                if n.property == x11rb::NONE {
+                    return Ok(None);
+                }
+                break;
+            }
+        }
+        let first = read(true)?;
+        conn.flush().map_err(|e| fail(&e))?;
+        Ok(Some(first))
+    };
+    // Only an owner that lists image/png has one (some answer any target with their text).
+    let targets = fetch(targets)?.ok_or_else(no_image)?;
+    if !targets.value32().is_some_and(|mut t| t.any(|a| a == png)) {
+        return Err(no_image());
+    }
+    let first = fetch(png)?.ok_or_else(no_image)?;
+    if first.type_ != incr {
+        if first.bytes_after > 0 {
+            return Err(too_large());
+        }
+        return Ok(first.value);
+    }
+    // INCR: the owner sends chunks, each after we delete the previous one (done by the read),
+    // and an empty one at the end. Its first word is a lower bound on the size.
+    if first
+        .value32()
+        .and_then(|mut v| v.next())
+        .is_some_and(|n| n as usize > MAX_CLIPBOARD_PNG)
+    {
+        return Err(too_large());
+    }
+    let mut out = Vec::new();
+    loop {
+        match next_event()? {
+            Event::PropertyNotify(p) if p.atom == prop && p.state == Property::NEW_VALUE => {
+                let chunk = read(true)?;
+                conn.flush().map_err(|e| fail(&e))?;
+                if chunk.value.is_empty() {
+                    return Ok(out);
+                }
+                if out.len() + chunk.value.len() > MAX_CLIPBOARD_PNG {
+                    return Err(too_large());
+                }
+                out.extend_from_slice(&chunk.value);
+            }
+            _ => {}
+        }
     }
 }
 
