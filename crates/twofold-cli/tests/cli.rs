@@ -1327,6 +1327,8 @@ fn a_uri_from_a_file_works_and_one_on_the_command_line_warns() {
     // --uri and --uri-file together are refused by the parser.
     let both = twofold(&vault, &["add", "--uri", "-", "--uri-file", file]);
     assert!(!both.status.success());
+}
+
 // See: issue 16 ("Checked arithmetic"): `--at` near u64::MAX overflowed the end of the code's
 // window, and an HOTP counter of u64::MAX overflowed when the code was taken.
 #[test]
