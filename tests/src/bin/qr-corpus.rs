@@ -1,7 +1,9 @@
-//! Writes the QR corpus (300 frames, fixed seed, with `manifest.json`) into a directory, or
-//! with `--fixtures DIR` the committed Google Authenticator export fixtures.
+//! Writes the QR corpus (300 frames, fixed seed, with `manifest.json`) into a directory, with
+//! `--hard` the hard set (120 frames), or with `--fixtures DIR` the committed Google
+//! Authenticator export fixtures.
 //!
 //!     qr-corpus DIR
+//!     qr-corpus --hard DIR
 //!     qr-corpus --fixtures tests/fixtures/qr
 
 use std::path::PathBuf;
@@ -15,6 +17,14 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.as_slice() {
         [flag, dir] if flag == "--fixtures" => fixtures(&PathBuf::from(dir)),
+        [flag, dir] if flag == "--hard" => qr_corpus::generate(
+            &PathBuf::from(dir),
+            qr_corpus::SEED,
+            qr_corpus::HARD_CONDITIONS,
+            qr_corpus::HARD_PER_CONDITION,
+        )
+        .map(|e| println!("wrote {} images and manifest.json to {dir}", e.len()))
+        .map_err(|e| e.to_string()),
         [dir] => qr_corpus::generate(
             &PathBuf::from(dir),
             qr_corpus::SEED,
@@ -23,7 +33,7 @@ fn main() -> ExitCode {
         )
         .map(|e| println!("wrote {} images and manifest.json to {dir}", e.len()))
         .map_err(|e| e.to_string()),
-        _ => Err("usage: qr-corpus DIR | qr-corpus --fixtures DIR".into()),
+        _ => Err("usage: qr-corpus DIR | qr-corpus --hard DIR | qr-corpus --fixtures DIR".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
