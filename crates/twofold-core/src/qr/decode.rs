@@ -13,9 +13,16 @@
 //! 2. for the most code-like finder triples: the module grid sampled from the full-size frame
 //!    through the three finder centres and the alignment pattern, thresholded in module space,
 //!    and handed to rqrr's decoder (a few sizes around the estimate, best timing pattern first);
-//! 3. the region of the best triple resampled upright at 6 pixels per module and given to
+//! 3. only when step 1 found any finder candidate (a code located but not read; frames without
+//!    a code seldom have one, so they pay nothing), cheapest first: the best triples' grids
+//!    sampled other ways ([`locate::Sampling::RETRIES`]: module values averaged over a patch
+//!    for noise and moire, sharpened in module space for blur, a tighter threshold window);
+//!    steps 1-2 and those retries on a finer binarisation (a blurred finder's light ring
+//!    survives it); and for frames larger than [`WORK_SIZE`], on the full-size frame (2-pixel
+//!    modules the downscale blurred away);
+//! 4. the region of the best triple resampled upright at 6 pixels per module and given to
 //!    rqrr whole (perspective beyond what the alignment pattern fixes, very small modules);
-//! 4. rqrr's own detector on the binarised frame, then on its inversion (codes whose finders
+//! 5. rqrr's own detector on the binarised frame, then on its inversion (codes whose finders
 //!    the scan missed, e.g. under heavy blur).
 
 use std::borrow::Cow;
@@ -30,6 +37,13 @@ pub const WORK_SIZE: u32 = 1280;
 
 /// How many finder triples step 2 samples: more only costs time on cluttered frames.
 const TRIPLES: usize = 4;
+
+/// The window radius, in pixels, of the finer binarisation (see [`decode_gray`]): about three
+/// modules of the small codes it is for.
+const FINE_RADIUS: usize = 6;
+
+/// How many finder triples the retries (see [`retry`]) try.
+const RETRY_TRIPLES: usize = 2;
 
 /// Above this many well-confirmed finder candidates (see [`strong_finders`]) the whole-frame
 /// rqrr pass is skipped (see its comment).
@@ -70,23 +84,41 @@ pub fn decode_gray(gray: &GrayImage) -> Vec<String> {
     let finders = locate::finders(&bits, ww, wh);
     let triples = locate::triples(&finders, TRIPLES);
 
-    let mut out: Vec<String> = Vec::new();
-    let mut used: Vec<locate::Finder> = Vec::new();
-    for corners in &triples {
-        let [a, b, c] = corners.finders();
-        if used.iter().any(|f| *f == a || *f == b || *f == c) {
-            continue;
-        }
-        for grid in locate::sample(gray, scale, &bits, ww, wh, corners) {
-            if let Ok((_, text)) = rqrr::Grid::new(grid).decode() {
-                push_new(&mut out, text);
-                used.extend([a, b, c]);
-                break;
-            }
-        }
-    }
+    let mut out = read_triples(gray, scale, &bits, ww, wh, &triples);
     if !out.is_empty() {
         return out;
+    }
+    // Something code-like was located (a finder confirmed on several rows; a frame with no
+    // code, even a noisy one, seldom has one) but not read: the extra effort, spent only on
+    // such frames. Cheapest first.
+    if strong_finders(&finders) > 0 {
+        // The same triples, sampled other ways.
+        for corners in triples.iter().take(RETRY_TRIPLES) {
+            if let Some(text) = retry(gray, scale, &bits, ww, wh, corners) {
+                return vec![text];
+            }
+        }
+        // A finer binarisation: a window of a few modules and a small margin keep the light
+        // ring of a blurred finder light, where the wide window's mean (pulled down by the
+        // dark finder itself) turned it dark.
+        if let Some(text) = locate_and_read(gray, &work, scale, FINE_RADIUS, 2) {
+            return vec![text];
+        }
+        // Modules of about 2 pixels in a frame larger than the work size: the downscale
+        // blurred their finders away; scan the frame itself, then (noise on modules too
+        // small to average it out) the frame smoothed.
+        if scale > 1.0 {
+            let long = w.max(h) as usize;
+            for (radius, delta) in [((long / 64).max(4), 5), (FINE_RADIUS, 2)] {
+                if let Some(text) = locate_and_read(gray, gray, 1.0, radius, delta) {
+                    return vec![text];
+                }
+            }
+            let smooth = locate::smooth(gray);
+            if let Some(text) = locate_and_read(&smooth, &smooth, 1.0, (long / 64).max(4), 5) {
+                return vec![text];
+            }
+        }
     }
     if let Some(corners) = triples.first() {
         out = read(&locate::rectify(gray, corners, scale));
@@ -105,6 +137,94 @@ pub fn decode_gray(gray: &GrayImage) -> Vec<String> {
         out = read_bits(&bits, ww, wh, true);
     }
     out
+}
+
+/// Step 2: the grids of each triple (best first; a triple sharing a finder with one already
+/// read is skipped), every distinct text read.
+fn read_triples(
+    gray: &GrayImage,
+    scale: f32,
+    bits: &[u8],
+    w: usize,
+    h: usize,
+    triples: &[locate::Corners],
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut used: Vec<locate::Finder> = Vec::new();
+    for corners in triples {
+        let [a, b, c] = corners.finders();
+        if used.iter().any(|f| *f == a || *f == b || *f == c) {
+            continue;
+        }
+        for grid in locate::sample(gray, scale, bits, w, h, corners) {
+            if let Ok((_, text)) = rqrr::Grid::new(grid).decode() {
+                push_new(&mut out, text);
+                used.extend([a, b, c]);
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Steps 1 and 2 with another binarisation of `work` (`scale` maps it into `gray`), then the
+/// retries on its best triples: the first text read.
+fn locate_and_read(
+    gray: &GrayImage,
+    work: &GrayImage,
+    scale: f32,
+    radius: usize,
+    delta: u8,
+) -> Option<String> {
+    let (w, h) = (work.width() as usize, work.height() as usize);
+    let mut bits = Vec::new();
+    locate::binarize(work, radius, delta, &mut bits);
+    let triples = locate::triples(&locate::finders(&bits, w, h), TRIPLES);
+    if let Some(text) = read_triples(gray, scale, &bits, w, h, &triples)
+        .into_iter()
+        .next()
+    {
+        return Some(text);
+    }
+    triples
+        .iter()
+        .take(RETRY_TRIPLES)
+        .find_map(|corners| retry(gray, scale, &bits, w, h, corners))
+}
+
+/// Step 2 again for a triple whose grids did not decode, with every [`locate::Sampling`]
+/// retry on every size that fits: module values averaged over a patch (noise, moire),
+/// sharpened in module space (blur), a tighter threshold window. Each fit's values are read
+/// once; each retry is a thresholding and an rqrr decode, a fraction of a millisecond.
+fn retry(
+    gray: &GrayImage,
+    scale: f32,
+    bits: &[u8],
+    w: usize,
+    h: usize,
+    corners: &locate::Corners,
+) -> Option<String> {
+    for fit in locate::fits(bits, w, h, corners) {
+        let (Some(patch), Some(centre)) = (
+            locate::module_values(gray, scale, &fit, true),
+            locate::module_values(gray, scale, &fit, false),
+        ) else {
+            continue;
+        };
+        for how in locate::Sampling::RETRIES {
+            let values = if how.patch { &patch } else { &centre };
+            let grid = values.threshold(how.sharpen, how.window);
+            // Looser than step 2's filter: blur breaks more of the timing pattern, and the
+            // decoder's error correction still tells a right grid from a wrong one.
+            if grid.timing_errors() * 3 > grid.size {
+                continue;
+            }
+            if let Ok((_, text)) = rqrr::Grid::new(grid).decode() {
+                return Some(text);
+            }
+        }
+    }
+    None
 }
 
 fn push_new(out: &mut Vec<String>, text: String) {

@@ -66,6 +66,36 @@ pub(crate) fn binarize(gray: &GrayImage, radius: usize, delta: u8, out: &mut Vec
     }
 }
 
+/// The frame smoothed by a small Gaussian (1-4-1 each way, sigma about 0.6 pixel; edges
+/// clamp): sensor noise at half its strength, for modules too small to average it out over,
+/// while 2-pixel modules stay apart.
+pub(crate) fn smooth(gray: &GrayImage) -> GrayImage {
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let raw = gray.as_raw();
+    if w == 0 || h == 0 {
+        return gray.clone();
+    }
+    // Rows first (up to 6 * 255), then columns.
+    let mut rows = vec![0u16; w * h];
+    for (src, dst) in raw.chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
+        for x in 0..w {
+            let (l, r) = (x.saturating_sub(1), (x + 1).min(w - 1));
+            dst[x] = u16::from(src[l]) + 4 * u16::from(src[x]) + u16::from(src[r]);
+        }
+    }
+    let mut out = vec![0u8; w * h];
+    for y in 0..h {
+        let (u, d) = (y.saturating_sub(1), (y + 1).min(h - 1));
+        for x in 0..w {
+            let sum = u32::from(rows[u * w + x])
+                + 4 * u32::from(rows[y * w + x])
+                + u32::from(rows[d * w + x]);
+            out[y * w + x] = ((sum + 18) / 36) as u8;
+        }
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).unwrap_or_default()
+}
+
 /// A finder pattern (the 7x7 corner square): its centre, module size and how many scan rows
 /// confirmed it. `dark` is false for light-on-dark (inverted) codes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -568,14 +598,14 @@ fn alignment(
 /// A sampled code: `size` x `size` modules, row-major, true = dark.
 #[derive(Debug, Clone)]
 pub(crate) struct Sampled {
-    size: usize,
+    pub(crate) size: usize,
     bits: Vec<bool>,
 }
 
 impl Sampled {
     /// How many modules of the two timing patterns (row and column 6, between the finders)
     /// break the dark/light alternation.
-    fn timing_errors(&self) -> usize {
+    pub(crate) fn timing_errors(&self) -> usize {
         let n = self.size;
         (8..n - 8)
             .filter(|&i| {
@@ -596,17 +626,84 @@ impl rqrr::BitGrid for Sampled {
     }
 }
 
-/// The grids the corners may span, most likely first: the estimated size and its
-/// neighbours, each sampled on `bits` through the finder centres and, from version 2 on, the
-/// bottom-right alignment pattern when one is found (else the parallelogram's fourth corner).
-pub(crate) fn sample(
-    gray: &GrayImage,
-    scale: f32,
-    bits: &[u8],
-    w: usize,
-    h: usize,
-    c: &Corners,
-) -> Vec<Sampled> {
+/// How module values are read from the frame and thresholded. [`Sampling::FIRST`] is what
+/// every located code gets; the others are the retries for a code that was located but did not
+/// decode (see [`super::decode`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Sampling {
+    /// Each module's value is the mean of a 3x3 patch of points over the middle half of the
+    /// module instead of its centre alone: noise and screen moire average out.
+    pub patch: bool,
+    /// Module-space sharpening: `v + sharpen * (v - mean of the 4 neighbouring modules)`.
+    /// Blur of sigma `b` modules mixes a module with its neighbours; about 0.6 undoes
+    /// b = 0.5, 1.3 undoes b = 0.6.
+    pub sharpen: f32,
+    /// The side, in modules, of the window whose mean is each module's threshold (odd).
+    pub window: usize,
+}
+
+impl Sampling {
+    /// The first pass: module centres, a 7x7 local mean.
+    pub(crate) const FIRST: Sampling = Sampling {
+        patch: false,
+        sharpen: 0.0,
+        window: 7,
+    };
+    /// The retries, in order, each aimed at one way the first pass fails: noise and moire,
+    /// blur of 0.3-0.5 module, blur of about 0.6 module, uneven light across a large code;
+    /// then sharpening alone (a patch also averages a blurred module with its neighbours).
+    pub(crate) const RETRIES: [Sampling; 7] = [
+        Sampling {
+            patch: true,
+            sharpen: 0.0,
+            window: 7,
+        },
+        Sampling {
+            patch: true,
+            sharpen: 0.7,
+            window: 7,
+        },
+        Sampling {
+            patch: true,
+            sharpen: 1.4,
+            window: 7,
+        },
+        Sampling {
+            patch: true,
+            sharpen: 1.0,
+            window: 5,
+        },
+        Sampling {
+            patch: true,
+            sharpen: 0.0,
+            window: 5,
+        },
+        Sampling {
+            patch: false,
+            sharpen: 0.7,
+            window: 7,
+        },
+        Sampling {
+            patch: false,
+            sharpen: 1.4,
+            window: 5,
+        },
+    ];
+}
+
+/// A grid the corners may span: its size in modules and the map from module to frame
+/// coordinates (of the frame the finders were found in).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GridFit {
+    dim: usize,
+    hom: Homography,
+    dark: bool,
+}
+
+/// The grids the corners may span: the estimated size and its neighbours, each fitted through
+/// the finder centres and, from version 2 on, the bottom-right alignment pattern when one is
+/// found (else the parallelogram's fourth corner).
+pub(crate) fn fits(bits: &[u8], w: usize, h: usize, c: &Corners) -> Vec<GridFit> {
     let m1 = module_between(bits, w, h, &c.tl, &c.tr);
     let m2 = module_between(bits, w, h, &c.tl, &c.bl);
     let module = match (m1, m2) {
@@ -626,35 +723,21 @@ pub(crate) fn sample(
         3 => est - 2,
         _ => est,
     };
-    let mut out: Vec<(usize, Sampled)> = Vec::new();
-    for dim in [est, est + 4, est - 4] {
-        if !(21..=177).contains(&dim) {
-            continue;
-        }
-        if let Some(s) = sample_dim(gray, scale, bits, w, h, c, dim as usize, module) {
-            let score = s.timing_errors();
-            // A right size and grid leave the timing patterns nearly intact; a wrong one
-            // leaves them random, and decoding it would only waste time.
-            if score * 5 <= s.size {
-                out.push((score, s));
-            }
-        }
-    }
-    out.sort_by_key(|(score, _)| *score);
-    out.into_iter().map(|(_, s)| s).collect()
+    [est, est + 4, est - 4]
+        .into_iter()
+        .filter(|dim| (21..=177).contains(dim))
+        .filter_map(|dim| fit_dim(bits, w, h, c, dim as usize, module))
+        .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn sample_dim(
-    gray: &GrayImage,
-    scale: f32,
+fn fit_dim(
     bits: &[u8],
     w: usize,
     h: usize,
     c: &Corners,
     dim: usize,
     module: f32,
-) -> Option<Sampled> {
+) -> Option<GridFit> {
     let n = dim as f64;
     let span = (dim - 7) as f32;
     // The parallelogram's fourth finder centre, then the alignment pattern 3 modules in.
@@ -679,52 +762,152 @@ fn sample_dim(
             fourth.1,
         ],
     )?;
-    // Module centres sampled from the full-size frame (bilinear), with a 2-module border of
-    // quiet zone, then each thresholded at the mean of the 7x7 modules around it: a local
-    // mean in module space, which follows blur and uneven light without pixel-level noise.
-    const B: usize = 2;
-    let n = dim + 2 * B;
+    Some(GridFit {
+        dim,
+        hom,
+        dark: c.tl.dark,
+    })
+}
+
+/// The grids `fits` gives, sampled the first way, most likely first: a right size and grid
+/// leave the timing patterns nearly intact; a wrong one leaves them random, and decoding it
+/// would only waste time.
+pub(crate) fn sample(
+    gray: &GrayImage,
+    scale: f32,
+    bits: &[u8],
+    w: usize,
+    h: usize,
+    c: &Corners,
+) -> Vec<Sampled> {
+    let mut out: Vec<(usize, Sampled)> = fits(bits, w, h, c)
+        .iter()
+        .filter_map(|f| sample_fit(gray, scale, f, Sampling::FIRST))
+        .map(|s| (s.timing_errors(), s))
+        .filter(|(score, s)| score * 5 <= s.size)
+        .collect();
+    out.sort_by_key(|(score, _)| *score);
+    out.into_iter().map(|(_, s)| s).collect()
+}
+
+/// The grid `fit` spans, read from the full-size frame `gray` (`scale` maps the fit's
+/// coordinates into it) the `how` way; `None` when it runs off the frame.
+pub(crate) fn sample_fit(
+    gray: &GrayImage,
+    scale: f32,
+    fit: &GridFit,
+    how: Sampling,
+) -> Option<Sampled> {
+    Some(module_values(gray, scale, fit, how.patch)?.threshold(how.sharpen, how.window))
+}
+
+/// The grey value of every module of a fit and of a 2-module border of quiet zone around it,
+/// before thresholding: read once, thresholded several ways.
+pub(crate) struct ModuleValues {
+    dim: usize,
+    dark: bool,
+    values: Vec<f32>,
+}
+
+/// The quiet-zone border [`ModuleValues`] keeps, in modules.
+const BORDER: usize = 2;
+
+/// The module values of `fit` read from `gray` (bilinear), at each centre or averaged over a
+/// 3x3 patch (`patch`); `None` when the grid runs off the frame.
+pub(crate) fn module_values(
+    gray: &GrayImage,
+    scale: f32,
+    fit: &GridFit,
+    patch: bool,
+) -> Option<ModuleValues> {
+    let n = fit.dim + 2 * BORDER;
     let (gw, gh) = (gray.width() as usize, gray.height() as usize);
     let raw = gray.as_raw();
     let s64 = f64::from(scale);
-    let mut values = vec![0u32; n * n];
+    let offsets: &[f64] = if patch { &[-0.25, 0.0, 0.25] } else { &[0.0] };
+    let mut values = vec![0f32; n * n];
     for y in 0..n {
         for x in 0..n {
-            let (px, py) = hom.map(x as f64 - B as f64 + 0.5, y as f64 - B as f64 + 0.5);
-            let (px, py) = (px * s64, py * s64);
-            if px < -1.0 || py < -1.0 || px > gw as f64 || py > gh as f64 {
+            let (mx, my) = (
+                x as f64 - BORDER as f64 + 0.5,
+                y as f64 - BORDER as f64 + 0.5,
+            );
+            let (cx, cy) = fit.hom.map(mx, my);
+            let (cx, cy) = (cx * s64, cy * s64);
+            if cx < -1.0 || cy < -1.0 || cx > gw as f64 || cy > gh as f64 {
                 return None;
             }
-            values[y * n + x] = u32::from(bilinear(raw, gw, gh, px as f32 - 0.5, py as f32 - 0.5));
+            let mut sum = 0.0f32;
+            for &oy in offsets {
+                for &ox in offsets {
+                    let (px, py) = fit.hom.map(mx + ox, my + oy);
+                    let (px, py) = (px * s64, py * s64);
+                    sum += f32::from(bilinear(raw, gw, gh, px as f32 - 0.5, py as f32 - 0.5));
+                }
+            }
+            values[y * n + x] = sum / (offsets.len() * offsets.len()) as f32;
         }
     }
-    // Summed-area table for the 7x7 means.
-    let mut sat = vec![0u32; (n + 1) * (n + 1)];
-    for y in 0..n {
-        let mut row = 0;
-        for x in 0..n {
-            row += values[y * n + x];
-            sat[(y + 1) * (n + 1) + x + 1] = sat[y * (n + 1) + x + 1] + row;
-        }
-    }
-    let dark_is_low = c.tl.dark;
-    let mut grid = Vec::with_capacity(dim * dim);
-    for y in B..B + dim {
-        for x in B..B + dim {
-            let (y0, y1) = (y.saturating_sub(3), (y + 4).min(n));
-            let (x0, x1) = (x.saturating_sub(3), (x + 4).min(n));
-            let sum = sat[y1 * (n + 1) + x1] + sat[y0 * (n + 1) + x0]
-                - sat[y0 * (n + 1) + x1]
-                - sat[y1 * (n + 1) + x0];
-            let count = ((y1 - y0) * (x1 - x0)) as u32;
-            let low = values[y * n + x] * count < sum;
-            grid.push(low == dark_is_low);
-        }
-    }
-    Some(Sampled {
-        size: dim,
-        bits: grid,
+    Some(ModuleValues {
+        dim: fit.dim,
+        dark: fit.dark,
+        values,
     })
+}
+
+impl ModuleValues {
+    /// The grid: each module (sharpened by `sharpen`, see [`Sampling`]) against the mean of
+    /// the `window` x `window` modules around it, a local mean in module space, which follows
+    /// blur and uneven light without pixel-level noise.
+    pub(crate) fn threshold(&self, sharpen: f32, window: usize) -> Sampled {
+        let (dim, n) = (self.dim, self.dim + 2 * BORDER);
+        let sharpened;
+        let values = if sharpen > 0.0 {
+            let src = &self.values;
+            let at = |x: usize, y: usize| src[y * n + x];
+            sharpened = (0..n * n)
+                .map(|i| {
+                    let (x, y) = (i % n, i / n);
+                    let v = at(x, y);
+                    let nb = at(x.saturating_sub(1), y)
+                        + at((x + 1).min(n - 1), y)
+                        + at(x, y.saturating_sub(1))
+                        + at(x, (y + 1).min(n - 1));
+                    v + sharpen * (v - nb / 4.0)
+                })
+                .collect::<Vec<f32>>();
+            &sharpened
+        } else {
+            &self.values
+        };
+        // Summed-area table for the window means.
+        let mut sat = vec![0f32; (n + 1) * (n + 1)];
+        for y in 0..n {
+            let mut row = 0.0;
+            for x in 0..n {
+                row += values[y * n + x];
+                sat[(y + 1) * (n + 1) + x + 1] = sat[y * (n + 1) + x + 1] + row;
+            }
+        }
+        let r = window / 2;
+        let mut grid = Vec::with_capacity(dim * dim);
+        for y in BORDER..BORDER + dim {
+            for x in BORDER..BORDER + dim {
+                let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(n));
+                let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(n));
+                let sum = sat[y1 * (n + 1) + x1] + sat[y0 * (n + 1) + x0]
+                    - sat[y0 * (n + 1) + x1]
+                    - sat[y1 * (n + 1) + x0];
+                let count = ((y1 - y0) * (x1 - x0)) as f32;
+                let low = values[y * n + x] * count < sum;
+                grid.push(low == self.dark);
+            }
+        }
+        Sampled {
+            size: dim,
+            bits: grid,
+        }
+    }
 }
 
 #[cfg(test)]
