@@ -88,10 +88,17 @@ pub fn decode_gray(gray: &GrayImage) -> Vec<String> {
     if !out.is_empty() {
         return out;
     }
+    if let Some(corners) = triples.first() {
+        out = read(&locate::rectify(gray, corners, scale));
+        if !out.is_empty() {
+            return out;
+        }
+    }
     // Something code-like was located (a finder confirmed on several rows; a frame with no
     // code, even a noisy one, seldom has one) but not read: the extra effort, spent only on
-    // such frames. Cheapest first.
-    if strong_finders(&finders) > 0 {
+    // such frames, cheapest first (the full-size scan after rqrr's pass).
+    let located = strong_finders(&finders) > 0;
+    if located {
         // The same triples, sampled other ways.
         for corners in triples.iter().take(RETRY_TRIPLES) {
             if let Some(text) = retry(gray, scale, &bits, ww, wh, corners) {
@@ -104,37 +111,33 @@ pub fn decode_gray(gray: &GrayImage) -> Vec<String> {
         if let Some(text) = locate_and_read(gray, &work, scale, FINE_RADIUS, 2) {
             return vec![text];
         }
-        // Modules of about 2 pixels in a frame larger than the work size: the downscale
-        // blurred their finders away; scan the frame itself, then (noise on modules too
-        // small to average it out) the frame smoothed.
-        if scale > 1.0 {
-            let long = w.max(h) as usize;
-            for (radius, delta) in [((long / 64).max(4), 5), (FINE_RADIUS, 2)] {
-                if let Some(text) = locate_and_read(gray, gray, 1.0, radius, delta) {
-                    return vec![text];
-                }
-            }
-            let smooth = locate::smooth(gray);
-            if let Some(text) = locate_and_read(&smooth, &smooth, 1.0, (long / 64).max(4), 5) {
-                return vec![text];
-            }
-        }
     }
-    if let Some(corners) = triples.first() {
-        out = read(&locate::rectify(gray, corners, scale));
+    // rqrr groups its capstones pairwise: on a frame full of finder-like patterns (a tiled
+    // wallpaper, a page of QR codes too small to read) it takes seconds. Such a frame is not
+    // the blurred code this step is for.
+    if strong_finders(&finders) <= RQRR_MAX_FINDERS {
+        out = read_bits(&bits, ww, wh, false);
+        if out.is_empty() {
+            out = read_bits(&bits, ww, wh, true);
+        }
         if !out.is_empty() {
             return out;
         }
     }
-    // rqrr groups its capstones pairwise: on a frame full of finder-like patterns (a tiled
-    // wallpaper, a page of QR codes too small to read) it takes seconds. Such a frame is not
-    // the blurred code this last step is for.
-    if strong_finders(&finders) > RQRR_MAX_FINDERS {
-        return out;
-    }
-    out = read_bits(&bits, ww, wh, false);
-    if out.is_empty() {
-        out = read_bits(&bits, ww, wh, true);
+    // Modules of about 2 pixels in a frame larger than the work size: the downscale blurred
+    // their finders away; scan the frame itself, then (noise on modules too small to average
+    // it out) the frame smoothed.
+    if located && scale > 1.0 {
+        let long = w.max(h) as usize;
+        for (radius, delta) in [((long / 64).max(4), 5), (FINE_RADIUS, 2)] {
+            if let Some(text) = locate_and_read(gray, gray, 1.0, radius, delta) {
+                return vec![text];
+            }
+        }
+        let smooth = locate::smooth(gray);
+        if let Some(text) = locate_and_read(&smooth, &smooth, 1.0, (long / 64).max(4), 5) {
+            return vec![text];
+        }
     }
     out
 }
