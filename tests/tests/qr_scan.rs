@@ -53,6 +53,34 @@ fn corpus_clean_rotated_inverted_and_empty_frames() {
     assert_eq!(checked, 80);
 }
 
+/// The first four frames of the hard set's blur, 2-pixel-modules-rotated and screen-moire
+/// conditions: every rotated and moire frame decodes to exactly its payload, and at least three
+/// of the four blurred ones (the target is three quarters; blur_module-002 shows no finder).
+/// Before the retries for located codes, tiny_rotated-002 (2-pixel modules in a 1080p frame,
+/// lost in the downscale), screen_photo-001 (moire) and blur_module-003 were missed.
+#[test]
+fn hard_corpus_blur_small_rotated_and_moire() {
+    let dir = temp_dir();
+    let per = 4;
+    let entries = generate(dir.path(), SEED, qr_corpus::HARD_TEST_CONDITIONS, per).unwrap();
+    assert_eq!(entries.len(), qr_corpus::HARD_TEST_CONDITIONS.len() * per);
+    let mut missed = Vec::new();
+    for entry in &entries {
+        let image = qr::source::load_image(&entry.path).unwrap();
+        let found = qr::decode_image(&image);
+        if found != vec![entry.expected.clone().unwrap()] {
+            missed.push((entry.condition.clone(), entry.path.display().to_string()));
+        }
+    }
+    let blurred = missed.iter().filter(|(c, _)| c == "blur_module").count();
+    let others: Vec<&String> = missed
+        .iter()
+        .filter(|(c, _)| c != "blur_module")
+        .map(|(_, p)| p)
+        .collect();
+    assert!(blurred <= 1 && others.is_empty(), "not read: {missed:#?}");
+}
+
 #[test]
 fn the_corpus_is_deterministic() {
     let (a, b) = (temp_dir(), temp_dir());
