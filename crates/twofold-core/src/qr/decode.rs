@@ -9,21 +9,22 @@
 //! 1. the frame in grayscale, downscaled (area average) when its long side is over
 //!    [`WORK_SIZE`], binarised against the local mean, and scanned for finder patterns
 //!    (dark-on-light and light-on-dark at once); a frame without any three that could form a
-//!    code skips to step 4;
+//!    code skips steps 2 and 3;
 //! 2. for the most code-like finder triples: the module grid sampled from the full-size frame
 //!    through the three finder centres and the alignment pattern, thresholded in module space,
 //!    and handed to rqrr's decoder (a few sizes around the estimate, best timing pattern first);
-//! 3. only when step 1 found any finder candidate (a code located but not read; frames without
-//!    a code seldom have one, so they pay nothing), cheapest first: the best triples' grids
-//!    sampled other ways ([`locate::Sampling::RETRIES`]: module values averaged over a patch
-//!    for noise and moire, sharpened in module space for blur, a tighter threshold window);
-//!    steps 1-2 and those retries on a finer binarisation (a blurred finder's light ring
-//!    survives it); and for frames larger than [`WORK_SIZE`], on the full-size frame (2-pixel
-//!    modules the downscale blurred away);
-//! 4. the region of the best triple resampled upright at 6 pixels per module and given to
+//! 3. the region of the best triple resampled upright at 6 pixels per module and given to
 //!    rqrr whole (perspective beyond what the alignment pattern fixes, very small modules);
+//! 4. only when step 1 confirmed a finder (a code located but not read; frames without a code
+//!    seldom show one, so they pay nothing): the best triples' grids sampled other ways
+//!    ([`locate::Sampling::RETRIES`]: module values averaged over a patch for noise and moire,
+//!    sharpened in module space for blur, a tighter threshold window), then steps 1-2 and
+//!    those retries on a finer binarisation (a blurred finder's light ring survives it);
 //! 5. rqrr's own detector on the binarised frame, then on its inversion (codes whose finders
-//!    the scan missed, e.g. under heavy blur).
+//!    the scan missed, e.g. under heavy blur);
+//! 6. only when step 1 confirmed a finder, in a frame larger than [`WORK_SIZE`]: steps 1, 2
+//!    and 4 on the full-size frame, plain and lightly smoothed (2-pixel modules the downscale
+//!    blurred away), the costliest step and so the last.
 
 use std::borrow::Cow;
 

@@ -1004,6 +1004,20 @@ mod tests {
     }
 
     #[test]
+    fn smooth_spreads_a_point_one_four_one_and_keeps_flat_areas() {
+        let mut img = GrayImage::from_pixel(5, 5, image::Luma([100]));
+        assert_eq!(smooth(&img).as_raw(), img.as_raw());
+        img.put_pixel(2, 2, image::Luma([255]));
+        let s = smooth(&img);
+        // 100 + 155 * (4 * 4) / 36, (4 * 1) / 36 and 1 / 36, rounded.
+        assert_eq!(s.get_pixel(2, 2).0[0], 169);
+        assert_eq!(s.get_pixel(1, 2).0[0], 117);
+        assert_eq!(s.get_pixel(1, 1).0[0], 104);
+        assert_eq!(s.get_pixel(0, 0).0[0], 100);
+        assert_eq!(smooth(&GrayImage::new(0, 0)).dimensions(), (0, 0));
+    }
+
+    #[test]
     fn homography_maps_the_four_points() {
         let from = [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0), (10.0, 10.0)];
         let to = [(5.0, 7.0), (25.0, 9.0), (3.0, 30.0), (28.0, 35.0)];
