@@ -94,10 +94,16 @@ impl Fields {
             secret,
         )
         .map_err(|e| e.to_string())?;
+        let (issuer, account) = (self.issuer.trim(), self.account.trim());
+        // As `OtpUri::parse` refuses: such an account would have no name, and its exported
+        // URI would not import again.
+        if issuer.is_empty() && account.is_empty() {
+            return Err("it names neither an issuer nor an account".into());
+        }
         Ok(NewAccount {
             uri: OtpUri {
-                issuer: self.issuer.trim().to_string(),
-                account: self.account.trim().to_string(),
+                issuer: issuer.to_string(),
+                account: account.to_string(),
                 otp,
             },
             name: None,
@@ -156,5 +162,20 @@ mod tests {
         let mut algo = fields("JBSWY3DPEHPK3PXP");
         algo.algorithm = Some("MD5".into());
         assert!(skip(algo).reason.contains("algorithm"));
+    }
+
+    /// Found by the fuzz harness (issue 16): a LastPass entry with an empty user name and no
+    /// issuer became a nameless account, whose exported URI `twofold import` then refused.
+    #[test]
+    fn an_entry_naming_neither_issuer_nor_account_is_skipped_like_a_uri_would_be() {
+        let mut f = fields("JBSWY3DPEHPK3PXP");
+        f.issuer = " ".into();
+        f.account = String::new();
+        let s = f.into_account(2).unwrap_err();
+        assert_eq!(s.entry, 2);
+        assert_eq!(s.reason, "it names neither an issuer nor an account");
+        let mut issuer_only = fields("JBSWY3DPEHPK3PXP");
+        issuer_only.account = String::new();
+        assert_eq!(issuer_only.into_account(1).unwrap().uri.issuer, "ACME");
     }
 }
