@@ -148,7 +148,7 @@ impl IniDoc {
     pub fn to_text(&self) -> String {
         let eol = if self.crlf { "\r\n" } else { "\n" };
         let mut s = self.lines.join(eol);
-        if self.trailing_newline && !s.is_empty() {
+        if self.trailing_newline && !self.lines.is_empty() {
             s.push_str(eol);
         }
         s
@@ -436,6 +436,14 @@ mod tests {
             !out.ends_with('\n'),
             "the missing final newline stays missing"
         );
+    }
+
+    /// Found by the fuzz harness (issue 16): a file of one blank line was written back empty.
+    #[test]
+    fn a_file_of_blank_lines_is_written_back_as_it_was() {
+        for text in ["\n", "\n\n", "", "x"] {
+            assert_eq!(IniDoc::parse(text).to_text(), text, "{text:?}");
+        }
     }
 
     #[test]
