@@ -1,5 +1,5 @@
 # Thin aliases for the scripts; the scripts are the source of truth.
-.PHONY: run test bench packages deb setup clean-cache
+.PHONY: run test bench fuzz packages deb setup clean-cache
 
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/twofold/target
 
@@ -11,6 +11,9 @@ test:           ## the whole test suite (README command 2; also .ci/run)
 
 bench:          ## benchmarks
 	bash scripts/bench.sh
+
+fuzz:           ## the long fuzz run: 1M executions per parser (ARGS="--target NAME --threads 2")
+	bash scripts/fuzz.sh $(ARGS)
 
 packages:       ## the release .deb and .rpm (app + twofold CLI + completions + man pages)
 	bash scripts/setup-tools.sh

@@ -19,6 +19,8 @@ pub mod camera;
 pub mod clipboard;
 pub mod error;
 pub mod fido;
+#[cfg(feature = "fuzz")]
+pub mod fuzz;
 pub mod install;
 pub mod logging;
 pub mod otp;

@@ -578,7 +578,7 @@ impl AwsClient {
 }
 
 /// STS credentials out of a GetSessionToken or AssumeRole response.
-fn session_credentials(
+pub(crate) fn session_credentials(
     op: &'static str,
     c: Option<&aws_sdk_sts::types::Credentials>,
 ) -> Result<SessionCredentials, AwsError> {

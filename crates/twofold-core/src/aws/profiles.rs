@@ -277,6 +277,19 @@ pub fn find_profile(name: &str) -> Result<Profile> {
     Files::read()?.find(name)
 }
 
+/// The profiles of a config file's and a credentials file's text, as [`load_profiles`] reads
+/// them (for the fuzz harness, which has no files).
+#[cfg(feature = "fuzz")]
+pub(crate) fn profiles_from_text(config: &str, credentials: &str) -> Result<Vec<Profile>> {
+    Files {
+        config: PathBuf::from("config"),
+        config_text: config.to_string(),
+        credentials: PathBuf::from("credentials"),
+        credentials_text: credentials.to_string(),
+    }
+    .profiles()
+}
+
 /// The two files, each with the path it was read from.
 struct Files {
     config: PathBuf,

@@ -100,12 +100,17 @@ pub(crate) fn read_envelope(path: &Path) -> Result<(Envelope, FileStamp)> {
         Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
     };
     let stamp = FileStamp::of(path);
+    Ok((parse_envelope(&bytes, path)?, stamp))
+}
+
+/// Parses a vault file's bytes without decrypting them (`path` is for messages).
+pub(crate) fn parse_envelope(bytes: &[u8], path: &Path) -> Result<Envelope> {
     let corrupt = |reason: String| Error::VaultCorrupt {
         path: path.to_path_buf(),
         reason,
     };
     let value: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| corrupt(format!("not JSON: {e}")))?;
+        serde_json::from_slice(bytes).map_err(|e| corrupt(format!("not JSON: {e}")))?;
     if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(corrupt("no twofold-vault format marker".into()));
     }
@@ -123,7 +128,7 @@ pub(crate) fn read_envelope(path: &Path) -> Result<(Envelope, FileStamp)> {
     if env.cipher != "aes-256-gcm" {
         return Err(corrupt(format!("unknown cipher {:?}", env.cipher)));
     }
-    Ok((env, stamp))
+    Ok(env)
 }
 
 /// What identifies one generation of the file cheaply, to notice another process's write.

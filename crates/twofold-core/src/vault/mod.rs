@@ -71,6 +71,26 @@ impl SlotKinds {
     }
 }
 
+/// Everything a vault file's bytes go through before a password is used (for the fuzz
+/// harness): the envelope, its slots, the keyring and recovery-key unlocks and the decryption
+/// with a key that is not the vault's. Never derives a key from the file's KDF parameters.
+#[cfg(feature = "fuzz")]
+pub(crate) fn fuzz_file(bytes: &[u8], recovery: &str, store: &dyn KeyStore) -> Result<SlotKinds> {
+    let path = Path::new("vault.json");
+    let env = file::parse_envelope(bytes, path)?;
+    let kinds = slot_kinds(&env.header);
+    let key = unlock_key(&env, &Unlock::RecoveryKey(recovery))
+        .or_else(|_| unlock_key(&env, &Unlock::Keyring(store)))?;
+    decrypt(path, &env, &key)?;
+    Ok(kinds)
+}
+
+/// The decrypted accounts of a vault (for the fuzz harness).
+#[cfg(feature = "fuzz")]
+pub(crate) fn fuzz_plain(plain: &[u8]) -> std::result::Result<(), String> {
+    stored::decode(plain).map(drop)
+}
+
 /// How to open a vault.
 pub enum Unlock<'a> {
     /// With the master key from the OS keyring (or another [`KeyStore`]).

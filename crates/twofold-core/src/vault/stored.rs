@@ -86,7 +86,7 @@ pub(super) fn encode(d: &VaultData) -> Result<Zeroizing<Vec<u8>>> {
         .map(Zeroizing::new)
         .map_err(|e| Error::io("encoding the vault", std::io::Error::other(e)))
 }
-fn decode(bytes: &[u8]) -> std::result::Result<VaultData, String> {
+pub(super) fn decode(bytes: &[u8]) -> std::result::Result<VaultData, String> {
     let data: Data = serde_json::from_slice(bytes).map_err(|e| format!("account data: {e}"))?;
     let accounts = data
         .accounts

@@ -174,6 +174,25 @@ pub(crate) fn sniff(bytes: &[u8]) -> bool {
 /// The accounts of a Twofold backup. A wrong password is [`Error::ExportWrongPassword`]; a file
 /// that is not a backup, or of a newer version, is [`Error::NotExport`].
 pub fn read_backup(bytes: &[u8], password: &str) -> Result<Vec<NewAccount>> {
+    let sealed = unseal_header(bytes)?;
+    let key = sealed.kdf.derive(password, &sealed.salt)?;
+    // One tag covers everything, so a damaged file and a wrong password look alike.
+    let plain = open(&key, &sealed.nonce, &sealed.ciphertext, &sealed.aad)
+        .ok_or(Error::ExportWrongPassword(TITLE.title()))?;
+    accounts(&plain)
+}
+
+/// What a backup file holds before its password is used: checked, decoded, not yet derived.
+pub(crate) struct Sealed {
+    pub kdf: KdfParams,
+    pub salt: Vec<u8>,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    pub aad: Vec<u8>,
+}
+
+/// Everything [`read_backup`] checks before it derives the key.
+pub(crate) fn unseal_header(bytes: &[u8]) -> Result<Sealed> {
     let t = text(bytes).ok_or_else(|| not_format(TITLE, "it is not text"))?;
     let env: Envelope =
         serde_json::from_str(t).map_err(|e| not_format(TITLE, format!("its envelope: {e}")))?;
@@ -209,11 +228,18 @@ pub fn read_backup(bytes: &[u8], password: &str) -> Result<Vec<NewAccount>> {
     let salt = decode(&h.kdf.salt, "salt")?;
     let nonce = decode(&env.nonce, "nonce")?;
     let ciphertext = decode(&env.ciphertext, "ciphertext")?;
-    let key = p.derive(password, &salt)?;
-    // One tag covers everything, so a damaged file and a wrong password look alike.
-    let plain = open(&key, &nonce, &ciphertext, &header_aad(h)?)
-        .ok_or(Error::ExportWrongPassword(TITLE.title()))?;
-    let data: Data = serde_json::from_slice(&plain)
+    Ok(Sealed {
+        kdf: p,
+        salt,
+        nonce,
+        ciphertext,
+        aad: header_aad(h)?,
+    })
+}
+
+/// The accounts of a backup's decrypted payload.
+pub(crate) fn accounts(plain: &[u8]) -> Result<Vec<NewAccount>> {
+    let data: Data = serde_json::from_slice(plain)
         .map_err(|e| not_format(TITLE, format!("its accounts: {e}")))?;
     data.accounts
         .into_iter()

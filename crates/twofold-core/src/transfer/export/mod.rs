@@ -12,6 +12,8 @@ mod html;
 pub use backup::read_backup;
 pub(crate) use backup::sniff as sniff_backup;
 pub(crate) use backup::write_with_key as write_backup_with_key;
+#[cfg(feature = "fuzz")]
+pub(crate) use backup::{accounts as backup_accounts, unseal_header as unseal_backup};
 
 use std::path::{Path, PathBuf};
 
