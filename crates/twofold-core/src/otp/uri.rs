@@ -134,7 +134,10 @@ impl OtpUri {
     pub fn to_uri(&self) -> Zeroizing<String> {
         let enc = |s: &str| utf8_percent_encode(s, ENCODE_SET).to_string();
         let label = if self.issuer.is_empty() {
-            enc(&self.account)
+            // An empty issuer before a literal ':' keeps an encoded colon in the account from
+            // being read as the separator.
+            let empty_issuer = if self.account.contains(':') { ":" } else { "" };
+            format!("{empty_issuer}{}", enc(&self.account))
         } else {
             format!("{}:{}", enc(&self.issuer), enc(&self.account))
         };
@@ -295,5 +298,20 @@ mod tests {
             parse("period=abc"),
             Err(Error::NotANumber { field: "period", ref text }) if text == "abc"
         ));
+    }
+
+    /// Found by the fuzz harness (issue 16): with no issuer, an account holding a colon was
+    /// written as `a%3Ab`, which reads back as issuer `a`, account `b`.
+    #[test]
+    fn an_account_with_a_colon_and_no_issuer_round_trips() {
+        for account in ["a:b", ":", "x%3Ay:z"] {
+            let u = OtpUri::parse(&format!(
+                "otpauth://totp/:{}?secret=JBSWY3DPEHPK3PXP",
+                utf8_percent_encode(account, ENCODE_SET)
+            ))
+            .unwrap();
+            assert_eq!((u.issuer.as_str(), u.account.as_str()), ("", account));
+            assert_eq!(OtpUri::parse(&u.to_uri()).unwrap(), u, "{account}");
+        }
     }
 }
