@@ -241,28 +241,42 @@ fn push_new(out: &mut Vec<String>, text: String) {
 fn read(gray: &GrayImage) -> Vec<String> {
     let (w, h) = (gray.width() as usize, gray.height() as usize);
     let raw = gray.as_raw();
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| raw[y * w + x]);
-    let mut out = Vec::new();
-    for grid in prepared.detect_grids() {
-        if let Ok((_, text)) = grid.decode() {
-            push_new(&mut out, text);
+    survive_rqrr(|| {
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| raw[y * w + x]);
+        let mut out = Vec::new();
+        for grid in prepared.detect_grids() {
+            if let Ok((_, text)) = grid.decode() {
+                push_new(&mut out, text);
+            }
         }
-    }
-    out
+        out
+    })
 }
 
 /// One rqrr pass over a bitmap (1 = dark; 0 = dark when `invert`).
 fn read_bits(bits: &[u8], w: usize, h: usize, invert: bool) -> Vec<String> {
     let dark = u8::from(!invert);
-    let mut prepared =
-        rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| bits[y * w + x] == dark);
-    let mut out = Vec::new();
-    for grid in prepared.detect_grids() {
-        if let Ok((_, text)) = grid.decode() {
-            push_new(&mut out, text);
+    survive_rqrr(|| {
+        let mut prepared =
+            rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| bits[y * w + x] == dark);
+        let mut out = Vec::new();
+        for grid in prepared.detect_grids() {
+            if let Ok((_, text)) = grid.decode() {
+                push_new(&mut out, text);
+            }
         }
-    }
-    out
+        out
+    })
+}
+
+/// `pass`, or no text when rqrr panics: its grid detection (0.11) asserts on some frames (a
+/// perspective mapped out of `i32` range), and a frame from a file, the screen or the clipboard
+/// must not take the app or the CLI down. Nothing outlives the pass, so nothing is left broken.
+fn survive_rqrr(pass: impl FnOnce() -> Vec<String>) -> Vec<String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(pass)).unwrap_or_else(|_| {
+        tracing::warn!("the QR decoder panicked on a frame; read as no code");
+        Vec::new()
+    })
 }
 
 /// Area-average downscale so the long side is at most `long` pixels.
@@ -314,6 +328,57 @@ mod tests {
     use crate::qr::testutil::draw;
 
     const URI: &str = "otpauth://totp/ACME:bob?secret=JBSWY3DPEHPK3PXP&issuer=ACME";
+
+    /// Found by the fuzz harness (issue 16): rqrr 0.11 asserts (`x <= i32::MAX as f64` in its
+    /// perspective mapping) on this 33x33 frame, a QR code at one pixel per module with a few
+    /// modules flipped ('?' is grey level 1). A frame from a file, the screen or the clipboard
+    /// must not take the app or the CLI down.
+    #[test]
+    fn a_frame_that_makes_rqrr_panic_reads_as_no_code() {
+        const ROWS: [&str; 33] = [
+            ".................................",
+            ".................................",
+            ".................................",
+            ".................................",
+            "....#######.#.#..#.##########....",
+            "....#.....#.......#.#.#.....#....",
+            "....#.###.#..#..#.#...#.###.#....",
+            "....#.###.#.###..##...#.###.#....",
+            "....#.###.#.#.##.###..#.###.#....",
+            "....#.....#.#..#.#..#.#.....#....",
+            "....#######.#.#.#.#.#.#######....",
+            "............#.#...###............",
+            "....#...#.###.##.....#####..#....",
+            ".....#.###..#....####..##..#.....",
+            ".....##...##..#.##.#..#####......",
+            "....##.###.#.#.#..#...###.##.....",
+            "....#..##.#.##.##..#.###..###....",
+            "....###..#......##.#.#.##..#.....",
+            "......#..###..####.##...#.#......",
+            ".........#...#.#...###..#.#.#....",
+            "....###..##.....#...########.....",
+            "............##...####...##.......",
+            "....#######.##.##.#.#.#.#.#......",
+            "....#.....#..#.#..#.#...#.###....",
+            "....#.###.#.#.#.#...#######......",
+            "....#.###.#..##..#...##..#.##....",
+            "....#.###.#..#.##.#.##...###.....",
+            "....#.....#...###.....#...##.....",
+            "....#######.#.##..##.#.#..###...?",
+            ".................................",
+            ".................................",
+            ".................................",
+            ".................................",
+        ];
+        let gray = GrayImage::from_fn(33, 33, |x, y| {
+            image::Luma([match ROWS[y as usize].as_bytes()[x as usize] {
+                b'#' => 0,
+                b'?' => 1,
+                _ => 255,
+            }])
+        });
+        assert_eq!(decode_gray(&gray), Vec::<String>::new());
+    }
 
     #[test]
     fn reads_a_plain_code() {
