@@ -5,7 +5,6 @@
 #   bash scripts/fuzz.sh --target otpauth-uri --threads 2 # one target (repeatable), 2 threads
 #   bash scripts/fuzz.sh --iterations 100000 --seconds 120
 #   bash scripts/fuzz.sh --list
-#   bash scripts/fuzz.sh --skip-pending                   # step around findings other branches fix
 # Crashing inputs go to fuzz-artefacts/ (printed as base64 too). Exits 1 on any panic or any
 # execution over its allocation limit.
 set -euo pipefail

@@ -1,7 +1,6 @@
 //! `twofold-fuzz [--iterations N] [--target NAME]... [--threads N] [--seed S] [--artefacts DIR]
-//! [--seconds S] [--skip-pending] [--list]`: runs the targets and prints a summary table. Exits 1
-//! when any target panicked or allocated over its limit. `--skip-pending` steps around the
-//! findings other issue-16 branches fix, as the brief `cargo test` run does.
+//! [--seconds S] [--list]`: runs the targets and prints a summary table. Exits 1
+//! when any target panicked or allocated over its limit.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,7 +19,6 @@ struct Args {
     artefacts: std::path::PathBuf,
     seconds: Option<u64>,
     list: bool,
-    skip_pending: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -32,7 +30,6 @@ fn parse_args() -> Result<Args, String> {
         artefacts: std::path::PathBuf::from("fuzz-artefacts"),
         seconds: None,
         list: false,
-        skip_pending: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -49,9 +46,8 @@ fn parse_args() -> Result<Args, String> {
                 a.seconds = Some(value("a number")?.parse().map_err(|e| format!("{e}"))?)
             }
             "--list" => a.list = true,
-            "--skip-pending" => a.skip_pending = true,
             "-h" | "--help" => {
-                println!("twofold-fuzz [--iterations N] [--target NAME]... [--threads N] [--seed S] [--artefacts DIR] [--seconds PER_TARGET] [--skip-pending] [--list]");
+                println!("twofold-fuzz [--iterations N] [--target NAME]... [--threads N] [--seed S] [--artefacts DIR] [--seconds PER_TARGET] [--list]");
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other:?}")),
@@ -106,7 +102,6 @@ fn main() {
         .filter(|&i| args.names.is_empty() || args.names.iter().any(|n| n == all[i].name))
         .collect();
     engine::quiet_panics();
-    targets::skip_pending(args.skip_pending);
     let opts = Options {
         iterations: args.iterations,
         seed: args.seed,
