@@ -130,12 +130,36 @@ fn key_value(line: &str) -> Option<(&str, &str)> {
 impl IniDoc {
     /// Parses text (never fails: unknown lines are kept as they are).
     pub fn parse(text: &str) -> Self {
+        // A file whose first line ends in CRLF is a CRLF file: one CR is taken off each line's
+        // end and put back on writing. Any other CR is part of its line, so every text reads
+        // back as itself once written.
+        let crlf = text
+            .split_once('\n')
+            .is_some_and(|(first, _)| first.ends_with('\r'));
+        let trailing_newline = text.ends_with('\n') || text.is_empty();
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let mut lines: Vec<String> = if text.is_empty() {
+            Vec::new()
+        } else {
+            body.split('\n').map(str::to_string).collect()
+        };
+        if crlf {
+            // Only a CR that a line feed follows is a line ending.
+            let ended = if trailing_newline {
+                lines.len()
+            } else {
+                lines.len() - 1
+            };
+            for line in &mut lines[..ended] {
+                if line.ends_with('\r') {
+                    line.pop();
+                }
+            }
+        }
         IniDoc {
-            lines: text.lines().map(str::to_string).collect(),
-            trailing_newline: text.ends_with('\n') || text.is_empty(),
-            crlf: text
-                .split_once('\n')
-                .is_some_and(|(first, _)| first.ends_with('\r')),
+            lines,
+            trailing_newline,
+            crlf,
         }
     }
 
@@ -452,6 +476,27 @@ mod tests {
     }
 
     /// Found by the fuzz harness (issue 16): a file of one blank line was written back empty.
+    // Found by the fuzz harness: a lone CR before a line's end was lost on the way back.
+    #[test]
+    fn a_lone_cr_is_kept_in_lf_and_crlf_files() {
+        for text in [
+            " \r\r\r\n[a]\n",
+            "x\n\r\r\n",
+            "[a]\r\nk = v\r\r\n\r\n",
+            "[a]\r\nmixed\n",
+            "X\r\n\r",
+            "\r\n",
+        ] {
+            let written = IniDoc::parse(text).to_text();
+            assert_eq!(IniDoc::parse(&written), IniDoc::parse(text), "{text:?}");
+        }
+        assert_eq!(IniDoc::parse(" \r\r\r\n").to_text(), " \r\r\r\n");
+        assert_eq!(
+            IniDoc::parse("[a]\r\nk = v\r\r\n").to_text(),
+            "[a]\r\nk = v\r\r\n"
+        );
+    }
+
     #[test]
     fn a_file_of_blank_lines_is_written_back_as_it_was() {
         for text in ["\n", "\n\n", "", "x"] {
