@@ -66,6 +66,118 @@ pub fn decode_image(image: &DynamicImage) -> Vec<String> {
 
 /// [`decode_image`] for a frame that is already grayscale.
 pub fn decode_gray(gray: &GrayImage) -> Vec<String> {
+    decode_steps(gray, &mut Plan::full())
+}
+
+/// How many steps past the first (see [`Step`]) a live frame may take: about 15 ms at 720p on
+/// a frame where a code was located but not read. The steps not taken are taken on the next
+/// frames (see [`LiveState`]).
+pub const LIVE_STEPS: u32 = 2;
+
+/// What live scanning carries from one frame to the next: which of the costlier steps the
+/// next frame starts with. A code held in front of the camera gives near-identical frames, so
+/// rotating the steps over them tries every step within a few frames while each frame stays
+/// within [`LIVE_STEPS`].
+#[derive(Debug, Clone, Default)]
+pub struct LiveState {
+    next: usize,
+    budget: Option<u32>,
+    spent: u32,
+}
+
+impl LiveState {
+    /// A state whose frames may take `steps` steps past the first instead of [`LIVE_STEPS`].
+    pub fn with_budget(steps: u32) -> Self {
+        LiveState {
+            budget: Some(steps),
+            ..LiveState::default()
+        }
+    }
+
+    /// The steps past the first the last frame took.
+    pub fn spent(&self) -> u32 {
+        self.spent
+    }
+}
+
+/// [`decode_image`] within a live frame's budget: steps 1 and 2 always, then at most
+/// [`LIVE_STEPS`] of the others, starting where the previous frame stopped.
+pub fn decode_frame(image: &DynamicImage, state: &mut LiveState) -> Vec<String> {
+    let gray = match image {
+        DynamicImage::ImageLuma8(gray) => Cow::Borrowed(gray),
+        other => Cow::Owned(other.to_luma8()),
+    };
+    let mut plan = Plan {
+        start: state.next % Step::ALL.len(),
+        budget: state.budget.unwrap_or(LIVE_STEPS),
+        spent: 0,
+        last: None,
+    };
+    let out = decode_steps(&gray, &mut plan);
+    state.spent = plan.spent;
+    // The next frame starts after the last step taken; a frame that took none (nothing
+    // applied) leaves the rotation where it was.
+    if let Some(last) = plan.last {
+        state.next = (last + 1) % Step::ALL.len();
+    }
+    out
+}
+
+/// The steps after the base (steps 1 and 2 of the module docs), in full-effort order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Step 3: the best triple's region rectified and given to rqrr.
+    Rectify,
+    /// Step 4: the retries on the n-th best triple.
+    Retry(usize),
+    /// Step 4: the finer binarisation.
+    Fine,
+    /// Step 5: rqrr on the binarised frame (inverted or not).
+    Rqrr(bool),
+    /// Step 6: the full-size frame (0 and 1: two binarisations, 2: smoothed).
+    FullSize(usize),
+}
+
+impl Step {
+    const ALL: [Step; 9] = [
+        Step::Rectify,
+        Step::Retry(0),
+        Step::Retry(1),
+        Step::Fine,
+        Step::Rqrr(false),
+        Step::Rqrr(true),
+        Step::FullSize(0),
+        Step::FullSize(1),
+        Step::FullSize(2),
+    ];
+}
+
+/// Which steps a frame takes: all in order (files, drops, the screen), or a live frame's
+/// share of them.
+struct Plan {
+    /// The index in [`Step::ALL`] to start at (wrapping round).
+    start: usize,
+    /// How many steps may be taken.
+    budget: u32,
+    /// How many were taken.
+    spent: u32,
+    /// The index of the last step taken.
+    last: Option<usize>,
+}
+
+impl Plan {
+    fn full() -> Self {
+        Plan {
+            start: 0,
+            budget: u32::MAX,
+            spent: 0,
+            last: None,
+        }
+    }
+}
+
+/// The pipeline of the module docs, taking the steps `plan` allows.
+fn decode_steps(gray: &GrayImage, plan: &mut Plan) -> Vec<String> {
     let (w, h) = gray.dimensions();
     if w == 0 || h == 0 {
         return Vec::new();
@@ -85,62 +197,91 @@ pub fn decode_gray(gray: &GrayImage) -> Vec<String> {
     let finders = locate::finders(&bits, ww, wh);
     let triples = locate::triples(&finders, TRIPLES);
 
-    let mut out = read_triples(gray, scale, &bits, ww, wh, &triples);
+    let out = read_triples(gray, scale, &bits, ww, wh, &triples);
     if !out.is_empty() {
         return out;
     }
-    if let Some(corners) = triples.first() {
-        out = read(&locate::rectify(gray, corners, scale));
-        if !out.is_empty() {
-            return out;
+    // Something code-like was located (a finder confirmed on several rows; a frame with no
+    // code, even a noisy one, seldom has one) but not read: the extra effort (steps 4 and 6),
+    // spent only on such frames, cheapest first (the full-size scan after rqrr's pass).
+    let strong = strong_finders(&finders);
+    let located = strong > 0;
+    let applies = |step: Step| match step {
+        Step::Rectify => !triples.is_empty(),
+        Step::Retry(n) => located && n < RETRY_TRIPLES && n < triples.len(),
+        Step::Fine => located,
+        // rqrr groups its capstones pairwise: on a frame full of finder-like patterns (a
+        // tiled wallpaper, a page of QR codes too small to read) it takes seconds. Such a
+        // frame is not the blurred code this step is for.
+        Step::Rqrr(_) => strong <= RQRR_MAX_FINDERS,
+        Step::FullSize(_) => located && scale > 1.0,
+    };
+    let n = Step::ALL.len();
+    for i in 0..n {
+        if plan.spent >= plan.budget {
+            break;
+        }
+        let at = (plan.start + i) % n;
+        let step = Step::ALL[at];
+        if !applies(step) {
+            continue;
+        }
+        plan.spent += 1;
+        plan.last = Some(at);
+        let found = take(step, gray, &work, scale, &bits, &triples);
+        if !found.is_empty() {
+            return found;
         }
     }
-    // Something code-like was located (a finder confirmed on several rows; a frame with no
-    // code, even a noisy one, seldom has one) but not read: the extra effort, spent only on
-    // such frames, cheapest first (the full-size scan after rqrr's pass).
-    let located = strong_finders(&finders) > 0;
-    if located {
+    Vec::new()
+}
+
+/// One step of [`decode_steps`]: the texts it read.
+fn take(
+    step: Step,
+    gray: &GrayImage,
+    work: &GrayImage,
+    scale: f32,
+    bits: &[u8],
+    triples: &[locate::Corners],
+) -> Vec<String> {
+    let (ww, wh) = (work.width() as usize, work.height() as usize);
+    match step {
+        Step::Rectify => triples
+            .first()
+            .map(|corners| read(&locate::rectify(gray, corners, scale)))
+            .unwrap_or_default(),
         // The same triples, sampled other ways.
-        for corners in triples.iter().take(RETRY_TRIPLES) {
-            if let Some(text) = retry(gray, scale, &bits, ww, wh, corners) {
-                return vec![text];
-            }
-        }
+        Step::Retry(n) => triples
+            .get(n)
+            .and_then(|corners| retry(gray, scale, bits, ww, wh, corners))
+            .into_iter()
+            .collect(),
         // A finer binarisation: a window of a few modules and a small margin keep the light
         // ring of a blurred finder light, where the wide window's mean (pulled down by the
         // dark finder itself) turned it dark.
-        if let Some(text) = locate_and_read(gray, &work, scale, FINE_RADIUS, 2) {
-            return vec![text];
-        }
-    }
-    // rqrr groups its capstones pairwise: on a frame full of finder-like patterns (a tiled
-    // wallpaper, a page of QR codes too small to read) it takes seconds. Such a frame is not
-    // the blurred code this step is for.
-    if strong_finders(&finders) <= RQRR_MAX_FINDERS {
-        out = read_bits(&bits, ww, wh, false);
-        if out.is_empty() {
-            out = read_bits(&bits, ww, wh, true);
-        }
-        if !out.is_empty() {
-            return out;
-        }
-    }
-    // Modules of about 2 pixels in a frame larger than the work size: the downscale blurred
-    // their finders away; scan the frame itself, then (noise on modules too small to average
-    // it out) the frame smoothed.
-    if located && scale > 1.0 {
-        let long = w.max(h) as usize;
-        for (radius, delta) in [((long / 64).max(4), 5), (FINE_RADIUS, 2)] {
-            if let Some(text) = locate_and_read(gray, gray, 1.0, radius, delta) {
-                return vec![text];
+        Step::Fine => locate_and_read(gray, work, scale, FINE_RADIUS, 2)
+            .into_iter()
+            .collect(),
+        Step::Rqrr(invert) => read_bits(bits, ww, wh, invert),
+        // Modules of about 2 pixels in a frame larger than the work size: the downscale
+        // blurred their finders away; scan the frame itself, then (noise on modules too small
+        // to average it out) the frame smoothed.
+        Step::FullSize(k) => {
+            let long = gray.width().max(gray.height()) as usize;
+            let wide = (long / 64).max(4);
+            match k {
+                0 => locate_and_read(gray, gray, 1.0, wide, 5),
+                1 => locate_and_read(gray, gray, 1.0, FINE_RADIUS, 2),
+                _ => {
+                    let smooth = locate::smooth(gray);
+                    locate_and_read(&smooth, &smooth, 1.0, wide, 5)
+                }
             }
-        }
-        let smooth = locate::smooth(gray);
-        if let Some(text) = locate_and_read(&smooth, &smooth, 1.0, (long / 64).max(4), 5) {
-            return vec![text];
+            .into_iter()
+            .collect()
         }
     }
-    out
 }
 
 /// Step 2: the grids of each triple (best first; a triple sharing a finder with one already
@@ -451,6 +592,83 @@ mod tests {
             locate::binarize(&img, 10, 5, &mut bits);
             assert!(strong_finders(&locate::finders(&bits, 640, 360)) > RQRR_MAX_FINDERS);
             assert!(decode_gray(&img).is_empty(), "tiled finders of unit {unit}");
+        }
+    }
+
+    /// A box blur of `r` pixels each way: a defocused code.
+    fn box_blur(img: &GrayImage, r: i64) -> GrayImage {
+        let (w, h) = (i64::from(img.width()), i64::from(img.height()));
+        GrayImage::from_fn(img.width(), img.height(), |x, y| {
+            let (mut sum, mut n) = (0u32, 0u32);
+            for dy in -r..=r {
+                for dx in -r..=r {
+                    let (sx, sy) = (i64::from(x) + dx, i64::from(y) + dy);
+                    if sx >= 0 && sy >= 0 && sx < w && sy < h {
+                        sum += u32::from(img.get_pixel(sx as u32, sy as u32).0[0]);
+                        n += 1;
+                    }
+                }
+            }
+            image::Luma([(sum / n) as u8])
+        })
+    }
+
+    /// The live path with a budget of one step a frame: a code the first steps cannot read
+    /// (blurred) is still read within a few frames of the same view, each frame takes at most
+    /// its budget, and the steps rotate rather than repeat.
+    #[test]
+    fn live_frames_keep_their_budget_and_rotate_the_steps() {
+        let hard = DynamicImage::ImageLuma8(box_blur(&draw(URI, 5, (480, 360), (100, 60)), 3));
+        // A frame that needs more than the base steps, and that the full effort reads.
+        assert!(decode_frame(&hard, &mut LiveState::with_budget(0)).is_empty());
+        assert_eq!(decode_image(&hard), vec![URI]);
+
+        let mut state = LiveState::with_budget(1);
+        let mut starts = Vec::new();
+        let mut read_at = None;
+        for frame in 1..=Step::ALL.len() {
+            starts.push(state.next);
+            let found = decode_frame(&hard, &mut state);
+            assert!(
+                state.spent() <= 1,
+                "frame {frame} took {} steps",
+                state.spent()
+            );
+            if !found.is_empty() {
+                assert_eq!(found, vec![URI]);
+                read_at = Some(frame);
+                break;
+            }
+            assert_eq!(state.spent(), 1, "frame {frame} took no step");
+        }
+        let read_at = read_at.expect("read live within as many frames as there are steps");
+        assert!(read_at >= 2, "one step was enough: not a hard frame");
+        assert!(read_at <= 5, "read only at frame {read_at}");
+        // Each frame started where the previous one stopped.
+        starts.dedup();
+        assert_eq!(starts.len(), read_at);
+
+        // A frame with no code takes at most its budget too, and nothing is invented.
+        let blank = DynamicImage::ImageLuma8(GrayImage::from_pixel(480, 360, image::Luma([90])));
+        let mut state = LiveState::default();
+        for _ in 0..4 {
+            assert!(decode_frame(&blank, &mut state).is_empty());
+            assert!(state.spent() <= LIVE_STEPS);
+        }
+    }
+
+    /// The live path reads every frame the full effort reads, given enough frames: the
+    /// rotation reaches every step.
+    #[test]
+    fn live_frames_read_what_the_full_effort_reads() {
+        for img in [
+            draw(URI, 2, (1920, 1080), (900, 500)),
+            box_blur(&draw(URI, 5, (480, 360), (100, 60)), 3),
+        ] {
+            let img = DynamicImage::ImageLuma8(img);
+            let mut state = LiveState::with_budget(1);
+            let read = (0..Step::ALL.len()).any(|_| !decode_frame(&img, &mut state).is_empty());
+            assert!(read);
         }
     }
 

@@ -1,6 +1,7 @@
 //! Live scanning: read a streaming source (the webcam) until a frame holds a QR code.
 //!
-//! [`scan_live`] decodes every frame it gets, hands a small JPEG preview to the caller a few
+//! [`scan_live`] decodes every frame it gets within a per-frame budget (see
+//! [`decode_frame`]: the costlier steps rotate over consecutive frames), hands a small JPEG preview to the caller a few
 //! times a second (not every frame: the preview is for aiming, and full-rate video over IPC
 //! would cost more than the decoding), and returns the moment a code is read. It never reads
 //! another frame after that, so the caller drops the source (turning the camera off) at once.
@@ -16,7 +17,7 @@ use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::DynamicImage;
 
-use super::decode::decode_image;
+use super::decode::{decode_frame, LiveState};
 use super::source::FrameSource;
 use crate::{Error, Result};
 
@@ -81,6 +82,8 @@ pub fn scan_live(
 ) -> Result<LiveOutcome> {
     let started = Instant::now();
     let mut last_preview: Option<Instant> = None;
+    // Each frame gets a share of the decoder's costlier steps, the next frames the rest.
+    let mut state = LiveState::default();
     loop {
         if cancel.load(Ordering::SeqCst) {
             return Ok(LiveOutcome::Cancelled);
@@ -91,7 +94,7 @@ pub fn scan_live(
         let Some(frame) = source.next_frame()? else {
             return Ok(LiveOutcome::Ended);
         };
-        let texts = decode_image(&frame.image);
+        let texts = decode_frame(&frame.image, &mut state);
         if !texts.is_empty() {
             return Ok(LiveOutcome::Found {
                 origin: frame.origin,

@@ -17,7 +17,7 @@ pub mod source;
 #[cfg(test)]
 pub(crate) mod testutil;
 
-pub use decode::{decode_gray, decode_image};
+pub use decode::{decode_frame, decode_gray, decode_image, LiveState};
 pub use payload::{Payload, QrContent};
 pub use scanned::Scanned;
 pub use source::{Clipboard, Frame, FrameSource, ImageDir, ImageFile, Screen};
