@@ -1,7 +1,11 @@
 //! The QR scanner against the corpus, side by side with `zbarimg` (Debian's zbar-tools) as the
 //! reference: decode rate overall and per condition, false positives on frames with no code,
 //! the frames zbarimg reads and Twofold does not, and Twofold's decode time per frame (median
-//! and p95 at 1280x720; run it as a release build). Two sets: the corpus, and the hard set
+//! and p95 at 1280x720; run it as a release build). Then the live path (`decode_frame`, the
+//! per-frame budget of the webcam scan): each frame fed repeatedly, as a code held in front of
+//! the camera gives near-identical frames, its time per frame fed (until read, at most
+//! [`LIVE_FEED`] frames) and how many frames it took to read what the full-effort decoder
+//! reads. Two sets: the corpus, and the hard set
 //! (`qr_corpus::HARD_CONDITIONS`) in `CORPUS_DIR-hard`.
 //!
 //!     qr-bench [CORPUS_DIR]     (default: $HOME/.cache/twofold/qr-corpus; generated if missing)
@@ -12,6 +16,9 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use twofold_e2e::qr_corpus;
+
+/// How many times the live path is fed one frame before it counts as not read.
+const LIVE_FEED: usize = 10;
 
 #[derive(Default, Clone, Copy)]
 struct Tally {
@@ -91,6 +98,10 @@ fn run_set(
     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
     let (mut ms_720, mut ms_1080) = (Vec::new(), Vec::new());
     let (mut misses, mut zbar_only) = (Vec::new(), Vec::new());
+    // Live path: ms per frame fed at 720p; frames until read for frames the full effort reads.
+    let (mut live_720, mut until, mut live_unread) = (Vec::new(), Vec::new(), Vec::new());
+    // The first frame fed of each: one sample per frame, as the full-effort times are.
+    let mut first_720 = Vec::new();
     for e in &entries {
         let image = twofold_core::qr::source::load_image(&e.path).map_err(|err| err.to_string())?;
         // Every run counts (no best of three), so the figures include cache misses.
@@ -109,6 +120,29 @@ fn run_set(
             Some(text) => found.iter().any(|f| f == text),
             None => found.is_empty(),
         };
+        let mut state = twofold_core::qr::LiveState::default();
+        let mut read_at = None;
+        for n in 1..=LIVE_FEED {
+            let t = Instant::now();
+            let live = twofold_core::qr::decode_frame(&image, &mut state);
+            if e.width == 1280 {
+                let ms = t.elapsed().as_secs_f64() * 1e3;
+                live_720.push(ms);
+                if n == 1 {
+                    first_720.push(ms);
+                }
+            }
+            if !live.is_empty() {
+                read_at = Some((n, live));
+                break;
+            }
+        }
+        if let (Some(text), true) = (&e.expected, ours) {
+            match read_at {
+                Some((n, live)) if live.iter().any(|l| l == text) => until.push(n),
+                _ => live_unread.push(e.path.file_name().map(|n| n.to_string_lossy().into_owned())),
+            }
+        }
         let zbar = zbar_ok && {
             let out = Command::new("zbarimg")
                 .args(["-q", "--raw", "-Sdisable", "-Sqrcode.enable"])
@@ -182,6 +216,35 @@ fn run_set(
             ms_1080.len()
         );
     }
+    live_720.sort_by(f64::total_cmp);
+    first_720.sort_by(f64::total_cmp);
+    until.sort_unstable();
+    if !live_720.is_empty() {
+        println!(
+            "   live path time per 1280x720 frame fed: median {:.1} ms, p95 {:.1} ms, max {:.1} ms (n={}; targets: median < 15, p95 < 40)",
+            percentile(&live_720, 0.5),
+            percentile(&live_720, 0.95),
+            percentile(&live_720, 1.0),
+            live_720.len()
+        );
+    }
+    if !first_720.is_empty() {
+        println!(
+            "   live path time of the first 1280x720 frame fed: median {:.1} ms, p95 {:.1} ms, max {:.1} ms (n={})",
+            percentile(&first_720, 0.5),
+            percentile(&first_720, 0.95),
+            percentile(&first_720, 1.0),
+            first_720.len()
+        );
+    }
+    if !until.is_empty() {
+        println!(
+            "   live path frames until read (same frame fed again; frames the full effort reads): median {}, max {} (n={}; target: max <= 5)",
+            until[until.len() / 2],
+            until[until.len() - 1],
+            until.len()
+        );
+    }
     let names = |v: Vec<Option<String>>| v.into_iter().flatten().collect::<Vec<_>>().join(" ");
     println!(
         "   zbarimg reads, twofold does not ({}): {}",
@@ -192,6 +255,13 @@ fn run_set(
             names(zbar_only)
         }
     );
+    if !live_unread.is_empty() {
+        println!(
+            "   read by the full effort, not live within {LIVE_FEED} frames ({}): {}",
+            live_unread.len(),
+            names(live_unread)
+        );
+    }
     if !misses.is_empty() {
         println!("   twofold missed ({}): {}", misses.len(), names(misses));
     }
