@@ -25,6 +25,10 @@
 //! 6. only when step 1 confirmed a finder, in a frame larger than [`WORK_SIZE`]: steps 1, 2
 //!    and 4 on the full-size frame, plain and lightly smoothed (2-pixel modules the downscale
 //!    blurred away), the costliest step and so the last.
+//!
+//! Files, drops and the screen take every step ([`decode_image`]). Live scanning
+//! ([`decode_frame`]) takes steps 1 and 2 and then at most [`LIVE_STEPS`] of the others per
+//! frame, starting each frame where the previous one stopped.
 
 use std::borrow::Cow;
 

@@ -1,13 +1,13 @@
 //! Live scanning: read a streaming source (the webcam) until a frame holds a QR code.
 //!
-//! [`scan_live`] decodes every frame it gets within a per-frame budget (see
-//! [`decode_frame`]: the costlier steps rotate over consecutive frames), hands a small JPEG preview to the caller a few
-//! times a second (not every frame: the preview is for aiming, and full-rate video over IPC
-//! would cost more than the decoding), and returns the moment a code is read. It never reads
-//! another frame after that, so the caller drops the source (turning the camera off) at once.
-//! It also stops when the caller cancels, when the preview receiver has gone away, when the
-//! source runs out, and after [`LiveOptions::idle_timeout`] without a code, so a forgotten scan
-//! screen does not leave the camera on.
+//! [`scan_live`] decodes every frame it gets within a per-frame budget (see [`decode_frame`]:
+//! the costlier steps rotate over consecutive frames), hands a small JPEG preview to the
+//! caller a few times a second (not every frame: the preview is for aiming, and full-rate
+//! video over IPC would cost more than the decoding), and returns the moment a code is read.
+//! It never reads another frame after that, so the caller drops the source (turning the camera
+//! off) at once. It also stops when the caller cancels, when the preview receiver has gone
+//! away, when the source runs out, and after [`LiveOptions::idle_timeout`] without a code, so a
+//! forgotten scan screen does not leave the camera on.
 
 use std::io::Cursor;
 use std::sync::atomic::{AtomicBool, Ordering};
