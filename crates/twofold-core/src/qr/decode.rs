@@ -73,7 +73,7 @@ pub fn decode_gray(gray: &GrayImage) -> Vec<String> {
     decode_steps(gray, &mut Plan::full())
 }
 
-/// How many steps past the first (see [`Step`]) a live frame may take: about 15 ms at 720p on
+/// How many steps past steps 1 and 2 (see the module docs) a live frame may take: about 15 ms at 720p on
 /// a frame where a code was located but not read. The steps not taken are taken on the next
 /// frames (see [`LiveState`]).
 pub const LIVE_STEPS: u32 = 2;
