@@ -49,24 +49,31 @@ fn issue16_a_copied_code_is_marked_secret_and_cleared_on_quit() {
 
     // A code the user has since replaced with their own text is left alone.
     cb.copy("135791").unwrap();
+    let mut own = serve_text("my own text");
+    assert!(!cb.clear_pending().unwrap());
+    assert_eq!(xclip("UTF8_STRING").as_deref(), Some("my own text"));
+    own.kill().unwrap();
+    own.wait().unwrap();
+}
+
+/// Puts `text` on the clipboard through xclip, which serves it until the returned child is
+/// stopped; returns once the clipboard holds it.
+fn serve_text(text: &str) -> std::process::Child {
     // -quiet keeps xclip in the foreground serving the selection, so it can be stopped after.
-    let mut own = Command::new("xclip")
+    let mut child = Command::new("xclip")
         .args(["-quiet", "-selection", "clipboard", "-i"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::io::Write::write_all(own.stdin.as_mut().unwrap(), b"my own text").unwrap();
-    drop(own.stdin.take());
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), text.as_bytes()).unwrap();
+    drop(child.stdin.take());
     harness::poll(Duration::from_secs(5), Duration::from_millis(50), || {
-        (xclip("UTF8_STRING").as_deref() == Some("my own text")).then_some(())
+        (xclip("UTF8_STRING").as_deref() == Some(text)).then_some(())
     })
     .expect("xclip took the clipboard");
-    assert!(!cb.clear_pending().unwrap());
-    assert_eq!(xclip("UTF8_STRING").as_deref(), Some("my own text"));
-    own.kill().unwrap();
-    own.wait().unwrap();
+    child
 }
 
 /// Serves `bytes` as the clipboard's `image/png` through xclip until the returned child is
@@ -160,19 +167,7 @@ fn issue16_the_clipboard_image_is_read_with_the_size_limits() {
     assert!(e.contains("no QR code found"), "{e}");
 
     // Text on the clipboard (xclip answers any target with it) is no image.
-    let mut text = Command::new("xclip")
-        .args(["-quiet", "-selection", "clipboard", "-i"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(text.stdin.as_mut().unwrap(), b"hello").unwrap();
-    drop(text.stdin.take());
-    harness::poll(Duration::from_secs(5), Duration::from_millis(50), || {
-        (xclip("UTF8_STRING").as_deref() == Some("hello")).then_some(())
-    })
-    .expect("xclip took the clipboard");
+    let mut text = serve_text("hello");
     let out = scan();
     text.kill().unwrap();
     text.wait().unwrap();
