@@ -139,7 +139,10 @@ fn run_set(
         }
         if let (Some(text), true) = (&e.expected, ours) {
             match read_at {
-                Some((n, live)) if live.iter().any(|l| l == text) => until.push(n),
+                Some((n, live)) if live.iter().any(|l| l == text) => until.push((
+                    n,
+                    e.path.file_name().map(|n| n.to_string_lossy().into_owned()),
+                )),
                 _ => live_unread.push(e.path.file_name().map(|n| n.to_string_lossy().into_owned())),
             }
         }
@@ -218,7 +221,7 @@ fn run_set(
     }
     live_720.sort_by(f64::total_cmp);
     first_720.sort_by(f64::total_cmp);
-    until.sort_unstable();
+    until.sort_by_key(|(n, _)| *n);
     if !live_720.is_empty() {
         println!(
             "   live path time per 1280x720 frame fed: median {:.1} ms, p95 {:.1} ms, max {:.1} ms (n={}; targets: median < 15, p95 < 40)",
@@ -240,10 +243,21 @@ fn run_set(
     if !until.is_empty() {
         println!(
             "   live path frames until read (same frame fed again; frames the full effort reads): median {}, max {} (n={}; target: max <= 5)",
-            until[until.len() / 2],
-            until[until.len() - 1],
+            until[until.len() / 2].0,
+            until[until.len() - 1].0,
             until.len()
         );
+        let slow: Vec<String> = until
+            .iter()
+            .filter(|(n, _)| *n > 5)
+            .filter_map(|(n, name)| name.as_ref().map(|name| format!("{name} ({n})")))
+            .collect();
+        if !slow.is_empty() {
+            println!(
+                "   read live only after more than 5 frames: {}",
+                slow.join(" ")
+            );
+        }
     }
     let names = |v: Vec<Option<String>>| v.into_iter().flatten().collect::<Vec<_>>().join(" ");
     println!(

@@ -7,19 +7,22 @@
 //! rqrr mostly only decodes. The steps run in order and stop at the first that reads a code:
 //!
 //! 1. the frame in grayscale, downscaled (area average) when its long side is over
-//!    [`WORK_SIZE`], binarised against the local mean, and scanned for finder patterns
-//!    (dark-on-light and light-on-dark at once); a frame without any three that could form a
-//!    code skips steps 2 and 3;
+//!    [`WORK_SIZE`], binarised against the local mean with a margin that grows with the
+//!    frame's noise (see [`margin`]), and scanned for finder patterns (dark-on-light and
+//!    light-on-dark at once); a frame without any three that could form a code skips steps 2
+//!    and 3;
 //! 2. for the most code-like finder triples: the module grid sampled from the full-size frame
 //!    through the three finder centres and the alignment pattern, thresholded in module space,
 //!    and handed to rqrr's decoder (a few sizes around the estimate, best timing pattern first);
-//! 3. the region of the best triple resampled upright at 6 pixels per module and given to
-//!    rqrr whole (perspective beyond what the alignment pattern fixes, very small modules);
+//! 3. the region of the best triple resampled upright at 6 pixels per module (fewer for a
+//!    very wide triple), smoothed when the frame is noisy, and given to rqrr whole
+//!    (perspective beyond what the alignment pattern fixes, very small modules);
 //! 4. only when step 1 confirmed a finder (a code located but not read; frames without a code
 //!    seldom show one, so they pay nothing): the best triples' grids sampled other ways
 //!    ([`locate::Sampling::RETRIES`]: module values averaged over a patch for noise and moire,
 //!    sharpened in module space for blur, a tighter threshold window), then steps 1-2 and
-//!    those retries on a finer binarisation (a blurred finder's light ring survives it);
+//!    those retries on a finer binarisation of the area around the finders located (a
+//!    blurred finder's light ring survives it);
 //! 5. rqrr's own detector on the binarised frame, then on its inversion (codes whose finders
 //!    the scan missed, e.g. under heavy blur);
 //! 6. only when step 1 confirmed a finder, in a frame larger than [`WORK_SIZE`]: steps 1, 2
@@ -28,9 +31,11 @@
 //!
 //! Files, drops and the screen take every step ([`decode_image`]). Live scanning
 //! ([`decode_frame`]) takes steps 1 and 2 and then at most [`LIVE_STEPS`] of the others per
-//! frame, starting each frame where the previous one stopped.
+//! frame, the second only while the frame is within [`LIVE_TIME`], starting each frame where
+//! the previous one stopped; and none on a frame where no finder was located.
 
 use std::borrow::Cow;
+use std::time::{Duration, Instant};
 
 use image::{DynamicImage, GrayImage};
 
@@ -46,6 +51,10 @@ const TRIPLES: usize = 4;
 /// The window radius, in pixels, of the finer binarisation (see [`decode_gray`]): about three
 /// modules of the small codes it is for.
 const FINE_RADIUS: usize = 6;
+
+/// The noise (see [`locate::noise_sigma`]) above which a rectified image is smoothed before
+/// rqrr sees it: a webcam in dim light; a clean frame or screenshot is under 2.
+const NOISY_SIGMA: f32 = 8.0;
 
 /// How many finder triples the retries (see [`retry`]) try.
 const RETRY_TRIPLES: usize = 2;
@@ -73,11 +82,17 @@ pub fn decode_gray(gray: &GrayImage) -> Vec<String> {
     decode_steps(gray, &mut Plan::full())
 }
 
-/// How many steps past steps 1 and 2 (see the module docs) a live frame may take. With two,
-/// every frame the full effort reads is read within four frames of the same view on the
-/// corpus; a step costs 2-20 ms, rectifying a noisy frame up to about 80 ms. The steps not
-/// taken are taken on the next frames (see [`LiveState`]).
+/// How many steps past steps 1 and 2 (see the module docs) a live frame may take (the second
+/// only within [`LIVE_TIME`]). The steps not taken are taken on the next frames (see
+/// [`LiveState`]).
 pub const LIVE_STEPS: u32 = 2;
+
+/// How long a live frame may have taken for a step after its first to be started. Steps cost
+/// 1-25 ms: a cheap first step (a retry) leaves room for a second, a costly one (the finer
+/// binarisation) does not, and a frame stays within the webcam's frame time (33 ms at 30 fps).
+/// At 16 ms, the hard corpus's 720p frames take 12 ms (median) and 30 ms (p95) a frame, and
+/// every frame the full effort reads is read within five frames of the same view.
+pub const LIVE_TIME: Duration = Duration::from_millis(16);
 
 /// What live scanning carries from one frame to the next: which of the costlier steps the
 /// next frame starts with. A code held in front of the camera gives near-identical frames, so
@@ -117,6 +132,9 @@ pub fn decode_frame(image: &DynamicImage, state: &mut LiveState) -> Vec<String> 
         budget: state.budget.unwrap_or(LIVE_STEPS),
         spent: 0,
         last: None,
+        // A state with a budget of its own (tests) counts steps only, whatever the machine.
+        time: state.budget.is_none().then_some(LIVE_TIME),
+        live: true,
     };
     let out = decode_steps(&gray, &mut plan);
     state.spent = plan.spent;
@@ -168,6 +186,10 @@ struct Plan {
     spent: u32,
     /// The index of the last step taken.
     last: Option<usize>,
+    /// A live frame's time: past it, no step after the first is started.
+    time: Option<Duration>,
+    /// A live frame: the whole-frame rqrr pass only where a finder was located.
+    live: bool,
 }
 
 impl Plan {
@@ -177,8 +199,35 @@ impl Plan {
             budget: u32::MAX,
             spent: 0,
             last: None,
+            time: None,
+            live: false,
         }
     }
+}
+
+/// What steps 1 and 2 worked on and found, for the steps after them.
+struct Base<'a> {
+    /// The frame at full size.
+    gray: &'a GrayImage,
+    /// The frame the finder scan ran on (`gray`, downscaled when larger than [`WORK_SIZE`]).
+    work: Cow<'a, GrayImage>,
+    /// `gray`'s size over `work`'s.
+    scale: f32,
+    /// `work` binarised.
+    bits: Vec<u8>,
+    finders: Vec<locate::Finder>,
+    triples: Vec<locate::Corners>,
+    /// The noise of `work` (see [`locate::noise_sigma`]).
+    sigma: f32,
+}
+
+/// The threshold margin of a binarisation (see [`locate::binarize`]) on a frame with noise
+/// `sigma`: `least` on a clean frame, one and a half sigma on a noisy one. With a fixed small
+/// margin, heavy noise (sigma 20-35) turns half of every flat area dark, and the finder scan
+/// wades through tens of thousands of speckle candidates; at 1.5 sigma, 7% stay dark, while a
+/// module (half the contrast, about 100 levels, from the local mean) keeps its colour.
+fn margin(sigma: f32, least: u8) -> u8 {
+    (sigma * 1.5).clamp(f32::from(least), 40.0) as u8
 }
 
 /// The pipeline of the module docs, taking the steps `plan` allows.
@@ -187,6 +236,7 @@ fn decode_steps(gray: &GrayImage, plan: &mut Plan) -> Vec<String> {
     if w == 0 || h == 0 {
         return Vec::new();
     }
+    let started = Instant::now();
     let work = if w.max(h) > WORK_SIZE {
         Cow::Owned(downscale(gray, WORK_SIZE))
     } else {
@@ -197,33 +247,51 @@ fn decode_steps(gray: &GrayImage, plan: &mut Plan) -> Vec<String> {
     // A window of about 1/32 of the frame: wide enough for the centre of a 12-pixel-module
     // finder, narrow enough that blur does not fill its light ring.
     let radius = (ww.max(wh) / 64).max(4);
+    let sigma = locate::noise_sigma(&work);
     let mut bits = Vec::new();
-    locate::binarize(&work, radius, 5, &mut bits);
+    locate::binarize(&work, radius, margin(sigma, 5), &mut bits);
     let finders = locate::finders(&bits, ww, wh);
     let triples = locate::triples(&finders, TRIPLES);
+    let base = Base {
+        gray,
+        work,
+        scale,
+        bits,
+        finders,
+        triples,
+        sigma,
+    };
 
-    let out = read_triples(gray, scale, &bits, ww, wh, &triples);
+    let out = read_triples(gray, scale, &base.bits, ww, wh, &base.triples);
     if !out.is_empty() {
         return out;
     }
     // Something code-like was located (a finder confirmed on several rows; a frame with no
     // code, even a noisy one, seldom has one) but not read: the extra effort (steps 4 and 6),
     // spent only on such frames, cheapest first (the full-size scan after rqrr's pass).
-    let strong = strong_finders(&finders);
+    let strong = strong_finders(&base.finders);
     let located = strong > 0;
+    let live = plan.live;
     let applies = |step: Step| match step {
-        Step::Rectify => !triples.is_empty(),
-        Step::Retry(n) => located && n < RETRY_TRIPLES && n < triples.len(),
+        Step::Rectify => !base.triples.is_empty(),
+        Step::Retry(n) => located && n < RETRY_TRIPLES && n < base.triples.len(),
         Step::Fine => located,
         // rqrr groups its capstones pairwise: on a frame full of finder-like patterns (a
         // tiled wallpaper, a page of QR codes too small to read) it takes seconds. Such a
-        // frame is not the blurred code this step is for.
-        Step::Rqrr(_) => strong <= RQRR_MAX_FINDERS,
+        // frame is not the blurred code this step is for. A live frame takes it only where a
+        // code was located: most frames of a webcam show none, and each pass costs 3-12 ms
+        // (every code of both corpora that rqrr's pass reads had a finder located).
+        Step::Rqrr(_) => strong <= RQRR_MAX_FINDERS && (located || !live),
         Step::FullSize(_) => located && scale > 1.0,
     };
     let n = Step::ALL.len();
     for i in 0..n {
         if plan.spent >= plan.budget {
+            break;
+        }
+        // A live frame's first step is always taken (so the rotation moves on however slow
+        // the machine); the next only while the frame is within its time.
+        if plan.spent > 0 && plan.time.is_some_and(|time| started.elapsed() >= time) {
             break;
         }
         let at = (plan.start + i) % n;
@@ -233,7 +301,7 @@ fn decode_steps(gray: &GrayImage, plan: &mut Plan) -> Vec<String> {
         }
         plan.spent += 1;
         plan.last = Some(at);
-        let found = take(step, gray, &work, scale, &bits, &triples);
+        let found = take(step, &base);
         if !found.is_empty() {
             return found;
         }
@@ -242,19 +310,30 @@ fn decode_steps(gray: &GrayImage, plan: &mut Plan) -> Vec<String> {
 }
 
 /// One step of [`decode_steps`]: the texts it read.
-fn take(
-    step: Step,
-    gray: &GrayImage,
-    work: &GrayImage,
-    scale: f32,
-    bits: &[u8],
-    triples: &[locate::Corners],
-) -> Vec<String> {
+fn take(step: Step, base: &Base) -> Vec<String> {
+    let Base {
+        gray,
+        ref work,
+        scale,
+        ref bits,
+        ref triples,
+        ..
+    } = *base;
     let (ww, wh) = (work.width() as usize, work.height() as usize);
     match step {
+        // On a noisy frame the rectified image is smoothed first (twice the small Gaussian,
+        // well under a module at six pixels each): rqrr's own binarisation of the speckle
+        // made capstone candidates by the hundred and took up to 40 ms.
         Step::Rectify => triples
             .first()
-            .map(|corners| read(&locate::rectify(gray, corners, scale)))
+            .map(|corners| {
+                let upright = locate::rectify(gray, corners, scale);
+                if base.sigma >= NOISY_SIGMA {
+                    read(&locate::smooth(&locate::smooth(&upright)))
+                } else {
+                    read(&upright)
+                }
+            })
             .unwrap_or_default(),
         // The same triples, sampled other ways.
         Step::Retry(n) => triples
@@ -264,10 +343,24 @@ fn take(
             .collect(),
         // A finer binarisation: a window of a few modules and a small margin keep the light
         // ring of a blurred finder light, where the wide window's mean (pulled down by the
-        // dark finder itself) turned it dark.
-        Step::Fine => locate_and_read(gray, work, scale, FINE_RADIUS, 2)
-            .into_iter()
-            .collect(),
+        // dark finder itself) turned it dark. Only around the finders located: the code is
+        // there, and a whole noisy frame costs 20-40 ms.
+        Step::Fine => {
+            // The well-confirmed finders and those of the best triples (a blurred code's
+            // finders may be confirmed on a row or two only).
+            let near = (base.finders.iter().filter(|f| f.count >= 3).copied())
+                .chain(triples.iter().flat_map(locate::Corners::finders));
+            let (x, y, cw, ch) = locate::region(near, ww, wh);
+            let work = image::imageops::crop_imm(work.as_ref(), x, y, cw, ch).to_image();
+            // The same area of the full-size frame, from the nearest pixel.
+            let (gx, gy) = ((x as f32 * scale).round(), (y as f32 * scale).round());
+            let gw = ((cw as f32 * scale).ceil() as u32).min(gray.width() - gx as u32);
+            let gh = ((ch as f32 * scale).ceil() as u32).min(gray.height() - gy as u32);
+            let gray = image::imageops::crop_imm(gray, gx as u32, gy as u32, gw, gh).to_image();
+            locate_and_read(&gray, &work, scale, FINE_RADIUS, 2)
+                .into_iter()
+                .collect()
+        }
         Step::Rqrr(invert) => read_bits(bits, ww, wh, invert),
         // Modules of about 2 pixels in a frame larger than the work size: the downscale
         // blurred their finders away; scan the frame itself, then (noise on modules too small
@@ -276,7 +369,8 @@ fn take(
             let long = gray.width().max(gray.height()) as usize;
             let wide = (long / 64).max(4);
             match k {
-                0 => locate_and_read(gray, gray, 1.0, wide, 5),
+                // The downscale averaged the noise away; the frame itself has all of it.
+                0 => locate_and_read(gray, gray, 1.0, wide, margin(locate::noise_sigma(gray), 5)),
                 1 => locate_and_read(gray, gray, 1.0, FINE_RADIUS, 2),
                 _ => {
                     let smooth = locate::smooth(gray);
@@ -659,6 +753,29 @@ mod tests {
         for _ in 0..4 {
             assert!(decode_frame(&blank, &mut state).is_empty());
             assert!(state.spent() <= LIVE_STEPS);
+        }
+        // Nor does a live frame with no code located spend any extra effort, though the full
+        // effort would try rqrr's whole-frame pass on it: flat, or a webcam's noise (about
+        // Gaussian, sigma 25).
+        let mut seed = 0x2545_F491_u32;
+        let mut byte = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            i32::from((seed >> 24) as u8)
+        };
+        let noise = GrayImage::from_fn(480, 360, |_, _| {
+            let sum: i32 = (0..4).map(|_| byte()).sum();
+            image::Luma([(128 + (sum - 510) / 6).clamp(0, 255) as u8])
+        });
+        for frame in [GrayImage::from_pixel(480, 360, image::Luma([90])), noise] {
+            let mut state = LiveState::default();
+            for _ in 0..Step::ALL.len() {
+                assert!(
+                    decode_frame(&DynamicImage::ImageLuma8(frame.clone()), &mut state).is_empty()
+                );
+                assert_eq!(state.spent(), 0);
+            }
         }
     }
 

@@ -16,6 +16,11 @@ use image::GrayImage;
 /// enough that the crop stays cheap.
 pub(crate) const MODULE_PX: f32 = 6.0;
 
+/// The longest side of a rectified image: a triple spanning more than about 75 modules gets
+/// fewer pixels per module (still 3 at the widest triple [`triples`] accepts), as rqrr's
+/// detection on a noisy 1400-pixel square takes 40 ms and a code that large is seldom one.
+pub(crate) const RECTIFY_SIDE: f32 = 720.0;
+
 /// Local-mean binarisation into `out` (1 = dark, 0 = light): a pixel is dark when it is more
 /// than `delta` below the mean of the `(2 * radius + 1)^2` window around it (clamped at the
 /// edges). A window mean follows uneven light, and `delta` keeps flat areas light instead of
@@ -49,21 +54,60 @@ pub(crate) fn binarize(gray: &GrayImage, radius: usize, delta: u8, out: &mut Vec
         let rows = (bottom - top) as u32;
         let row = &raw[y * w..(y + 1) * w];
         let dst = &mut out[y * w..(y + 1) * w];
-        let (mut sum, mut left, mut right) = (0u32, 0usize, 0usize);
-        for x in 0..w {
-            let (want_left, want_right) = (x.saturating_sub(radius), (x + radius + 1).min(w));
-            while right < want_right {
-                sum += col[right];
-                right += 1;
+        // The window of column x is [x - radius, x + radius] clamped to the row. Three runs:
+        // the left edge (the window grows), the middle (full width: the running sum gains a
+        // column and loses one, without a test per pixel), the right edge (it shrinks).
+        let dark = |p: u8, sum: u32, width: usize| {
+            u8::from((u32::from(p) + delta) * rows * (width as u32) < sum)
+        };
+        let mut sum: u32 = col[..radius.min(w)].iter().sum();
+        let grown = (radius + 1).min(w);
+        let shrink = w.saturating_sub(radius).max(grown);
+        for x in 0..grown {
+            if x + radius < w {
+                sum += col[x + radius];
             }
-            while left < want_left {
-                sum -= col[left];
-                left += 1;
-            }
-            let n = rows * (right - left) as u32;
+            dst[x] = dark(row[x], sum, (x + radius + 1).min(w));
+        }
+        let n = rows * (2 * radius + 1) as u32;
+        for x in grown..shrink {
+            sum = sum + col[x + radius] - col[x - radius - 1];
             dst[x] = u8::from((u32::from(row[x]) + delta) * n < sum);
         }
+        for x in shrink..w {
+            sum -= col[x - radius - 1];
+            dst[x] = dark(row[x], sum, w - (x - radius));
+        }
     }
+}
+
+/// The sensor noise of a frame, as the standard deviation in grey levels it would have if it
+/// were Gaussian: the median absolute difference of horizontally adjacent pixels (every
+/// third row) over 0.954 (the median of |N(0, 2 sigma^2)|). Edges are too few to move the
+/// median; a clean frame gives 0-2, a noisy webcam 5-10.
+pub(crate) fn noise_sigma(gray: &GrayImage) -> f32 {
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let raw = gray.as_raw();
+    let mut hist = [0u32; 256];
+    let mut n = 0u32;
+    for y in (0..h).step_by(3) {
+        let row = &raw[y * w..(y + 1) * w];
+        for pair in row.windows(2) {
+            hist[usize::from(pair[0].abs_diff(pair[1]))] += 1;
+            n += 1;
+        }
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    let mut seen = 0u32;
+    for (d, &count) in hist.iter().enumerate() {
+        seen += count;
+        if 2 * seen >= n {
+            return d as f32 / 0.954;
+        }
+    }
+    0.0
 }
 
 /// The frame smoothed by a small Gaussian (1-4-1 each way, sigma about 0.6 pixel; edges
@@ -264,6 +308,35 @@ fn merge(found: &mut Vec<Finder>, f: Finder) {
     found.push(f);
 }
 
+/// How far, in modules, the rest of a code may reach from one of its finders' centres: the
+/// diagonal of a version-15 code (77 modules), whatever the rotation.
+const REACH: f32 = 110.0;
+
+/// The part of a `w` x `h` frame a code with one of `finders` can lie in, as `(x, y, width,
+/// height)`: the whole frame when there are none.
+pub(crate) fn region(
+    finders: impl IntoIterator<Item = Finder>,
+    w: usize,
+    h: usize,
+) -> (u32, u32, u32, u32) {
+    let mut bounds: Option<(f32, f32, f32, f32)> = None;
+    for f in finders {
+        let r = REACH * f.module;
+        let (x0, y0, x1, y1) = (f.x - r, f.y - r, f.x + r, f.y + r);
+        bounds = Some(match bounds {
+            None => (x0, y0, x1, y1),
+            Some((a, b, c, d)) => (a.min(x0), b.min(y0), c.max(x1), d.max(y1)),
+        });
+    }
+    let Some((x0, y0, x1, y1)) = bounds else {
+        return (0, 0, w as u32, h as u32);
+    };
+    let clamp = |v: f32, max: usize| (v.max(0.0) as usize).min(max) as u32;
+    let (x0, y0) = (clamp(x0, w), clamp(y0, h));
+    let (x1, y1) = (clamp(x1.ceil(), w), clamp(y1.ceil(), h));
+    (x0, y0, x1 - x0, y1 - y0)
+}
+
 /// Three finders that may be the corners of one code: top-left (the right angle), top-right,
 /// bottom-left, and the estimated distance between finder centres in modules.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -353,14 +426,17 @@ fn corners(a: &Finder, b: &Finder, c: &Finder) -> Option<Corners> {
 }
 
 /// The region the corners span, resampled (bilinear) so the code is upright with
-/// [`MODULE_PX`] pixels per module and dark on light, with a margin wide enough for the quiet
-/// zone and for the perspective an affine map cannot follow. `scale` maps the corners'
+/// [`MODULE_PX`] pixels per module (fewer when the side would pass [`RECTIFY_SIDE`]) and dark
+/// on light, with a margin wide enough for the quiet zone and for the perspective an affine
+/// map cannot follow. `scale` maps the corners'
 /// coordinates into `gray` (a finder found in a downscaled copy, sampled at full size).
 pub(crate) fn rectify(gray: &GrayImage, c: &Corners, scale: f32) -> GrayImage {
-    let span_px = c.span * MODULE_PX;
     // Finder centre to code edge (3.5 modules), a 4-module quiet zone, and 15% of the span
     // for perspective.
-    let margin = (7.5 + 0.15 * c.span) * MODULE_PX;
+    let modules = c.span + 2.0 * (7.5 + 0.15 * c.span);
+    let px = MODULE_PX.min(RECTIFY_SIDE / modules);
+    let span_px = c.span * px;
+    let margin = (7.5 + 0.15 * c.span) * px;
     let side = (span_px + 2.0 * margin).ceil().max(1.0) as u32;
     let (ox, oy) = (c.tl.x * scale, c.tl.y * scale);
     let ux = (
@@ -956,6 +1032,88 @@ mod tests {
         assert!(empty.is_empty());
     }
 
+    /// The running sums of [`binarize`] against the window mean taken pixel by pixel, on every
+    /// shape where its three runs (left edge, middle, right edge) meet or vanish: rows shorter
+    /// than the window, exactly as wide, one wider.
+    #[test]
+    fn binarize_is_the_clamped_window_mean() {
+        let mut seed = 0x9e37_79b9_u32;
+        for (w, h, radius) in [
+            (1, 1, 4),
+            (5, 3, 4),
+            (9, 9, 4),
+            (10, 7, 4),
+            (37, 23, 6),
+            (64, 48, 20),
+        ] {
+            let img = GrayImage::from_fn(w, h, |_, _| {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                image::Luma([(seed >> 24) as u8])
+            });
+            let mut bits = Vec::new();
+            binarize(&img, radius, 7, &mut bits);
+            let (w, h) = (w as usize, h as usize);
+            for y in 0..h {
+                for x in 0..w {
+                    let (x0, x1) = (x.saturating_sub(radius), (x + radius + 1).min(w));
+                    let (y0, y1) = (y.saturating_sub(radius), (y + radius + 1).min(h));
+                    let mut sum = 0u32;
+                    for yy in y0..y1 {
+                        for xx in x0..x1 {
+                            sum += u32::from(img.get_pixel(xx as u32, yy as u32)[0]);
+                        }
+                    }
+                    let n = ((x1 - x0) * (y1 - y0)) as u32;
+                    let p = u32::from(img.get_pixel(x as u32, y as u32)[0]);
+                    let want = u8::from((p + 7) * n < sum);
+                    assert_eq!(bits[y * w + x], want, "{w}x{h} r{radius} at ({x}, {y})");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn noise_sigma_tells_a_clean_frame_from_a_noisy_one() {
+        let (clean, _) = draw(3, (200, 150), (20, 20));
+        assert!(noise_sigma(&clean) < 1.0, "{}", noise_sigma(&clean));
+        // Uniform noise of +-40 around the picture: sigma 23.
+        let mut seed = 12345u32;
+        let noisy = GrayImage::from_fn(200, 150, |x, y| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let n = ((seed >> 16) % 81) as i32 - 40;
+            image::Luma([(i32::from(clean.get_pixel(x, y)[0]) + n).clamp(0, 255) as u8])
+        });
+        let sigma = noise_sigma(&noisy);
+        assert!((15.0..32.0).contains(&sigma), "{sigma}");
+        assert_eq!(noise_sigma(&GrayImage::new(0, 0)), 0.0);
+        assert_eq!(noise_sigma(&GrayImage::new(1, 5)), 0.0);
+    }
+
+    #[test]
+    fn region_is_the_reach_of_the_finders_clamped_to_the_frame() {
+        let f = |x: f32, y: f32, module: f32| Finder {
+            x,
+            y,
+            module,
+            count: 3,
+            dark: true,
+        };
+        assert_eq!(region([], 640, 480), (0, 0, 640, 480));
+        // 2-pixel modules: 220 pixels each way.
+        assert_eq!(
+            region([f(300.0, 240.0, 2.0)], 1280, 720),
+            (80, 20, 440, 440)
+        );
+        // Two finders: the box around both; clamped at the frame's edges.
+        assert_eq!(
+            region([f(100.0, 100.0, 1.0), f(1200.0, 650.0, 1.0)], 1280, 720),
+            (0, 0, 1280, 720)
+        );
+        assert_eq!(region([f(0.0, 0.0, 50.0)], 640, 480), (0, 0, 640, 480));
+    }
+
     #[test]
     fn finds_the_three_finders_and_orders_them() {
         let (img, n) = draw(3, (300, 260), (50, 40));
@@ -1064,5 +1222,24 @@ mod tests {
             .filter_map(|g| g.decode().ok().map(|d| d.1))
             .collect();
         assert_eq!(texts, vec![URI]);
+    }
+
+    /// A triple spanning 150 modules (a wrong triple, most likely) is rectified at fewer
+    /// pixels per module, not into a 1200-pixel square.
+    #[test]
+    fn rectify_keeps_a_wide_triple_within_its_side() {
+        let f = |x: f32, y: f32| Finder {
+            x,
+            y,
+            module: 2.0,
+            count: 3,
+            dark: true,
+        };
+        let c = corners(&f(50.0, 50.0), &f(350.0, 50.0), &f(50.0, 350.0)).unwrap();
+        assert!((c.span - 150.0).abs() < 1.0, "{}", c.span);
+        let img = GrayImage::from_pixel(400, 400, image::Luma([200]));
+        let crop = rectify(&img, &c, 1.0);
+        assert!(crop.width() <= RECTIFY_SIDE as u32 + 1, "{}", crop.width());
+        assert!(crop.width() >= RECTIFY_SIDE as u32 - 1, "{}", crop.width());
     }
 }
