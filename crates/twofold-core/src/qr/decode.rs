@@ -757,15 +757,9 @@ mod tests {
         // Nor does a live frame with no code located spend any extra effort, though the full
         // effort would try rqrr's whole-frame pass on it: flat, or a webcam's noise (about
         // Gaussian, sigma 25).
-        let mut seed = 0x2545_F491_u32;
-        let mut byte = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            i32::from((seed >> 24) as u8)
-        };
+        let mut byte = crate::qr::testutil::noise(0x2545_F491);
         let noise = GrayImage::from_fn(480, 360, |_, _| {
-            let sum: i32 = (0..4).map(|_| byte()).sum();
+            let sum: i32 = (0..4).map(|_| i32::from(byte())).sum();
             image::Luma([(128 + (sum - 510) / 6).clamp(0, 255) as u8])
         });
         for frame in [GrayImage::from_pixel(480, 360, image::Luma([90])), noise] {

@@ -428,8 +428,8 @@ fn corners(a: &Finder, b: &Finder, c: &Finder) -> Option<Corners> {
 /// The region the corners span, resampled (bilinear) so the code is upright with
 /// [`MODULE_PX`] pixels per module (fewer when the side would pass [`RECTIFY_SIDE`]) and dark
 /// on light, with a margin wide enough for the quiet zone and for the perspective an affine
-/// map cannot follow. `scale` maps the corners'
-/// coordinates into `gray` (a finder found in a downscaled copy, sampled at full size).
+/// map cannot follow. `scale` maps the corners' coordinates into `gray` (a finder found in a
+/// downscaled copy, sampled at full size).
 pub(crate) fn rectify(gray: &GrayImage, c: &Corners, scale: f32) -> GrayImage {
     // Finder centre to code edge (3.5 modules), a 4-module quiet zone, and 15% of the span
     // for perspective.
@@ -1037,7 +1037,7 @@ mod tests {
     /// than the window, exactly as wide, one wider.
     #[test]
     fn binarize_is_the_clamped_window_mean() {
-        let mut seed = 0x9e37_79b9_u32;
+        let mut byte = crate::qr::testutil::noise(0x9e37_79b9);
         for (w, h, radius) in [
             (1, 1, 4),
             (5, 3, 4),
@@ -1046,12 +1046,7 @@ mod tests {
             (37, 23, 6),
             (64, 48, 20),
         ] {
-            let img = GrayImage::from_fn(w, h, |_, _| {
-                seed ^= seed << 13;
-                seed ^= seed >> 17;
-                seed ^= seed << 5;
-                image::Luma([(seed >> 24) as u8])
-            });
+            let img = GrayImage::from_fn(w, h, |_, _| image::Luma([byte()]));
             let mut bits = Vec::new();
             binarize(&img, radius, 7, &mut bits);
             let (w, h) = (w as usize, h as usize);

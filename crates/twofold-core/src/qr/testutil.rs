@@ -1,4 +1,4 @@
-//! Test frames: a QR code drawn into a grayscale image.
+//! Test frames: a QR code drawn into a grayscale image, and noise to put around it.
 
 use image::GrayImage;
 
@@ -15,4 +15,15 @@ pub(crate) fn draw(text: &str, scale: u32, size: (u32, u32), at: (u32, u32)) -> 
                 == qrcode::Color::Dark;
         image::Luma([if dark { 0 } else { 255 }])
     })
+}
+
+/// A repeatable stream of pseudo-random grey levels (xorshift32 from `seed`, which must not be
+/// zero), for noise frames.
+pub(crate) fn noise(mut seed: u32) -> impl FnMut() -> u8 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        (seed >> 24) as u8
+    }
 }
