@@ -10,7 +10,10 @@ What moto lacks and this adds (errors are AWS-shaped Query-API XML, see `AwsErro
 | DeleteVirtualMFADevice | assigned device -> DeleteConflict |
 | ListMFADevices | no UserName -> the caller |
 | GetSessionToken | SerialNumber + TokenCode checked against the caller's devices; credentials that work |
-| AssumeRole | SerialNumber + TokenCode checked the same way when given |
+| AssumeRole | the role must exist in its account and trust the caller (moto assumes anything); SerialNumber + TokenCode checked the same way when given |
+| account of a request | the account that holds the signing key (moto: `MOTO_ACCOUNT_ID` for every request) |
+| GetCredentialReport | a `<root_account>` row first, its `mfa_active` as GetAccountSummary's `AccountMFAEnabled` |
+| hardware TOTP tokens | EnableMFADevice with a serial from the inventory (`tokens`); codes checked as for virtual devices |
 | policy evaluation | `Bool`/`BoolIfExists` on `aws:MultiFactorAuthPresent` evaluated (moto ignores Bool) |
 
 Codes: the pair must be two consecutive 30 s windows, the first within +-`TOLERANCE` windows of now;
@@ -22,7 +25,9 @@ from __future__ import annotations
 
 import base64
 import datetime
+import fnmatch
 import io
+import json
 import re
 import secrets
 import threading
@@ -45,11 +50,15 @@ from moto.iam.access_control import (
     IAMUserAccessKey,
     PermissionResult,
 )
+from moto.core.responses import BaseResponse
+from moto.iam.exceptions import NotFoundException as IamNotFound
 from moto.iam.models import IAMBackend, iam_backends
+from moto.sts.models import sts_backends
 from moto.iam.responses import IamResponse
 from moto.sts.responses import TokenResponse
 from moto.utilities.utils import get_partition
 
+from . import tokens
 from .totp import code_at_window, window_of
 
 IAM_XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/"
@@ -223,6 +232,23 @@ def create_virtual_mfa_device(self: IamResponse) -> ActionResult:
     return result
 
 
+def _seed_of(serial: str, iam: IAMBackend) -> tuple[Any, tokens.HardwareToken | None, str]:
+    """(virtual device or None, hardware token or None, seed) for an MFA serial in an account;
+    NoSuchEntity when it is neither a virtual device there nor a token that account may use."""
+    account_id = iam.account_id
+    device = iam.virtual_mfa_devices.get(serial)
+    if device is not None:
+        return device, None, device.base32_string_seed
+    token = tokens.TOKENS.get(serial)
+    if token is not None and token.account_id in (None, account_id):
+        return None, token, token.seed
+    if ":mfa/" in serial:
+        message = f"VirtualMFADevice with serial number {serial} doesn't exist."
+    else:
+        message = f"MFA Device with serial number {serial} does not exist."
+    raise AwsError(404, "NoSuchEntity", message)
+
+
 def enable_mfa_device(self: IamResponse) -> ActionResult:
     user_name = self._get_param("UserName")
     serial = self._get_param("SerialNumber")
@@ -230,25 +256,35 @@ def enable_mfa_device(self: IamResponse) -> ActionResult:
     code2 = _check_code_format(self._get_param("AuthenticationCode2"), "authenticationCode2")
     backend = self.backend
     user = backend.get_user(user_name)  # NoSuchEntity from moto
-    device = backend.virtual_mfa_devices.get(serial)
-    if device is None:
-        raise AwsError(
-            404, "NoSuchEntity", f"VirtualMFADevice with serial number {serial} doesn't exist."
-        )
-    if device.user is not None or serial in user.mfa_devices:
-        raise AwsError(409, "EntityAlreadyExists", f"MFA device {serial} is already in use.")
-    if len(user.mfa_devices) >= MFA_DEVICES_PER_USER:
-        raise AwsError(
-            409,
-            "LimitExceeded",
-            f"Cannot exceed quota for MFADevicesPerUser: {MFA_DEVICES_PER_USER}",
-        )
-    with LOCK:
-        if not _accept_pair(serial, device.base32_string_seed, code1, code2):
+    device, token, seed = _seed_of(serial, self.backend)
+    with LOCK, tokens.LOCK:
+        if token is not None and token.assigned_user is not None:
+            raise AwsError(409, "EntityAlreadyExists", "MFA Device is already in use.")
+        if (device is not None and device.user is not None) or serial in user.mfa_devices:
+            raise AwsError(409, "EntityAlreadyExists", f"MFA device {serial} is already in use.")
+        if len(user.mfa_devices) >= MFA_DEVICES_PER_USER:
+            raise AwsError(
+                409,
+                "LimitExceeded",
+                f"Cannot exceed quota for MFADevicesPerUser: {MFA_DEVICES_PER_USER}",
+            )
+        if not _accept_pair(serial, seed, code1, code2):
             raise AwsError(403, "InvalidAuthenticationCode", INVALID_CODE)
         _state(serial).codes_verified = True
         backend.enable_mfa_device(user_name, serial, code1, code2)
+        if token is not None:
+            token.assigned_account, token.assigned_user = self.current_account, user_name
     return EmptyResult()
+
+
+_orig_deactivate = IamResponse.deactivate_mfa_device
+
+
+def deactivate_mfa_device(self: IamResponse) -> ActionResult:
+    """moto's, and a hardware token goes back to the inventory, free for anyone."""
+    result = _orig_deactivate(self)
+    tokens.release(self._get_param("SerialNumber"))
+    return result
 
 
 def resync_mfa_device(self: IamResponse) -> ActionResult:
@@ -256,15 +292,14 @@ def resync_mfa_device(self: IamResponse) -> ActionResult:
     serial = self._get_param("SerialNumber")
     code1 = _check_code_format(self._get_param("AuthenticationCode1"), "authenticationCode1")
     code2 = _check_code_format(self._get_param("AuthenticationCode2"), "authenticationCode2")
-    backend = self.backend
-    user = backend.get_user(user_name)
-    device = backend.virtual_mfa_devices.get(serial)
-    if device is None or serial not in user.mfa_devices:
+    user = self.backend.get_user(user_name)
+    if serial not in user.mfa_devices:
         raise AwsError(
             404, "NoSuchEntity", f"MFA device with serial number {serial} not found for user."
         )
+    _, _, seed = _seed_of(serial, self.backend)
     with LOCK:
-        if not _accept_pair(serial, device.base32_string_seed, code1, code2):
+        if not _accept_pair(serial, seed, code1, code2):
             raise AwsError(403, "InvalidAuthenticationCode", INVALID_CODE)
     return EmptyResult()
 
@@ -330,11 +365,14 @@ def _check_mfa(iam: IAMBackend, user: Any, serial: str | None, code: str | None)
             STS_XMLNS,
         )
     _check_code_format(code, "tokenCode", STS_XMLNS)
-    device = iam.virtual_mfa_devices.get(serial)
-    if user is None or device is None or serial not in user.mfa_devices:
+    if user is None or serial not in user.mfa_devices:
         raise AwsError(403, "AccessDenied", INVALID_OTP, STS_XMLNS)
+    try:
+        _, _, seed = _seed_of(serial, iam)
+    except AwsError:  # a security key: it has no codes
+        raise AwsError(403, "AccessDenied", INVALID_OTP, STS_XMLNS) from None
     with LOCK:
-        if not _accept_single(serial, device.base32_string_seed, code):
+        if not _accept_single(serial, seed, code):
             raise AwsError(403, "AccessDenied", INVALID_OTP, STS_XMLNS)
     return serial
 
@@ -396,12 +434,67 @@ def get_session_token(self: TokenResponse) -> ActionResult:
 _orig_assume_role = TokenResponse.assume_role
 
 
+def _caller_arns(self: TokenResponse) -> tuple[str, str, set[str]]:
+    """(caller ARN, caller account, the trust-policy principals that name the caller)."""
+    key = self.get_access_key()
+    _, arn, account = sts_backends[self.current_account]["aws"].get_caller_identity(
+        key, self.region
+    )
+    names = {"*", account, f"arn:aws:iam::{account}:root", arn}
+    if ":assumed-role/" in arn:  # a role session is named by its role's ARN
+        role_name = arn.split(":assumed-role/", 1)[1].split("/", 1)[0]
+        names.add(f"arn:aws:iam::{account}:role/{role_name}")
+    return arn, account, names
+
+
+def _trusts(document: str, names: set[str], mfa_present: bool | None) -> bool:
+    """Whether a role's trust policy lets any of `names` call sts:AssumeRole (explicit Deny wins;
+    of Conditions only aws:MultiFactorAuthPresent is evaluated)."""
+    statements = json.loads(document).get("Statement", [])
+    allowed = False
+    for statement in statements if isinstance(statements, list) else [statements]:
+        actions = statement.get("Action", [])
+        actions = actions if isinstance(actions, list) else [actions]
+        if not any(fnmatch.fnmatchcase("sts:assumerole", a.lower()) for a in actions):
+            continue
+        principal = statement.get("Principal", {})
+        aws = ["*"] if principal == "*" else principal.get("AWS", [])
+        if not names.intersection(aws if isinstance(aws, list) else [aws]):
+            continue
+        if not _mfa_conditions_hold(statement.get("Condition", {}), mfa_present):
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        allowed = statement.get("Effect") == "Allow" or allowed
+    return allowed
+
+
 def assume_role(self: TokenResponse) -> ActionResult:
+    """moto lets anyone assume any role ARN, existing or not, in any account; AWS needs the role
+    to exist and its trust policy to name the caller."""
     serial = self._get_param("SerialNumber")
     code = self._get_param("TokenCode")
+    mfa_present = getattr(_CTX, "mfa_present", None)
     if serial or code:
         iam = iam_backends[self.current_account][get_partition(self.region)]
-        _check_mfa(iam, _caller_user(self, iam), serial, code)
+        mfa_present = _check_mfa(iam, _caller_user(self, iam), serial, code) is not None
+    role_arn = str(self._get_param("RoleArn"))
+    caller_arn, _, names = _caller_arns(self)
+    match = re.fullmatch(r"arn:aws:iam::(\d{12}):role/.+", role_arn)
+    role = None
+    if match and match.group(1) in iam_backends:
+        try:
+            role = iam_backends[match.group(1)]["aws"].get_role_by_arn(role_arn)
+        except IamNotFound:
+            role = None
+    if role is None or not _trusts(role.assume_role_policy_document, names, mfa_present):
+        raise AwsError(
+            403,
+            "AccessDenied",
+            f"User: {caller_arn} is not authorized to perform: sts:AssumeRole on resource: "
+            f"{role_arn}",
+            STS_XMLNS,
+        )
     return _orig_assume_role(self)
 
 
@@ -573,6 +666,55 @@ def _create_aws_request(self: Any) -> Any:
     return _orig_create_aws_request(self)
 
 
+_orig_is_assuming_role = access_control.IAMRequestBase._is_assuming_role_operation
+
+
+def _is_assuming_role_operation(self: Any, resource_arn: str) -> bool:
+    """moto checks trust only for roles in the caller's own account, its own way; `assume_role`
+    does it for every account, so moto's check is off for sts:AssumeRole."""
+    if self._action == "sts:AssumeRole":
+        return False
+    return _orig_is_assuming_role(self, resource_arn)
+
+
+# The account that answers requests signed with an unknown key (set by server.py's --account-id).
+MANAGEMENT_ACCOUNT = "123456789012"
+
+
+def _current_account(self: BaseResponse) -> str:
+    """The account holding the signing key, as in AWS. moto gives every request the account in
+    `MOTO_ACCOUNT_ID` when that is set, which would make member accounts unreachable."""
+    key = self.get_access_key()
+    for account_id, partitions in list(iam_backends.items()):
+        for backend in list(partitions.values()):
+            if key in backend.access_keys:
+                return account_id
+    return MANAGEMENT_ACCOUNT
+
+
+_orig_credential_report = IAMBackend.get_credential_report
+# When each account's root user was "created": the first time its credential report was read.
+_ROOT_CREATED: dict[str, str] = {}
+
+
+def _credential_report(self: IAMBackend) -> str:
+    """moto's report lacks AWS's first row, the root user's; its mfa_active is the account's
+    AccountMFAEnabled (see `POST /_twofold/root-mfa`)."""
+    report = _orig_credential_report(self)
+    header, users = report.split("\n", 1)
+    created = _ROOT_CREATED.setdefault(
+        self.account_id, time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    )
+    mfa = "true" if self.account_summary._account_mfa_enabled else "false"
+    root = [
+        "<root_account>", f"arn:aws:iam::{self.account_id}:root", created, "not_supported",
+        "no_information", "not_supported", "not_supported", mfa,
+        "false", "N/A", "N/A", "N/A", "N/A", "false", "N/A", "N/A", "N/A", "N/A",
+        "false", "N/A", "false", "N/A",
+    ]
+    return f"{header}\n{','.join(root)}\n{users}"
+
+
 def install() -> None:
     """Applies the patches. Idempotent."""
     if getattr(IamResponse, "_twofold_hardened", False):
@@ -581,6 +723,7 @@ def install() -> None:
     IamResponse.enable_mfa_device = enable_mfa_device
     IamResponse.resync_mfa_device = resync_mfa_device
     IamResponse.delete_virtual_mfa_device = delete_virtual_mfa_device
+    IamResponse.deactivate_mfa_device = deactivate_mfa_device
     IamResponse.list_mfa_devices = list_mfa_devices
     TokenResponse.get_session_token = get_session_token
     TokenResponse.assume_role = assume_role
@@ -590,11 +733,15 @@ def install() -> None:
     access_control.IAMRequestBase.check_action_permitted = _check_action_permitted
     IamResponse._determine_resource = _determine_resource
     access_control.IAMRequestBase._create_aws_request = _create_aws_request
+    access_control.IAMRequestBase._is_assuming_role_operation = _is_assuming_role_operation
+    BaseResponse.get_current_account = _current_account
+    IAMBackend.get_credential_report = _credential_report
     IamResponse._twofold_hardened = True
 
 
 def device_report() -> dict[str, Any]:
-    """Every virtual MFA device in every account, for `GET /_twofold/devices`."""
+    """Every virtual MFA device in every account and every hardware token, for
+    `GET /_twofold/devices`."""
     out: dict[str, Any] = {}
     with LOCK:
         for account_id, partitions in list(iam_backends.items()):
@@ -610,6 +757,23 @@ def device_report() -> dict[str, Any]:
                         "lastUsedWindow": state.last_used_window,
                         "seed": device.base32_string_seed,
                     }
+        with tokens.LOCK:
+            for token in tokens.TOKENS.values():
+                state = DEVICES.get(token.serial, DeviceState())
+                enabled = None
+                if token.assigned_account is not None and token.assigned_user is not None:
+                    user = iam_backends[token.assigned_account]["aws"].users[token.assigned_user]
+                    enabled = user.mfa_devices[token.serial].enable_date.isoformat()
+                out[token.serial] = {
+                    "accountId": token.assigned_account or token.account_id,
+                    "user": token.assigned_user,
+                    "enabled": token.assigned_user is not None,
+                    "hardware": True,
+                    "enableDate": enabled,
+                    "codesVerified": state.codes_verified,
+                    "lastUsedWindow": state.last_used_window,
+                    "seed": token.seed,
+                }
     return out
 
 

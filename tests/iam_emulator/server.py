@@ -42,8 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
 
-    # moto reads its account id from the environment at import time.
-    os.environ["MOTO_ACCOUNT_ID"] = args.account_id
+    # moto would answer every request as MOTO_ACCOUNT_ID; hardening routes each request to the
+    # account that holds its key instead, and unknown keys to --account-id.
+    os.environ.pop("MOTO_ACCOUNT_ID", None)
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
     from moto import settings
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     from .control import Controls
 
     hardening.TOLERANCE = args.tolerance
+    hardening.MANAGEMENT_ACCOUNT = args.account_id
     hardening.install()
 
     iam = iam_backends[args.account_id]["aws"]
