@@ -681,15 +681,19 @@ def _is_assuming_role_operation(self: Any, resource_arn: str) -> bool:
 MANAGEMENT_ACCOUNT = "123456789012"
 
 
+def account_of_key(access_key_id: str) -> str:
+    """The account holding an access key (long-term or temporary), else the management account."""
+    for account_id, partitions in list(iam_backends.items()):
+        for backend in list(partitions.values()):
+            if access_key_id in backend.access_keys:
+                return account_id
+    return MANAGEMENT_ACCOUNT
+
+
 def _current_account(self: BaseResponse) -> str:
     """The account holding the signing key, as in AWS. moto gives every request the account in
     `MOTO_ACCOUNT_ID` when that is set, which would make member accounts unreachable."""
-    key = self.get_access_key()
-    for account_id, partitions in list(iam_backends.items()):
-        for backend in list(partitions.values()):
-            if key in backend.access_keys:
-                return account_id
-    return MANAGEMENT_ACCOUNT
+    return account_of_key(self.get_access_key())
 
 
 _orig_credential_report = IAMBackend.get_credential_report

@@ -57,12 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     from werkzeug.serving import make_server
 
-    from . import hardening
+    from . import hardening, org, trail
     from .control import Controls
 
     hardening.TOLERANCE = args.tolerance
     hardening.MANAGEMENT_ACCOUNT = args.account_id
     hardening.install()
+    org.install()
+    trail.install()
 
     iam = iam_backends[args.account_id]["aws"]
     user = iam.create_user(region_name="us-east-1", user_name=ADMIN_USER)
