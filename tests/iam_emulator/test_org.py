@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 import uuid
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -234,3 +235,136 @@ def test_assume_role_keeps_the_mfa_check(server, org):
     assert error(e)[0] == "AccessDenied" and "one time pass code" in error(e)[1]
     creds = assume(server, sts, MEMBER, SerialNumber=serial, TokenCode=totp(seed, w + 2))
     assert session(server, "sts", creds).get_caller_identity()["Account"] == MEMBER
+
+
+def credential_report(iam):
+    iam.generate_credential_report()
+    content = iam.get_credential_report()["Content"].decode()
+    return {r["user"]: r for r in csv.DictReader(io.StringIO(content))}
+
+
+def test_bulk_users_show_in_the_credential_report(server, org):
+    users = [
+        {"name": "b-console-virtual", "console": True, "mfa": "virtual"},
+        {"name": "b-console-none", "console": True, "mfa": None, "accessKey": True},
+        {"name": "b-hardware", "console": False, "mfa": "hardware"},
+        {"name": "b-nothing"},
+    ]
+    status, body = control(server, "/_twofold/users", {"account": OTHER, "users": users})
+    assert (status, body) == (200, {"account": OTHER, "created": 4})
+    # OTHER was made without the role; adding it again with the role gives it one.
+    control(server, "/_twofold/org", {"accounts": [
+        {"id": OTHER, "name": "dev", "email": "dev@example.com", "role": True}]})
+    other_iam = session(server, "iam", assume(server, admin(server, "sts"), OTHER))
+    rows = credential_report(other_iam)
+    assert (rows["b-console-virtual"]["password_enabled"], rows["b-console-virtual"]["mfa_active"]) == ("true", "true")
+    assert (rows["b-console-none"]["password_enabled"], rows["b-console-none"]["mfa_active"]) == ("true", "false")
+    assert rows["b-console-none"]["access_key_1_active"] == "true"
+    assert (rows["b-hardware"]["password_enabled"], rows["b-hardware"]["mfa_active"]) == ("false", "true")
+    assert rows["b-nothing"]["mfa_active"] == "false"
+    hw = other_iam.list_mfa_devices(UserName="b-hardware")["MFADevices"][0]["SerialNumber"]
+    assert hw.startswith("GAHT")
+    virtual = other_iam.list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]
+    assert [d["SerialNumber"] for d in virtual] == [f"arn:aws:iam::{OTHER}:mfa/b-console-virtual"]
+    # The same names again: refused, nothing created.
+    assert control(server, "/_twofold/users", {"account": OTHER, "users": users})[0] == 409
+
+
+def test_bulk_users_are_fast(server, org):
+    accounts = [{"id": f"5{i:011d}", "name": f"bulk{i}", "email": f"b{i}@example.com"}
+                for i in range(50)]
+    started = time.monotonic()
+    assert control(server, "/_twofold/org", {"accounts": accounts})[0] == 200
+    for a in accounts:
+        users = [{"name": f"u{j}", "console": j % 2 == 0, "mfa": "virtual" if j % 3 else None,
+                  "accessKey": j % 5 == 0} for j in range(100)]
+        assert control(server, "/_twofold/users", {"account": a["id"], "users": users})[0] == 200
+    elapsed = time.monotonic() - started
+    assert elapsed < 30, f"50 accounts x 100 users took {elapsed:.1f}s"
+    print(f"50 accounts x 100 users in {elapsed:.1f}s")
+    last = session(server, "iam", assume(server, admin(server, "sts"), accounts[-1]["id"]))
+    assert last.get_account_summary()["SummaryMap"]["Users"] == 100
+
+
+def test_root_mfa(server, org):
+    member_iam = session(server, "iam", assume(server, admin(server, "sts"), MEMBER))
+    # moto's default: 0, whatever the account.
+    assert member_iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 0
+    assert credential_report(member_iam)["<root_account>"]["mfa_active"] == "false"
+    assert control(server, "/_twofold/root-mfa", {"account": MEMBER, "enabled": True}) == (
+        200, {"account": MEMBER, "enabled": True})
+    assert member_iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 1
+    assert credential_report(member_iam)["<root_account>"]["mfa_active"] == "true"
+    # Other accounts are untouched.
+    assert admin(server, "iam").get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 0
+    control(server, "/_twofold/root-mfa", {"account": MEMBER, "enabled": False})
+    assert member_iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 0
+
+
+def test_console_logins_through_lookup_events(server, org):
+    control(server, "/_twofold/users", {"account": MEMBER, "users": [{"name": "ct-alice"}]})
+    base = int(time.time()) - 3600
+    added = []
+    for i in range(5):
+        status, ev = control(server, "/_twofold/console-login", {
+            "account": MEMBER, "user": "ct-alice" if i % 2 else "root", "mfaUsed": i == 1,
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(base + i * 60)),
+            "success": i != 3, "sourceIp": "203.0.113.5",
+        })
+        assert status == 200, ev
+        added.append(ev["eventId"])
+    control(server, "/_twofold/console-login", {"account": MEMBER, "user": "root",
+                                                "region": "eu-west-1"})
+    assert control(server, "/_twofold/console-login", {"account": MEMBER, "user": "nobody"})[0] == 404
+
+    creds = assume(server, admin(server, "sts"), MEMBER)
+    ct = session(server, "cloudtrail", creds)
+    events = ct.lookup_events(LookupAttributes=[
+        {"AttributeKey": "EventName", "AttributeValue": "ConsoleLogin"}])["Events"]
+    assert [e["EventId"] for e in events] == added[::-1]  # newest first, us-east-1 only
+    newest = events[0]
+    assert newest["Username"] == "root" and newest["EventSource"] == "signin.amazonaws.com"
+    assert newest["ReadOnly"] == "false" and newest["Resources"] == []
+    record = json.loads(events[3]["CloudTrailEvent"])  # i == 1: alice with MFA
+    assert record["userIdentity"]["type"] == "IAMUser"
+    assert record["userIdentity"]["userName"] == "ct-alice"
+    assert record["userIdentity"]["arn"] == f"arn:aws:iam::{MEMBER}:user/ct-alice"
+    assert record["additionalEventData"] == {
+        "LoginTo": "https://console.aws.amazon.com/console/home", "MobileVersion": "No",
+        "MFAUsed": "Yes"}
+    assert record["responseElements"] == {"ConsoleLogin": "Success"}
+    assert record["sourceIPAddress"] == "203.0.113.5" and record["recipientAccountId"] == MEMBER
+    assert (record["eventVersion"], record["eventType"], record["eventCategory"]) == (
+        "1.08", "AwsConsoleSignIn", "Management")
+    assert record["readOnly"] is False and record["managementEvent"] is True
+    assert record["requestParameters"] is None
+    failed = json.loads(events[1]["CloudTrailEvent"])
+    assert failed["responseElements"] == {"ConsoleLogin": "Failure"}
+    root = json.loads(events[0]["CloudTrailEvent"])["userIdentity"]
+    assert root == {"type": "Root", "principalId": MEMBER, "arn": f"arn:aws:iam::{MEMBER}:root",
+                    "accountId": MEMBER}
+
+    # Filters, time range (epoch seconds on the wire) and paging.
+    by_user = ct.lookup_events(LookupAttributes=[
+        {"AttributeKey": "Username", "AttributeValue": "ct-alice"}])["Events"]
+    assert [e["EventId"] for e in by_user] == [added[3], added[1]]
+    ranged = ct.lookup_events(StartTime=base + 60, EndTime=base + 180)["Events"]
+    assert [e["EventId"] for e in ranged] == [added[3], added[2], added[1]]
+    page = ct.lookup_events(MaxResults=2)
+    ids = [e["EventId"] for e in page["Events"]]
+    while "NextToken" in page:
+        page = ct.lookup_events(MaxResults=2, NextToken=page["NextToken"])
+        ids += [e["EventId"] for e in page["Events"]]
+    assert ids == added[::-1]
+    with pytest.raises(ClientError) as e:
+        ct.lookup_events(MaxResults=51)
+    assert error(e)[0] == "InvalidMaxResultsException"
+    # Per region (the signing region), per account.
+    eu = boto3.client(
+        "cloudtrail", endpoint_url=server["endpoint"], region_name="eu-west-1",
+        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    assert [e["Username"] for e in eu.lookup_events()["Events"]] == ["root"]
+    assert admin(server, "cloudtrail").lookup_events()["Events"] == []
+
