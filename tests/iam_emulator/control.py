@@ -45,6 +45,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from xml.sax.saxutils import unescape
 
 from . import hardening, org, tokens, trail
 
@@ -246,8 +247,7 @@ class Controls:
         if b"<Errors><Error>" in body and environ.get("HTTP_X_AMZ_TARGET"):
             code = body.split(b"<Code>", 1)[1].split(b"</Code>", 1)[0].decode()
             message = body.split(b"<Message>", 1)[1].split(b"</Message>", 1)[0].decode()
-            message = message.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
-            message = message.replace("&amp;", "&")
+            message = unescape(message, {"&quot;": '"', "&apos;": "'"})
             code = _JSON_AUTH_CODES.get(code, code)
             return _aws_error(environ, start_response, int(status.split()[0]), code, message)
         if b"<Errors><Error>" in body:

@@ -282,6 +282,10 @@ def test_bulk_users_are_fast(server, org):
     elapsed = time.monotonic() - started
     assert elapsed < 30, f"50 accounts x 100 users took {elapsed:.1f}s"
     print(f"50 accounts x 100 users in {elapsed:.1f}s")
+    paginator = admin(server, "organizations").get_paginator("list_accounts")
+    listed = [a["Id"] for page in paginator.paginate(PaginationConfig={"PageSize": 7})
+              for a in page["Accounts"]]
+    assert len(listed) == len(set(listed)) and {a["id"] for a in accounts} <= set(listed)
     last = session(server, "iam", assume(server, admin(server, "sts"), accounts[-1]["id"]))
     assert last.get_account_summary()["SummaryMap"]["Users"] == 100
 
@@ -368,3 +372,138 @@ def test_console_logins_through_lookup_events(server, org):
     assert [e["Username"] for e in eu.lookup_events()["Events"]] == ["root"]
     assert admin(server, "cloudtrail").lookup_events()["Events"] == []
 
+
+
+def test_rate_limit_per_account_in_each_protocol(server, org):
+    # No retries: note that botocore's `max_attempts` counts retries, so
+    # Config(retries={"max_attempts": 1}) still retries once; `client` sets total_max_attempts.
+    iam, orgs, ct = (admin(server, s) for s in ("iam", "organizations", "cloudtrail"))
+    creds = assume(server, admin(server, "sts"), MEMBER)
+    member_iam = session(server, "iam", creds)
+    assert control(server, "/_twofold/rate-limit", {"perSecond": 1, "burst": 2}) == (
+        200, {"perSecond": 1, "burst": 2})
+    try:
+        iam.list_users()
+        orgs.list_accounts()
+        for call, code in [(iam.list_users, "Throttling"),
+                           (orgs.list_accounts, "TooManyRequestsException"),
+                           (ct.lookup_events, "ThrottlingException")]:
+            with pytest.raises(ClientError) as e:
+                call()
+            assert error(e) == (code, "Rate exceeded", 400)
+        member_iam.list_users()  # another account has its own bucket
+        time.sleep(1.1)
+        iam.list_users()  # refilled
+        status, setting = control(server, "/_twofold/rate-limit")
+        assert status == 200 and setting["throttled"] >= 3
+    finally:
+        assert control(server, "/_twofold/rate-limit", {"perSecond": 0})[0] == 200
+    for _ in range(5):
+        iam.list_users()
+
+
+def test_throttle_control_uses_the_json_shape_for_json_actions(server, org):
+    orgs = admin(server, "organizations")
+    control(server, "/_twofold/throttle", {"action": "ListAccounts", "count": 1})
+    with pytest.raises(ClientError) as e:
+        orgs.list_accounts()
+    assert error(e) == ("TooManyRequestsException", "Rate exceeded", 400)
+    orgs.list_accounts()
+    raw = urllib.request.Request(server["endpoint"] + "/", data=b"{}", method="POST", headers={
+        "X-Amz-Target": "AWSOrganizationsV20161128.ListAccounts",
+        "Content-Type": "application/x-amz-json-1.1",
+        "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAX/20261207/us-east-1/organizations/"
+                         "aws4_request, SignedHeaders=host, Signature=00",
+    })
+    control(server, "/_twofold/throttle", {"action": "ListAccounts", "count": 1})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(raw)
+    assert e.value.headers["Content-Type"] == "application/x-amz-json-1.1"
+    assert e.value.headers["x-amzn-ErrorType"] == "TooManyRequestsException"
+    assert json.load(e.value) == {"__type": "TooManyRequestsException", "message": "Rate exceeded"}
+
+
+def test_latency_does_not_serialize_calls(server, org):
+    assert control(server, "/_twofold/latency", {"ms": 300}) == (200, {"ms": 300})
+    try:
+        iam = admin(server, "iam")
+        iam.list_users()  # warm the client up
+        started = time.monotonic()
+        iam.get_user()
+        single = time.monotonic() - started
+        assert single >= 0.3
+        clients = [admin(server, "iam") for _ in range(4)]
+        threads = [threading.Thread(target=c.list_users) for c in clients]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert time.monotonic() - started < 1.0  # 4 x 300 ms would be 1.2 s in series
+    finally:
+        control(server, "/_twofold/latency", {"ms": 0})
+
+
+def test_hardware_tokens(server, org):
+    iam = admin(server, "iam")
+    name = f"hw-{uuid.uuid4().hex[:8]}"
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    k = iam.create_access_key(UserName=name)["AccessKey"]
+    sts = client(server, "sts", k["AccessKeyId"], k["SecretAccessKey"])
+    seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    assert control(server, "/_twofold/hardware-token", {"serial": "GAHT12345678", "seed": seed}) == (
+        200, {"serial": "GAHT12345678", "seed": seed})
+    assert control(server, "/_twofold/hardware-token", {"serial": "GAHT12345678"})[0] == 409
+    status, generated = control(server, "/_twofold/hardware-token", {"serial": "GAHT87654321"})
+    assert status == 200 and len(generated["seed"]) == 32
+
+    def enable(serial, w, user=name):
+        iam.enable_mfa_device(UserName=user, SerialNumber=serial,
+                              AuthenticationCode1=totp(seed, w), AuthenticationCode2=totp(seed, w + 1))
+
+    w = now_window() - 1
+    with pytest.raises(ClientError) as e:
+        enable("GAHT00000000", w)
+    assert error(e) == ("NoSuchEntity", "MFA Device with serial number GAHT00000000 does not exist.", 404)
+    with pytest.raises(ClientError) as e:
+        iam.enable_mfa_device(UserName=name, SerialNumber="GAHT12345678",
+                              AuthenticationCode1="123456", AuthenticationCode2="654321")
+    assert error(e)[0] == "InvalidAuthenticationCode"
+    enable("GAHT12345678", w)
+    assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName=name)["MFADevices"]] == ["GAHT12345678"]
+    assert credential_report(iam)[name]["mfa_active"] == "true"
+    state = control(server, "/_twofold/devices")[1]["GAHT12345678"]
+    assert state["enabled"] and state["user"] == name and state["hardware"]
+    tokens = {t["serial"]: t for t in control(server, "/_twofold/hardware-tokens")[1]}
+    assert tokens["GAHT12345678"]["assignedUser"] == name
+    assert tokens["GAHT87654321"]["assignedUser"] is None
+
+    other = f"hw2-{uuid.uuid4().hex[:8]}"
+    iam.create_user(UserName=other)
+    with pytest.raises(ClientError) as e:
+        enable("GAHT12345678", w + 2, other)
+    assert error(e) == ("EntityAlreadyExists", "MFA Device is already in use.", 409)
+
+    creds = sts.get_session_token(SerialNumber="GAHT12345678", TokenCode=totp(seed, w + 2))
+    assert creds["Credentials"]["AccessKeyId"].startswith("ASIA")
+    with pytest.raises(ClientError) as e:  # no replay
+        sts.get_session_token(SerialNumber="GAHT12345678", TokenCode=totp(seed, w + 2))
+    assert error(e)[0] == "AccessDenied"
+
+    iam.deactivate_mfa_device(UserName=name, SerialNumber="GAHT12345678")
+    assert credential_report(iam)[name]["mfa_active"] == "false"
+    tokens = {t["serial"]: t for t in control(server, "/_twofold/hardware-tokens")[1]}
+    assert tokens["GAHT12345678"]["assignedUser"] is None
+    # Freed tokens can be reassigned. GAHT12345678's windows up to now+1 are burnt (no replay),
+    # so show it with the other token rather than wait 30 s.
+    seed = generated["seed"]
+    w = now_window() - 1
+    enable("GAHT87654321", w)
+    iam.deactivate_mfa_device(UserName=name, SerialNumber="GAHT87654321")
+    enable("GAHT87654321", w + 2, other)
+    # It counts toward the 8-device limit.
+    for i in range(7):
+        assert control(server, "/_twofold/security-key", {"user": other, "name": f"k{i}"})[0] == 200
+    assert control(server, "/_twofold/security-key", {"user": other, "name": "ninth"})[0] == 409

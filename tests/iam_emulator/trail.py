@@ -128,7 +128,9 @@ def lookup_events(self: CloudTrailResponse) -> str:
     params = json.loads(self.body or "{}")
     attributes = params.get("LookupAttributes") or []
     if len(attributes) > 1:
-        raise JsonRESTError("InvalidLookupAttributesException", "You can specify only one lookup attribute.")
+        raise JsonRESTError(
+            "InvalidLookupAttributesException", "You can specify only one lookup attribute."
+        )
     wanted: tuple[str, str] | None = None
     for attribute in attributes:
         key = attribute.get("AttributeKey")
