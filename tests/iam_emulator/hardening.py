@@ -98,9 +98,11 @@ class Session:
 
 DEVICES: dict[str, DeviceState] = {}
 SESSIONS: dict[str, Session] = {}
+# AssumeRole credentials (access key id) -> whether MFA was used to get them.
+ROLE_SESSION_MFA: dict[str, bool] = {}
 
 # aws:MultiFactorAuthPresent of the request being authorized on this thread: True/False for
-# session credentials, None (key absent) for long-term keys. Set in `_create_access_key`.
+# temporary credentials, None (key absent) for long-term keys. Set in `_create_access_key`.
 _CTX = threading.local()
 
 
@@ -495,7 +497,10 @@ def assume_role(self: TokenResponse) -> ActionResult:
             f"{role_arn}",
             STS_XMLNS,
         )
-    return _orig_assume_role(self)
+    result = _orig_assume_role(self)
+    with LOCK:
+        ROLE_SESSION_MFA[result.result["Credentials"].access_key_id] = bool(mfa_present)  # type: ignore[index]
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -525,7 +530,8 @@ def _create_access_key(
 ) -> Any:
     session = SESSIONS.get(access_key_id)
     if session is None:
-        _CTX.mfa_present = None
+        # Temporary credentials carry aws:MultiFactorAuthPresent; long-term keys do not.
+        _CTX.mfa_present = ROLE_SESSION_MFA.get(access_key_id)
         key = _orig_create_access_key(
             account_id=account_id, partition=partition, access_key_id=access_key_id, headers=headers
         )

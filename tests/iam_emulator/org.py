@@ -1,5 +1,5 @@
-"""The AWS Organization the management account (server.py's --account-id) runs, and what the tests
-put into its accounts directly in moto's backends (no HTTP per item): member accounts with fixed ids,
+"""The AWS Organization the management account (server.py's --account-id) runs, and what tests put
+into its accounts straight in moto's backends (no HTTP per item): member accounts with fixed ids,
 users in bulk, root MFA.
 
 moto's CreateAccount picks random account ids and gives the OrganizationAccountAccessRole no

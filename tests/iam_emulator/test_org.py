@@ -46,6 +46,12 @@ def admin(server, service, retries=0):
     return client(server, service, a["accessKeyId"], a["secretAccessKey"], retries=retries)
 
 
+def credential_report(iam):
+    iam.generate_credential_report()
+    content = iam.get_credential_report()["Content"].decode()
+    return {r["user"]: r for r in csv.DictReader(io.StringIO(content))}
+
+
 @pytest.fixture(scope="module")
 def org(server):
     status, body = control(
@@ -62,10 +68,35 @@ def org(server):
     return body
 
 
-def assume(server, sts, account, name=ROLE, **kw):
+def assume(sts, account, name=ROLE, **kw):
     return sts.assume_role(
         RoleArn=f"arn:aws:iam::{account}:role/{name}", RoleSessionName="twofold", **kw
     )["Credentials"]
+
+
+ALLOW_ALL = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+)
+
+
+def mfa_user(server):
+    """A management-account user allowed everything, with an enabled virtual device; returns
+    (sts client, serial, seed, w) where windows w and w+1 are burnt by the enable."""
+    iam = admin(server, "iam")
+    name = f"mfa-{uuid.uuid4().hex[:8]}"
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=ALLOW_ALL)
+    k = iam.create_access_key(UserName=name)["AccessKey"]
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]
+    serial, seed = device["SerialNumber"], device["Base32StringSeed"].decode()
+    w = now_window() - 1
+    iam.enable_mfa_device(
+        UserName=name,
+        SerialNumber=serial,
+        AuthenticationCode1=totp(seed, w),
+        AuthenticationCode2=totp(seed, w + 1),
+    )
+    return client(server, "sts", k["AccessKeyId"], k["SecretAccessKey"]), serial, seed, w
 
 
 def session(server, service, creds):
@@ -91,7 +122,8 @@ def test_org_control_creates_the_organization_and_members(server, org):
     assert status == 200 and again["organizationId"] == org["organizationId"]
     assert [a["id"] for a in again["accounts"]][-1] == "444444444444"
     assert again["accounts"][-1]["status"] == "SUSPENDED"
-    assert control(server, "/_twofold/org", {"accounts": [{"id": "12", "name": "x", "email": "y"}]})[0] == 400
+    bad = {"accounts": [{"id": "12", "name": "x", "email": "y"}]}
+    assert control(server, "/_twofold/org", bad)[0] == 400
 
 
 def test_list_accounts_through_the_signed_api_with_paging(server, org):
@@ -122,7 +154,7 @@ def test_json_protocol_signatures_are_checked(server, org):
 
 
 def test_member_account_cannot_list_accounts(server, org):
-    creds = assume(server, admin(server, "sts"), MEMBER)
+    creds = assume(admin(server, "sts"), MEMBER)
     with pytest.raises(ClientError) as e:
         session(server, "organizations", creds).list_accounts()
     assert error(e)[:2] == (
@@ -134,7 +166,7 @@ def test_assume_role_acts_in_the_member_account(server, org):
     iam = admin(server, "iam")
     iam.create_user(UserName="mgmt-only")
     control(server, "/_twofold/users", {"account": MEMBER, "users": [{"name": "member-user"}]})
-    creds = assume(server, admin(server, "sts"), MEMBER)
+    creds = assume(admin(server, "sts"), MEMBER)
     ident = session(server, "sts", creds).get_caller_identity()
     assert ident["Account"] == MEMBER
     assert ident["Arn"] == f"arn:aws:sts::{MEMBER}:assumed-role/{ROLE}/twofold"
@@ -157,11 +189,9 @@ def test_assume_role_acts_in_the_member_account(server, org):
     assert member_iam.list_virtual_mfa_devices()["VirtualMFADevices"] == []
     assert member_iam.list_mfa_devices(UserName="member-user")["MFADevices"] == []
     assert member_iam.get_account_summary()["SummaryMap"]["Users"] >= 1
-    member_iam.generate_credential_report()
-    report = member_iam.get_credential_report()["Content"].decode()
-    rows = list(csv.DictReader(io.StringIO(report)))
-    assert rows[0]["arn"] == f"arn:aws:iam::{MEMBER}:root"
-    assert "member-user" in {r["user"] for r in rows} and "mgmt-only" not in {r["user"] for r in rows}
+    rows = credential_report(member_iam)
+    assert next(iter(rows.values()))["arn"] == f"arn:aws:iam::{MEMBER}:root"
+    assert "member-user" in rows and "mgmt-only" not in rows
 
 
 def test_assume_role_checks_the_role_and_its_trust(server, org):
@@ -169,7 +199,7 @@ def test_assume_role_checks_the_role_and_its_trust(server, org):
     caller = server["admin"]["arn"]
     for account, name in [(OTHER, ROLE), (MEMBER, "NoSuchRole"), ("999999999999", ROLE)]:
         with pytest.raises(ClientError) as e:
-            assume(server, sts, account, name)
+            assume(sts, account, name)
         arn = f"arn:aws:iam::{account}:role/{name}"
         assert error(e) == (
             "AccessDenied",
@@ -177,7 +207,7 @@ def test_assume_role_checks_the_role_and_its_trust(server, org):
             403,
         )
     # A role that trusts someone else.
-    creds = assume(server, sts, MEMBER)
+    creds = assume(sts, MEMBER)
     member_iam = session(server, "iam", creds)
     member_iam.create_role(
         RoleName="trusts-other",
@@ -188,12 +218,12 @@ def test_assume_role_checks_the_role_and_its_trust(server, org):
         }),
     )
     with pytest.raises(ClientError) as e:
-        assume(server, sts, MEMBER, "trusts-other")
+        assume(sts, MEMBER, "trusts-other")
     assert error(e)[0] == "AccessDenied"
 
 
 def test_assume_role_session_can_assume_again(server, org):
-    creds = assume(server, admin(server, "sts"), MEMBER)
+    creds = assume(admin(server, "sts"), MEMBER)
     member_iam = session(server, "iam", creds)
     member_iam.create_role(
         RoleName="auditor",
@@ -208,7 +238,7 @@ def test_assume_role_session_can_assume_again(server, org):
         PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": "iam:List*", "Resource": "*"}]}),
     )
-    chained = assume(server, session(server, "sts", creds), MEMBER, "auditor")
+    chained = assume(session(server, "sts", creds), MEMBER, "auditor")
     ident = session(server, "sts", chained).get_caller_identity()
     assert ident["Arn"] == f"arn:aws:sts::{MEMBER}:assumed-role/auditor/twofold"
     session(server, "iam", chained).list_users()
@@ -218,29 +248,12 @@ def test_assume_role_session_can_assume_again(server, org):
 
 
 def test_assume_role_keeps_the_mfa_check(server, org):
-    iam = admin(server, "iam")
-    name = f"mfa-{uuid.uuid4().hex[:8]}"
-    iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-    k = iam.create_access_key(UserName=name)["AccessKey"]
-    sts = client(server, "sts", k["AccessKeyId"], k["SecretAccessKey"])
-    device = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]
-    serial, seed = device["SerialNumber"], device["Base32StringSeed"].decode()
-    w = now_window() - 1
-    iam.enable_mfa_device(UserName=name, SerialNumber=serial,
-                          AuthenticationCode1=totp(seed, w), AuthenticationCode2=totp(seed, w + 1))
+    sts, serial, seed, w = mfa_user(server)
     with pytest.raises(ClientError) as e:
-        assume(server, sts, MEMBER, SerialNumber=serial, TokenCode="000000")
+        assume(sts, MEMBER, SerialNumber=serial, TokenCode="000000")
     assert error(e)[0] == "AccessDenied" and "one time pass code" in error(e)[1]
-    creds = assume(server, sts, MEMBER, SerialNumber=serial, TokenCode=totp(seed, w + 2))
+    creds = assume(sts, MEMBER, SerialNumber=serial, TokenCode=totp(seed, w + 2))
     assert session(server, "sts", creds).get_caller_identity()["Account"] == MEMBER
-
-
-def credential_report(iam):
-    iam.generate_credential_report()
-    content = iam.get_credential_report()["Content"].decode()
-    return {r["user"]: r for r in csv.DictReader(io.StringIO(content))}
 
 
 def test_bulk_users_show_in_the_credential_report(server, org):
@@ -255,13 +268,16 @@ def test_bulk_users_show_in_the_credential_report(server, org):
     # OTHER was made without the role; adding it again with the role gives it one.
     control(server, "/_twofold/org", {"accounts": [
         {"id": OTHER, "name": "dev", "email": "dev@example.com", "role": True}]})
-    other_iam = session(server, "iam", assume(server, admin(server, "sts"), OTHER))
+    other_iam = session(server, "iam", assume(admin(server, "sts"), OTHER))
     rows = credential_report(other_iam)
-    assert (rows["b-console-virtual"]["password_enabled"], rows["b-console-virtual"]["mfa_active"]) == ("true", "true")
-    assert (rows["b-console-none"]["password_enabled"], rows["b-console-none"]["mfa_active"]) == ("true", "false")
-    assert rows["b-console-none"]["access_key_1_active"] == "true"
-    assert (rows["b-hardware"]["password_enabled"], rows["b-hardware"]["mfa_active"]) == ("false", "true")
-    assert rows["b-nothing"]["mfa_active"] == "false"
+    flags = {u: (r["password_enabled"], r["mfa_active"], r["access_key_1_active"])
+             for u, r in rows.items() if u.startswith("b-")}
+    assert flags == {
+        "b-console-virtual": ("true", "true", "false"),
+        "b-console-none": ("true", "false", "true"),
+        "b-hardware": ("false", "true", "false"),
+        "b-nothing": ("false", "false", "false"),
+    }
     hw = other_iam.list_mfa_devices(UserName="b-hardware")["MFADevices"][0]["SerialNumber"]
     assert hw.startswith("GAHT")
     virtual = other_iam.list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]
@@ -286,12 +302,12 @@ def test_bulk_users_are_fast(server, org):
     listed = [a["Id"] for page in paginator.paginate(PaginationConfig={"PageSize": 7})
               for a in page["Accounts"]]
     assert len(listed) == len(set(listed)) and {a["id"] for a in accounts} <= set(listed)
-    last = session(server, "iam", assume(server, admin(server, "sts"), accounts[-1]["id"]))
+    last = session(server, "iam", assume(admin(server, "sts"), accounts[-1]["id"]))
     assert last.get_account_summary()["SummaryMap"]["Users"] == 100
 
 
 def test_root_mfa(server, org):
-    member_iam = session(server, "iam", assume(server, admin(server, "sts"), MEMBER))
+    member_iam = session(server, "iam", assume(admin(server, "sts"), MEMBER))
     # moto's default: 0, whatever the account.
     assert member_iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 0
     assert credential_report(member_iam)["<root_account>"]["mfa_active"] == "false"
@@ -319,9 +335,10 @@ def test_console_logins_through_lookup_events(server, org):
         added.append(ev["eventId"])
     control(server, "/_twofold/console-login", {"account": MEMBER, "user": "root",
                                                 "region": "eu-west-1"})
-    assert control(server, "/_twofold/console-login", {"account": MEMBER, "user": "nobody"})[0] == 404
+    unknown = {"account": MEMBER, "user": "nobody"}
+    assert control(server, "/_twofold/console-login", unknown)[0] == 404
 
-    creds = assume(server, admin(server, "sts"), MEMBER)
+    creds = assume(admin(server, "sts"), MEMBER)
     ct = session(server, "cloudtrail", creds)
     events = ct.lookup_events(LookupAttributes=[
         {"AttributeKey": "EventName", "AttributeValue": "ConsoleLogin"}])["Events"]
@@ -378,7 +395,7 @@ def test_rate_limit_per_account_in_each_protocol(server, org):
     # No retries: note that botocore's `max_attempts` counts retries, so
     # Config(retries={"max_attempts": 1}) still retries once; `client` sets total_max_attempts.
     iam, orgs, ct = (admin(server, s) for s in ("iam", "organizations", "cloudtrail"))
-    creds = assume(server, admin(server, "sts"), MEMBER)
+    creds = assume(admin(server, "sts"), MEMBER)
     member_iam = session(server, "iam", creds)
     assert control(server, "/_twofold/rate-limit", {"perSecond": 1, "burst": 2}) == (
         200, {"perSecond": 1, "burst": 2})
@@ -448,31 +465,38 @@ def test_hardware_tokens(server, org):
     iam = admin(server, "iam")
     name = f"hw-{uuid.uuid4().hex[:8]}"
     iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=ALLOW_ALL)
     k = iam.create_access_key(UserName=name)["AccessKey"]
     sts = client(server, "sts", k["AccessKeyId"], k["SecretAccessKey"])
     seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-    assert control(server, "/_twofold/hardware-token", {"serial": "GAHT12345678", "seed": seed}) == (
-        200, {"serial": "GAHT12345678", "seed": seed})
+    token = {"serial": "GAHT12345678", "seed": seed}
+    registered = control(server, "/_twofold/hardware-token", token)
+    assert registered == (200, {"serial": "GAHT12345678", "seed": seed})
     assert control(server, "/_twofold/hardware-token", {"serial": "GAHT12345678"})[0] == 409
     status, generated = control(server, "/_twofold/hardware-token", {"serial": "GAHT87654321"})
     assert status == 200 and len(generated["seed"]) == 32
 
     def enable(serial, w, user=name):
-        iam.enable_mfa_device(UserName=user, SerialNumber=serial,
-                              AuthenticationCode1=totp(seed, w), AuthenticationCode2=totp(seed, w + 1))
+        iam.enable_mfa_device(
+            UserName=user,
+            SerialNumber=serial,
+            AuthenticationCode1=totp(seed, w),
+            AuthenticationCode2=totp(seed, w + 1),
+        )
 
     w = now_window() - 1
     with pytest.raises(ClientError) as e:
         enable("GAHT00000000", w)
-    assert error(e) == ("NoSuchEntity", "MFA Device with serial number GAHT00000000 does not exist.", 404)
+    assert error(e) == (
+        "NoSuchEntity", "MFA Device with serial number GAHT00000000 does not exist.", 404
+    )
     with pytest.raises(ClientError) as e:
         iam.enable_mfa_device(UserName=name, SerialNumber="GAHT12345678",
                               AuthenticationCode1="123456", AuthenticationCode2="654321")
     assert error(e)[0] == "InvalidAuthenticationCode"
     enable("GAHT12345678", w)
-    assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName=name)["MFADevices"]] == ["GAHT12345678"]
+    listed = iam.list_mfa_devices(UserName=name)["MFADevices"]
+    assert [d["SerialNumber"] for d in listed] == ["GAHT12345678"]
     assert credential_report(iam)[name]["mfa_active"] == "true"
     state = control(server, "/_twofold/devices")[1]["GAHT12345678"]
     assert state["enabled"] and state["user"] == name and state["hardware"]
@@ -507,3 +531,26 @@ def test_hardware_tokens(server, org):
     for i in range(7):
         assert control(server, "/_twofold/security-key", {"user": other, "name": f"k{i}"})[0] == 200
     assert control(server, "/_twofold/security-key", {"user": other, "name": "ninth"})[0] == 409
+
+
+def test_mfa_conditions_on_role_trust_and_role_sessions(server, org):
+    sts, serial, seed, w = mfa_user(server)
+    member_iam = session(server, "iam", assume(admin(server, "sts"), MEMBER))
+    management = server["admin"]["accountId"]
+    member_iam.create_role(RoleName="mfa-only", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{management}:root"},
+                       "Action": "sts:AssumeRole",
+                       "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}],
+    }))
+    member_iam.put_role_policy(RoleName="mfa-only", PolicyName="users", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+                       "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}],
+    }))
+    with pytest.raises(ClientError) as e:
+        assume(sts, MEMBER, "mfa-only")
+    assert error(e)[0] == "AccessDenied"
+    code = totp(seed, w + 2)
+    creds = assume(sts, MEMBER, "mfa-only", SerialNumber=serial, TokenCode=code)
+    session(server, "iam", creds).list_users()  # the session carries MultiFactorAuthPresent true
