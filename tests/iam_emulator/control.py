@@ -75,7 +75,7 @@ class RateLimit:
     buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def take(self, account_id: str) -> bool:
-        """Takes a token for one call of `account_id`; False when the bucket is empty. Hold _LOCK."""
+        """Takes a token for a call of `account_id`; False if the bucket is empty. Hold _LOCK."""
         if self.per_second <= 0:
             return True
         now = time.monotonic()
@@ -232,7 +232,9 @@ class Controls:
         return self._aws_shaped(self.app, environ, start_response)
 
     @staticmethod
-    def _aws_shaped(app: Callable, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+    def _aws_shaped(
+        app: Callable, environ: dict[str, Any], start_response: Callable
+    ) -> Iterable[bytes]:
         """moto answers an authentication or authorization failure in EC2's shape (`<Errors>`,
         text/html), which IAM and STS never use and the AWS SDKs cannot read, and in XML even to
         JSON-protocol calls; rewrite it into the call's protocol."""
@@ -264,7 +266,8 @@ class Controls:
         try:
             return self._control(path, method, environ, start_response)
         except hardening.ControlError as e:
-            return _json(start_response, f"{e.status} {e.code}", {"error": e.code, "message": e.message})
+            payload = {"error": e.code, "message": e.message}
+            return _json(start_response, f"{e.status} {e.code}", payload)
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             return _json(start_response, "400 Bad Request", {"error": f"bad request: {e!r}"})
 

@@ -42,7 +42,7 @@ import qrcode
 from botocore.credentials import Credentials
 from werkzeug.exceptions import HTTPException
 
-from moto.core.responses import ActionResult, EmptyResult
+from moto.core.responses import ActionResult, BaseResponse, EmptyResult
 from moto.iam import access_control
 from moto.iam.access_control import (
     CreateAccessKeyFailure,
@@ -50,11 +50,10 @@ from moto.iam.access_control import (
     IAMUserAccessKey,
     PermissionResult,
 )
-from moto.core.responses import BaseResponse
 from moto.iam.exceptions import NotFoundException as IamNotFound
 from moto.iam.models import IAMBackend, iam_backends
-from moto.sts.models import sts_backends
 from moto.iam.responses import IamResponse
+from moto.sts.models import sts_backends
 from moto.sts.responses import TokenResponse
 from moto.utilities.utils import get_partition
 
@@ -258,7 +257,7 @@ def enable_mfa_device(self: IamResponse) -> ActionResult:
     code2 = _check_code_format(self._get_param("AuthenticationCode2"), "authenticationCode2")
     backend = self.backend
     user = backend.get_user(user_name)  # NoSuchEntity from moto
-    device, token, seed = _seed_of(serial, self.backend)
+    device, token, seed = _seed_of(serial, backend)
     with LOCK, tokens.LOCK:
         if token is not None and token.assigned_user is not None:
             raise AwsError(409, "EntityAlreadyExists", "MFA Device is already in use.")
@@ -436,8 +435,8 @@ def get_session_token(self: TokenResponse) -> ActionResult:
 _orig_assume_role = TokenResponse.assume_role
 
 
-def _caller_arns(self: TokenResponse) -> tuple[str, str, set[str]]:
-    """(caller ARN, caller account, the trust-policy principals that name the caller)."""
+def _caller_arns(self: TokenResponse) -> tuple[str, set[str]]:
+    """(caller ARN, the trust-policy principals that name the caller)."""
     key = self.get_access_key()
     _, arn, account = sts_backends[self.current_account]["aws"].get_caller_identity(
         key, self.region
@@ -446,7 +445,7 @@ def _caller_arns(self: TokenResponse) -> tuple[str, str, set[str]]:
     if ":assumed-role/" in arn:  # a role session is named by its role's ARN
         role_name = arn.split(":assumed-role/", 1)[1].split("/", 1)[0]
         names.add(f"arn:aws:iam::{account}:role/{role_name}")
-    return arn, account, names
+    return arn, names
 
 
 def _trusts(document: str, names: set[str], mfa_present: bool | None) -> bool:
@@ -481,7 +480,7 @@ def assume_role(self: TokenResponse) -> ActionResult:
         iam = iam_backends[self.current_account][get_partition(self.region)]
         mfa_present = _check_mfa(iam, _caller_user(self, iam), serial, code) is not None
     role_arn = str(self._get_param("RoleArn"))
-    caller_arn, _, names = _caller_arns(self)
+    caller_arn, names = _caller_arns(self)
     match = re.fullmatch(r"arn:aws:iam::(\d{12}):role/.+", role_arn)
     role = None
     if match and match.group(1) in iam_backends:
@@ -498,8 +497,9 @@ def assume_role(self: TokenResponse) -> ActionResult:
             STS_XMLNS,
         )
     result = _orig_assume_role(self)
+    key_id = result.result["Credentials"].access_key_id  # type: ignore[index]
     with LOCK:
-        ROLE_SESSION_MFA[result.result["Credentials"].access_key_id] = bool(mfa_present)  # type: ignore[index]
+        ROLE_SESSION_MFA[key_id] = bool(mfa_present)
     return result
 
 
