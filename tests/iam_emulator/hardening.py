@@ -772,8 +772,10 @@ def device_report() -> dict[str, Any]:
                 state = DEVICES.get(token.serial, DeviceState())
                 enabled = None
                 if token.assigned_account is not None and token.assigned_user is not None:
-                    user = iam_backends[token.assigned_account]["aws"].users[token.assigned_user]
-                    enabled = user.mfa_devices[token.serial].enable_date.isoformat()
+                    iam = iam_backends[token.assigned_account]["aws"]
+                    user = iam.users.get(token.assigned_user)
+                    held = user.mfa_devices.get(token.serial) if user is not None else None
+                    enabled = held.enable_date.isoformat() if held is not None else None
                 out[token.serial] = {
                     "accountId": token.assigned_account or token.account_id,
                     "user": token.assigned_user,
