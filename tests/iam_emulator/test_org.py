@@ -105,6 +105,15 @@ def session(server, service, creds):
     )
 
 
+def test_list_accounts_before_there_is_an_organization(server):
+    # Runs first in this module, on its own server: no organization yet.
+    with pytest.raises(ClientError) as e:
+        admin(server, "organizations").list_accounts()
+    assert error(e)[:2] == (
+        "AWSOrganizationsNotInUseException", "Your account is not a member of an organization."
+    )
+
+
 def test_org_control_creates_the_organization_and_members(server, org):
     management = server["admin"]["accountId"]
     assert org["managementAccount"] == management and org["organizationId"].startswith("o-")
