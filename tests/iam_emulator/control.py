@@ -55,7 +55,7 @@ _LOCK = threading.Lock()
 HOLDS: dict[str, list[Any]] = {}
 _HOLD_TIMEOUT_S = 120
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
-# moto's authentication errors, as JSON-protocol services name them.
+# Query-protocol error codes, as JSON-protocol services name them.
 _JSON_AUTH_CODES = {
     "AccessDenied": "AccessDeniedException",
     "InvalidClientTokenId": "UnrecognizedClientException",
@@ -136,6 +136,7 @@ def _aws_error(
     _, service = _signing_scope(environ)
     reason = {400: "Bad Request", 403: "Forbidden", 503: "Service Unavailable"}.get(status, "Error")
     if environ.get("HTTP_X_AMZ_TARGET"):
+        code = _JSON_AUTH_CODES.get(code, code)
         body = json.dumps({"__type": code, "message": message}).encode()
         headers = [
             ("Content-Type", JSON_CONTENT_TYPE),
@@ -250,7 +251,6 @@ class Controls:
             code = body.split(b"<Code>", 1)[1].split(b"</Code>", 1)[0].decode()
             message = body.split(b"<Message>", 1)[1].split(b"</Message>", 1)[0].decode()
             message = unescape(message, {"&quot;": '"', "&apos;": "'"})
-            code = _JSON_AUTH_CODES.get(code, code)
             return _aws_error(environ, start_response, int(status.split()[0]), code, message)
         if b"<Errors><Error>" in body:
             body = body.replace(b"<Errors><Error>", b"<Error>").replace(b"</Error></Errors>", b"</Error>")

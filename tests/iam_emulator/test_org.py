@@ -156,6 +156,14 @@ def test_json_protocol_signatures_are_checked(server, org):
     with pytest.raises(ClientError) as e:
         wrong.list_accounts()
     assert error(e)[0] == "InvalidSignatureException"
+    unsigned = urllib.request.Request(server["endpoint"] + "/", data=b"{}", method="POST", headers={
+        "X-Amz-Target": "AWSOrganizationsV20161128.ListAccounts",
+        "Content-Type": "application/x-amz-json-1.1",
+    })
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(unsigned)
+    assert raised.value.code == 403
+    assert json.load(raised.value)["__type"] == "MissingAuthenticationTokenException"
     unknown = client(server, "organizations", "AKIAUNKNOWNKEY123456", "x")
     with pytest.raises(ClientError) as e:
         unknown.list_accounts()
