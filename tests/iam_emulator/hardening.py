@@ -14,7 +14,7 @@ What moto lacks and this adds (errors are AWS-shaped Query-API XML, see `AwsErro
 | account of a request | the account that holds the signing key (moto: `MOTO_ACCOUNT_ID` for every request) |
 | GetCredentialReport | a `<root_account>` row first, its `mfa_active` as GetAccountSummary's `AccountMFAEnabled` |
 | hardware TOTP tokens | EnableMFADevice with a serial from the inventory (`tokens`); codes checked as for virtual devices |
-| policy evaluation | `Bool`/`BoolIfExists` on `aws:MultiFactorAuthPresent` evaluated (moto ignores Bool) |
+| policy evaluation | `Bool`/`BoolIfExists` on `aws:MultiFactorAuthPresent` evaluated (moto ignores Bool), for GetSessionToken and AssumeRole credentials alike |
 
 Codes: the pair must be two consecutive 30 s windows, the first within +-`TOLERANCE` windows of now;
 a single code (GetSessionToken) within +-`TOLERANCE`. A window at or before the last one accepted
