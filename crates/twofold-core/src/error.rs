@@ -207,6 +207,21 @@ pub enum Error {
         /// The profile naming it.
         profile: String,
     },
+    /// No active vault account holds the seed of an MFA device named by its serial.
+    #[error("no account in the vault holds the seed of the MFA device {0}; enroll it with `twofold aws enroll`, or link the account that holds it with `twofold aws link`")]
+    NoAccountForSerial(String),
+    /// AWS knows no hardware MFA token with this serial number.
+    #[error("AWS knows no hardware MFA token with the serial number {0:?}; check the serial printed on the back of the token (AWS registers a token when it is bought from AWS's listed vendors)")]
+    TokenUnknown(String),
+    /// The hardware token is already assigned to an IAM user or root user.
+    #[error("the hardware token {0} is already assigned to a user; deactivate it there first (`twofold aws deactivate --serial {0} --user ...`), or use another token")]
+    TokenInUse(String),
+    /// AWS did not accept the two codes typed from a hardware token.
+    #[error("AWS did not accept the two codes from the token {0}: type two codes the token shows one after the other (press its button, type the code, press again and type the next), without waiting in between")]
+    TokenCodes(String),
+    /// The two codes typed from a token are not two six-digit codes, or are the same code.
+    #[error("{0}")]
+    TokenCodeFormat(&'static str),
     /// The account chosen for a session holds another device's seed than the profile names.
     #[error("profile {profile:?} uses the MFA device {profile_serial}, but {account} holds the seed of {account_serial}; choose the profile whose mfa_serial is this device")]
     ProfileDeviceMismatch {

@@ -426,6 +426,9 @@ pub struct AwsClient {
     sts: aws_sdk_sts::Client,
     probe: ClockProbe,
     endpoint: Option<String>,
+    /// The loaded configuration: clients for other services, regions and credentials
+    /// (Organizations, CloudTrail, an assumed role in a member account) are made from it.
+    conf: aws_types::SdkConfig,
 }
 
 impl AwsClient {
@@ -476,6 +479,15 @@ impl AwsClient {
                 .or_else(Region::from_static("us-east-1")),
         );
         let conf = loader.load().await;
+        let endpoint = opts
+            .endpoint_url
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL_IAM").ok())
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+        Ok(AwsClient::from_conf(conf, endpoint))
+    }
+
+    fn from_conf(conf: aws_types::SdkConfig, endpoint: Option<String>) -> AwsClient {
         let probe = ClockProbe::default();
         let iam = aws_sdk_iam::Client::from_conf(
             aws_sdk_iam::config::Builder::from(&conf)
@@ -487,17 +499,84 @@ impl AwsClient {
                 .interceptor(probe.clone())
                 .build(),
         );
-        let endpoint = opts
-            .endpoint_url
-            .clone()
-            .or_else(|| std::env::var("AWS_ENDPOINT_URL_IAM").ok())
-            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
-        Ok(AwsClient {
+        AwsClient {
             iam,
             sts,
             probe,
             endpoint,
-        })
+            conf,
+        }
+    }
+
+    /// The same endpoints, region and retry settings, signed with `credentials` (a role
+    /// assumed in another account). Nothing is loaded again.
+    pub fn with_credentials(&self, credentials: &SessionCredentials) -> AwsClient {
+        let provider = aws_credential_types::Credentials::new(
+            credentials.access_key_id.clone(),
+            credentials.secret_access_key.as_str(),
+            Some(credentials.session_token.as_str().to_string()),
+            None,
+            "twofold-assumed-role",
+        );
+        let conf = self
+            .conf
+            .to_builder()
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+            )
+            .build();
+        AwsClient::from_conf(conf, self.endpoint.clone())
+    }
+
+    /// The region calls are signed for.
+    pub fn region(&self) -> Option<String> {
+        self.conf.region().map(|r| r.to_string())
+    }
+
+    /// An Organizations client on the same configuration.
+    pub(crate) fn organizations(&self) -> aws_sdk_organizations::Client {
+        aws_sdk_organizations::Client::from_conf(
+            aws_sdk_organizations::config::Builder::from(&self.conf)
+                .interceptor(self.probe.clone())
+                .build(),
+        )
+    }
+
+    /// A CloudTrail client for `region` (CloudTrail's events are kept per region).
+    pub(crate) fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
+        aws_sdk_cloudtrail::Client::from_conf(
+            aws_sdk_cloudtrail::config::Builder::from(&self.conf)
+                .region(Region::new(region.to_string()))
+                .interceptor(self.probe.clone())
+                .build(),
+        )
+    }
+
+    /// STS AssumeRole without MFA (the caller's credentials already carry what the role's
+    /// trust policy asks for): a role in another account of the organisation.
+    pub async fn assume_role_plain(
+        &self,
+        role_arn: &str,
+        session_name: &str,
+    ) -> Result<SessionCredentials, AwsError> {
+        let out = self
+            .sts
+            .assume_role()
+            .role_arn(role_arn)
+            .role_session_name(session_name)
+            .send()
+            .await
+            .map_err(|e| self.fail("AssumeRole", Some(role_arn.to_string()), e))?;
+        let c = session_credentials("AssumeRole", out.credentials())?;
+        c.validate("AssumeRole").map_err(|e| AwsError {
+            op: "AssumeRole",
+            kind: AwsErrorKind::Other,
+            code: String::new(),
+            message: e.to_string(),
+            resource: Some(role_arn.to_string()),
+            skew_secs: None,
+        })?;
+        Ok(c)
     }
 
     /// HTTP requests answered so far (retries included).

@@ -85,6 +85,8 @@ impl AwsError {
     pub fn action(&self) -> String {
         let service = match self.op {
             "GetCallerIdentity" | "GetSessionToken" | "AssumeRole" => "sts",
+            "ListAccounts" => "organizations",
+            "LookupEvents" => "cloudtrail",
             _ => "iam",
         };
         format!("{service}:{}", self.op)
@@ -178,6 +180,12 @@ mod tests {
         assert!(err("GetSessionToken", "AccessDenied", None)
             .to_string()
             .contains("sts:GetSessionToken"));
+        assert!(err("ListAccounts", "AccessDeniedException", None)
+            .to_string()
+            .contains("organizations:ListAccounts"));
+        assert!(err("LookupEvents", "AccessDeniedException", None)
+            .to_string()
+            .contains("cloudtrail:LookupEvents"));
     }
 
     #[test]

@@ -40,6 +40,8 @@ struct State {
     failures: HashMap<&'static str, VecDeque<AwsErrorKind>>,
     calls: Vec<&'static str>,
     admin: admin::AdminState,
+    /// CloudTrail's ConsoleLogin records: (region, CloudTrailEvent JSON).
+    trail: Vec<(String, String)>,
 }
 
 /// The fake; see the module doc.
@@ -405,5 +407,31 @@ impl IamApi for FakeIam {
 
     fn clock_skew(&self) -> Option<i64> {
         None
+    }
+}
+
+impl FakeIam {
+    /// Records a `ConsoleLogin` event (its CloudTrailEvent JSON) in `region`.
+    pub fn add_console_login(&self, region: &str, json: &str) {
+        self.lock().trail.push((region.into(), json.into()));
+    }
+}
+
+impl super::signins::SignInApi for FakeIam {
+    fn console_logins(
+        &self,
+        region: &str,
+        _start: i64,
+        _end: i64,
+    ) -> impl Future<Output = Result<Vec<String>, AwsError>> + Send {
+        let r = self.enter("LookupEvents").map(|()| {
+            self.lock()
+                .trail
+                .iter()
+                .filter(|(r, _)| r == region)
+                .map(|(_, e)| e.clone())
+                .collect()
+        });
+        async move { r }
     }
 }

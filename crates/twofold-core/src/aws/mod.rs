@@ -13,8 +13,12 @@ pub mod enroll;
 pub mod error;
 #[cfg(test)]
 pub(crate) mod fake;
+pub mod hardware;
+pub mod mfa_code;
+pub mod org;
 pub mod profiles;
 pub mod sessions;
+pub mod signins;
 
 pub use client::{AwsClient, ConnectOptions, IamApi, Identity, MfaDevice};
 pub use error::{AwsError, AwsErrorKind};

@@ -39,7 +39,7 @@ pub struct Session {
 }
 
 /// The active vault account that holds the seed of `serial`.
-fn account_for_serial<'v>(vault: &'v Vault, serial: &str) -> Option<&'v Account> {
+pub(crate) fn account_for_serial<'v>(vault: &'v Vault, serial: &str) -> Option<&'v Account> {
     vault.account_for_device(serial).filter(|a| {
         a.aws
             .as_ref()
@@ -256,6 +256,30 @@ pub fn take_fresh_code(
     })
 }
 
+/// A code of `account` for `serial` from a window AWS has not seen, recorded as seen: the
+/// current window's when it is fresh, else the next one's after waiting for it (the vault
+/// released meanwhile). Gives up with [`Error::CodesBusy`] when other programs keep taking the
+/// windows.
+pub(crate) async fn fresh_code<V: VaultAccess>(
+    vault: &V,
+    account: &Account,
+    serial: &str,
+    progress: &mut SessionProgress<'_>,
+    now: &(dyn Fn() -> u64 + Sync),
+) -> Result<zeroize::Zeroizing<String>> {
+    for _ in 0..WINDOW_TRIES {
+        match vault.with_vault(|v| take_fresh_code(v, account, serial, now()))? {
+            Ok(c) => return Ok(zeroize::Zeroizing::new(c)),
+            Err(secs) => {
+                progress(SessionStep::Waiting { secs });
+                // A little past the boundary, so the new window has surely begun.
+                tokio::time::sleep(std::time::Duration::from_millis(secs * 1000 + 300)).await;
+            }
+        }
+    }
+    Err(Error::CodesBusy(serial.to_string()))
+}
+
 /// What [`session`] should get.
 #[derive(Debug, Clone, Default)]
 pub struct SessionRequest {
@@ -403,21 +427,7 @@ async fn session_at<A: IamApi, V: VaultAccess>(
     let duration = duration_for(profile, req.duration_secs)?;
     let (_, role) = signer_for(profile, duration)?;
     let (account, serial) = vault.read(|v| device_for(v, profile, req.account.as_deref()))?;
-    let mut code = None;
-    for _ in 0..WINDOW_TRIES {
-        match vault.with_vault(|v| take_fresh_code(v, &account, &serial, now()))? {
-            Ok(c) => {
-                code = Some(c);
-                break;
-            }
-            Err(secs) => {
-                progress(SessionStep::Waiting { secs });
-                // A little past the boundary, so the new window has surely begun.
-                tokio::time::sleep(std::time::Duration::from_millis(secs * 1000 + 300)).await;
-            }
-        }
-    }
-    let code = code.ok_or_else(|| Error::CodesBusy(serial.clone()))?;
+    let code = fresh_code(vault, &account, &serial, progress, now).await?;
     progress(SessionStep::Requesting);
     let (credentials, source, op) = match &role {
         Some(role) => (

@@ -85,6 +85,8 @@ pub trait AdminApi: IamApi {
         user: &str,
         key_id: &str,
     ) -> impl Future<Output = Result<Option<i64>, AwsError>> + Send;
+    /// IAM ListGroups: the account's group names, every page.
+    fn list_groups(&self) -> impl Future<Output = Result<Vec<String>, AwsError>> + Send;
     /// IAM GetGroup: the names of the group's members, every page.
     fn group_members(
         &self,
@@ -281,6 +283,25 @@ impl AdminApi for AwsClient {
             .access_key_last_used()
             .and_then(|l| l.last_used_date())
             .map(|t| t.secs()))
+    }
+
+    async fn list_groups(&self) -> Result<Vec<String>, AwsError> {
+        all_pages(|marker| async move {
+            let page = self
+                .iam()
+                .list_groups()
+                .set_marker(marker)
+                .send()
+                .await
+                .map_err(|e| self.fail("ListGroups", None, e))?;
+            let groups = page
+                .groups()
+                .iter()
+                .map(|g| g.group_name().to_string())
+                .collect();
+            Ok((groups, next_marker(page.is_truncated(), page.marker())))
+        })
+        .await
     }
 
     async fn group_members(&self, group: &str) -> Result<Vec<String>, AwsError> {

@@ -133,48 +133,71 @@ impl AuditReport {
     /// Writes [`AuditReport::to_csv`] to `path`, readable by the owner only and atomically;
     /// an existing file is refused ([`Error::ExportFileExists`]) unless `replace`.
     pub fn write_csv(&self, path: &Path, replace: bool) -> Result<()> {
-        // As the account export does: a file created between the check and the write is
-        // replaced, which only a race with the user's own processes can cause.
-        if !replace && path.exists() {
-            return Err(Error::ExportFileExists(path.to_path_buf()));
-        }
-        write_private_file(path, self.to_csv().as_bytes())
+        write_csv_file(path, replace, &self.to_csv())
     }
 
     /// Writes the CSV into `dir` under a name of its own, never over an earlier file:
     /// `twofold-mfa-audit-<account>-<date>.csv`, then `-2`, `-3`... Returns the file.
     pub fn save_csv_in(&self, dir: &Path, date: &str) -> Result<PathBuf> {
-        // The account id came from AWS: only its letters and digits go into the name.
-        let account: String = self
-            .account
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .take(32)
-            .collect();
-        let date: String = date
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == '-')
-            .collect();
-        let stem = format!("twofold-mfa-audit-{account}-{date}");
-        for n in 1..=1000u32 {
-            let name = match n {
-                1 => format!("{stem}.csv"),
-                n => format!("{stem}-{n}.csv"),
-            };
-            let path = dir.join(name);
-            if !path.exists() {
-                self.write_csv(&path, false)?;
-                return Ok(path);
-            }
-        }
-        Err(Error::ExportFileExists(dir.join(format!("{stem}.csv"))))
+        save_new_csv_in(
+            dir,
+            "twofold-mfa-audit",
+            &self.account,
+            date,
+            &self.to_csv(),
+        )
     }
+}
+
+/// Writes `csv` to `path`, readable by the owner only and atomically; an existing file is
+/// refused ([`Error::ExportFileExists`]) unless `replace`.
+pub(crate) fn write_csv_file(path: &Path, replace: bool, csv: &str) -> Result<()> {
+    // As the account export does: a file created between the check and the write is
+    // replaced, which only a race with the user's own processes can cause.
+    if !replace && path.exists() {
+        return Err(Error::ExportFileExists(path.to_path_buf()));
+    }
+    write_private_file(path, csv.as_bytes())
+}
+
+/// Writes `csv` into `dir` as `<prefix>-<account>-<date>.csv`, or with `-2`, `-3`... when that
+/// exists: never over an earlier file. Returns the file.
+pub(crate) fn save_new_csv_in(
+    dir: &Path,
+    prefix: &str,
+    account: &str,
+    date: &str,
+    csv: &str,
+) -> Result<PathBuf> {
+    // The account id came from AWS: only its letters and digits go into the name.
+    let account: String = account
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(32)
+        .collect();
+    let date: String = date
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    let stem = format!("{prefix}-{account}-{date}");
+    for n in 1..=1000u32 {
+        let name = match n {
+            1 => format!("{stem}.csv"),
+            n => format!("{stem}-{n}.csv"),
+        };
+        let path = dir.join(name);
+        if !path.exists() {
+            write_private_file(&path, csv.as_bytes())?;
+            return Ok(path);
+        }
+    }
+    Err(Error::ExportFileExists(dir.join(format!("{stem}.csv"))))
 }
 
 /// A CSV cell a spreadsheet shows as text: one that starts with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return would be run as a formula, so it gets a leading `'` (OWASP's CSV injection
 /// rule).
-fn csv_cell(s: String) -> String {
+pub(crate) fn csv_cell(s: String) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

@@ -19,5 +19,6 @@ mod report;
 
 pub use api::{AccessKey, AdminApi, IamUser, ReportState};
 pub use audit::{audit, sort_users, AuditReport, AuditSource, KeyAudit, UserAudit};
+pub(crate) use audit::{csv_cell, save_new_csv_in, write_csv_file};
 pub use enforce::{apply_enforce, enforce_policy_document, plan_enforce, EnforcePlan, POLICY_NAME};
 pub use report::{parse_credential_report, ReportRow};

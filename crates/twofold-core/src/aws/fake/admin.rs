@@ -154,6 +154,13 @@ impl FakeIam {
         self.lock().admin.policies.get(arn).cloned()
     }
 
+    /// Attaches a managed policy to a group, as AttachGroupPolicy does.
+    pub fn attach(&self, group: &str, arn: &str) {
+        if let Some(g) = self.lock().admin.groups.get_mut(group) {
+            g.attached.push(arn.into());
+        }
+    }
+
     /// The ARNs of the policies attached to a group.
     pub fn attached(&self, group: &str) -> Vec<String> {
         self.lock()
@@ -379,6 +386,13 @@ impl AdminApi for FakeIam {
                 .map(|k| k.last_used)
                 .ok_or_else(|| FakeIam::no_such("GetAccessKeyLastUsed", "access key"))
         });
+        async move { r }
+    }
+
+    fn list_groups(&self) -> impl Future<Output = Result<Vec<String>, AwsError>> + Send {
+        let r = self
+            .enter("ListGroups")
+            .map(|()| self.lock().admin.groups.keys().cloned().collect());
         async move { r }
     }
 
