@@ -279,3 +279,22 @@ fn read_two_codes(from: &str) -> std::io::Result<(String, String)> {
     let c2 = read("The next code, after it changes: ")?;
     Ok((c1, c2))
 }
+
+/// `twofold aws assign-token`: enables a hardware TOTP token for `user` with two consecutive
+/// codes from its display (read from standard input, one per line, or prompted for).
+pub(super) async fn assign_token(
+    api: AwsClient,
+    json: bool,
+    user: String,
+    serial: String,
+) -> Result<()> {
+    twofold_core::aws::hardware::check_serial(&serial)?;
+    let (c1, c2) = read_two_codes(&format!("the token {serial}"))?;
+    let device = twofold_core::aws::hardware::assign_token(&api, &user, &serial, &c1, &c2).await?;
+    print_done(
+        json,
+        json!({ "serial": device.serial, "user": user, "kind": device.kind, "enabledAt": device.enabled_at }),
+        &format!("the hardware token {serial} is enabled for {user} (AWS lists it for the user)"),
+    );
+    Ok(())
+}

@@ -5,10 +5,12 @@
 //! `--json`. Progress and warnings go to stderr so stdout stays scriptable.
 //!
 //! This file holds the clap types and the dispatch; the handlers live by seam in [`enroll`]
-//! (the device lifecycle), [`sessions`] (CLI sessions) and [`admin`] (audit, enforce).
+//! (the device lifecycle, hardware tokens), [`sessions`] (CLI sessions, MFA codes for other
+//! tools), [`admin`] (audit, enforce) and [`org`] (the organisation-wide audit, sign-ins).
 
 mod admin;
 mod enroll;
+mod org;
 mod output;
 mod sessions;
 mod shell;
@@ -123,7 +125,8 @@ enum AwsCommand {
         #[arg(long)]
         account: String,
     },
-    /// Every IAM user's console access, access keys and MFA devices, and the root user's MFA.
+    /// Every IAM user's console access, access keys and MFA devices, and the root user's MFA;
+    /// with --org, in every account of the AWS Organization.
     Audit {
         /// Also write the report as CSV to this file (readable by you only).
         #[arg(long, value_name = "FILE")]
@@ -131,6 +134,39 @@ enum AwsCommand {
         /// Replace the CSV file if it exists.
         #[arg(long, requires = "csv")]
         force: bool,
+        #[command(flatten)]
+        org: OrgArgs,
+    },
+    /// Console sign-ins without MFA (CloudTrail ConsoleLogin events), root first.
+    SignIns {
+        /// How far back: 90m, 12h, 30d, 2w (CloudTrail keeps 90 days).
+        #[arg(long, default_value = "30d")]
+        since: String,
+        /// Also look in this region (us-east-1 and the profile's region always); repeatable.
+        #[arg(long = "in-region", value_name = "REGION")]
+        regions: Vec<String>,
+        /// List sign-ins with MFA, federated and failed ones too.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        org: OrgArgs,
+    },
+    /// Print the current MFA code of a device whose seed is in the vault (for aws-vault's
+    /// mfa_process, granted, awsume and scripts); waits for a fresh code when this one was sent.
+    MfaCode {
+        /// The device's serial number (ARN); default: the --profile's mfa_serial.
+        #[arg(long)]
+        serial: Option<String>,
+    },
+    /// Enable a hardware TOTP token for a user: its serial, and two consecutive codes from its
+    /// display on standard input (one per line).
+    AssignToken {
+        /// The IAM user.
+        #[arg(long)]
+        user: String,
+        /// The serial number printed on the token.
+        #[arg(long)]
+        serial: String,
     },
     /// Require MFA for a group: create (or find) the enforce-MFA policy and attach it.
     Enforce {
@@ -150,6 +186,32 @@ enum AwsCommand {
         #[arg(long)]
         delete: bool,
     },
+}
+
+/// Options of the organisation-wide commands.
+#[derive(Args)]
+struct OrgArgs {
+    /// Every active account of the AWS Organization (from the management account or a
+    /// delegated administrator), through a role assumed in each.
+    #[arg(long)]
+    org: bool,
+    /// The role to assume in member accounts.
+    #[arg(long, requires = "org", default_value = twofold_core::aws::org::DEFAULT_ROLE)]
+    role: String,
+    /// Accounts at once (1 to 64).
+    #[arg(long, requires = "org", default_value_t = twofold_core::aws::org::DEFAULT_CONCURRENCY as u16,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: u16,
+}
+
+impl OrgArgs {
+    fn options(&self) -> Option<twofold_core::aws::org::OrgOptions> {
+        self.org.then(|| twofold_core::aws::org::OrgOptions {
+            role: self.role.clone(),
+            concurrency: usize::from(self.concurrency),
+            ..Default::default()
+        })
+    }
 }
 
 pub fn run(ctx: &Ctx, args: AwsArgs) -> Result<()> {
@@ -185,6 +247,9 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
         }
         AwsCommand::SetupProfile => return sessions::setup_profile(&args),
         AwsCommand::Link { account } => return sessions::link(ctx, &args, account),
+        AwsCommand::MfaCode { serial } => {
+            return sessions::mfa_code(ctx, &args, serial.clone()).await
+        }
         _ => {}
     }
     let opts = ConnectOptions {
@@ -230,10 +295,31 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
         AwsCommand::CredentialProcess
         | AwsCommand::Session { .. }
         | AwsCommand::SetupProfile
-        | AwsCommand::Link { .. } => {
+        | AwsCommand::Link { .. }
+        | AwsCommand::MfaCode { .. } => {
             unreachable!("handled above")
         }
-        AwsCommand::Audit { csv, force } => admin::audit(api, json, csv, force).await?,
+        AwsCommand::Audit { csv, force, org } => match org.options() {
+            Some(opts) => org::audit(api, json, opts, csv, force).await?,
+            None => admin::audit(api, json, csv, force).await?,
+        },
+        AwsCommand::SignIns {
+            since,
+            regions,
+            all,
+            org,
+        } => {
+            let args = org::SignInArgs {
+                since,
+                regions,
+                all,
+                org: org.options(),
+            };
+            org::sign_ins(api, json, args).await?
+        }
+        AwsCommand::AssignToken { user, serial } => {
+            enroll::assign_token(api, json, user, serial).await?
+        }
         AwsCommand::Enforce {
             group,
             dry_run,

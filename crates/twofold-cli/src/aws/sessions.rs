@@ -130,3 +130,29 @@ fn self_command() -> String {
         .map(|c| c.command())
         .unwrap_or_else(|| "twofold".into())
 }
+
+/// `twofold aws mfa-code`: the current code of the vault account linked to the device (by
+/// `--serial`, else the profile's `mfa_serial`), waiting for a fresh window when this one's
+/// code was already sent; for aws-vault's `mfa_process`, granted, awsume and scripts. Only the
+/// code goes to stdout.
+pub(super) async fn mfa_code(ctx: &Ctx, args: &AwsArgs, serial: Option<String>) -> Result<()> {
+    use twofold_core::aws::mfa_code::{self, Device};
+    let device = match serial {
+        Some(s) => Device::Serial(s),
+        None => match &args.profile {
+            Some(p) => Device::Profile(p.clone()),
+            None => anyhow::bail!(
+                "name the MFA device with --serial ARN, or a profile whose mfa_serial it is with --profile"
+            ),
+        },
+    };
+    let serial = device.serial()?;
+    let vault = Mutex::new(ctx.open()?);
+    let code = mfa_code::mfa_code(&vault, &serial, &mut report_session).await?;
+    if args.json {
+        println!("{}", json!({ "serial": serial, "code": code.as_str() }));
+    } else {
+        println!("{}", code.as_str());
+    }
+    Ok(())
+}
