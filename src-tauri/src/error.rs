@@ -35,6 +35,10 @@ pub enum ErrorKind {
     AwsAlreadyExists,
     /// The user already has the most MFA devices AWS allows.
     AwsDeviceLimit,
+    /// AWS knows no hardware token with that serial number.
+    AwsTokenUnknown,
+    /// The hardware token is assigned to a user already.
+    AwsTokenInUse,
     /// The credentials are missing, unknown or expired.
     AwsCredentials,
     /// Any other AWS failure (network, not found, conflict); the message says what to do.
@@ -133,6 +137,8 @@ impl From<CoreError> for IpcError {
             | CoreError::SeedNotHeld(_)
             | CoreError::NoMfaSerial { .. }
             | CoreError::NoAccountForDevice { .. }
+            | CoreError::NoAccountForSerial(_)
+            | CoreError::TokenCodeFormat(_)
             | CoreError::ProfileDeviceMismatch { .. }
             | CoreError::ProfileIncomplete { .. }
             // The user fixes the file; the message names it and the line.
@@ -152,6 +158,9 @@ impl From<CoreError> for IpcError {
             CoreError::Aws(aws) => aws_kind(aws.kind),
             CoreError::CredentialReport(_) | CoreError::UnsafeCredentials { .. } => ErrorKind::Aws,
             CoreError::DeviceLimit { .. } => ErrorKind::AwsDeviceLimit,
+            CoreError::TokenUnknown(_) => ErrorKind::AwsTokenUnknown,
+            CoreError::TokenInUse(_) => ErrorKind::AwsTokenInUse,
+            CoreError::TokenCodes(_) => ErrorKind::AwsInvalidCode,
             CoreError::QrNotFound
             | CoreError::NotAuthenticatorQr(_)
             | CoreError::InvalidMigration(_)

@@ -141,6 +141,8 @@ pub struct AdminResults {
     pub audit: Option<AuditReport>,
     /// The last enforce plan.
     pub plan: Option<EnforcePlan>,
+    /// The last organisation audit.
+    pub org: Option<twofold_core::aws::org::OrgAudit>,
 }
 
 /// The AWS connection the wizard checked with `aws_whoami`, kept so pasted keys cross IPC once.

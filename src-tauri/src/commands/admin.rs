@@ -5,10 +5,13 @@ use std::path::PathBuf;
 
 use tauri::ipc::Channel;
 use twofold_core::aws::admin::{self, AuditReport, AuditSource, EnforcePlan};
+use twofold_core::aws::org::{self, OrgAudit, OrgOptions, OrgProgress};
+use twofold_core::aws::signins::{self, MfaUse, Principal, SignIn, SignInReport};
 
 use crate::error::{ErrorKind, IpcError, Result};
 use crate::models::{
     AuditDevice, AuditExport, AuditProgress, AuditUser, AuditView, EnforceApplied, EnforcePreview,
+    OrgAccountView, OrgAuditView, OrgProgressView, SignInView, SignInsView,
 };
 use crate::state::AppStateRef;
 
@@ -25,34 +28,38 @@ pub fn audit_view(r: &AuditReport, now: i64) -> AuditView {
             _ => "listApis",
         }
         .into(),
-        users: r
-            .users
-            .iter()
-            .map(|u| AuditUser {
-                name: u.name.clone(),
-                arn: u.arn.clone(),
-                console: u.console,
-                password_last_used: u.password_last_used,
-                mfa: u
-                    .mfa
-                    .iter()
-                    .map(|d| AuditDevice {
-                        serial: d.serial.clone(),
-                        kind: d.kind.into(),
-                        enabled_at: d.enabled_at,
-                    })
-                    .collect(),
-                active_keys: u
-                    .access_keys
-                    .iter()
-                    .filter(|k| k.active)
-                    .map(|k| k.last_used)
-                    .collect(),
-                flagged: u.flagged(),
-                stale_key: u.has_stale_key(now, STALE_DAYS),
-            })
-            .collect(),
+        users: user_views(&r.users, now),
     }
+}
+
+/// Users as the audit table shows them, at `now`.
+fn user_views(users: &[admin::UserAudit], now: i64) -> Vec<AuditUser> {
+    users
+        .iter()
+        .map(|u| AuditUser {
+            name: u.name.clone(),
+            arn: u.arn.clone(),
+            console: u.console,
+            password_last_used: u.password_last_used,
+            mfa: u
+                .mfa
+                .iter()
+                .map(|d| AuditDevice {
+                    serial: d.serial.clone(),
+                    kind: d.kind.into(),
+                    enabled_at: d.enabled_at,
+                })
+                .collect(),
+            active_keys: u
+                .access_keys
+                .iter()
+                .filter(|k| k.active)
+                .map(|k| k.last_used)
+                .collect(),
+            flagged: u.flagged(),
+            stale_key: u.has_stale_key(now, STALE_DAYS),
+        })
+        .collect()
 }
 
 /// Where the CSV goes: the Downloads folder, else the home folder.
@@ -103,6 +110,186 @@ pub fn aws_audit_export(state: AppStateRef<'_>) -> Result<AuditExport> {
     Ok(AuditExport {
         path: path.display().to_string(),
         rows: u32::try_from(rows).unwrap_or(u32::MAX),
+    })
+}
+
+/// The organisation audit as its screen shows it, at `now`.
+pub fn org_view(run: &OrgAudit, now: i64) -> OrgAuditView {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    OrgAuditView {
+        management_account: run.caller.account.clone(),
+        role: run.role.clone(),
+        accounts: run
+            .results
+            .iter()
+            .map(|(a, outcome)| match outcome {
+                Ok(audit) => {
+                    let s = audit.summary();
+                    OrgAccountView {
+                        id: a.id.clone(),
+                        name: a.name.clone(),
+                        error: None,
+                        root_mfa: audit.root_mfa,
+                        users: user_views(&audit.users, now),
+                        console_without_mfa: count(s.console_without_mfa),
+                        without_mfa: count(s.without_mfa),
+                        groups_without_enforcement: audit.enforcement.not_enforced.clone(),
+                    }
+                }
+                Err(f) => OrgAccountView {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    error: Some(f.message.clone()),
+                    root_mfa: None,
+                    users: Vec::new(),
+                    console_without_mfa: 0,
+                    without_mfa: 0,
+                    groups_without_enforcement: Vec::new(),
+                },
+            })
+            .collect(),
+        skipped: count(run.skipped.len()),
+    }
+}
+
+/// Audits every active account of the organisation through `role` (progress per account on
+/// `on_progress`) and keeps the result for the export.
+#[tauri::command]
+pub async fn aws_org_audit(
+    state: AppStateRef<'_>,
+    role: String,
+    concurrency: u32,
+    on_progress: Channel<OrgProgressView>,
+) -> Result<OrgAuditView> {
+    let conn = state.aws()?;
+    let opts = org_options(&role, concurrency)?;
+    let mut progress = move |p: OrgProgress<'_>| {
+        let view = OrgProgressView {
+            done: u32::try_from(p.done).unwrap_or(u32::MAX),
+            total: u32::try_from(p.total).unwrap_or(u32::MAX),
+            account: p.account.name.clone(),
+            ok: p.ok,
+        };
+        if let Err(e) = on_progress.send(view) {
+            tracing::warn!("could not send organisation audit progress: {e}");
+        }
+    };
+    let run = org::org_audit(&conn.client, &opts, &mut progress).await?;
+    let view = org_view(&run, twofold_core::unix_now() as i64);
+    state.admin().org = Some(run);
+    Ok(view)
+}
+
+/// The run's options from what the screen sends: the role (default
+/// `OrganizationAccountAccessRole`) and how many accounts at once.
+fn org_options(role: &str, concurrency: u32) -> Result<OrgOptions> {
+    let role = role.trim();
+    let valid = role
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if !valid || role.len() > 64 {
+        return Err(IpcError::new(
+            ErrorKind::InvalidInput,
+            "a role name is up to 64 letters, digits and + = , . @ _ -",
+        ));
+    }
+    Ok(OrgOptions {
+        role: if role.is_empty() {
+            org::DEFAULT_ROLE.to_string()
+        } else {
+            role.to_string()
+        },
+        concurrency: usize::try_from(concurrency)
+            .unwrap_or(org::MAX_CONCURRENCY)
+            .clamp(1, org::MAX_CONCURRENCY),
+        ..OrgOptions::default()
+    })
+}
+
+/// Writes the last organisation audit as CSV into the Downloads folder; returns the file.
+#[tauri::command]
+pub fn aws_org_audit_export(state: AppStateRef<'_>) -> Result<AuditExport> {
+    let run = state.admin().org.clone().ok_or_else(|| {
+        IpcError::new(ErrorKind::InvalidInput, "run the organisation audit first")
+    })?;
+    let rows = run
+        .results
+        .iter()
+        .map(|(_, o)| o.as_ref().map_or(1, |a| a.users.len()))
+        .sum::<usize>();
+    let dir =
+        export_dir().ok_or_else(|| IpcError::internal("no home directory for the CSV export"))?;
+    let date = &twofold_core::aws::sessions::rfc3339(twofold_core::unix_now() as i64)[..10];
+    let path = org::save_org_csv_in(&run, &dir, date)?;
+    Ok(AuditExport {
+        path: path.display().to_string(),
+        rows: u32::try_from(rows).unwrap_or(u32::MAX),
+    })
+}
+
+fn sign_in_view(s: &SignIn) -> SignInView {
+    SignInView {
+        account: s.account.clone(),
+        user: s.user.clone(),
+        root: s.principal == Principal::Root,
+        time: s.time,
+        source_ip: s.source_ip.clone(),
+        region: s.region.clone(),
+        mfa: match s.mfa {
+            MfaUse::Used => "used",
+            MfaUse::NotUsed => "notUsed",
+            MfaUse::AtIdentityProvider => "atIdentityProvider",
+            MfaUse::Unknown => "unknown",
+        }
+        .into(),
+        success: s.success,
+    }
+}
+
+/// Console sign-ins without MFA in the last `days` days (CloudTrail), in the account or, with
+/// `org`, in every account of the organisation through `role`.
+#[tauri::command]
+pub async fn aws_sign_ins(
+    state: AppStateRef<'_>,
+    days: u32,
+    org: bool,
+    role: String,
+) -> Result<SignInsView> {
+    let conn = state.aws()?;
+    let now = twofold_core::unix_now() as i64;
+    let since = now - i64::from(days.clamp(1, 90)) * 86_400;
+    let regions = signins::regions_for(&[], conn.client.region().as_deref());
+    let reports: Vec<std::result::Result<SignInReport, String>> = if org {
+        let opts = org_options(&role, u32::try_from(org::DEFAULT_CONCURRENCY).unwrap_or(8))?;
+        signins::org_sign_ins(&conn.client, &opts, &regions, since, now, &mut |_| {})
+            .await?
+            .results
+            .into_iter()
+            .map(|(a, o)| o.map_err(|f| format!("{} ({}): {}", a.name, a.id, f.message)))
+            .collect()
+    } else {
+        vec![Ok(
+            signins::sign_ins(&conn.client, &regions, since, now).await?
+        )]
+    };
+    let mut without_mfa = Vec::new();
+    let mut total = 0;
+    let mut failed = Vec::new();
+    for r in reports {
+        match r {
+            Ok(r) => {
+                total += r.sign_ins.len();
+                without_mfa.extend(r.without_mfa().map(sign_in_view));
+            }
+            Err(e) => failed.push(e),
+        }
+    }
+    without_mfa.sort_by_key(|s| (!s.root, -s.time));
+    Ok(SignInsView {
+        regions,
+        without_mfa,
+        total: u32::try_from(total).unwrap_or(u32::MAX),
+        failed,
     })
 }
 

@@ -235,6 +235,34 @@ pub async fn aws_devices(state: AppStateRef<'_>, user: Option<String>) -> Result
     Ok(AwsDevices { user_name, devices })
 }
 
+/// Enables the hardware TOTP token `serial` for `user` with two consecutive codes typed from its
+/// display, and returns it as ListMFADevices lists it. Twofold keeps nothing of it.
+#[tauri::command]
+pub async fn aws_assign_token(
+    state: AppStateRef<'_>,
+    user: String,
+    serial: String,
+    codes: [String; 2],
+) -> Result<MfaDeviceView> {
+    let conn = state.aws()?;
+    let user = user.trim().to_string();
+    if user.is_empty() {
+        return Err(IpcError::new(
+            ErrorKind::InvalidInput,
+            "enter the IAM user the token is for",
+        ));
+    }
+    let device = twofold_core::aws::hardware::assign_token(
+        &conn.client,
+        &user,
+        serial.trim(),
+        &codes[0],
+        &codes[1],
+    )
+    .await?;
+    Ok(MfaDeviceView::new(device, None))
+}
+
 /// ResyncMFADevice with two codes from the vault (when it holds the seed) or typed `codes`.
 #[tauri::command]
 pub async fn aws_resync(

@@ -20,6 +20,7 @@ pub use about::{AboutView, CliView, PathChangeView};
 pub use accounts::{AccountUpdate, ManualAccount, RevealedSecret};
 pub use admin::{
     AuditDevice, AuditExport, AuditProgress, AuditUser, AuditView, EnforceApplied, EnforcePreview,
+    OrgAccountView, OrgAuditView, OrgProgressView, SignInView, SignInsView,
 };
 pub use aws::{
     AwsCreds, AwsDevices, AwsProfileView, AwsWhoami, EnrollDone, EnrollStarted, EnrollStep,

@@ -34,6 +34,9 @@ import type { ImportDone } from "./ImportDone";
 import type { ImportFormatView } from "./ImportFormatView";
 import type { ImportPreview } from "./ImportPreview";
 import type { ManualAccount } from "./ManualAccount";
+import type { MfaDeviceView } from "./MfaDeviceView";
+import type { OrgAuditView } from "./OrgAuditView";
+import type { OrgProgressView } from "./OrgProgressView";
 import type { PathChangeView } from "./PathChangeView";
 import type { PendingEnrollment } from "./PendingEnrollment";
 import type { ProfileSetup } from "./ProfileSetup";
@@ -47,6 +50,7 @@ import type { SecurityKeyCheck } from "./SecurityKeyCheck";
 import type { SessionOptions } from "./SessionOptions";
 import type { SessionProgress } from "./SessionProgress";
 import type { SessionStarted } from "./SessionStarted";
+import type { SignInsView } from "./SignInsView";
 import type { VaultCreated } from "./VaultCreated";
 import type { VaultStatus } from "./VaultStatus";
 
@@ -117,6 +121,32 @@ export interface Commands {
   };
   /** Writes the last audit as CSV into the Downloads folder; returns the file. */
   aws_audit_export: { args: null; result: AuditExport };
+  /**
+   * Audits every active account of the organisation through `role` (progress per account on
+   * `on_progress`) and keeps the result for the export.
+   */
+  aws_org_audit: {
+    args: {
+      role: string;
+      concurrency: number;
+      onProgress: Channel<OrgProgressView>;
+    };
+    result: OrgAuditView;
+  };
+  /** Writes the last organisation audit as CSV into the Downloads folder; returns the file. */
+  aws_org_audit_export: { args: null; result: AuditExport };
+  /**
+   * Console sign-ins without MFA in the last `days` days (CloudTrail), in the account or, with
+   * `org`, in every account of the organisation through `role`.
+   */
+  aws_sign_ins: {
+    args: {
+      days: number;
+      org: boolean;
+      role: string;
+    };
+    result: SignInsView;
+  };
   /** What requiring MFA for `group` would change; nothing is changed yet. */
   aws_enforce_plan: {
     args: {
@@ -206,6 +236,18 @@ export interface Commands {
       user: string | null;
     };
     result: AwsDevices;
+  };
+  /**
+   * Enables the hardware TOTP token `serial` for `user` with two consecutive codes typed from its
+   * display, and returns it as ListMFADevices lists it. Twofold keeps nothing of it.
+   */
+  aws_assign_token: {
+    args: {
+      user: string;
+      serial: string;
+      codes: [string, string];
+    };
+    result: MfaDeviceView;
   };
   /** ResyncMFADevice with two codes from the vault (when it holds the seed) or typed `codes`. */
   aws_resync: {

@@ -9,6 +9,7 @@ import type { AwsCreds } from '../bindings/AwsCreds';
 import type { Commands } from '../bindings/commands';
 import type { EnrollStep } from '../bindings/EnrollStep';
 import type { ManualAccount } from '../bindings/ManualAccount';
+import type { OrgProgressView } from '../bindings/OrgProgressView';
 import type { SessionProgress } from '../bindings/SessionProgress';
 import { toIpcError } from './errors';
 
@@ -148,6 +149,12 @@ export const awsSetupProfile = (profile: string) => call('aws_setup_profile', { 
 export const awsAudit = (onProgress: (p: AuditProgress) => void) =>
   call('aws_audit', { onProgress: channel(onProgress) });
 export const awsAuditExport = () => call('aws_audit_export');
+export const awsOrgAudit = (role: string, concurrency: number, onProgress: (p: OrgProgressView) => void) =>
+  call('aws_org_audit', { role, concurrency, onProgress: channel(onProgress) });
+export const awsOrgAuditExport = () => call('aws_org_audit_export');
+export const awsSignIns = (days: number, org: boolean, role: string) => call('aws_sign_ins', { days, org, role });
+export const awsAssignToken = (user: string, serial: string, codes: [string, string]) =>
+  call('aws_assign_token', { user, serial, codes });
 export const awsEnforcePlan = (group: string) => call('aws_enforce_plan', { group });
 export const awsEnforceApply = (group: string, force: boolean) =>
   call('aws_enforce_apply', { group, force });

@@ -17,6 +17,8 @@ const KIND_RECORD: Record<ErrorKind, true> = {
   awsInvalidCode: true,
   awsAlreadyExists: true,
   awsDeviceLimit: true,
+  awsTokenUnknown: true,
+  awsTokenInUse: true,
   awsCredentials: true,
   aws: true,
   qrCode: true,

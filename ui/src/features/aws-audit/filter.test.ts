@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditUser } from '../../bindings/AuditUser';
-import { FILTERS, type Filter, keep } from './filter';
+import type { OrgAccountView } from '../../bindings/OrgAccountView';
+import { FILTERS, type Filter, keep, keepAccount, ORG_FILTERS, type OrgFilter } from './filter';
 
 function user(name: string, more: Partial<AuditUser> = {}): AuditUser {
   return {
@@ -51,5 +52,35 @@ describe('FILTERS', () => {
   it('has one chip per filter, with the ids the end-to-end tests click', () => {
     expect(FILTERS.map(([f]) => f)).toEqual(['noMfa', 'console', 'stale']);
     expect(FILTERS.map(([, id]) => id)).toEqual(['filter-no-mfa', 'filter-console', 'filter-stale']);
+  });
+});
+
+function acct(id: string, more: Partial<OrgAccountView> = {}): OrgAccountView {
+  return { id, name: id, error: null, rootMfa: true, users: [], consoleWithoutMfa: 0, withoutMfa: 0, groupsWithoutEnforcement: [], ...more };
+}
+
+describe('keepAccount', () => {
+  const fine = acct('fine');
+  const consoleGap = acct('console', { consoleWithoutMfa: 1, withoutMfa: 1 });
+  const botGap = acct('bots', { withoutMfa: 3 });
+  const rootGap = acct('root', { rootMfa: false });
+  const unknownRoot = acct('unknown', { rootMfa: null });
+  const failed = acct('failed', { error: 'cannot assume the role', rootMfa: null });
+  const accounts = [fine, consoleGap, botGap, rootGap, unknownRoot, failed];
+  const kept = (on: OrgFilter[]) => accounts.filter((a) => keepAccount(a, new Set(on))).map((a) => a.id);
+
+  it('keeps every account with no filter on', () => {
+    expect(kept([])).toEqual(['fine', 'console', 'bots', 'root', 'unknown', 'failed']);
+  });
+  it('keeps the accounts with each gap, and failed accounts always', () => {
+    expect(kept(['consoleNoMfa'])).toEqual(['console', 'failed']);
+    expect(kept(['noMfa'])).toEqual(['console', 'bots', 'failed']);
+    expect(kept(['rootNoMfa'])).toEqual(['root', 'failed']);
+  });
+  it('needs every filter that is on', () => {
+    expect(kept(['consoleNoMfa', 'rootNoMfa'])).toEqual(['failed']);
+  });
+  it('has one chip per filter', () => {
+    expect(ORG_FILTERS.map(([f]) => f)).toEqual(['consoleNoMfa', 'noMfa', 'rootNoMfa']);
   });
 });

@@ -2,11 +2,16 @@
 // the FIDO keys): who in the AWS account has MFA. Connect (components/connect.ts),
 // audit every IAM user (console users without MFA flagged and first, root MFA on top), filter,
 // export CSV, enroll MFA for a user (the wizard, preset), and require MFA for a group
-// (plan -> preview -> apply).
+// (plan -> preview -> apply). From there: the organisation view (every account through a role
+// assumed in each, drill down to its users, filter, export) and console sign-ins without MFA
+// (CloudTrail), for the account or the organisation.
 import type { AuditUser } from '../../bindings/AuditUser';
 import type { AuditView } from '../../bindings/AuditView';
 import type { AwsWhoami } from '../../bindings/AwsWhoami';
 import type { EnforcePreview } from '../../bindings/EnforcePreview';
+import type { OrgAccountView } from '../../bindings/OrgAccountView';
+import type { OrgAuditView } from '../../bindings/OrgAuditView';
+import type { SignInsView } from '../../bindings/SignInsView';
 import { connectScreen } from '../../components/connect';
 import { openDialog } from '../../components/dialog';
 import { h } from '../../components/dom';
@@ -19,11 +24,14 @@ import {
   awsDisconnect,
   awsEnforceApply,
   awsEnforcePlan,
+  awsOrgAudit,
+  awsOrgAuditExport,
   awsProfiles,
+  awsSignIns,
   awsWhoami,
 } from '../../ipc/commands';
 import { openAwsWizard } from '../aws-wizard/wizard';
-import { FILTERS, type Filter, keep } from './filter';
+import { FILTERS, type Filter, keep, keepAccount, ORG_FILTERS, type OrgFilter } from './filter';
 
 function date(secs: number | null): string {
   return secs === null ? 'never' : new Date(secs * 1000).toLocaleDateString(undefined, { dateStyle: 'medium' });
@@ -115,6 +123,8 @@ export function openAwsAuditView(): void {
     foot.append(
       button('security-refresh', 'Refresh', () => void runAudit()),
       button('security-export', 'Export CSV', () => void exportCsv()),
+      button('security-org', 'Organization…', () => orgSetup()),
+      button('security-signins', 'Sign-ins without MFA', () => void signInsScreen(false)),
       h('span.spacer'),
       button('security-enforce', 'Require MFA for a group…', () => enforceDialog(), 'btn-primary'),
     );
@@ -131,7 +141,221 @@ export function openAwsAuditView(): void {
     }
   }
 
-  function row(u: AuditUser): HTMLElement {
+  // ------------------------------------------------------------ Organization
+  let org: OrgAuditView | null = null;
+  let role = '';
+  const orgFilters = new Set<OrgFilter>();
+
+  function orgSetup() {
+    const input = h('input#org-role', { type: 'text', value: role, placeholder: 'OrganizationAccountAccessRole', autocomplete: 'off', spellcheck: 'false' }) as HTMLInputElement;
+    show(
+      'org-setup',
+      h(
+        'p.muted',
+        {},
+        'Twofold lists the organization’s active accounts (from the management account or a delegated administrator), assumes a role in each and audits it. Accounts that fail are listed with the reason; the others go on.',
+      ),
+      field('Role to assume in member accounts', input),
+    );
+    foot.append(
+      button('org-cancel', 'Back', () => reportScreen()),
+      h('span.spacer'),
+      button('org-run', 'Audit organization', () => {
+        role = input.value.trim();
+        void runOrg();
+      }, 'btn-primary'),
+    );
+    input.focus();
+  }
+
+  async function runOrg() {
+    const status = h('p.muted#org-progress', { role: 'status' }, 'Listing the organization’s accounts…');
+    const bar = h('progress#org-progress-bar', { max: 1, value: 0, 'aria-label': 'Accounts audited' }) as HTMLProgressElement;
+    const err = errorBox('org-error');
+    show('org-progress', status, bar, err);
+    try {
+      org = await awsOrgAudit(role, 8, (p) => {
+        bar.max = p.total;
+        bar.value = p.done;
+        status.textContent = `Auditing accounts… ${p.done} of ${p.total} (${p.account}${p.ok ? '' : ': failed'})`;
+      });
+      orgScreen();
+    } catch (e) {
+      showError(err, e);
+      foot.append(button('org-back', 'Back', () => orgSetup()), button('org-retry', 'Retry', () => void runOrg(), 'btn-primary'));
+    }
+  }
+
+  function orgScreen() {
+    if (!org) return;
+    const o = org;
+    const failed = o.accounts.filter((a) => a.error !== null).length;
+    const gaps = o.accounts.reduce((n, a) => n + a.consoleWithoutMfa, 0);
+    const summary = h(
+      'p.hint#org-summary',
+      {},
+      `${o.accounts.length} accounts · ${o.accounts.length - failed} audited · ${failed} failed · ${gaps} console users without MFA` +
+        (o.skipped > 0 ? ` · ${o.skipped} inactive accounts skipped` : '') +
+        ` · role ${o.role}`,
+    );
+    const chips = h('div.filters', { role: 'group', 'aria-label': 'Filters' });
+    for (const [f, id, label] of ORG_FILTERS) {
+      const b = h('button.chip', { id, type: 'button', 'aria-pressed': String(orgFilters.has(f)) }, label);
+      b.addEventListener('click', () => {
+        if (orgFilters.has(f)) orgFilters.delete(f);
+        else orgFilters.add(f);
+        b.setAttribute('aria-pressed', String(orgFilters.has(f)));
+        paint();
+      });
+      chips.append(b);
+    }
+    const tbody = h('tbody');
+    const table = h(
+      'table.audit#org-table',
+      {},
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', {}, 'Account'), h('th', {}, 'Users'), h('th', {}, 'Console without MFA'), h('th', {}, 'Without MFA'), h('th', {}, 'Root MFA'), h('th', {}, 'Groups without the policy'), h('th', {}, '')),
+      ),
+      tbody,
+    );
+    const exported = h('p.hint#org-export-path', { hidden: true });
+    const err = errorBox('org-error');
+    const paint = () => {
+      tbody.replaceChildren();
+      const shown = o.accounts.filter((a) => keepAccount(a, orgFilters));
+      if (shown.length === 0) tbody.append(h('tr', {}, h('td.empty-cell', { colspan: 7 }, 'No accounts match the filters.')));
+      for (const a of shown) tbody.append(accountRow(a));
+    };
+    paint();
+    show('org', summary, chips, h('div.table-wrap', {}, table), exported, err);
+    foot.append(
+      button('org-back', 'Back', () => reportScreen()),
+      button('org-refresh', 'Refresh', () => void runOrg()),
+      button('org-export', 'Export CSV', () => void exportOrg()),
+      h('span.spacer'),
+      button('org-signins', 'Sign-ins without MFA', () => void signInsScreen(true), 'btn-primary'),
+    );
+
+    async function exportOrg() {
+      try {
+        const r = await awsOrgAuditExport();
+        exported.textContent = `Saved ${r.rows} rows to ${r.path}`;
+        exported.hidden = false;
+        showToast('Organization audit exported');
+      } catch (e) {
+        showError(err, e);
+      }
+    }
+  }
+
+  function accountRow(a: OrgAccountView): HTMLElement {
+    const name = h('td', {}, h('div.user-name', {}, a.name), h('div.hint', {}, a.id));
+    if (a.error !== null) {
+      return h(
+        'tr.org-row',
+        { 'data-account': a.id, 'data-failed': 'true' },
+        name,
+        h('td', { colspan: 6 }, h('span.badge.badge-danger', {}, 'not audited'), ' ', h('span.org-error', {}, a.error)),
+      );
+    }
+    const root = a.rootMfa === null ? 'unknown' : a.rootMfa ? 'on' : h('span.badge.badge-danger', {}, 'off');
+    return h(
+      'tr.org-row',
+      { 'data-account': a.id, 'data-failed': 'false', class: a.consoleWithoutMfa > 0 ? 'flagged' : '' },
+      name,
+      h('td', {}, String(a.users.length)),
+      h('td', {}, a.consoleWithoutMfa > 0 ? h('span.badge.badge-danger', {}, String(a.consoleWithoutMfa)) : '0'),
+      h('td', {}, String(a.withoutMfa)),
+      h('td', {}, root),
+      h('td', {}, a.groupsWithoutEnforcement.length === 0 ? h('span.muted', {}, '—') : a.groupsWithoutEnforcement.join(', ')),
+      h('td', {}, h('button.btn.btn-sm.org-drill', { type: 'button', title: `Users of ${a.name}`, onclick: () => accountScreen(a) }, 'Users')),
+    );
+  }
+
+  function accountScreen(a: OrgAccountView) {
+    const heading = h('p.hint#org-account-summary', {}, `${a.name} (${a.id}) · ${a.users.length} users · ${a.consoleWithoutMfa} with console access but no MFA`);
+    const chips = h('div.filters', { role: 'group', 'aria-label': 'Filters' });
+    const tbody = h('tbody');
+    const paint = () => {
+      tbody.replaceChildren();
+      const shown = a.users.filter((u) => keep(u, filters));
+      if (shown.length === 0) tbody.append(h('tr', {}, h('td.empty-cell', { colspan: 4 }, 'No users match the filters.')));
+      // Enrolling from here would use the management account's credentials: not offered.
+      for (const u of shown) tbody.append(row(u, false));
+    };
+    for (const [f, id, label] of FILTERS) {
+      const b = h('button.chip', { id, type: 'button', 'aria-pressed': String(filters.has(f)) }, label);
+      b.addEventListener('click', () => {
+        if (filters.has(f)) filters.delete(f);
+        else filters.add(f);
+        b.setAttribute('aria-pressed', String(filters.has(f)));
+        paint();
+      });
+      chips.append(b);
+    }
+    const table = h(
+      'table.audit#org-users',
+      { 'data-account': a.id },
+      h('thead', {}, h('tr', {}, h('th', {}, 'User'), h('th', {}, 'Console'), h('th', {}, 'MFA devices'), h('th', {}, 'Active keys'))),
+      tbody,
+    );
+    paint();
+    show('org-account', heading, chips, h('div.table-wrap', {}, table));
+    foot.append(button('org-accounts', 'All accounts', () => orgScreen(), 'btn-primary'));
+  }
+
+  // ------------------------------------------------------------ Sign-ins
+  async function signInsScreen(wholeOrg: boolean) {
+    const days = h(
+      'select#signins-days',
+      { 'aria-label': 'Period' },
+      ...[7, 30, 90].map((n) => h('option', { value: String(n), selected: n === 30 }, `Last ${n} days`)),
+    ) as HTMLSelectElement;
+    const status = h('p.muted#signins-status', { role: 'status' }, 'Reading CloudTrail…');
+    const list = h('ul.signins#signins-list');
+    const err = errorBox('signins-error');
+    const back = () => (wholeOrg && org ? orgScreen() : reportScreen());
+    show('signins', h('div.signins-head', {}, field('Period', days)), status, list, err);
+    foot.append(button('signins-back', 'Back', back), button('signins-refresh', 'Refresh', () => void load(), 'btn-primary'));
+    days.addEventListener('change', () => void load());
+    async function load() {
+      err.hidden = true;
+      list.replaceChildren();
+      status.textContent = wholeOrg ? 'Reading CloudTrail in every account…' : 'Reading CloudTrail…';
+      try {
+        paintSignIns(await awsSignIns(Number(days.value), wholeOrg, role), Number(days.value));
+      } catch (e) {
+        status.textContent = '';
+        showError(err, e);
+      }
+    }
+    function paintSignIns(v: SignInsView, n: number) {
+      const where = `Looked in ${v.regions.join(', ')}.`;
+      status.textContent =
+        v.withoutMfa.length === 0
+          ? v.total === 0
+            ? `CloudTrail has no console sign-ins in the last ${n} days. A new account has none yet; console sign-ins are recorded in us-east-1 or in the region of the sign-in endpoint used. ${where}`
+            : `No console sign-in without MFA in the last ${n} days (${v.total} sign-ins with MFA, federated or failed). ${where}`
+          : `${v.withoutMfa.length} console sign-ins without MFA in the last ${n} days (of ${v.total}). ${where}`;
+      for (const s of v.withoutMfa) {
+        const when = new Date(s.time * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+        list.append(
+          h(
+            'li.signin-row',
+            { 'data-user': s.user, 'data-account': s.account, 'data-root': String(s.root) },
+            h('div.user-name', {}, s.root ? h('span.badge.badge-danger', {}, 'root') : null, ' ', s.user),
+            h('div.hint', {}, `${when} · from ${s.sourceIp} · account ${s.account} · ${s.region}`),
+          ),
+        );
+      }
+      for (const f of v.failed) list.append(h('li.signin-failed', {}, h('span.badge.badge-danger', {}, 'not read'), ' ', f));
+    }
+    await load();
+  }
+
+  function row(u: AuditUser, enrollable = true): HTMLElement {
     const kinds: Record<string, string> = { virtual: 'Virtual', securityKey: 'Security key', hardware: 'Hardware' };
     const mfa =
       u.mfa.length === 0
@@ -142,7 +366,7 @@ export function openAwsAuditView(): void {
         ? h('span.muted', {}, '—')
         : h('div', {}, ...u.activeKeys.map((t) => h('div', {}, `used ${date(t)}`)), u.staleKey ? h('span.badge.badge-warn', {}, 'stale') : null);
     const enroll =
-      u.mfa.length === 0
+      u.mfa.length === 0 && enrollable
         ? h(
             'button.btn.btn-sm.audit-enroll',
             {
@@ -163,7 +387,7 @@ export function openAwsAuditView(): void {
       h('td', {}, u.console ? `yes${u.passwordLastUsed ? ` · ${date(u.passwordLastUsed)}` : ''}` : 'no'),
       h('td', {}, mfa),
       h('td', {}, keys),
-      h('td', {}, enroll),
+      enrollable ? h('td', {}, enroll) : null,
     );
   }
 

@@ -16,6 +16,7 @@ import { h } from '../../components/dom';
 import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import {
+  awsAssignToken,
   awsDeactivate,
   awsDevices,
   awsDisconnect,
@@ -435,8 +436,14 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   async function devicesScreen(user: string | null) {
     const err = errorBox('aws-devices-error');
     const list = h('ul.devices#aws-devices');
-    show('devices', h('p.muted#aws-devices-heading', {}, 'Loading devices…'), list, err);
-    foot.append(button('aws-back', 'Back', targetScreen), button('aws-close', 'Close', close, 'btn-primary'));
+    const token = h('div.token-form#aws-token-form', { hidden: true });
+    show('devices', h('p.muted#aws-devices-heading', {}, 'Loading devices…'), list, token, err);
+    foot.append(
+      button('aws-back', 'Back', targetScreen),
+      button('aws-add-token', 'Add a hardware token', () => tokenForm()),
+      h('span.spacer'),
+      button('aws-close', 'Close', close, 'btn-primary'),
+    );
     let userName = user ?? '';
     try {
       const res = await awsDevices(user);
@@ -446,6 +453,39 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
       for (const d of res.devices) list.append(deviceRow(d));
     } catch (e) {
       showError(err, e);
+    }
+
+    // A hardware TOTP token (key fob, display card): its serial and two consecutive codes from
+    // its display. Twofold keeps nothing: it never has the token's seed.
+    function tokenForm() {
+      const serial = h('input.mono#token-serial', { type: 'text', placeholder: 'GAHT12345678', autocomplete: 'off', spellcheck: 'false' }) as HTMLInputElement;
+      const c1 = h('input.mono.code-input#token-code1', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 7 }) as HTMLInputElement;
+      const c2 = h('input.mono.code-input#token-code2', { type: 'text', inputmode: 'numeric', autocomplete: 'off', maxlength: 7 }) as HTMLInputElement;
+      const tokenErr = errorBox('token-error');
+      const submit = h('button.btn.btn-primary#token-submit', { type: 'button' }, 'Enable token') as HTMLButtonElement;
+      submit.addEventListener('click', () => void send());
+      token.replaceChildren(
+        h('p.hint', {}, `For ${userName || 'the user'}: type the serial number printed on the back of the token, press its button and type the code, then wait for the next code and type it too.`),
+        field('Serial number', serial),
+        field('First code', c1),
+        field('Next code', c2),
+        tokenErr,
+        submit,
+      );
+      token.hidden = false;
+      serial.focus();
+      async function send() {
+        tokenErr.hidden = true;
+        submit.disabled = true;
+        try {
+          const d = await awsAssignToken(userName, serial.value, [c1.value, c2.value]);
+          showToast(`Hardware token ${d.serial} enabled for ${userName}`);
+          await devicesScreen(userName);
+        } catch (e) {
+          showError(tokenErr, e);
+          submit.disabled = false;
+        }
+      }
     }
 
     function deviceRow(d: MfaDeviceView): HTMLElement {
