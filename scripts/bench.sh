@@ -58,6 +58,9 @@ echo "   $(export TWOFOLD_PASSWORD=bench TWOFOLD_NO_KEYRING=1 TWOFOLD_VAULT="$WO
 echo "== AWS enrollment against the local IAM emulator, seed held by Twofold (target: < 2 s)"
 "$REL/enroll-bench"
 
+echo "== twofold aws audit --org: 50 accounts x 100 users, 50 ms per call, throttling on; concurrency 8 vs 1"
+"$REL/org-bench"
+
 echo "== import and export, 1,000 accounts (password slot; the export files' own KDF cost as the apps set it)"
 TWOFOLD_PASSWORD=bench "$REL/make-vault" "$WORK/big.json" 1000
 big() { TWOFOLD_PASSWORD=bench TWOFOLD_NO_KEYRING=1 TWOFOLD_VAULT="$WORK/big.json" "$TF" "$@"; }

@@ -248,6 +248,8 @@ impl IamEmulator {
         vec![
             ("AWS_ENDPOINT_URL_IAM", self.endpoint.clone()),
             ("AWS_ENDPOINT_URL_STS", self.endpoint.clone()),
+            ("AWS_ENDPOINT_URL_ORGANIZATIONS", self.endpoint.clone()),
+            ("AWS_ENDPOINT_URL_CLOUDTRAIL", self.endpoint.clone()),
             ("AWS_ACCESS_KEY_ID", creds.access_key_id.clone()),
             ("AWS_SECRET_ACCESS_KEY", creds.secret_access_key.clone()),
             ("AWS_REGION", "us-east-1".to_owned()),
@@ -362,6 +364,99 @@ impl IamEmulator {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// POSTs `body` to a control endpoint; returns its JSON answer.
+    #[track_caller]
+    pub fn control(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        ureq::post(&format!("{}{path}", self.endpoint))
+            .send_json(body)
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+            .into_json()
+            .unwrap_or_else(|e| panic!("POST {path}: not JSON: {e}"))
+    }
+
+    /// Makes the emulator's account the management account of an organisation with these
+    /// member accounts: `(id, name, role)`, where `role` says whether the account has
+    /// `OrganizationAccountAccessRole` for the management account to assume.
+    #[track_caller]
+    pub fn organization(&self, members: &[(&str, &str, bool)]) -> serde_json::Value {
+        let accounts: Vec<serde_json::Value> = members
+            .iter()
+            .map(|(id, name, role)| {
+                serde_json::json!({ "id": id, "name": name, "email": format!("{name}@example.com"), "role": role })
+            })
+            .collect();
+        self.control("/_twofold/org", serde_json::json!({ "accounts": accounts }))
+    }
+
+    /// Creates users in `account` directly in the emulator: `(name, console, mfa)` where `mfa`
+    /// is `None`, `Some("virtual")` or `Some("hardware")`.
+    #[track_caller]
+    pub fn bulk_users(&self, account: &str, users: &[(String, bool, Option<&str>)]) {
+        let users: Vec<serde_json::Value> = users
+            .iter()
+            .map(|(name, console, mfa)| serde_json::json!({ "name": name, "console": console, "mfa": mfa }))
+            .collect();
+        self.control(
+            "/_twofold/users",
+            serde_json::json!({ "account": account, "users": users }),
+        );
+    }
+
+    /// Sets whether the root user of `account` has MFA (GetAccountSummary's AccountMFAEnabled).
+    #[track_caller]
+    pub fn root_mfa(&self, account: &str, enabled: bool) {
+        self.control(
+            "/_twofold/root-mfa",
+            serde_json::json!({ "account": account, "enabled": enabled }),
+        );
+    }
+
+    /// Records a console sign-in in CloudTrail: `user` (`"root"` for the root user) of
+    /// `account`, in `region`, at `time` (RFC 3339), with or without MFA.
+    #[track_caller]
+    pub fn console_login(&self, account: &str, region: &str, user: &str, mfa: bool, time: &str) {
+        self.control(
+            "/_twofold/console-login",
+            serde_json::json!({ "account": account, "region": region, "user": user, "mfaUsed": mfa, "time": time }),
+        );
+    }
+
+    /// Throttles every account to `per_second` calls (a token bucket of `burst`); 0 turns it off.
+    #[track_caller]
+    pub fn rate_limit(&self, per_second: u32, burst: u32) {
+        self.control(
+            "/_twofold/rate-limit",
+            serde_json::json!({ "perSecond": per_second, "burst": burst }),
+        );
+    }
+
+    /// Calls refused by [`IamEmulator::rate_limit`] since the emulator started.
+    #[track_caller]
+    pub fn throttled_calls(&self) -> u64 {
+        self.get_json("/_twofold/rate-limit")["throttled"]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    /// Adds `ms` of latency to every AWS call; 0 turns it off.
+    #[track_caller]
+    pub fn latency(&self, ms: u32) {
+        self.control("/_twofold/latency", serde_json::json!({ "ms": ms }));
+    }
+
+    /// Registers a hardware TOTP token in the emulator's inventory; returns its base32 seed.
+    #[track_caller]
+    pub fn hardware_token(&self, serial: &str) -> String {
+        let t = self.control(
+            "/_twofold/hardware-token",
+            serde_json::json!({ "serial": serial }),
+        );
+        t["seed"]
+            .as_str()
+            .unwrap_or_else(|| panic!("POST /_twofold/hardware-token: no seed in {t}"))
+            .to_string()
     }
 
     #[track_caller]
