@@ -90,6 +90,8 @@ fn the_organisation_view_shows_every_account_and_the_sign_ins_without_mfa() {
         text.contains("not audited") && text.contains("OrganizationAccountAccessRole"),
         "{text}"
     );
+    let prod = session.text_of(&format!("#org-table .org-row[data-account='{PROD}']"));
+    assert!(prod.contains("2 without MFA"), "{prod}");
     let summary = session.text_of("#org-summary");
     assert!(
         summary.contains("3 accounts")

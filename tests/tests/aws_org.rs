@@ -564,3 +564,85 @@ fn a_hardware_token_is_assigned_with_two_codes_and_each_refusal_says_why() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_profile_with_mfa_serial_runs_the_org_audit_with_an_mfa_session() {
+    let emu = IamEmulator::start();
+    let dir = harness::temp_dir();
+    organization(&emu);
+    // ops may do anything, but is in a group that requires MFA (the enforce policy): without
+    // an MFA session it cannot even list the accounts.
+    let ops = emu.create_user("ops", &["*"]);
+    emu.admin_aws(&["iam", "create-group", "--group-name", "admins"]);
+    emu.admin_aws(&[
+        "iam",
+        "add-user-to-group",
+        "--group-name",
+        "admins",
+        "--user-name",
+        "ops",
+    ]);
+    ok_json(twofold(
+        &emu,
+        &emu.admin,
+        dir.path(),
+        &["aws", "enforce", "--group", "admins", "--json"],
+    ));
+    let enrolled = ok_json(twofold(
+        &emu,
+        &emu.admin,
+        dir.path(),
+        &["aws", "enroll", "--user", "ops", "--json"],
+    ));
+    let serial = enrolled["serial"].as_str().unwrap();
+    std::fs::write(
+        dir.path().join("credentials"),
+        format!(
+            "[ops]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            ops.access_key_id, ops.secret_access_key
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile ops]\nregion = us-east-1\n",
+    )
+    .unwrap();
+    let run = || {
+        let mut c = twofold_cmd(
+            &emu,
+            &emu.admin,
+            dir.path(),
+            &["aws", "audit", "--org", "--json", "--profile", "ops"],
+        );
+        c.env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY");
+        c.output().unwrap()
+    };
+    let out = run();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("ListAccounts"), "{}", stderr(&out));
+
+    // With the profile's mfa_serial, Twofold gets an MFA session first, with a code from the
+    // vault (waiting out the windows the enrollment used), and the audit goes through.
+    std::fs::write(
+        dir.path().join("config"),
+        format!("[profile ops]\nregion = us-east-1\nmfa_serial = {serial}\n"),
+    )
+    .unwrap();
+    let audit = ok_json(run());
+    assert_eq!(audit["totals"]["audited"], 2, "{audit}");
+    assert_eq!(
+        audit["caller"],
+        format!("arn:aws:iam::{}:user/ops", emu.admin.account_id)
+    );
+    let issued = emu.sessions();
+    assert!(
+        issued
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["userName"] == "ops" && s["mfaSerial"] == serial),
+        "{issued}"
+    );
+}

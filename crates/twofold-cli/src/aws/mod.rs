@@ -259,6 +259,7 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
         static_keys: None,
     };
     let api = AwsClient::connect(&opts).await?;
+    let (profile, endpoint) = (args.profile.clone(), args.endpoint_url.clone());
     match args.command {
         AwsCommand::Whoami => {
             let me = api.caller_identity().await?;
@@ -300,7 +301,11 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
             unreachable!("handled above")
         }
         AwsCommand::Audit { csv, force, org } => match org.options() {
-            Some(opts) => org::audit(api, json, opts, csv, force).await?,
+            Some(opts) => {
+                let api = sessions::with_mfa_session(ctx, profile.as_deref(), endpoint, json, api)
+                    .await?;
+                org::audit(api, json, opts, csv, force).await?
+            }
             None => admin::audit(api, json, csv, force).await?,
         },
         AwsCommand::SignIns {
@@ -309,11 +314,18 @@ async fn run_async(ctx: &Ctx, args: AwsArgs) -> Result<()> {
             all,
             org,
         } => {
+            let opts = org.options();
+            let api = match opts {
+                Some(_) => {
+                    sessions::with_mfa_session(ctx, profile.as_deref(), endpoint, json, api).await?
+                }
+                None => api,
+            };
             let args = org::SignInArgs {
                 since,
                 regions,
                 all,
-                org: org.options(),
+                org: opts,
             };
             org::sign_ins(api, json, args).await?
         }

@@ -5,6 +5,7 @@ use std::sync::Mutex;
 
 use anyhow::Result;
 use serde_json::json;
+use twofold_core::aws::client::AwsClient;
 use twofold_core::aws::sessions::{SessionRequest, SessionStep};
 use twofold_core::aws::{profiles, sessions};
 
@@ -101,7 +102,7 @@ fn need_profile(profile: &Option<String>) -> Result<&str> {
 }
 
 /// Says what a session is doing when it has to wait (AWS refuses a code twice).
-fn report_session(step: SessionStep) {
+pub(super) fn report_session(step: SessionStep) {
     if let SessionStep::Waiting { secs } = step {
         eprintln!(
             "twofold: this window's code was already sent to AWS; waiting {secs} s for the next one"
@@ -155,4 +156,36 @@ pub(super) async fn mfa_code(ctx: &Ctx, args: &AwsArgs, serial: Option<String>) 
         println!("{}", code.as_str());
     }
     Ok(())
+}
+
+/// The client organisation-wide commands call with: with `--profile P` whose `mfa_serial` the
+/// config names, an MFA session of P (the vault's cached one, or one from a fresh code), since
+/// roles' trust policies and the enforce-MFA policy often require MFA; else `api` as it is.
+pub(super) async fn with_mfa_session(
+    ctx: &Ctx,
+    profile: Option<&str>,
+    endpoint_url: Option<String>,
+    json: bool,
+    api: AwsClient,
+) -> Result<AwsClient> {
+    let Some(name) = profile else {
+        return Ok(api);
+    };
+    if profiles::find_profile(name)?.mfa_serial.is_none() {
+        return Ok(api);
+    }
+    let vault = Mutex::new(ctx.open()?);
+    let req = SessionRequest {
+        profile: name.to_string(),
+        endpoint_url,
+        ..SessionRequest::default()
+    };
+    let s = sessions::session(&vault, &req, &mut report_session).await?;
+    if !json {
+        eprintln!(
+            "twofold: using an MFA session of profile {name} ({:?})",
+            s.source
+        );
+    }
+    Ok(api.with_credentials(&s.credentials))
 }

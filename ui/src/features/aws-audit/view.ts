@@ -216,7 +216,7 @@ export function openAwsAuditView(): void {
       h(
         'thead',
         {},
-        h('tr', {}, h('th', {}, 'Account'), h('th', {}, 'Users'), h('th', {}, 'Console without MFA'), h('th', {}, 'Without MFA'), h('th', {}, 'Root MFA'), h('th', {}, 'Groups without the policy'), h('th', {}, '')),
+        h('tr', {}, h('th', {}, 'Account'), h('th', {}, 'Users'), h('th', {}, 'Console without MFA'), h('th', {}, 'Root MFA'), h('th', {}, '')),
       ),
       tbody,
     );
@@ -225,7 +225,7 @@ export function openAwsAuditView(): void {
     const paint = () => {
       tbody.replaceChildren();
       const shown = o.accounts.filter((a) => keepAccount(a, orgFilters));
-      if (shown.length === 0) tbody.append(h('tr', {}, h('td.empty-cell', { colspan: 7 }, 'No accounts match the filters.')));
+      if (shown.length === 0) tbody.append(h('tr', {}, h('td.empty-cell', { colspan: 5 }, 'No accounts match the filters.')));
       for (const a of shown) tbody.append(accountRow(a));
     };
     paint();
@@ -251,26 +251,28 @@ export function openAwsAuditView(): void {
   }
 
   function accountRow(a: OrgAccountView): HTMLElement {
-    const name = h('td', {}, h('div.user-name', {}, a.name), h('div.hint', {}, a.id));
     if (a.error !== null) {
       return h(
         'tr.org-row',
         { 'data-account': a.id, 'data-failed': 'true' },
-        name,
-        h('td', { colspan: 6 }, h('span.badge.badge-danger', {}, 'not audited'), ' ', h('span.org-error', {}, a.error)),
+        h('td', { colspan: 5 }, h('div.user-name', {}, `${a.name} · ${a.id}`), h('span.badge.badge-danger', {}, 'not audited'), ' ', h('span.org-error', {}, a.error)),
       );
     }
+    // Users without MFA and the groups lacking the enforce policy go under the name: five
+    // columns fit the dialog without scrolling sideways.
+    const gaps = [
+      a.withoutMfa > 0 ? `${a.withoutMfa} without MFA` : null,
+      a.groupsWithoutEnforcement.length > 0 ? `no enforce policy on ${a.groupsWithoutEnforcement.join(', ')}` : null,
+    ].filter((t): t is string => t !== null);
     const root = a.rootMfa === null ? 'unknown' : a.rootMfa ? 'on' : h('span.badge.badge-danger', {}, 'off');
     return h(
       'tr.org-row',
       { 'data-account': a.id, 'data-failed': 'false', class: a.consoleWithoutMfa > 0 ? 'flagged' : '' },
-      name,
+      h('td', {}, h('div.user-name', {}, a.name), h('div.hint', {}, a.id), gaps.length > 0 ? h('div.hint.org-gaps', {}, gaps.join(' · ')) : null),
       h('td', {}, String(a.users.length)),
       h('td', {}, a.consoleWithoutMfa > 0 ? h('span.badge.badge-danger', {}, String(a.consoleWithoutMfa)) : '0'),
-      h('td', {}, String(a.withoutMfa)),
       h('td', {}, root),
-      h('td', {}, a.groupsWithoutEnforcement.length === 0 ? h('span.muted', {}, '—') : a.groupsWithoutEnforcement.join(', ')),
-      h('td', {}, h('button.btn.btn-sm.org-drill', { type: 'button', title: `Users of ${a.name}`, onclick: () => accountScreen(a) }, 'Users')),
+      h('td', {}, h('button.btn.btn-sm.org-drill', { type: 'button', title: `Users of ${a.name}`, 'aria-label': `Users of ${a.name}`, onclick: () => accountScreen(a) }, 'Users')),
     );
   }
 
