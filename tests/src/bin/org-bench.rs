@@ -69,7 +69,11 @@ fn main() {
     let run = |concurrency: &str| {
         let refused = emu.throttled_calls();
         let t = Instant::now();
-        let out = Command::new(harness::cli_bin())
+        // The CLI's own CPU time beside the wall time: the emulator (moto, one Python
+        // process) shares the machine's cores.
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "cli-cpu %U %S"])
+            .arg(harness::cli_bin())
             .args([
                 "aws",
                 "audit",
@@ -90,9 +94,18 @@ fn main() {
             String::from_utf8_lossy(&out.stderr)
         );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let cpu: f64 = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .filter_map(|l| l.strip_prefix("cli-cpu "))
+            .flat_map(|l| {
+                l.split(' ')
+                    .filter_map(|x| x.parse::<f64>().ok())
+                    .collect::<Vec<_>>()
+            })
+            .sum();
         let t = &v["totals"];
         println!(
-            "   concurrency {concurrency:>2}: {secs:7.1} s  ({} accounts audited, {} failed, {} users; {} calls throttled by the emulator, {} accounts run again after a backoff)",
+            "   concurrency {concurrency:>2}: {secs:7.1} s, CLI CPU {cpu:.1} s  ({} accounts audited, {} failed, {} users; {} calls throttled by the emulator, {} accounts run again after a backoff)",
             t["audited"], t["failed"], t["users"], emu.throttled_calls() - refused, v["throttledRetries"]
         );
         assert_eq!(t["audited"].as_u64(), Some(u64::from(accounts)), "{v}");
