@@ -16,13 +16,7 @@ pub(super) async fn audit(
     csv: Option<std::path::PathBuf>,
     force: bool,
 ) -> Result<()> {
-    // Refused before the audit's many calls, not after them.
-    if let Some(path) = csv.as_ref().filter(|p| !force && p.exists()) {
-        anyhow::bail!(
-            "{} exists; choose another file or pass --force to replace it",
-            path.display()
-        );
-    }
+    super::output::refuse_existing_csv(csv.as_deref(), force)?;
     let started = std::time::Instant::now();
     let interactive = std::io::stderr().is_terminal() && !json;
     let mut progress = |done: usize, total: usize| {

@@ -61,12 +61,7 @@ pub(super) async fn audit(
     csv: Option<std::path::PathBuf>,
     force: bool,
 ) -> Result<()> {
-    if let Some(path) = csv.as_ref().filter(|p| !force && p.exists()) {
-        anyhow::bail!(
-            "{} exists; choose another file or pass --force to replace it",
-            path.display()
-        );
-    }
+    super::output::refuse_existing_csv(csv.as_deref(), force)?;
     let started = std::time::Instant::now();
     let bar = Bar::new(json, "accounts");
     let run = org::org_audit(&api, &opts, &mut |p| bar.show(p)).await?;

@@ -12,6 +12,20 @@ pub(super) fn print_done(json: bool, value: serde_json::Value, text: &str) {
     }
 }
 
+/// Refuses a CSV file that exists unless `force`: before an audit's many calls, not after them.
+pub(super) fn refuse_existing_csv(
+    csv: Option<&std::path::Path>,
+    force: bool,
+) -> anyhow::Result<()> {
+    match csv.filter(|p| !force && p.exists()) {
+        Some(path) => anyhow::bail!(
+            "{} exists; choose another file or pass --force to replace it",
+            path.display()
+        ),
+        None => Ok(()),
+    }
+}
+
 /// Warns on stderr when the clock is too far from AWS's for TOTP codes to work.
 pub(super) fn warn_skew(skew: Option<i64>) {
     if let Some(s) = twofold_core::aws::client::clock_off(skew) {

@@ -37,6 +37,23 @@ function date(secs: number | null): string {
   return secs === null ? 'never' : new Date(secs * 1000).toLocaleDateString(undefined, { dateStyle: 'medium' });
 }
 
+/** Filter chips: one toggle button per filter, `on` holding those pressed; `repaint` runs
+ * after each toggle. */
+function chipsFor<F>(list: [F, string, string][], on: Set<F>, repaint: () => void): HTMLElement {
+  const chips = h('div.filters', { role: 'group', 'aria-label': 'Filters' });
+  for (const [f, id, label] of list) {
+    const b = h('button.chip', { id, type: 'button', 'aria-pressed': String(on.has(f)) }, label);
+    b.addEventListener('click', () => {
+      if (on.has(f)) on.delete(f);
+      else on.add(f);
+      b.setAttribute('aria-pressed', String(on.has(f)));
+      repaint();
+    });
+    chips.append(b);
+  }
+  return chips;
+}
+
 /** Opens the audit dialog. Its id is not `security`: that is the topbar button that opens it,
  * and `openDialog` first removes any element with the dialog's id. */
 export function openAwsAuditView(): void {
@@ -92,17 +109,7 @@ export function openAwsAuditView(): void {
       `Account ${a.account} · ${a.users.length} users · ${flaggedCount} with console access but no MFA` +
         (a.source === 'listApis' ? ' · from per-user calls (the credential report was not allowed)' : ''),
     );
-    const chips = h('div.filters', { role: 'group', 'aria-label': 'Filters' });
-    for (const [f, id, label] of FILTERS) {
-      const b = h('button.chip', { id, type: 'button', 'aria-pressed': String(filters.has(f)) }, label);
-      b.addEventListener('click', () => {
-        if (filters.has(f)) filters.delete(f);
-        else filters.add(f);
-        b.setAttribute('aria-pressed', String(filters.has(f)));
-        paintRows();
-      });
-      chips.append(b);
-    }
+    const chips = chipsFor(FILTERS, filters, () => paintRows());
     const tbody = h('tbody');
     const table = h(
       'table.audit#security-table',
@@ -198,17 +205,7 @@ export function openAwsAuditView(): void {
         (o.skipped > 0 ? ` · ${o.skipped} inactive accounts skipped` : '') +
         ` · role ${o.role}`,
     );
-    const chips = h('div.filters', { role: 'group', 'aria-label': 'Filters' });
-    for (const [f, id, label] of ORG_FILTERS) {
-      const b = h('button.chip', { id, type: 'button', 'aria-pressed': String(orgFilters.has(f)) }, label);
-      b.addEventListener('click', () => {
-        if (orgFilters.has(f)) orgFilters.delete(f);
-        else orgFilters.add(f);
-        b.setAttribute('aria-pressed', String(orgFilters.has(f)));
-        paint();
-      });
-      chips.append(b);
-    }
+    const chips = chipsFor(ORG_FILTERS, orgFilters, () => paint());
     const tbody = h('tbody');
     const table = h(
       'table.audit#org-table',
@@ -278,7 +275,7 @@ export function openAwsAuditView(): void {
 
   function accountScreen(a: OrgAccountView) {
     const heading = h('p.hint#org-account-summary', {}, `${a.name} (${a.id}) · ${a.users.length} users · ${a.consoleWithoutMfa} with console access but no MFA`);
-    const chips = h('div.filters', { role: 'group', 'aria-label': 'Filters' });
+    const chips = chipsFor(FILTERS, filters, () => paint());
     const tbody = h('tbody');
     const paint = () => {
       tbody.replaceChildren();
@@ -287,16 +284,6 @@ export function openAwsAuditView(): void {
       // Enrolling from here would use the management account's credentials: not offered.
       for (const u of shown) tbody.append(row(u, false));
     };
-    for (const [f, id, label] of FILTERS) {
-      const b = h('button.chip', { id, type: 'button', 'aria-pressed': String(filters.has(f)) }, label);
-      b.addEventListener('click', () => {
-        if (filters.has(f)) filters.delete(f);
-        else filters.add(f);
-        b.setAttribute('aria-pressed', String(filters.has(f)));
-        paint();
-      });
-      chips.append(b);
-    }
     const table = h(
       'table.audit#org-users',
       { 'data-account': a.id },
