@@ -45,6 +45,7 @@ fn account(issuer: &str, user: &str, secret: &str) -> Account {
         created: 1,
         last_used: None,
         aws: None,
+        meta: Default::default(),
     }
 }
 

@@ -126,6 +126,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Mark an account as a favourite (pinned to the top of the app's list and in its tray
+    /// menu), or unmark it with --remove.
+    Favourite {
+        /// The account's name.
+        name: String,
+        /// Unmark it.
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Print an account's note, or set it (an empty TEXT removes it).
+    Note {
+        /// The account's name.
+        name: String,
+        /// The new note.
+        text: Option<String>,
+    },
     /// Rename an account.
     Rename {
         /// The current name.
@@ -316,6 +332,52 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
                     .unwrap_or(0);
                 for a in vault.accounts() {
                     println!("{:width$}  {}  {}", a.name, a.otp.kind.as_str(), a.issuer);
+                }
+            }
+            Ok(())
+        }
+        Command::Favourite { name, remove } => {
+            let mut vault = ctx.open()?;
+            vault.edit(
+                &name,
+                AccountPatch {
+                    favourite: Some(!remove),
+                    ..Default::default()
+                },
+            )?;
+            let name = &vault.find(&name)?.name;
+            if remove {
+                println!("{name} is no longer a favourite");
+            } else {
+                println!("{name} is a favourite");
+            }
+            Ok(())
+        }
+        Command::Note { name, text } => {
+            let mut vault = ctx.open()?;
+            match text {
+                None => {
+                    let note = &vault.find(&name)?.meta.note;
+                    if note.is_empty() {
+                        eprintln!("{name} has no note");
+                    } else {
+                        println!("{note}");
+                    }
+                }
+                Some(text) => {
+                    vault.edit(
+                        &name,
+                        AccountPatch {
+                            note: Some(text),
+                            ..Default::default()
+                        },
+                    )?;
+                    let a = vault.find(&name)?;
+                    if a.meta.note.is_empty() {
+                        println!("removed the note of {}", a.name);
+                    } else {
+                        println!("saved the note of {}", a.name);
+                    }
                 }
             }
             Ok(())

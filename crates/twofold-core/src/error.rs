@@ -32,6 +32,9 @@ pub enum Error {
     /// An account name is empty.
     #[error("an account needs a name")]
     EmptyName,
+    /// A note is longer than the vault keeps.
+    #[error("a note can be at most {0} characters long")]
+    NoteTooLong(usize),
     /// The operation needs a counter-based (HOTP) account.
     #[error("{0:?} is time-based, not a counter (HOTP) account")]
     NotHotp(String),

@@ -117,6 +117,13 @@ pub struct AccountSummary {
     pub last_used: Option<u64>,
     /// The AWS MFA device this account holds the seed of, if any.
     pub aws: Option<AwsLinkView>,
+    /// Pinned to the top and in the tray.
+    pub favourite: bool,
+    /// The user's note ("" for none).
+    pub note: String,
+    /// How many times a code was taken.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub uses: u64,
 }
 
 /// An account's link to an AWS MFA device (what "Start CLI session" needs to know).
@@ -158,6 +165,9 @@ impl From<&Account> for AccountSummary {
                 profile: l.profile.clone(),
                 active: l.status == AwsStatus::Active,
             }),
+            favourite: a.meta.favourite,
+            note: a.meta.note.clone(),
+            uses: a.meta.uses,
         }
     }
 }
@@ -312,6 +322,7 @@ mod tests {
                 profile: Some("work".into()),
                 status: AwsStatus::Pending,
             }),
+            meta: Default::default(),
         };
         let json = serde_json::to_value(AccountSummary::from(&account)).unwrap();
         assert_eq!(
@@ -323,13 +334,16 @@ mod tests {
                 "counter",
                 "created",
                 "digits",
+                "favourite",
                 "id",
                 "issuer",
                 "kind",
                 "lastUsed",
                 "name",
+                "note",
                 "period",
-                "tags"
+                "tags",
+                "uses"
             ]
         );
         assert_eq!(

@@ -50,6 +50,7 @@ fn account(name: &str, issuer: &str, user: &str, otp: Otp, tags: &[&str]) -> Acc
         created: 1,
         last_used: None,
         aws: None,
+        meta: Default::default(),
     }
 }
 

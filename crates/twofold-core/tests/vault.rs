@@ -123,6 +123,49 @@ fn names_are_unique_and_edits_apply() {
 }
 
 #[test]
+fn favourites_notes_and_uses_are_kept() {
+    let store = MemoryStore::default();
+    let (_d, path, mut vault) = setup(&store);
+    vault.add(new_account(URI, None), 1000).unwrap();
+    vault.add(new_account(HOTP, Some("vpn")), 1000).unwrap();
+    vault
+        .edit(
+            "ACME:alice",
+            AccountPatch {
+                favourite: Some(true),
+                note: Some("  recovery codes in the safe \n".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    // Every code taken counts, time-based or counter.
+    vault.take_code("ACME:alice", 2000).unwrap();
+    vault.take_code("ACME:alice", 2100).unwrap();
+    vault.take_code("vpn", 2000).unwrap();
+    // Showing a code is not taking it.
+    vault.code("ACME:alice", 2200).unwrap();
+    let too_long = "x".repeat(2001);
+    assert!(matches!(
+        vault.edit(
+            "vpn",
+            AccountPatch {
+                note: Some(too_long),
+                ..Default::default()
+            }
+        ),
+        Err(Error::NoteTooLong(2000))
+    ));
+
+    let v = Vault::open(&path, &Unlock::Keyring(&store)).unwrap();
+    let alice = &v.find("ACME:alice").unwrap().meta;
+    assert!(alice.favourite);
+    assert_eq!(alice.note, "recovery codes in the safe");
+    assert_eq!(alice.uses, 2);
+    let vpn = &v.find("vpn").unwrap().meta;
+    assert_eq!((vpn.favourite, vpn.note.as_str(), vpn.uses), (false, "", 1));
+}
+
+#[test]
 fn add_all_writes_every_account_or_none() {
     let store = MemoryStore::default();
     let (_d, path, mut vault) = setup(&store);

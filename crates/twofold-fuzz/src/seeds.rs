@@ -37,6 +37,7 @@ pub fn accounts() -> Vec<Account> {
             created: 1_700_000_000,
             last_used: None,
             aws: None,
+            meta: Default::default(),
         })
         .collect()
 }

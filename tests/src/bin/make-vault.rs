@@ -42,6 +42,7 @@ fn main() {
                     created: 0,
                     last_used: None,
                     aws: None,
+                    meta: Default::default(),
                 });
             }
             Ok(())

@@ -49,6 +49,7 @@ fn main() {
                     created: g,
                     last_used: None,
                     aws: None,
+                    meta: Default::default(),
                 }];
                 Ok(g)
             })

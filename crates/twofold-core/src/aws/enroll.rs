@@ -195,6 +195,7 @@ pub fn persist(
             created: now,
             last_used: None,
             aws: Some(link),
+            meta: Default::default(),
         });
         Ok(id)
     })

@@ -91,7 +91,7 @@ impl Vault {
         })
     }
 
-    /// Changes an account's name, issuer, label or tags.
+    /// Changes an account's name, issuer, label, tags, favourite mark or note.
     pub fn edit(&mut self, name_or_id: &str, patch: AccountPatch) -> Result<()> {
         self.update(|d| {
             let i = d.index_of(name_or_id)?;
@@ -113,6 +113,16 @@ impl Vault {
             }
             if let Some(v) = patch.tags {
                 a.tags = v;
+            }
+            if let Some(v) = patch.favourite {
+                a.meta.favourite = v;
+            }
+            if let Some(v) = patch.note {
+                let v = v.trim();
+                if v.chars().count() > super::data::NOTE_MAX_CHARS {
+                    return Err(Error::NoteTooLong(super::data::NOTE_MAX_CHARS));
+                }
+                a.meta.note = v.to_string();
             }
             Ok(())
         })
@@ -155,6 +165,7 @@ impl Vault {
                 .checked_add(1)
                 .ok_or_else(|| Error::CounterExhausted(a.name.clone()))?;
             a.last_used = Some(now);
+            a.meta.uses = a.meta.uses.saturating_add(1);
             Ok(code)
         })
     }
@@ -174,6 +185,7 @@ impl Vault {
             let a = &mut d.accounts[i];
             let code = a.otp.code_at(shifted);
             a.last_used = Some(now);
+            a.meta.uses = a.meta.uses.saturating_add(1);
             if let Some(link) = &a.aws {
                 let window = shifted / a.otp.period.max(1);
                 let used = d.used_windows.entry(link.serial.clone()).or_insert(0);

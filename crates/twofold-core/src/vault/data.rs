@@ -40,7 +40,23 @@ pub struct Account {
     pub last_used: Option<u64>,
     /// The AWS MFA device this account's secret belongs to, when Twofold enrolled it.
     pub aws: Option<AwsLink>,
+    /// How the user keeps it: favourite, note, how often its code was taken.
+    pub meta: AccountMeta,
 }
+
+/// How the user keeps an account (none of it secret, all of it in the encrypted vault).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccountMeta {
+    /// Pinned to the top of the list and in the tray menu.
+    pub favourite: bool,
+    /// Free text (where the recovery codes are, which phone has it too).
+    pub note: String,
+    /// How many times a code was taken (copied, typed, printed): "most used" sorts by it.
+    pub uses: u64,
+}
+
+/// The longest note kept, in characters.
+pub const NOTE_MAX_CHARS: usize = 2000;
 
 /// Where an AWS virtual MFA device's seed came from and what it is attached to.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -115,6 +131,10 @@ pub struct AccountPatch {
     pub account: Option<String>,
     /// New tags.
     pub tags: Option<Vec<String>>,
+    /// Favourite or not.
+    pub favourite: Option<bool>,
+    /// New note (empty removes it).
+    pub note: Option<String>,
 }
 
 /// AWS session credentials kept (encrypted, in the vault) until shortly before they expire.
@@ -269,6 +289,7 @@ impl VaultData {
             created: now,
             last_used: None,
             aws: None,
+            meta: AccountMeta::default(),
         });
         id
     }

@@ -26,8 +26,8 @@ use std::path::{Path, PathBuf};
 
 pub use access::VaultAccess;
 pub use data::{
-    default_name, Account, AccountId, AccountPatch, AlreadyHeld, AwsLink, AwsStatus, CachedSession,
-    ImportCheck, Imported, NewAccount, SessionScope, Settings, VaultData,
+    default_name, Account, AccountId, AccountMeta, AccountPatch, AlreadyHeld, AwsLink, AwsStatus,
+    CachedSession, ImportCheck, Imported, NewAccount, SessionScope, Settings, VaultData,
 };
 pub use file::{write_private_file, VERSION};
 use file::{Envelope, FileStamp, Header, Slot, WriteLock, B64};

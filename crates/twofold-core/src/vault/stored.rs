@@ -53,6 +53,13 @@ struct StoredAccount {
     // Added for AWS enrollment; older vaults have none.
     #[serde(default)]
     aws: Option<AwsLink>,
+    // Added with favourites and notes; older vaults have none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    favourite: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    note: String,
+    #[serde(default)]
+    uses: u64,
 }
 
 pub(super) fn encode(d: &VaultData) -> Result<Zeroizing<Vec<u8>>> {
@@ -75,6 +82,9 @@ pub(super) fn encode(d: &VaultData) -> Result<Zeroizing<Vec<u8>>> {
                 created: a.created,
                 last_used: a.last_used,
                 aws: a.aws.clone(),
+                favourite: a.meta.favourite,
+                note: a.meta.note.clone(),
+                uses: a.meta.uses,
             })
             .collect(),
         settings: d.settings.clone(),
@@ -106,6 +116,11 @@ pub(super) fn decode(bytes: &[u8]) -> std::result::Result<VaultData, String> {
                 created: s.created,
                 last_used: s.last_used,
                 aws: s.aws,
+                meta: super::data::AccountMeta {
+                    favourite: s.favourite,
+                    note: s.note,
+                    uses: s.uses,
+                },
             })
         })
         .collect::<std::result::Result<Vec<_>, String>>()?;

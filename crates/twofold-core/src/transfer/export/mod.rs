@@ -189,6 +189,7 @@ pub(crate) fn sample_accounts() -> Vec<Account> {
         created: 1,
         last_used: None,
         aws: None,
+        meta: Default::default(),
     };
     vec![
         account(
