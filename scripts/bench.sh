@@ -106,3 +106,8 @@ if [ "${TWOFOLD_BENCH_APP:-1}" != "0" ]; then
   echo "== the app: launch to first code painted, memory after 30 s idle"
   "$REL/app-bench"
 fi
+
+if [ "${TWOFOLD_BENCH_APP:-1}" != "0" ]; then
+  echo "== the desktop, Twofold beside otpclient on the same Xvfb: launch to first window, the lookup window (Twofold), memory after 30 s idle"
+  "$REL/desktop-bench"
+fi

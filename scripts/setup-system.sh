@@ -11,6 +11,8 @@ PACKAGES=(
   libdbus-1-dev dbus
   # tests: a real Secret Service, a headless X server, the WebKit WebDriver, the clipboard
   gnome-keyring libsecret-tools dbus-x11 xvfb xauth webkit2gtk-driver xclip
+  # tests: the global shortcut and "type the code" (keys sent while another window has focus)
+  xdotool
   # tests: .deb inspection, benchmarks, screenshots
   dpkg-dev hyperfine desktop-file-utils
   # tests: .rpm inspection and install into a throwaway root (rpm -qlp, rpm --root)
@@ -26,6 +28,8 @@ PACKAGES=(
   xdg-desktop-portal python3-dbus python3-gi
   # benchmarks: zbarimg, the reference QR decoder qr-bench compares against
   zbar-tools
+  # benchmarks: OTPClient, the GTK authenticator desktop-bench compares the app against
+  otpclient python3-cryptography
 )
 
 missing=()

@@ -77,6 +77,12 @@ const COMMANDS: &[&str] = &[
     "backup_off",
     "backup_now",
     "backup_restore",
+    "settings_get",
+    "settings_set",
+    "app_activity",
+    "lookup_choose",
+    "lookup_hide",
+    "lookup_open_main",
 ];
 
 fn main() {

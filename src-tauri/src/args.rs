@@ -17,6 +17,13 @@ pub struct AppArgs {
     /// be given environment variables).
     #[arg(long, value_name = "DIR")]
     pub aws_config_dir: Option<PathBuf>,
+    /// Keep the settings in DIR/settings.json instead of the platform config directory.
+    #[arg(long, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// Open the lookup window (in the running Twofold, if there is one): bind a desktop
+    /// shortcut to `twofold-app --lookup` where global shortcuts do not work (Wayland).
+    #[arg(long)]
+    pub lookup: bool,
     /// Tests: the images in DIR, played at a camera's pace, stand in for the webcam.
     #[cfg(feature = "test-hooks")]
     #[arg(long, value_name = "DIR", hide = true)]
@@ -57,9 +64,13 @@ mod tests {
 
     #[test]
     fn both_spellings_of_each_option() {
-        let a = parse(&["--vault", "/tmp/v.json", "--aws-config-dir=/x"]);
+        let a = parse(&["--vault", "/tmp/v.json", "--aws-config-dir=/x", "--lookup"]);
         assert_eq!(a.vault, Some("/tmp/v.json".into()));
         assert_eq!(a.aws_config_dir, Some("/x".into()));
+        assert!(a.lookup);
+        let a = parse(&["--config-dir", "/c"]);
+        assert_eq!(a.config_dir, Some("/c".into()));
+        assert!(!a.lookup);
     }
 
     #[cfg(feature = "test-hooks")]

@@ -92,3 +92,35 @@ fn handler_permissions_capability_and_ui_name_the_same_commands() {
         "ui/src/ipc/commands.ts vs the invoke handler"
     );
 }
+
+/// The lookup window's capability grants only what it needs: nothing that reveals a secret,
+/// writes the vault's keys or settings, or reaches AWS.
+#[test]
+fn the_lookup_window_gets_a_small_subset() {
+    let cap: serde_json::Value =
+        serde_json::from_str(include_str!("../capabilities/lookup.json")).expect("lookup.json");
+    assert_eq!(cap["windows"], serde_json::json!([crate::lookup::LABEL]));
+    let granted: BTreeSet<String> = cap["permissions"]
+        .as_array()
+        .expect("its permissions")
+        .iter()
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
+        .map(|p| p.replace('-', "_"))
+        .collect();
+    let handler = handler();
+    assert!(granted.iter().all(|g| handler.contains(g)), "{granted:?}");
+    for never in [
+        "account_reveal",
+        "account_qr",
+        "export_write",
+        "settings_set",
+        "vault_password_set",
+        "aws_whoami",
+    ] {
+        assert!(
+            !granted.contains(never),
+            "the lookup window may not call {never}"
+        );
+    }
+    assert!(granted.contains("lookup_choose") && granted.contains("code_current"));
+}

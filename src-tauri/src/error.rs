@@ -117,6 +117,7 @@ impl From<CoreError> for IpcError {
             | CoreError::Algorithm(_)
             | CoreError::NotANumber { .. }
             | CoreError::EmptyName
+            | CoreError::NoteTooLong(_)
             | CoreError::NotHotp(_)
             | CoreError::CounterExhausted(_)
             | CoreError::EmptyPassword

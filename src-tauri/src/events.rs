@@ -50,8 +50,10 @@ pub fn vault_changed<R: tauri::Runtime>(app: &tauri::AppHandle<R>, reason: &str)
     ) {
         tracing::warn!("could not emit {VAULT_CHANGED}: {e}");
     }
-    // Every change to the accounts passes here: the one place the automatic backup hooks in.
+    // Every change to the accounts passes here: the one place the automatic backup hooks in,
+    // and the tray's favourites follow (opened, locked, edited).
     if reason == "accounts" {
         crate::backup::back_up_soon(app);
     }
+    crate::tray::refresh(app);
 }

@@ -6,14 +6,20 @@
 //! remembered window geometry) and the real vault.
 
 pub mod args;
+pub mod autolock;
 pub mod backup;
 pub mod commands;
 pub mod error;
 pub mod events;
 pub mod fido;
+pub mod lookup;
 pub mod models;
+pub mod session_lock;
+pub mod settings;
+pub mod shortcut;
 pub mod state;
-mod tray;
+pub mod tray;
+pub mod typist;
 
 use tauri::{Manager, Runtime};
 use twofold_core::vault::{default_vault_path, KeyringStore};
@@ -26,6 +32,7 @@ pub use state::AppState;
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_clipboard_manager::init())
+        .manage(shortcut::ShortcutStatus::default())
         .invoke_handler(tauri::generate_handler![
             commands::vault::vault_status,
             commands::vault::vault_unlock,
@@ -103,10 +110,16 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::backup::backup_off,
             commands::backup::backup_now,
             commands::backup::backup_restore,
+            commands::desktop::settings_get,
+            commands::desktop::settings_set,
+            commands::desktop::app_activity,
+            commands::desktop::lookup_choose,
+            commands::desktop::lookup_hide,
+            commands::desktop::lookup_open_main,
         ])
 }
 
-fn show_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
+pub(crate) fn show_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
     if let Some(w) = app.get_webview_window("main") {
         // Best effort: a window manager may refuse focus; the window is still shown.
         let _ = w.unminimize();
@@ -153,16 +166,49 @@ pub fn run() {
     );
     #[cfg(not(feature = "test-hooks"))]
     let (camera_frames, fido_state) = (None, fido::FidoState::usb());
+    let settings = match settings::SettingsStore::default_path(args.config_dir.as_deref()) {
+        Some(p) => settings::SettingsStore::load(p),
+        None => settings::SettingsStore::in_memory(Default::default()),
+    };
+    let lookup_first = args.lookup;
     let builder = tauri::Builder::default()
-        // First, so a second launch hands over before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            show_main_window(app)
+        // First, so a second launch hands over before anything else starts: `--lookup` opens
+        // the lookup window of the running Twofold, anything else its main window.
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            if args.iter().any(|a| a == "--lookup") {
+                lookup::show(app);
+            } else {
+                show_main_window(app);
+            }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        .manage(AppState::new(path, Box::new(KeyringStore)).with_test_camera(camera_frames))
+        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
+        .manage(
+            AppState::new(path, Box::new(KeyringStore))
+                .with_test_camera(camera_frames)
+                .with_settings(settings),
+        )
         .manage(fido_state)
-        .setup(|app| {
-            tray::install(app.handle())?;
+        .setup(move |app| {
+            let handle = app.handle();
+            tray::install(handle)?;
+            autolock::start(handle);
+            let watcher = handle.clone();
+            session_lock::watch(move |cause| {
+                if watcher
+                    .state::<AppState>()
+                    .settings()
+                    .get()
+                    .lock_on_session_lock
+                {
+                    autolock::lock_now(&watcher, cause);
+                }
+            });
+            let shortcut = handle.state::<AppState>().settings().get().shortcut;
+            shortcut::install(handle, shortcut.as_deref());
+            if lookup_first {
+                lookup::show(handle);
+            }
             Ok(())
         });
     let app = match build(builder).build(tauri::generate_context!()) {

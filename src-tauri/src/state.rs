@@ -40,6 +40,9 @@ pub struct AppState {
     import: Mutex<ImportSlot>,
     test_camera: Option<PathBuf>,
     clipboard: twofold_core::clipboard::CodeClipboard,
+    settings: crate::settings::SettingsStore,
+    autolock: crate::autolock::AutoLock,
+    typist: crate::typist::Typist,
 }
 
 /// The import previews not yet applied or discarded: each file as read, secrets included,
@@ -190,7 +193,34 @@ impl AppState {
             import: Mutex::new(ImportSlot::default()),
             test_camera: None,
             clipboard: twofold_core::clipboard::CodeClipboard::system(),
+            settings: crate::settings::SettingsStore::in_memory(Default::default()),
+            autolock: crate::autolock::AutoLock::new(None),
+            typist: Default::default(),
         }
+    }
+
+    /// Uses `settings` (read from the settings file) and starts the idle clock with its timeout.
+    pub fn with_settings(mut self, settings: crate::settings::SettingsStore) -> Self {
+        self.autolock = crate::autolock::AutoLock::new(crate::autolock::timeout_of(
+            settings.get().lock_after_secs,
+        ));
+        self.settings = settings;
+        self
+    }
+
+    /// The settings in force and their file.
+    pub fn settings(&self) -> &crate::settings::SettingsStore {
+        &self.settings
+    }
+
+    /// The idle clock.
+    pub fn autolock(&self) -> &crate::autolock::AutoLock {
+        &self.autolock
+    }
+
+    /// Types codes into other windows ("type the code").
+    pub fn typist(&self) -> &crate::typist::Typist {
+        &self.typist
     }
 
     /// Remembers the vault's generations in `dir` instead of the platform state directory.
@@ -403,14 +433,35 @@ impl AppState {
         self.lock_inner().new_recovery_key = None;
     }
 
-    /// Closes the vault; the key leaves memory with it.
+    /// Whether the vault is open.
+    pub fn is_unlocked(&self) -> bool {
+        self.lock_inner().vault.is_some()
+    }
+
+    /// Closes the vault and forgets everything secret the app holds: the vault key and its
+    /// decrypted accounts, a recovery key not yet saved, the AWS keys pasted into the wizard,
+    /// a scan's accounts not yet saved (and stops the camera), import previews, and the last
+    /// audits. Each command that needs one of them refuses (or starts over) afterwards.
     pub fn lock(&self) -> VaultStatus {
-        let mut inner = self.lock_inner();
-        inner.vault = None;
-        inner.tried = true;
-        inner.reason = None;
-        inner.new_recovery_key = None;
-        self.describe(&inner)
+        let status = {
+            let mut inner = self.lock_inner();
+            inner.vault = None;
+            inner.tried = true;
+            inner.reason = None;
+            inner.new_recovery_key = None;
+            self.describe(&inner)
+        };
+        self.set_aws(None);
+        {
+            let mut scan = self.scan();
+            scan.pending = None;
+            if let Some(stop) = scan.camera.take() {
+                stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        self.import().pending.clear();
+        *self.admin() = AdminResults::default();
+        status
     }
 
     /// Runs `f` on the open vault, or fails with `vaultLocked`.

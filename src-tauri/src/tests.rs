@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager as _, WebviewWindow, WebviewWindowBuilder};
 use twofold_core::fido::sim::SimState;
 use twofold_core::vault::MemoryStore;
 
@@ -266,13 +266,16 @@ fn accounts_list_never_carries_secrets() {
             "counter",
             "created",
             "digits",
+            "favourite",
             "id",
             "issuer",
             "kind",
             "lastUsed",
             "name",
+            "note",
             "period",
-            "tags"
+            "tags",
+            "uses"
         ]
     );
 }
@@ -902,5 +905,138 @@ fn a_password_changed_elsewhere_closes_the_vault() {
     assert_eq!(
         f.ok("accounts_list", json!({})).as_array().unwrap().len(),
         1
+    );
+}
+
+// Issue 14: locking forgets everything secret the app holds, and every command that needs the
+// vault refuses until it is opened again.
+#[test]
+fn locking_forgets_a_pending_scan_and_the_vault_and_refuses_commands() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let added = f.ok("account_add_from_uri", json!({ "uri": URI, "name": null }));
+    let id = added["id"].as_str().unwrap().to_string();
+    f.ok("account_reveal", json!({ "id": id }));
+    let scan = f.invoke_raw("scan_image", qr_png(URI), "qr.png").unwrap();
+    let token = scan["token"].as_str().unwrap().to_string();
+
+    let status = f.ok("vault_lock", json!({}));
+    assert_eq!(status["state"], "locked");
+    for (cmd, args) in [
+        ("account_reveal", json!({ "id": id })),
+        ("code_current", json!({ "id": id })),
+        ("code_copy", json!({ "id": id })),
+        ("accounts_list", json!({})),
+        ("lookup_choose", json!({ "id": id })),
+    ] {
+        let err = f.invoke(cmd, args).unwrap_err();
+        assert_eq!(err["kind"], "vaultLocked", "{cmd}: {err}");
+    }
+    // The scan's accounts went with the lock: unlocking does not bring them back.
+    f.ok(
+        "vault_unlock",
+        json!({ "password": null, "recoveryKey": null, "acceptRollback": false }),
+    );
+    let err = f
+        .invoke(
+            "scan_save",
+            json!({ "token": token, "picks": [{ "index": 0, "name": "again" }] }),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "notFound", "{err}");
+    assert_eq!(
+        f.ok("accounts_list", json!({})).as_array().unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn settings_are_checked_saved_and_applied() {
+    let f = fixture();
+    let view = f.ok("settings_get", json!({}));
+    assert_eq!(view["settings"]["lockAfterSecs"], 300);
+    assert_eq!(
+        view["settings"]["shortcut"],
+        crate::settings::DEFAULT_SHORTCUT
+    );
+    // A keyring-only vault: Settings says plainly what a lock is worth.
+    f.ok("vault_status", json!({}));
+    let view = f.ok("settings_get", json!({}));
+    let note = view["lockNote"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("login keyring alone") && note.contains("Set a password"),
+        "keyring and recovery key, no password: {note:?}"
+    );
+    f.ok(
+        "vault_password_set",
+        json!({ "password": "a long password" }),
+    );
+    assert_eq!(f.ok("settings_get", json!({}))["lockNote"], Value::Null);
+
+    let mut s = view["settings"].clone();
+    s["clipboardClearSecs"] = json!(1);
+    let err = f
+        .invoke("settings_set", json!({ "settings": s }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "invalidInput");
+    assert_eq!(
+        f.ok("settings_get", json!({}))["settings"]["clipboardClearSecs"],
+        30
+    );
+
+    let mut s = view["settings"].clone();
+    s["clipboardClearSecs"] = json!(10);
+    s["theme"] = json!("dark");
+    s["sort"] = json!("mostUsed");
+    let saved = f.ok("settings_set", json!({ "settings": s }));
+    assert_eq!(saved["settings"]["theme"], "dark");
+    let state = f.window.app_handle().state::<AppState>();
+    assert_eq!(
+        state.settings().get().clipboard_clear_secs,
+        10,
+        "copies follow the new clear time"
+    );
+}
+
+#[test]
+fn favourites_and_notes_are_saved_and_listed() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let id = f.ok("account_add_from_uri", json!({ "uri": URI, "name": null }))["id"].clone();
+    let updated = f.ok(
+        "account_update",
+        json!({ "id": id, "update": { "name": null, "issuer": null, "account": null, "tags": null,
+                "favourite": true, "note": "recovery codes: 1Password" } }),
+    );
+    assert_eq!(updated["favourite"], true);
+    assert_eq!(updated["note"], "recovery codes: 1Password");
+    // Taking a code counts as a use (an HOTP code here: copying needs a display).
+    let hotp = f.ok(
+        "account_add_from_uri",
+        json!({ "uri": "otpauth://hotp/Corp:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Corp&counter=0", "name": null }),
+    );
+    f.ok("hotp_next", json!({ "id": hotp["id"] }));
+    f.ok("hotp_next", json!({ "id": hotp["id"] }));
+    let list = f.ok("accounts_list", json!({}));
+    let uses: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["uses"].clone())
+        .collect();
+    assert_eq!(uses, [json!(0), json!(2)]);
+    // The tray lists favourites by label.
+    let favs = f
+        .window
+        .app_handle()
+        .state::<AppState>()
+        .with_vault(|v| Ok(crate::tray::favourites(v)))
+        .unwrap();
+    assert_eq!(
+        favs,
+        [(
+            id.as_str().unwrap().to_string(),
+            "Example (alice@example.com)".to_string()
+        )]
     );
 }

@@ -211,6 +211,17 @@ pub fn poll<T>(
     }
 }
 
+/// The text on the X clipboard (`xclip`), trimmed; `None` when it holds no text.
+pub fn clipboard() -> Option<String> {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 /// Runs `cmd` to completion and panics with its output unless it succeeds.
 #[track_caller]
 pub fn run_ok(cmd: &mut Command) -> Output {

@@ -144,6 +144,56 @@ impl Session {
         send(&self.agent, method, &url, body)
     }
 
+    /// The handles of the app's windows (browsing contexts) WebDriver can drive.
+    pub fn window_handles(&self) -> Result<Vec<String>> {
+        let v = self.call("GET", "/window/handles", None)?;
+        Ok(v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// The handle of the window commands go to.
+    pub fn window_handle(&self) -> Result<String> {
+        as_string(self.call("GET", "/window", None)?)
+    }
+
+    /// Sends the following commands to the window `handle`.
+    pub fn switch_to_window(&self, handle: &str) -> Result<()> {
+        self.call("POST", "/window", Some(json!({ "handle": handle })))
+            .map(|_| ())
+    }
+
+    /// Calls the app's Tauri command `cmd` with `args` from the page, as the UI would, and
+    /// returns `Ok(result)` or `Err(the IpcError)`; waits at most `DEFAULT_WAIT`.
+    pub fn invoke(&self, cmd: &str, args: Value) -> Result<std::result::Result<Value, Value>> {
+        let key = format!(
+            "{cmd}-{}",
+            INVOKES.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        self.execute(
+            "const [cmd, args, key] = arguments; window.__e2e = window.__e2e || {}; \
+             window.__TAURI_INTERNALS__.invoke(cmd, args).then( \
+               (ok) => { window.__e2e[key] = { ok: ok === undefined ? null : ok }; }, \
+               (err) => { window.__e2e[key] = { err }; });",
+            &[json!(cmd), args, json!(key)],
+        )?;
+        let outcome = self.wait_until(&format!("{cmd} to answer"), DEFAULT_WAIT, |s| {
+            let v = s.execute(
+                "return (window.__e2e || {})[arguments[0]] ?? null;",
+                &[json!(key)],
+            )?;
+            Ok((!v.is_null()).then_some(v))
+        })?;
+        Ok(match outcome.get("err") {
+            Some(e) => Err(e.clone()),
+            None => Ok(outcome["ok"].clone()),
+        })
+    }
+
     /// The document title.
     pub fn title(&self) -> Result<String> {
         as_string(self.call("GET", "/title", None)?)
@@ -400,6 +450,9 @@ impl Session {
         .unwrap_or_else(|e| panic!("open #{id}: {e}"));
     }
 }
+
+/// Numbers `Session::invoke`'s answers apart.
+static INVOKES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Seconds since the Unix epoch.
 pub fn unix_now() -> u64 {

@@ -66,16 +66,6 @@ fn toast_text(session: &Session, needle: &str) -> Result<String, twofold_e2e::we
     })
 }
 
-fn clipboard() -> Option<String> {
-    let out = Command::new("xclip")
-        .args(["-o", "-selection", "clipboard"])
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
 #[test]
 fn add_by_link_shows_the_cli_code_and_copies_it() {
     harness::require_secret_service();
@@ -149,7 +139,7 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     assert!(toast.contains("clears in 30 s"), "{toast}");
     session.shot("app-04-toast.png");
     let copied = harness::poll(Duration::from_secs(5), Duration::from_millis(100), || {
-        clipboard().filter(|c| c.len() == 6)
+        harness::clipboard().filter(|c| c.len() == 6)
     })
     .expect("the clipboard holds a 6-digit code");
     let expected = cli_codes_around(unix_now());
@@ -180,7 +170,7 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     let last_copy = std::time::Instant::now();
     // What the clipboard holds now (the code may have rolled over since the first copy).
     let held = harness::poll(Duration::from_secs(5), Duration::from_millis(100), || {
-        clipboard().filter(|c| c.len() == 6)
+        harness::clipboard().filter(|c| c.len() == 6)
     })
     .expect("the clipboard holds the code copied with Enter");
 
@@ -210,7 +200,7 @@ fn add_by_link_shows_the_cli_code_and_copies_it() {
     // 7. The clipboard is cleared 30 s after a copy (it still holds the code until then).
     let left = Duration::from_secs(40).saturating_sub(last_copy.elapsed());
     harness::poll(left, Duration::from_millis(250), || {
-        (clipboard().as_deref() != Some(held.as_str())).then_some(())
+        (harness::clipboard().as_deref() != Some(held.as_str())).then_some(())
     })
     .expect("the clipboard is cleared within 40 s of the last copy");
     let after = first_copy.elapsed();

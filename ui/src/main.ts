@@ -1,9 +1,13 @@
-// Entry point: pick the screen from the vault status and route keyboard input to it.
+// Entry point: the lookup window (#lookup) or the main window, whose screen follows the vault
+// status; keyboard input is routed to the screen.
 import type { VaultStatus } from './bindings/VaultStatus';
 import { showToast } from './components/toast';
 import { h } from './components/dom';
 import { createAccountsView, type AccountsView } from './features/accounts/view';
+import { startLookup } from './features/lookup/lookup';
 import { watchBackups } from './features/settings/backups';
+import { lockedBecause } from './features/settings/labels';
+import { currentSettings, reportActivity, startPreferences } from './features/settings/preferences';
 import { createVaultScreen } from './features/vault/unlock';
 import { vaultStatus } from './ipc/commands';
 import { describe } from './ipc/errors';
@@ -34,15 +38,24 @@ async function boot() {
   }
 }
 
-document.addEventListener('keydown', (e) => view?.onKey(e));
-onVaultChanged((p) => {
-  if (p.reason === 'locked') void boot();
-  else void view?.refresh();
-});
-// The CLI may have changed the vault while the window was in the background.
-onWindowFocus(() => void view?.refresh());
-// A failed automatic backup is a toast wherever the user is.
-watchBackups();
-window.addEventListener('unhandledrejection', (e) => showToast(describe(e.reason), 'error'));
+function startMain() {
+  document.addEventListener('keydown', (e) => view?.onKey(e));
+  onVaultChanged((p) => {
+    if (p.reason.startsWith('locked')) {
+      void boot();
+      const why = lockedBecause(p.reason, currentSettings()?.lockAfterSecs ?? null);
+      if (why) showToast(why, 'info', 8000);
+    } else void view?.refresh();
+  });
+  // The CLI may have changed the vault while the window was in the background.
+  onWindowFocus(() => void view?.refresh());
+  // A failed automatic backup is a toast wherever the user is.
+  watchBackups();
+  void boot();
+}
 
-void boot();
+window.addEventListener('unhandledrejection', (e) => showToast(describe(e.reason), 'error'));
+void startPreferences();
+reportActivity();
+if (window.location.hash === '#lookup') startLookup(app);
+else startMain();

@@ -102,6 +102,8 @@ pub fn account_update<R: Runtime>(
         issuer: update.issuer,
         account: update.account,
         tags: update.tags,
+        favourite: update.favourite,
+        note: update.note,
     };
     let updated = state.with_vault(|v| {
         v.edit(&id, patch)?;

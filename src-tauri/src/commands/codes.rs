@@ -14,9 +14,6 @@ use crate::events;
 use crate::models::{CodePair, CodeView, CopiedCode};
 use crate::state::{AppState, AppStateRef};
 
-/// How long a copied code stays on the clipboard.
-pub const CLIPBOARD_CLEAR_SECS: u64 = 30;
-
 /// The current code of `id` at `unix` (system time), with the next code when the current one
 /// has at most [`NEXT_PREVIEW_SECS`](twofold_core::view::NEXT_PREVIEW_SECS) left.
 pub fn current(vault: &Vault, id: &str, unix: u64) -> Result<CodeView> {
@@ -75,19 +72,29 @@ pub fn hotp_next<R: Runtime>(
     Ok(view)
 }
 
-/// Clears the clipboard after [`CLIPBOARD_CLEAR_SECS`] if it still holds `code` (the user may
-/// have copied something else since). Quitting sooner clears it too (see `run`).
-fn clear_later<R: Runtime>(app: AppHandle<R>, code: Zeroizing<String>) {
+/// Copies `code` (marked as a secret, so clipboard managers keep it out of their history) and
+/// clears the clipboard after the time set in Settings if it still holds `code` (the user may
+/// have copied something else since). Quitting sooner clears it too (see `run`). Returns the
+/// seconds until it is cleared.
+pub(crate) fn copy_and_clear_later<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    code: Zeroizing<String>,
+) -> Result<u64> {
+    state.clipboard().copy(&code)?;
+    let secs = u64::from(state.settings().get().clipboard_clear_secs);
+    let app = app.clone();
     std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(CLIPBOARD_CLEAR_SECS));
+        std::thread::sleep(Duration::from_secs(secs));
         if let Err(e) = app.state::<AppState>().clipboard().clear_if_holding(&code) {
             tracing::warn!("could not clear the clipboard: {e}");
         }
     });
+    Ok(secs)
 }
 
 /// Copies the account's code to the clipboard (for HOTP: takes the next code) and clears the
-/// clipboard after [`CLIPBOARD_CLEAR_SECS`] if it still holds that code.
+/// clipboard after the time set in Settings if it still holds that code.
 #[tauri::command]
 pub fn code_copy<R: Runtime>(
     app: AppHandle<R>,
@@ -99,15 +106,13 @@ pub fn code_copy<R: Runtime>(
         let hotp = v.find(&id)?.otp.kind == OtpKind::Hotp;
         Ok((v.take_code(&id, now)?.code, hotp))
     })?;
-    // Marked as a secret, so clipboard managers keep it out of their history.
-    state.clipboard().copy(&code)?;
-    clear_later(app.clone(), Zeroizing::new(code.clone()));
+    let clear_after_secs = copy_and_clear_later(&app, &state, Zeroizing::new(code.clone()))?;
     if hotp {
         // The counter moved on; a time-based copy changes nothing the list shows.
         events::vault_changed(&app, "accounts");
     }
     Ok(CopiedCode {
         code,
-        clear_after_secs: CLIPBOARD_CLEAR_SECS,
+        clear_after_secs,
     })
 }

@@ -20,7 +20,10 @@ async fn blocking<R: Runtime, T: Send + 'static>(
 /// The vault's state; the first call opens it through the keyring (or creates it).
 #[tauri::command]
 pub async fn vault_status<R: Runtime>(app: AppHandle<R>) -> Result<VaultStatus> {
-    blocking(app, |s| Ok(s.status())).await
+    let status = blocking(app.clone(), |s| Ok(s.status())).await?;
+    // The first call may have opened the vault: the tray lists its favourites.
+    crate::tray::refresh(&app);
+    Ok(status)
 }
 
 /// Opens the vault with a password, a recovery key, or through the keyring when both are

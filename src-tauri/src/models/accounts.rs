@@ -60,6 +60,10 @@ pub struct AccountUpdate {
     pub account: Option<String>,
     /// New tags.
     pub tags: Option<Vec<String>>,
+    /// Favourite (pinned to the top and in the tray) or not.
+    pub favourite: Option<bool>,
+    /// New note (empty removes it).
+    pub note: Option<String>,
 }
 
 /// An account's secret, sent only when the user confirmed "Show secret". Zeroized on drop.

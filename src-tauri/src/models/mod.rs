@@ -10,6 +10,7 @@ pub mod admin;
 pub mod aws;
 pub mod backup;
 pub mod codes;
+pub mod desktop;
 pub mod fido;
 pub mod scan;
 pub mod sessions;

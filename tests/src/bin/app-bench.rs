@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use twofold_core::otp::uri::OtpUri;
 use twofold_core::vault::{CreateOptions, KdfParams, KeyringStore, NewAccount, Vault};
 use twofold_e2e::harness;
+use twofold_e2e::procfs::{rollup_kib, status_kib, with_descendants};
 use twofold_e2e::webdriver::Session;
 
 const LAUNCHES: usize = 5;
@@ -115,49 +116,4 @@ fn find_app_pid(app: &Path) -> Option<u32> {
         let exe: PathBuf = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
         (exe == want).then_some(pid)
     })
-}
-
-fn with_descendants(root: u32) -> Vec<u32> {
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
-            let ppid = status_kib(pid, "PPid:")? as u32;
-            Some((pid, ppid))
-        })
-        .collect();
-    let mut out = vec![root];
-    let mut i = 0;
-    while i < out.len() {
-        let p = out[i];
-        out.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
-        i += 1;
-    }
-    out
-}
-
-/// A numeric field of /proc/PID/status (kB values, or PPid).
-fn status_kib(pid: u32, field: &str) -> Option<u64> {
-    field_of(
-        &std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?,
-        field,
-    )
-}
-
-fn rollup_kib(pid: u32, field: &str) -> Option<u64> {
-    field_of(
-        &std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?,
-        field,
-    )
-}
-
-fn field_of(text: &str, field: &str) -> Option<u64> {
-    text.lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }

@@ -58,4 +58,16 @@ lastUsed: number | null,
 /**
  * The AWS MFA device this account holds the seed of, if any.
  */
-aws: AwsLinkView | null, };
+aws: AwsLinkView | null, 
+/**
+ * Pinned to the top and in the tray.
+ */
+favourite: boolean, 
+/**
+ * The user's note ("" for none).
+ */
+note: string, 
+/**
+ * How many times a code was taken.
+ */
+uses: number, };

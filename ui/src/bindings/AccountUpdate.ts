@@ -19,4 +19,12 @@ account: string | null,
 /**
  * New tags.
  */
-tags: Array<string> | null, };
+tags: Array<string> | null, 
+/**
+ * Favourite (pinned to the top and in the tray) or not.
+ */
+favourite: boolean | null, 
+/**
+ * New note (empty removes it).
+ */
+note: string | null, };

@@ -33,6 +33,7 @@ import type { FidoTestView } from "./FidoTestView";
 import type { ImportDone } from "./ImportDone";
 import type { ImportFormatView } from "./ImportFormatView";
 import type { ImportPreview } from "./ImportPreview";
+import type { LookupDone } from "./LookupDone";
 import type { ManualAccount } from "./ManualAccount";
 import type { MfaDeviceView } from "./MfaDeviceView";
 import type { OrgAuditView } from "./OrgAuditView";
@@ -50,6 +51,8 @@ import type { SecurityKeyCheck } from "./SecurityKeyCheck";
 import type { SessionOptions } from "./SessionOptions";
 import type { SessionProgress } from "./SessionProgress";
 import type { SessionStarted } from "./SessionStarted";
+import type { Settings } from "./Settings";
+import type { SettingsView } from "./SettingsView";
 import type { SignInsView } from "./SignInsView";
 import type { VaultCreated } from "./VaultCreated";
 import type { VaultStatus } from "./VaultStatus";
@@ -326,7 +329,7 @@ export interface Commands {
   };
   /**
    * Copies the account's code to the clipboard (for HOTP: takes the next code) and clears the
-   * clipboard after [`CLIPBOARD_CLEAR_SECS`] if it still holds that code.
+   * clipboard after the time set in Settings if it still holds that code.
    */
   code_copy: {
     args: {
@@ -334,6 +337,36 @@ export interface Commands {
     };
     result: CopiedCode;
   };
+
+  // src-tauri/src/commands/desktop.rs
+  /** The settings, with what does not work in this session. */
+  settings_get: { args: null; result: SettingsView };
+  /**
+   * Checks, saves and applies new settings (no restart): the idle timeout, the shortcut, and
+   * every window's look. Nothing changes when any of it is refused.
+   */
+  settings_set: {
+    args: {
+      settings: Settings;
+    };
+    result: SettingsView;
+  };
+  /** The user did something in a window: the idle time starts again. */
+  app_activity: { args: null; result: void };
+  /**
+   * Enter in the lookup window: takes the account's code, hides the window, and types the code
+   * into the window that was in front ("type the code") or copies it.
+   */
+  lookup_choose: {
+    args: {
+      id: string;
+    };
+    result: LookupDone;
+  };
+  /** Esc in the lookup window, or the window lost the focus. */
+  lookup_hide: { args: null; result: void };
+  /** The lookup window's "Open Twofold": shows the main window (to unlock, say). */
+  lookup_open_main: { args: null; result: void };
 
   // src-tauri/src/commands/fido.rs
   /** The keys plugged in now (possibly none). The window calls this every second or so. */

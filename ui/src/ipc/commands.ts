@@ -11,6 +11,7 @@ import type { EnrollStep } from '../bindings/EnrollStep';
 import type { ManualAccount } from '../bindings/ManualAccount';
 import type { OrgProgressView } from '../bindings/OrgProgressView';
 import type { SessionProgress } from '../bindings/SessionProgress';
+import type { Settings } from '../bindings/Settings';
 import { toIpcError } from './errors';
 
 type Command = keyof Commands;
@@ -252,6 +253,18 @@ export const exportWrite = (
   vaultPassword: string | null,
   replace: boolean,
 ) => call('export_write', { format, path, password, vaultPassword, replace });
+
+/** The settings, with what this session cannot do (Wayland shortcut, typing). */
+export const settingsGet = () => call('settings_get');
+/** Saves and applies new settings; refused settings change nothing. */
+export const settingsSet = (settings: Settings) => call('settings_set', { settings });
+/** The user did something: the idle lock starts counting again. */
+export const appActivity = () => call('app_activity');
+/** Enter in the lookup window: copy (or type) the account's code; hides the window. */
+export const lookupChoose = (id: string) => call('lookup_choose', { id });
+export const lookupHide = () => call('lookup_hide');
+/** Shows the main window (to unlock) and hides the lookup window. */
+export const lookupOpenMain = () => call('lookup_open_main');
 
 function base64Utf8(s: string): string {
   let binary = '';

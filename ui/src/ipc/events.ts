@@ -2,6 +2,7 @@
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import type { BackupWritten } from '../bindings/BackupWritten';
+import type { Settings } from '../bindings/Settings';
 import type { VaultChanged } from '../bindings/VaultChanged';
 import { toSyncUnsubscribe } from './unsubscribe';
 
@@ -25,4 +26,27 @@ export const BACKUP_WRITTEN = 'backup://written';
 /** An automatic backup was written, or failed (`error`). */
 export function onBackupWritten(handler: (payload: BackupWritten) => void): () => void {
   return toSyncUnsubscribe(listen<BackupWritten>(BACKUP_WRITTEN, (e) => handler(e.payload)));
+}
+
+export const SETTINGS_CHANGED = 'settings://changed';
+
+/** The settings changed (in any window). */
+export function onSettingsChanged(handler: (settings: Settings) => void): () => void {
+  return toSyncUnsubscribe(listen<Settings>(SETTINGS_CHANGED, (e) => handler(e.payload)));
+}
+
+export const LOOKUP_OPENED = 'lookup://opened';
+
+/** The lookup window was shown again (by the shortcut, the tray or `--lookup`). */
+export function onLookupOpened(handler: () => void): () => void {
+  return toSyncUnsubscribe(listen(LOOKUP_OPENED, () => handler()));
+}
+
+/** Called when the window loses focus. */
+export function onWindowBlur(handler: () => void): () => void {
+  return toSyncUnsubscribe(
+    getCurrentWindow().onFocusChanged(({ payload: focused }) => {
+      if (!focused) handler();
+    }),
+  );
 }

@@ -1,4 +1,5 @@
-// Edit dialog (name, issuer, account, tags), plus "Show secret" and "Delete", both confirmed.
+// Edit dialog (name, issuer, account, tags, favourite, note), plus "Show secret" and "Delete",
+// both confirmed.
 import type { AccountSummary } from '../../bindings/AccountSummary';
 import { confirmDialog, openDialog } from '../../components/dialog';
 import { h, icon, ICONS } from '../../components/dom';
@@ -21,6 +22,10 @@ export function openEditDialog(account: AccountSummary): Promise<boolean> {
     const issuer = h('input#edit-issuer', { type: 'text', value: account.issuer, autocomplete: 'off' });
     const acct = h('input#edit-account', { type: 'text', value: account.account, autocomplete: 'off' });
     const tags = h('input#edit-tags', { type: 'text', value: account.tags.join(', '), autocomplete: 'off', placeholder: 'work, personal' });
+    const favourite = h('input#edit-favourite', { type: 'checkbox' }) as HTMLInputElement;
+    favourite.checked = account.favourite;
+    const note = h('textarea#edit-note', { rows: 3, maxlength: 2000, placeholder: 'Where the recovery codes are, which phone has it too' }) as HTMLTextAreaElement;
+    note.value = account.note;
     const error = h('div.form-error#edit-error', { role: 'alert', hidden: true });
     const kindLabel = account.kind === 'hotp' ? `HOTP · counter ${account.counter}` : account.kind === 'steam' ? 'Steam Guard' : `TOTP · ${account.period} s`;
     const form = h(
@@ -28,7 +33,9 @@ export function openEditDialog(account: AccountSummary): Promise<boolean> {
       {},
       h('div.field-row', {}, field('Issuer', issuer), field('Account', acct)),
       field('Name', name, 'Unique; the twofold CLI finds accounts by this name.'),
-      field('Tags', tags, 'Comma-separated; search matches them.'),
+      field('Tags', tags, 'Comma-separated; search matches them, and the list can be filtered by one.'),
+      h('label.check', { for: 'edit-favourite' }, favourite, 'Favourite: pinned to the top and in the tray menu'),
+      field('Note', note),
       h('p.hint', { style: 'color:var(--muted);font-size:12px' }, `${kindLabel} · ${account.algorithm} · ${account.digits} digits`),
       error,
     );
@@ -93,6 +100,8 @@ export function openEditDialog(account: AccountSummary): Promise<boolean> {
             .split(',')
             .map((t) => t.trim())
             .filter(Boolean),
+          favourite: favourite.checked === account.favourite ? null : favourite.checked,
+          note: note.value.trim() === account.note ? null : note.value,
         });
         changed = true;
         showToast('Saved');

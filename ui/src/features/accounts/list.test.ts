@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountSummary } from '../../bindings/AccountSummary';
-import { avatarColor, matches, sortAccounts } from './list';
+import { allTags, avatarColor, matches, sortAccounts } from './list';
 
 function account(name: string, issuer = '', more: Partial<AccountSummary> = {}): AccountSummary {
   return {
@@ -17,11 +17,32 @@ function account(name: string, issuer = '', more: Partial<AccountSummary> = {}):
     created: 0,
     lastUsed: null,
     aws: null,
+    favourite: false,
+    note: '',
+    uses: 0,
     ...more,
   };
 }
 
 describe('sortAccounts', () => {
+  it('puts favourites first, whatever the order', () => {
+    const list = [account('a', 'Alpha'), account('z', 'Zulu', { favourite: true }), account('m', 'Mike')];
+    expect(sortAccounts(list).map((a) => a.name)).toEqual(['z', 'a', 'm']);
+    expect(sortAccounts(list, 'name').map((a) => a.name)).toEqual(['z', 'a', 'm']);
+  });
+
+  it('sorts by name, or by how often a code was taken', () => {
+    const list = [account('b', 'Zeta', { uses: 2 }), account('a', 'Yankee', { uses: 9 }), account('c', 'Xray', { uses: 2 })];
+    expect(sortAccounts(list, 'name').map((a) => a.name)).toEqual(['a', 'b', 'c']);
+    // Most used first; equal counts by issuer.
+    expect(sortAccounts(list, 'mostUsed').map((a) => a.name)).toEqual(['a', 'c', 'b']);
+  });
+
+  it('lists every tag once', () => {
+    const list = [account('a', '', { tags: ['work', 'aws'] }), account('b', '', { tags: ['work'] })];
+    expect(allTags(list)).toEqual(['aws', 'work']);
+  });
+
   it('orders by issuer, or by name where there is no issuer, ignoring case', () => {
     const list = [account('zeta', 'github'), account('Amazon'), account('x', 'Cloudflare'), account('b', 'AWS')];
     expect(sortAccounts(list).map((a) => a.name)).toEqual(['Amazon', 'b', 'x', 'zeta']);

@@ -1,15 +1,26 @@
-// The account list's pure parts: order, search and avatar colour. No DOM, no IPC, so the unit
-// tests import this alone.
+// The account list's pure parts: order, search, tags and avatar colour. No DOM, no IPC, so the
+// unit tests import this alone.
+import type { AccountSort } from '../../bindings/AccountSort';
 import type { AccountSummary } from '../../bindings/AccountSummary';
 
-/** By issuer (or name when there is none), then by name; case-insensitive. A sorted copy. */
-export function sortAccounts(list: AccountSummary[]): AccountSummary[] {
-  const key = (a: AccountSummary) => (a.issuer || a.name).toLocaleLowerCase();
-  return [...list].sort(
-    (a, b) =>
-      key(a).localeCompare(key(b)) ||
-      a.name.toLocaleLowerCase().localeCompare(b.name.toLocaleLowerCase()),
-  );
+/** Favourites first; then by issuer (or name when there is none) and name, by name, or by how
+ * often a code was taken (most first, then by issuer); case-insensitive. A sorted copy. */
+export function sortAccounts(list: AccountSummary[], order: AccountSort = 'issuer'): AccountSummary[] {
+  const lower = (s: string) => s.toLocaleLowerCase();
+  const byIssuer = (a: AccountSummary, b: AccountSummary) =>
+    lower(a.issuer || a.name).localeCompare(lower(b.issuer || b.name)) || lower(a.name).localeCompare(lower(b.name));
+  const rest =
+    order === 'name'
+      ? (a: AccountSummary, b: AccountSummary) => lower(a.name).localeCompare(lower(b.name))
+      : order === 'mostUsed'
+        ? (a: AccountSummary, b: AccountSummary) => b.uses - a.uses || byIssuer(a, b)
+        : byIssuer;
+  return [...list].sort((a, b) => Number(b.favourite) - Number(a.favourite) || rest(a, b));
+}
+
+/** Every tag used, once, sorted. */
+export function allTags(list: AccountSummary[]): string[] {
+  return [...new Set(list.flatMap((a) => a.tags))].sort((a, b) => a.localeCompare(b));
 }
 
 /** Whether every word of `query` appears in the account's issuer, account, name or tags. */

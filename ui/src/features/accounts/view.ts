@@ -8,6 +8,8 @@ import { showToast } from '../../components/toast';
 import {
   accountRemove,
   accountsList,
+  accountUpdate,
+  settingsSet,
   codeCopy,
   codeCurrent,
   hotpNext,
@@ -22,11 +24,12 @@ import { openAwsWizard } from '../aws-wizard/wizard';
 import { openAwsAuditView } from '../aws-audit/view';
 import { openSecurityKeysView } from '../security-keys/view';
 import { openAddDialog } from './add';
-import { avatarColor, matches, sortAccounts } from './list';
+import { allTags, avatarColor, matches, sortAccounts } from './list';
 import { openEditDialog } from './edit';
 import { openScanDialog, type ScanStart } from '../scan/scan';
 import { openAboutDialog } from '../about/about';
 import { openSettingsDialog } from '../settings/settings';
+import { currentSettings, watchSettings } from '../settings/preferences';
 import { openVaultSettings } from '../settings/vault';
 import { openImportDialog } from '../transfer/import';
 import { isImageFile } from '../transfer/selection';
@@ -42,6 +45,8 @@ interface Row {
   /** Local clock minus the clock Rust used (vault offset included), in seconds. */
   skew: number;
   fetching: boolean;
+  /** Shown although Settings hides codes: clicked, until the code changes. */
+  revealed: boolean;
 }
 
 export interface AccountsView {
@@ -58,6 +63,8 @@ export function createAccountsView(onLocked: () => void): AccountsView {
   let rows: Row[] = [];
   let selected = -1;
   let query = '';
+  let tagFilter: string | null = null;
+  const hidingCodes = () => currentSettings()?.hideCodes ?? false;
 
   const search = h('input#search', {
     type: 'search',
@@ -107,7 +114,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     'button.btn.btn-ghost.icon-btn#settings-open',
     {
       type: 'button',
-      title: 'Settings: vault, backups, import and export',
+      title: 'Settings: vault, locking, look, quick lookup, backups, import and export',
       'aria-label': 'Settings',
       onclick: () => openSettingsDialog(openSettings),
     },
@@ -121,7 +128,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
   const topbar = h(
     'header.topbar',
     {},
-    h('div.brand', {}, h('img', { src: 'logo.png', alt: '' }), 'Twofold'),
+    h('h1.brand', {}, h('img', { src: 'logo.png', alt: '' }), 'Twofold'),
     h('div.search', {}, icon(ICONS.search), search, h('span.kbd', {}, '/')),
     awsBtn,
     auditBtn,
@@ -137,9 +144,23 @@ export function createAccountsView(onLocked: () => void): AccountsView {
   function openSettings() {
     void openVaultSettings(() => void keysBanner.refresh());
   }
-  const list = h('ul.list#account-list', { role: 'listbox', 'aria-label': 'Accounts' });
+  const list = h('ul.list#account-list', { 'aria-label': 'Accounts' });
+  const sortSelect = h(
+    'select#account-sort',
+    { 'aria-label': 'Sort accounts' },
+    h('option', { value: 'issuer' }, 'By issuer'),
+    h('option', { value: 'name' }, 'By name'),
+    h('option', { value: 'mostUsed' }, 'Most used'),
+  ) as HTMLSelectElement;
+  sortSelect.addEventListener('change', () => {
+    const s = currentSettings();
+    if (!s) return;
+    settingsSet({ ...s, sort: sortSelect.value as typeof s.sort }).catch((e) => showToast(describe(e), 'error'));
+  });
+  const tagBar = h('div.tag-filter#tag-filter', { role: 'group', 'aria-label': 'Filter by tag' });
+  const toolbar = h('div.list-toolbar', {}, tagBar, sortSelect);
   const content = h('main.content', {}, list);
-  const el = h('section.accounts-view', { style: 'display:flex;flex-direction:column;height:100%' }, topbar, keysBanner.el, banner.el, content);
+  const el = h('section.accounts-view', { style: 'display:flex;flex-direction:column;height:100%' }, topbar, keysBanner.el, banner.el, toolbar, content);
 
   async function scan(start?: ScanStart) {
     const added = await openScanDialog(start);
@@ -185,7 +206,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     void banner.refresh();
     void keysBanner.refresh();
     try {
-      accounts = sortAccounts(await accountsList());
+      accounts = sortAccounts(await accountsList(), currentSettings()?.sort);
     } catch (e) {
       // The vault may have been closed under us (its password changed in another Twofold, or
       // an old copy replaced it): the unlock screen says why.
@@ -208,8 +229,12 @@ export function createAccountsView(onLocked: () => void): AccountsView {
       content.replaceChildren(emptyState());
       return;
     }
-    content.replaceChildren(list, h('div.footer-hint', {}, '↑↓ select · Enter copy · E edit · Del delete · / search'));
-    const shown = accounts.filter((a) => matches(a, query));
+    content.replaceChildren(
+      list,
+      h('div.footer-hint', {}, `↑↓ select · Enter copy${hidingCodes() ? ' · Space show' : ''} · E edit · Del delete · / search`),
+    );
+    paintToolbar();
+    const shown = accounts.filter((a) => matches(a, query) && (tagFilter === null || a.tags.includes(tagFilter)));
     if (shown.length === 0) {
       list.append(
         h('li.empty#no-results', {}, h('p', {}, `No accounts match “${query.trim()}”.`)),
@@ -226,6 +251,32 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     selected = keep >= 0 ? keep : query ? 0 : -1;
     paintSelection();
     tick();
+  }
+
+  // The tags as toggle chips (shown when any account has one) and the order in force.
+  function paintToolbar() {
+    const tags = allTags(accounts);
+    if (tagFilter !== null && !tags.includes(tagFilter)) tagFilter = null;
+    tagBar.replaceChildren(
+      ...tags.map((t) =>
+        h(
+          'button.chip.tag-chip',
+          {
+            type: 'button',
+            'data-tag': t,
+            'aria-pressed': String(tagFilter === t),
+            onclick: () => {
+              tagFilter = tagFilter === t ? null : t;
+              selected = -1;
+              render();
+            },
+          },
+          t,
+        ),
+      ),
+    );
+    toolbar.hidden = accounts.length === 0;
+    sortSelect.value = currentSettings()?.sort ?? 'issuer';
   }
 
   function emptyState(): HTMLElement {
@@ -308,6 +359,20 @@ export function createAccountsView(onLocked: () => void): AccountsView {
             icon(ICONS.pair),
           )
         : null;
+    const starBtn = h(
+      'button.btn.btn-ghost.icon-btn.favourite-toggle',
+      {
+        type: 'button',
+        title: account.favourite ? 'Remove from favourites' : 'Add to favourites (pinned to the top and in the tray)',
+        'aria-label': account.favourite ? `Remove ${account.name} from favourites` : `Add ${account.name} to favourites`,
+        'aria-pressed': String(account.favourite),
+        onclick: (e: Event) => {
+          e.stopPropagation();
+          void toggleFavourite(account);
+        },
+      },
+      icon(ICONS.star),
+    );
     const sessionBtn =
       account.aws?.active === true
         ? h(
@@ -342,7 +407,6 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     const li = h(
       'li.account-row',
       {
-        role: 'option',
         tabindex: '-1',
         'data-id': account.id,
         'data-name': account.name,
@@ -351,10 +415,16 @@ export function createAccountsView(onLocked: () => void): AccountsView {
         title: 'Click to copy the code',
       },
       h('div.avatar', { style: `background:${avatarColor(title)}`, 'aria-hidden': 'true' }, (title[0] ?? '?').toUpperCase()),
-      h('div.account-meta', {}, h('div.account-issuer', {}, title), h('div.account-name', {}, subtitle)),
+      h(
+        'div.account-meta',
+        {},
+        h('div.account-issuer', {}, title),
+        h('div.account-name', {}, subtitle),
+        account.note ? h('div.account-note', { title: account.note }, account.note) : null,
+      ),
       h('div.code-box', {}, codeEl, nextEl),
       ring ? ring.el : hotpBtn,
-      h('div.row-actions', {}, sessionBtn, copyBtn, pairBtn, editBtn),
+      h('div.row-actions', {}, sessionBtn, copyBtn, pairBtn, starBtn, editBtn),
     );
     const row: Row = {
       account,
@@ -365,7 +435,15 @@ export function createAccountsView(onLocked: () => void): AccountsView {
       code: old?.account.kind === account.kind ? old.code : null,
       skew: old?.skew ?? 0,
       fetching: false,
+      revealed: old?.revealed ?? false,
     };
+    // With codes hidden, a click on the dots shows the code instead of copying it.
+    codeEl.addEventListener('click', (e) => {
+      if (!hidingCodes() || row.revealed || !row.code) return;
+      e.stopPropagation();
+      select(rows.indexOf(row));
+      reveal(row);
+    });
     li.addEventListener('click', () => {
       select(rows.indexOf(row));
       void copy(row);
@@ -381,6 +459,8 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     row.fetching = true;
     try {
       const code = await codeCurrent(row.account.id);
+      // A new period hides a revealed code again.
+      if (row.code && row.code.code !== code.code) row.revealed = false;
       row.code = code;
       row.skew = nowSecs() - code.now;
       paintCode(row);
@@ -397,18 +477,27 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     return row.code.validUntil - (nowSecs() - row.skew);
   }
 
+  function reveal(row: Row) {
+    row.revealed = true;
+    paintCode(row);
+  }
+
   function paintCode(row: Row) {
     const c = row.code;
     if (!c) return;
-    row.codeEl.textContent = groupCode(c.code);
-    row.codeEl.classList.remove('hidden-code');
-    row.codeEl.dataset.code = c.code;
+    const hide = hidingCodes() && !row.revealed;
+    row.codeEl.textContent = hide ? '••• •••' : groupCode(c.code);
+    row.codeEl.classList.toggle('hidden-code', hide);
+    row.codeEl.classList.toggle('click-to-show', hide);
+    row.codeEl.title = hide ? 'Click to show the code' : '';
+    if (hide) delete row.codeEl.dataset.code;
+    else row.codeEl.dataset.code = c.code;
     if (row.ring) {
       const left = remaining(row);
       row.ring.update(left, c.period);
       const expiring = left <= 5;
       row.codeEl.classList.toggle('expiring', expiring);
-      row.nextEl.textContent = expiring && c.next ? `next ${groupCode(c.next)}` : '';
+      row.nextEl.textContent = expiring && c.next && !hide ? `next ${groupCode(c.next)}` : '';
     } else {
       // The shown HOTP code was taken at the counter before the stored (next) one.
       row.nextEl.textContent = `counter ${row.account.counter - 1}`;
@@ -461,6 +550,15 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     }
   }
 
+  async function toggleFavourite(account: AccountSummary) {
+    try {
+      await accountUpdate(account.id, { name: null, issuer: null, account: null, tags: null, favourite: !account.favourite, note: null });
+      await refresh();
+    } catch (e) {
+      showToast(describe(e), 'error');
+    }
+  }
+
   async function edit(row: Row) {
     const changed = await openEditDialog(row.account);
     if (changed) await refresh();
@@ -497,7 +595,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
   function paintSelection() {
     rows.forEach((r, i) => {
       r.el.classList.toggle('selected', i === selected);
-      r.el.setAttribute('aria-selected', String(i === selected));
+      r.el.setAttribute('aria-current', String(i === selected));
     });
   }
 
@@ -522,6 +620,9 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     } else if (e.key === 'Enter' && row) {
       e.preventDefault();
       void copy(row);
+    } else if (e.key === ' ' && !typing && row && hidingCodes() && !row.revealed && row.code) {
+      e.preventDefault();
+      reveal(row);
     } else if (e.key === 'Escape' && inSearch) {
       search.value = '';
       query = '';
@@ -536,10 +637,25 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     }
   }
 
+  // Hiding codes is switched in Settings while the list is open: repaint at once.
+  // A new order re-reads the accounts: "most used" needs today's counts, which a copy does
+  // not refresh (re-sorting under the pointer after every copy would move rows about).
+  let sortInForce = currentSettings()?.sort;
+  const unwatch = watchSettings((s) => {
+    if (!accounts.length) return;
+    if (s.sort !== sortInForce) {
+      sortInForce = s.sort;
+      void refresh();
+    } else render();
+  });
+
   return {
     el,
     onKey,
     refresh,
-    dispose: () => window.clearInterval(timer),
+    dispose: () => {
+      window.clearInterval(timer);
+      unwatch();
+    },
   };
 }

@@ -1,5 +1,6 @@
 // Settings: one dialog behind the top bar's gear. The vault's ways in (managed in their own
-// dialog), automatic backups, and moving accounts in and out.
+// dialog), locking and privacy, the look, the quick lookup, automatic backups, and moving
+// accounts in and out.
 import type { VaultStatus } from '../../bindings/VaultStatus';
 import { openDialog } from '../../components/dialog';
 import { h } from '../../components/dom';
@@ -7,6 +8,7 @@ import { vaultStatus } from '../../ipc/commands';
 import { openExportDialog } from '../transfer/export';
 import { openImportDialog } from '../transfer/import';
 import { createBackupsSection } from './backups';
+import { createPreferencesSections } from './preferences-form';
 import { keyringOnly } from './vault';
 
 /** What the vault's slots come to, in a line: "System keyring, recovery key". */
@@ -91,6 +93,6 @@ export function openSettingsDialog(openVault: () => void): void {
     ),
   );
 
-  body.append(vault, backups.el, transfer);
+  body.append(vault, ...createPreferencesSections(), backups.el, transfer);
   foot.append(h('span.spacer'), h('button.btn#settings-close', { type: 'button', onclick: () => close() }, 'Close'));
 }

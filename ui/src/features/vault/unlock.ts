@@ -23,8 +23,8 @@ export function createVaultScreen(
     error.textContent = describe(e);
     error.hidden = false;
   };
-  const card = h('div.card#vault-screen', {}, h('img.logo', { src: 'logo.png', alt: '' }));
-  const screen = h('div.screen', {}, card);
+  const card = h('div.card#vault-screen', {}, h('img.logo', { src: 'logo.png', alt: '' }), h('h1.sr-only', {}, 'Twofold'));
+  const screen = h('main.screen', {}, card);
   // The last way the user tried, so "Open this copy anyway" repeats it with the confirmation.
   let lastMethod: UnlockMethod = last;
 

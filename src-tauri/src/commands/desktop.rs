@@ -1,0 +1,138 @@
+//! The desktop around the vault: settings, the idle clock, the lookup window.
+
+use tauri::{AppHandle, Emitter, Runtime};
+use twofold_core::otp::OtpKind;
+use zeroize::Zeroizing;
+
+use crate::autolock::timeout_of;
+use crate::error::Result;
+use crate::models::desktop::{LookupDone, SettingsView};
+use crate::settings::Settings;
+use crate::shortcut::ShortcutStatus;
+use crate::state::AppStateRef;
+use crate::{events, lookup, shortcut};
+
+/// Emitted to every window after the settings changed (theme, hidden codes).
+pub const SETTINGS_CHANGED: &str = "settings://changed";
+
+fn view(state: &AppStateRef<'_>, shortcuts: &ShortcutStatus) -> SettingsView {
+    let status = state.status();
+    let keyring_only = status.keyring_slot && !status.password_slot;
+    SettingsView {
+        settings: state.settings().get(),
+        shortcut_problem: shortcuts.problem(),
+        type_code_problem: crate::typist::unavailable_reason(|k| std::env::var(k).ok())
+            .map(String::from),
+        lock_note: keyring_only.then(|| {
+            "This vault opens with your login keyring alone, so locking hides your codes but \
+             anyone at this session can open it again. Set a password (Settings → Vault) to \
+             make locking keep them out."
+                .to_string()
+        }),
+    }
+}
+
+/// The settings, with what does not work in this session.
+#[tauri::command]
+pub fn settings_get(
+    state: AppStateRef<'_>,
+    shortcuts: tauri::State<'_, ShortcutStatus>,
+) -> SettingsView {
+    view(&state, &shortcuts)
+}
+
+/// Checks, saves and applies new settings (no restart): the idle timeout, the shortcut, and
+/// every window's look. Nothing changes when any of it is refused.
+#[tauri::command]
+pub fn settings_set<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    shortcuts: tauri::State<'_, ShortcutStatus>,
+    settings: Settings,
+) -> Result<SettingsView> {
+    settings.validate()?;
+    let old = state.settings().get();
+    // A shortcut that could not be taken is not held: taking it again is worth a try.
+    let held = match shortcuts.problem() {
+        Some(_) => None,
+        None => old.shortcut.as_deref(),
+    };
+    shortcut::apply(&app, held, settings.shortcut.as_deref())?;
+    let settings_shortcut = settings.shortcut.clone();
+    let new = match state.settings().set(settings) {
+        Ok(s) => s,
+        Err(e) => {
+            // Give the old shortcut back.
+            let _ = shortcut::apply(&app, settings_shortcut.as_deref(), held);
+            return Err(e);
+        }
+    };
+    if held != new.shortcut.as_deref() {
+        shortcut::changed(&app);
+    }
+    state
+        .autolock()
+        .set_timeout(timeout_of(new.lock_after_secs));
+    state.autolock().touch();
+    if let Err(e) = app.emit(SETTINGS_CHANGED, &new) {
+        tracing::warn!("could not emit {SETTINGS_CHANGED}: {e}");
+    }
+    Ok(view(&state, &shortcuts))
+}
+
+/// The user did something in a window: the idle time starts again.
+#[tauri::command]
+pub fn app_activity(state: AppStateRef<'_>) {
+    state.autolock().touch();
+}
+
+/// Enter in the lookup window: takes the account's code, hides the window, and types the code
+/// into the window that was in front ("type the code") or copies it.
+#[tauri::command]
+pub fn lookup_choose<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    id: String,
+) -> Result<LookupDone> {
+    state.autolock().touch();
+    let now = twofold_core::unix_now();
+    let (code, hotp) = state.with_vault(|v| {
+        let hotp = v.find(&id)?.otp.kind == OtpKind::Hotp;
+        Ok((Zeroizing::new(v.take_code(&id, now)?.code), hotp))
+    })?;
+    if hotp {
+        events::vault_changed(&app, "accounts");
+    }
+    lookup::hide(&app);
+    let settings = state.settings().get();
+    let mut note = None;
+    if settings.type_code {
+        match state.typist().type_text(&code) {
+            Ok(()) => {
+                return Ok(LookupDone {
+                    typed: true,
+                    note: None,
+                })
+            }
+            Err(reason) => {
+                tracing::info!("typing the code failed: {reason}");
+                note = Some(reason);
+            }
+        }
+    }
+    crate::commands::codes::copy_and_clear_later(&app, &state, code)?;
+    Ok(LookupDone { typed: false, note })
+}
+
+/// Esc in the lookup window, or the window lost the focus.
+#[tauri::command]
+pub fn lookup_hide<R: Runtime>(app: AppHandle<R>) {
+    lookup::hide(&app);
+}
+
+/// The lookup window's "Open Twofold": shows the main window (to unlock, say).
+#[tauri::command]
+pub fn lookup_open_main<R: Runtime>(app: AppHandle<R>) {
+    lookup::hide(&app);
+    crate::show_main_window(&app);
+}

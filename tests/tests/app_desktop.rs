@@ -1,0 +1,605 @@
+//! The everyday desktop, with the real app under Xvfb: the global shortcut sent with `xdotool`
+//! while another window has the focus opens the lookup window, typing filters it, Enter puts the
+//! code on the clipboard (read back with `xclip`) or types it into that other window; the idle
+//! lock fires and a locked app refuses the reveal command over IPC; a session-lock signal on
+//! the private D-Bus locks it; settings persist across a restart. Screenshots of each step go to
+//! `$TWOFOLD_ARTIFACTS`.
+
+// Test helpers outside #[test] fns may unwrap too: a failure is the test failing.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use twofold_e2e::harness::{self, ChildGuard};
+use twofold_e2e::webdriver::{unix_now, Session, DEFAULT_WAIT};
+
+const GITHUB: &str = "otpauth://totp/GitHub:dev@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+const GITLAB: &str = "otpauth://totp/GitLab:dev@example.com?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab";
+const SHORTCUT: &str = "ctrl+alt+shift+2";
+
+fn start(dir: &Path) -> Session {
+    let vault = dir.join("vault.json");
+    let config = dir.join("config");
+    let session = Session::start_with_args(
+        &harness::webdriver_url(),
+        &harness::app_bin(),
+        &[
+            "--vault",
+            vault.to_str().unwrap(),
+            "--config-dir",
+            config.to_str().unwrap(),
+        ],
+    )
+    .expect("start the app under WebDriver");
+    session.through_first_run();
+    session
+        .wait_for(".accounts-view", DEFAULT_WAIT)
+        .expect("the account list");
+    session
+}
+
+/// Adds an account over IPC, as the Add dialog does; returns its id.
+fn add(session: &Session, uri: &str) -> String {
+    let added = session
+        .invoke("account_add_from_uri", json!({ "uri": uri, "name": null }))
+        .unwrap()
+        .unwrap_or_else(|e| panic!("add {uri}: {e}"));
+    added["id"].as_str().unwrap().to_string()
+}
+
+fn settings(session: &Session) -> Value {
+    session.invoke("settings_get", json!({})).unwrap().unwrap()["settings"].clone()
+}
+
+fn set(session: &Session, change: Value) -> Value {
+    let mut s = settings(session);
+    for (k, v) in change.as_object().unwrap() {
+        s[k] = v.clone();
+    }
+    session
+        .invoke("settings_set", json!({ "settings": s }))
+        .unwrap()
+        .unwrap_or_else(|e| panic!("settings_set: {e}"))
+}
+
+/// The CLI's codes for `uri` around now: the copied code must be one of them, whichever side of
+/// a 30 s boundary each process read the clock.
+fn codes_around(uri: &str) -> Vec<String> {
+    let now = unix_now();
+    [now - 30, now, now + 30]
+        .iter()
+        .map(|t| {
+            let out = harness::run_ok(Command::new(harness::cli_bin()).args([
+                "code",
+                "--uri",
+                uri,
+                "--at",
+                &t.to_string(),
+            ]));
+            harness::stdout_of(&out).replace(' ', "")
+        })
+        .collect()
+}
+
+fn xdotool(args: &[&str]) -> String {
+    harness::stdout_of(&harness::run_ok(Command::new("xdotool").args(args)))
+}
+
+/// The visible lookup window's X id, once it is shown.
+fn lookup_shown(timeout: Duration) -> Option<String> {
+    harness::poll(timeout, Duration::from_millis(50), || {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "^Twofold lookup$"])
+            .output()
+            .ok()?;
+        let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        (!id.is_empty()).then_some(id)
+    })
+}
+
+fn lookup_hidden(timeout: Duration) -> bool {
+    harness::poll(timeout, Duration::from_millis(50), || {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "^Twofold lookup$"])
+            .output()
+            .ok()?;
+        out.stdout.trim_ascii().is_empty().then_some(())
+    })
+    .is_some()
+}
+
+/// A window that holds the keyboard focus and reports what is typed into it.
+struct KeySink {
+    /// Killed with the sink.
+    _child: ChildGuard,
+    window: String,
+    typed: std::sync::mpsc::Receiver<u8>,
+}
+
+impl KeySink {
+    fn start() -> KeySink {
+        let mut child =
+            ChildGuard::spawn(Command::new(env!("CARGO_BIN_EXE_key-sink")).stdout(Stdio::piped()));
+        let mut out = BufReader::new(child.0.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let window = line
+            .trim()
+            .strip_prefix("ready ")
+            .unwrap_or_else(|| panic!("key-sink said {line:?}"))
+            .to_string();
+        let (tx, typed) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for b in out.bytes() {
+                let Ok(b) = b else { break };
+                if tx.send(b).is_err() {
+                    break;
+                }
+            }
+        });
+        KeySink {
+            _child: child,
+            window,
+            typed,
+        }
+    }
+
+    /// The `n` characters typed into it, waiting at most `timeout`.
+    fn read(&self, n: usize, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        let mut got = Vec::new();
+        while got.len() < n {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.typed.recv_timeout(left) {
+                Ok(b) => got.push(b),
+                Err(_) => break,
+            }
+        }
+        String::from_utf8_lossy(&got).into_owned()
+    }
+
+    fn focused(&self) -> bool {
+        xdotool(&["getwindowfocus"]) == self.window
+    }
+}
+
+/// Looks at the lookup window through WebDriver (its screenshot, its DOM) and comes back to the
+/// main window.
+fn in_lookup_window<T>(session: &Session, f: impl FnOnce(&Session) -> T) -> T {
+    let main = session.window_handle().unwrap();
+    let lookup = harness::poll(DEFAULT_WAIT, Duration::from_millis(100), || {
+        session
+            .window_handles()
+            .ok()?
+            .into_iter()
+            .find(|h| *h != main)
+    })
+    .expect("WebDriver sees the lookup window");
+    session.switch_to_window(&lookup).unwrap();
+    let result = f(session);
+    session.switch_to_window(&main).unwrap();
+    result
+}
+
+#[test]
+fn the_shortcut_opens_the_lookup_over_another_window_and_enter_copies_or_types_the_code() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let session = start(dir.path());
+    add(&session, GITHUB);
+    add(&session, GITLAB);
+    assert_eq!(
+        settings(&session)["shortcut"],
+        json!("Ctrl+Alt+Shift+2"),
+        "the default shortcut"
+    );
+
+    // Another app has the keyboard.
+    let sink = KeySink::start();
+    assert!(sink.focused(), "the key sink has the focus");
+
+    // 1. The shortcut, sent to whatever has the focus, opens the lookup window.
+    let sent = Instant::now();
+    xdotool(&["key", "--clearmodifiers", SHORTCUT]);
+    lookup_shown(DEFAULT_WAIT).expect("the lookup window appears");
+    eprintln!("shortcut -> lookup window shown: {:?}", sent.elapsed());
+    in_lookup_window(&session, |s| {
+        s.wait_for("#lookup-search", DEFAULT_WAIT)
+            .expect("the lookup window's search box");
+        s.wait_for(".lookup-row", DEFAULT_WAIT)
+            .expect("the accounts in the lookup window");
+        s.shot("desktop-01-lookup.png");
+    });
+
+    // 2. Typing filters; the highlighted account shows its code and the seconds left.
+    xdotool(&["type", "--delay", "40", "gitl"]);
+    in_lookup_window(&session, |s| {
+        s.wait_until("the filter to leave GitLab alone", DEFAULT_WAIT, |s| {
+            let rows = s.execute(
+                "return [...document.querySelectorAll('.lookup-row')].map(r => r.textContent);",
+                &[],
+            )?;
+            let rows = rows.as_array().cloned().unwrap_or_default();
+            Ok(
+                (rows.len() == 1 && rows[0].as_str().unwrap_or("").contains("GitLab"))
+                    .then_some(()),
+            )
+        })
+        .expect("typing filters the lookup list");
+        let shown = s
+            .wait_for(".lookup-digits[data-code]", DEFAULT_WAIT)
+            .expect("the highlighted account's code")
+            .attribute("data-code")
+            .unwrap()
+            .unwrap();
+        assert!(codes_around(GITLAB).contains(&shown), "{shown}");
+        let left = s
+            .execute(
+                "return document.querySelector('.lookup-left')?.textContent ?? '';",
+                &[],
+            )
+            .unwrap();
+        assert!(
+            left.as_str().unwrap().ends_with('s'),
+            "seconds left: {left}"
+        );
+        s.shot("desktop-02-lookup-filtered.png");
+    });
+
+    // 3. Enter copies GitLab's code and hides the window.
+    xdotool(&["key", "Return"]);
+    assert!(lookup_hidden(DEFAULT_WAIT), "Enter hides the lookup window");
+    let copied = harness::poll(DEFAULT_WAIT, Duration::from_millis(100), || {
+        harness::clipboard().filter(|c| c.len() == 6)
+    })
+    .expect("a code on the clipboard");
+    assert!(
+        codes_around(GITLAB).contains(&copied),
+        "the clipboard holds GitLab's code: {copied}"
+    );
+    assert!(!codes_around(GITHUB).contains(&copied));
+
+    // 4. Esc hides it without doing anything.
+    xdotool(&["key", "--clearmodifiers", SHORTCUT]);
+    lookup_shown(DEFAULT_WAIT).expect("the lookup window appears again");
+    in_lookup_window(&session, |s| {
+        s.wait_until("an empty search", DEFAULT_WAIT, |s| {
+            let v = s.execute(
+                "return document.getElementById('lookup-search').value === '' \
+                 && document.querySelectorAll('.lookup-row').length === 2;",
+                &[],
+            )?;
+            Ok(v.as_bool().unwrap_or(false).then_some(()))
+        })
+        .expect("the lookup window starts from an empty search");
+    });
+    xdotool(&["key", "Escape"]);
+    assert!(lookup_hidden(DEFAULT_WAIT), "Esc hides the lookup window");
+
+    // 5. "Type the code": Enter types GitHub's code into the window that had the focus.
+    let saved = set(&session, json!({ "typeCode": true }));
+    assert_eq!(saved["typeCodeProblem"], Value::Null, "typing works on X11");
+    xdotool(&["windowfocus", "--sync", &sink.window]);
+    xdotool(&["key", "--clearmodifiers", SHORTCUT]);
+    lookup_shown(DEFAULT_WAIT).expect("the lookup window appears for typing");
+    in_lookup_window(&session, |s| {
+        s.wait_for(".lookup-row", DEFAULT_WAIT).expect("rows");
+    });
+    xdotool(&["type", "--delay", "40", "github"]);
+    in_lookup_window(&session, |s| {
+        s.wait_until("GitHub alone", DEFAULT_WAIT, |s| {
+            let n = s.execute(
+                "return document.querySelectorAll('.lookup-row').length;",
+                &[],
+            )?;
+            Ok((n == json!(1)).then_some(()))
+        })
+        .expect("filtered to GitHub");
+    });
+    let before = harness::clipboard();
+    xdotool(&["key", "Return"]);
+    let typed = sink.read(6, DEFAULT_WAIT);
+    assert!(
+        codes_around(GITHUB).contains(&typed),
+        "the key sink received GitHub's code, got {typed:?}"
+    );
+    assert_eq!(
+        harness::clipboard(),
+        before,
+        "typing leaves the clipboard alone"
+    );
+    assert!(
+        sink.focused(),
+        "the focus went back to the window typed into"
+    );
+    drop(sink);
+}
+
+#[test]
+fn a_second_launch_with_lookup_opens_the_running_apps_lookup_window() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let session = start(dir.path());
+    add(&session, GITHUB);
+    assert!(
+        lookup_hidden(Duration::from_secs(1)),
+        "no lookup window yet"
+    );
+    let mut second = ChildGuard::spawn(
+        Command::new(harness::app_bin())
+            .args(["--lookup", "--vault"])
+            .arg(dir.path().join("vault.json"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    lookup_shown(DEFAULT_WAIT).expect("the running app shows its lookup window");
+    let status = second
+        .wait_timeout(DEFAULT_WAIT)
+        .expect("the second launch hands over and exits");
+    assert!(status.success(), "{status:?}");
+    in_lookup_window(&session, |s| {
+        s.wait_for(".lookup-row[data-id]", DEFAULT_WAIT)
+            .expect("the lookup window lists the account");
+    });
+    xdotool(&["key", "Escape"]);
+    assert!(lookup_hidden(DEFAULT_WAIT));
+}
+
+/// Waits for the unlock screen (the vault locked).
+fn wait_locked(session: &Session, timeout: Duration) {
+    session
+        .wait_for("#unlock-form", timeout)
+        .unwrap_or_else(|e| {
+            session.shot("desktop-lock-failed.png");
+            panic!("the app did not lock: {e}")
+        });
+}
+
+#[test]
+fn the_idle_lock_fires_and_a_locked_app_refuses_to_reveal() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let session = start(dir.path());
+    let id = add(&session, GITHUB);
+    let revealed = session
+        .invoke("account_reveal", json!({ "id": id }))
+        .unwrap()
+        .expect("an unlocked app reveals");
+    assert_eq!(revealed["secret"], json!("JBSWY3DPEHPK3PXP"));
+
+    // A short timeout for the test (the screen offers 1 minute and up).
+    let set_at = Instant::now();
+    set(&session, json!({ "lockAfterSecs": 3 }));
+    wait_locked(&session, Duration::from_secs(30));
+    let after = set_at.elapsed();
+    assert!(
+        after >= Duration::from_secs(3),
+        "locked only after 3 s without use, not at once ({after:?})"
+    );
+    session.shot("desktop-03-idle-locked.png");
+    let toast = session
+        .execute(
+            "return document.getElementById('toast')?.textContent ?? '';",
+            &[],
+        )
+        .unwrap();
+    assert!(
+        toast.as_str().unwrap().contains("without use"),
+        "the unlock screen says why: {toast}"
+    );
+
+    // Every command that needs the vault refuses while locked.
+    for (cmd, args) in [
+        ("account_reveal", json!({ "id": id })),
+        ("code_current", json!({ "id": id })),
+        ("accounts_list", json!({})),
+    ] {
+        let err = session
+            .invoke(cmd, args)
+            .unwrap()
+            .expect_err("a locked app refuses");
+        assert_eq!(err["kind"], json!("vaultLocked"), "{cmd}: {err}");
+    }
+
+    // Unlocking (the keyring here) brings the accounts back; "never" keeps it open.
+    set(&session, json!({ "lockAfterSecs": 0 }));
+    session.click_on("#unlock-keyring");
+    session
+        .wait_for(&format!(".account-row[data-id=\"{id}\"]"), DEFAULT_WAIT)
+        .expect("unlocked again");
+}
+
+#[test]
+fn a_session_lock_signal_on_the_bus_locks_the_app() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let session = start(dir.path());
+    add(&session, GITHUB);
+    // What a screensaver (KDE, Xfce, GNOME's compatibility name) emits when the screen locks.
+    harness::run_ok(Command::new("dbus-send").args([
+        "--session",
+        "--type=signal",
+        "/org/freedesktop/ScreenSaver",
+        "org.freedesktop.ScreenSaver.ActiveChanged",
+        "boolean:true",
+    ]));
+    wait_locked(&session, DEFAULT_WAIT);
+    session.shot("desktop-04-session-locked.png");
+    let err = session
+        .invoke("account_reveal", json!({ "id": "anything" }))
+        .unwrap()
+        .expect_err("locked");
+    assert_eq!(err["kind"], json!("vaultLocked"));
+}
+
+#[test]
+fn settings_persist_across_a_restart_and_hidden_codes_show_on_click() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    {
+        let session = start(dir.path());
+        add(&session, GITHUB);
+        session.click_on("#settings-open");
+        session
+            .wait_for("#setting-theme", DEFAULT_WAIT)
+            .expect("the Appearance section");
+        session.shot("desktop-05-settings.png");
+        // Through the controls, as a user would.
+        session
+            .execute(
+                "const t = document.getElementById('setting-theme'); t.value = 'dark'; \
+                 t.dispatchEvent(new Event('change')); \
+                 const h = document.getElementById('setting-hide-codes'); h.checked = true; \
+                 h.dispatchEvent(new Event('change'));",
+                &[],
+            )
+            .unwrap();
+        session
+            .wait_until("the dark theme", DEFAULT_WAIT, |s| {
+                let v = s.execute("return document.documentElement.dataset.theme;", &[])?;
+                Ok((v == json!("dark")).then_some(()))
+            })
+            .expect("the theme changes without a restart");
+        harness::poll(DEFAULT_WAIT, Duration::from_millis(100), || {
+            (settings(&session)["hideCodes"] == json!(true)).then_some(())
+        })
+        .expect("hide codes saved");
+        session.shot("desktop-06-settings-dark.png");
+    }
+    // A new app process reads the same settings file.
+    let session = start(dir.path());
+    let theme = session
+        .execute("return document.documentElement.dataset.theme;", &[])
+        .unwrap();
+    assert_eq!(theme, json!("dark"));
+    let code = session
+        .wait_for(".account-code.hidden-code", DEFAULT_WAIT)
+        .expect("codes are hidden");
+    assert_eq!(code.text().unwrap(), "••• •••");
+    assert!(session
+        .find_all(".account-code[data-code]")
+        .unwrap()
+        .is_empty());
+    session.shot("desktop-07-hidden-codes.png");
+    code.click().unwrap();
+    let shown = session
+        .wait_for(".account-code[data-code]", DEFAULT_WAIT)
+        .expect("a click shows the code")
+        .attribute("data-code")
+        .unwrap()
+        .unwrap();
+    assert!(codes_around(GITHUB).contains(&shown));
+    session.shot("desktop-08-code-shown.png");
+}
+
+/// The issuers of the rows, top to bottom.
+fn row_issuers(session: &Session) -> Vec<String> {
+    let v = session
+        .execute(
+            "return [...document.querySelectorAll('.account-row')].map(r => r.dataset.issuer);",
+            &[],
+        )
+        .unwrap();
+    serde_json::from_value(v).unwrap()
+}
+
+fn wait_rows(session: &Session, want: &[&str]) {
+    session
+        .wait_until(&format!("rows {want:?}"), DEFAULT_WAIT, |s| {
+            Ok((row_issuers(s) == want).then_some(()))
+        })
+        .unwrap_or_else(|e| panic!("rows are {:?}: {e}", row_issuers(session)));
+}
+
+#[test]
+fn favourites_are_pinned_tags_filter_notes_show_and_the_order_follows_the_setting() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let session = start(dir.path());
+    let hub = add(&session, GITHUB);
+    add(&session, GITLAB);
+    add(
+        &session,
+        "otpauth://totp/Amazon:ops?secret=JBSWY3DPEHPK3PXPJBSWY3DP&issuer=Amazon",
+    );
+    wait_rows(&session, &["Amazon", "GitHub", "GitLab"]);
+
+    // The star pins GitLab to the top.
+    session.click_on(".account-row[data-issuer=\"GitLab\"] .favourite-toggle");
+    wait_rows(&session, &["GitLab", "Amazon", "GitHub"]);
+
+    // A note and a tag through the Edit dialog.
+    session.click_on(".account-row[data-issuer=\"GitHub\"] .edit-account");
+    session.type_into("#edit-tags", "work");
+    session.type_into("#edit-note", "backup codes in the safe");
+    session.click_on("#edit-submit");
+    session
+        .wait_until("the note under the account", DEFAULT_WAIT, |s| {
+            let v = s.execute(
+                "return document.querySelector('.account-row[data-issuer=\"GitHub\"] .account-note')?.textContent ?? null;",
+                &[],
+            )?;
+            Ok((v == json!("backup codes in the safe")).then_some(()))
+        })
+        .unwrap_or_else(|e| {
+            session.shot("desktop-note-failed.png");
+            panic!("{e}")
+        });
+
+    // The tag filter leaves the tagged account alone; again shows all.
+    session.click_on(".tag-chip[data-tag=\"work\"]");
+    wait_rows(&session, &["GitHub"]);
+    session.shot("desktop-09-tag-filter.png");
+    session.click_on(".tag-chip[data-tag=\"work\"]");
+    wait_rows(&session, &["GitLab", "Amazon", "GitHub"]);
+
+    // "Most used": GitHub's code taken twice puts it first after the favourite.
+    for _ in 0..2 {
+        session
+            .invoke("code_copy", json!({ "id": hub }))
+            .unwrap()
+            .unwrap();
+    }
+    session
+        .execute(
+            "const s = document.getElementById('account-sort'); s.value = 'mostUsed'; \
+             s.dispatchEvent(new Event('change'));",
+            &[],
+        )
+        .unwrap();
+    wait_rows(&session, &["GitLab", "GitHub", "Amazon"]);
+    assert_eq!(
+        settings(&session)["sort"],
+        json!("mostUsed"),
+        "the order is a setting"
+    );
+    session.shot("desktop-10-favourite-most-used.png");
+
+    // The CLI sees the same favourite and note.
+    let vault = dir.path().join("vault.json");
+    let out = harness::run_ok(Command::new(harness::cli_bin()).args([
+        "--vault",
+        vault.to_str().unwrap(),
+        "list",
+        "--json",
+    ]));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by_issuer = |i: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["issuer"] == json!(i))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_issuer("GitLab")["favourite"], json!(true));
+    assert_eq!(
+        by_issuer("GitHub")["note"],
+        json!("backup codes in the safe")
+    );
+    assert_eq!(by_issuer("GitHub")["uses"], json!(2));
+}

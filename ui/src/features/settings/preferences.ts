@@ -1,0 +1,62 @@
+// The settings in force in this window: loaded once, kept current by `settings://changed`
+// (Settings may be changed in the main window while the lookup window is open), and applied
+// where they show: the theme here, hidden codes by whoever subscribes.
+import type { Settings } from '../../bindings/Settings';
+import { appActivity, settingsGet } from '../../ipc/commands';
+import { onSettingsChanged } from '../../ipc/events';
+import { effectiveTheme } from './labels';
+
+let current: Settings | null = null;
+const listeners = new Set<(s: Settings) => void>();
+const darkQuery = window.matchMedia('(prefers-color-scheme: dark)');
+
+function paintTheme() {
+  document.documentElement.dataset.theme = effectiveTheme(current?.theme ?? 'system', darkQuery.matches);
+}
+
+function apply(s: Settings) {
+  current = s;
+  paintTheme();
+  for (const l of listeners) l(s);
+}
+
+/** Loads the settings and keeps them current; the theme follows at once. */
+export async function startPreferences(): Promise<void> {
+  paintTheme();
+  darkQuery.addEventListener('change', paintTheme);
+  onSettingsChanged(apply);
+  try {
+    apply((await settingsGet()).settings);
+  } catch {
+    // The defaults (system theme, codes shown) stay; Settings shows the error when opened.
+  }
+}
+
+/** The settings in force, once loaded. */
+export function currentSettings(): Settings | null {
+  return current;
+}
+
+/** Calls `fn` now (when loaded) and after every change; returns the unsubscribe. */
+export function watchSettings(fn: (s: Settings) => void): () => void {
+  listeners.add(fn);
+  if (current) fn(current);
+  return () => listeners.delete(fn);
+}
+
+/** Minimum time between two activity reports to Rust. */
+const ACTIVITY_EVERY_MS = 5000;
+
+/** Reports the user's keys, clicks and scrolls as use, for the idle lock (at most every 5 s). */
+export function reportActivity(): void {
+  let last = 0;
+  const report = () => {
+    const now = Date.now();
+    if (now - last < ACTIVITY_EVERY_MS) return;
+    last = now;
+    appActivity().catch(() => undefined);
+  };
+  for (const type of ['keydown', 'pointerdown', 'wheel']) {
+    window.addEventListener(type, report, { capture: true, passive: true });
+  }
+}
