@@ -374,6 +374,37 @@ fn password_can_be_changed() {
 /// interface, so they are spelled out here too.
 /// See: https://github.com/twofold-app/twofold/issues/12
 #[test]
+fn favourite_and_note_are_kept_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    ok(&twofold(
+        &vault,
+        &["add", "--uri", AWS_URI, "--name", "aws-prod"],
+    ));
+    assert!(ok(&twofold(&vault, &["favourite", "aws-prod"])).contains("is a favourite"));
+    ok(&twofold(&vault, &["note", "aws-prod", "codes in the safe"]));
+    assert_eq!(
+        ok(&twofold(&vault, &["note", "aws-prod"])).trim(),
+        "codes in the safe"
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&twofold(&vault, &["list", "--json"]))).unwrap();
+    assert_eq!(list[0]["favourite"], true);
+    assert_eq!(list[0]["note"], "codes in the safe");
+    ok(&twofold(&vault, &["favourite", "--remove", "aws-prod"]));
+    ok(&twofold(&vault, &["note", "aws-prod", ""]));
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&twofold(&vault, &["list", "--json"]))).unwrap();
+    assert_eq!(
+        (&list[0]["favourite"], &list[0]["note"]),
+        (&false.into(), &"".into())
+    );
+    // A note past the cap is refused and the old one stays.
+    let long = "x".repeat(2001);
+    assert!(err(&twofold(&vault, &["note", "aws-prod", &long])).contains("at most 2000"));
+}
+
+#[test]
 fn list_and_code_json_are_the_views_the_app_shows() {
     use twofold_core::vault::{AwsLink, AwsStatus, Unlock, Vault};
     use twofold_core::view::{AccountSummary, CodeView};
@@ -429,13 +460,16 @@ fn list_and_code_json_are_the_views_the_app_shows() {
             "counter",
             "created",
             "digits",
+            "favourite",
             "id",
             "issuer",
             "kind",
             "lastUsed",
             "name",
+            "note",
             "period",
-            "tags"
+            "tags",
+            "uses"
         ]
     );
     assert_eq!(
