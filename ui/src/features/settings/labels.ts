@@ -1,6 +1,10 @@
 // The Settings screen's pure parts: words for durations and the look a theme setting gives.
 // No DOM, no IPC, so the unit tests import this alone.
 import type { Theme } from '../../bindings/Theme';
+import { tr } from '../../i18n/i18n';
+
+const t = tr('settings');
+const tc = tr('common');
 
 /** The light or dark look for a theme setting, given whether the system is dark. */
 export function effectiveTheme(theme: Theme, systemDark: boolean): 'light' | 'dark' {
@@ -16,14 +20,26 @@ export const CLEAR_CHOICES = [10, 20, 30, 60, 90];
 
 /** "3 seconds", "1 minute", "5 minutes", "1 hour". */
 export function duration(secs: number): string {
-  const [n, unit] =
-    secs % 3600 === 0 ? [secs / 3600, 'hour'] : secs % 60 === 0 ? [secs / 60, 'minute'] : [secs, 'second'];
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const [unit, count] = unitOf(secs);
+  if (unit === 'hours') return tc('duration.hours', { count });
+  if (unit === 'minutes') return tc('duration.minutes', { count });
+  return tc('duration.seconds', { count });
 }
 
 /** How the lock setting reads in its list. */
 export function lockLabel(secs: number): string {
-  return secs === 0 ? 'Never' : `After ${duration(secs)}`;
+  if (secs === 0) return t('lock.never');
+  // Each language declines the unit after its own preposition, so each phrase has its own forms.
+  const [unit, count] = unitOf(secs);
+  if (unit === 'hours') return t('lock.afterHours', { count });
+  if (unit === 'minutes') return t('lock.afterMinutes', { count });
+  return t('lock.afterSeconds', { count });
+}
+
+function unitOf(secs: number): ['hours' | 'minutes' | 'seconds', number] {
+  if (secs % 3600 === 0) return ['hours', secs / 3600];
+  if (secs % 60 === 0) return ['minutes', secs / 60];
+  return ['seconds', secs];
 }
 
 /** The offered choices, plus `value` when it is not one of them (set by hand or by a test). */
@@ -35,13 +51,17 @@ export function choicesWith(choices: number[], value: number): number[] {
 export function lockedBecause(reason: string, lockAfterSecs: number | null): string | null {
   switch (reason) {
     case 'locked-idle':
-      return lockAfterSecs
-        ? `Twofold locked itself after ${duration(lockAfterSecs)} without use.`
-        : 'Twofold locked itself after a while without use.';
+    {
+      if (!lockAfterSecs) return t('locked.idle');
+      const [unit, count] = unitOf(lockAfterSecs);
+      if (unit === 'hours') return t('locked.idleHours', { count });
+      if (unit === 'minutes') return t('locked.idleMinutes', { count });
+      return t('locked.idleSeconds', { count });
+    }
     case 'locked-session':
-      return 'Twofold locked when the screen locked.';
+      return t('locked.session');
     case 'locked-suspend':
-      return 'Twofold locked before the computer went to sleep.';
+      return t('locked.suspend');
     default:
       return null;
   }

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startI18n } from '../../i18n/i18n';
 import { choicesWith, effectiveTheme, lockedBecause, lockLabel } from './labels';
+
+beforeAll(() => startI18n('en'));
 
 describe('effectiveTheme', () => {
   it('follows the system only when asked to', () => {
