@@ -79,6 +79,7 @@ const COMMANDS: &[&str] = &[
     "backup_restore",
     "settings_get",
     "settings_set",
+    "launch_at_login_set",
     "app_activity",
     "lookup_choose",
     "lookup_hide",

@@ -24,6 +24,10 @@ pub struct AppArgs {
     /// shortcut to `twofold-app --lookup` where global shortcuts do not work (Wayland).
     #[arg(long)]
     pub lookup: bool,
+    /// Started at login (the autostart entry passes it): the window stays in the tray when
+    /// Settings says "start minimised".
+    #[arg(long)]
+    pub autostart: bool,
     /// Tests: the images in DIR, played at a camera's pace, stand in for the webcam.
     #[cfg(feature = "test-hooks")]
     #[arg(long, value_name = "DIR", hide = true)]

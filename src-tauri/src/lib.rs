@@ -112,6 +112,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::backup::backup_restore,
             commands::desktop::settings_get,
             commands::desktop::settings_set,
+            commands::desktop::launch_at_login_set,
             commands::desktop::app_activity,
             commands::desktop::lookup_choose,
             commands::desktop::lookup_hide,
@@ -171,6 +172,7 @@ pub fn run() {
         None => settings::SettingsStore::in_memory(Default::default()),
     };
     let lookup_first = args.lookup;
+    let autostart = args.autostart;
     let builder = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts: `--lookup` opens
         // the lookup window of the running Twofold, anything else its main window.
@@ -181,8 +183,21 @@ pub fn run() {
                 show_main_window(app);
             }
         }))
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Size and place are restored; whether the window shows is decided in `setup`.
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::all()
+                        - tauri_plugin_window_state::StateFlags::VISIBLE,
+                )
+                .build(),
+        )
         .plugin(tauri_plugin_global_shortcut::Builder::new().build())
+        // Launch at login (Settings) starts `twofold-app --autostart`.
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--autostart"]),
+        ))
         .manage(
             AppState::new(path, Box::new(KeyringStore))
                 .with_test_camera(camera_frames)
@@ -206,8 +221,15 @@ pub fn run() {
             });
             let shortcut = handle.state::<AppState>().settings().get().shortcut;
             shortcut::install(handle, shortcut.as_deref());
+            // The window is made hidden (tauri.conf.json) and shown here, unless Twofold was
+            // started at login with "start minimised" (it waits in the tray) or only for the
+            // lookup window.
+            let minimized =
+                autostart && handle.state::<AppState>().settings().get().start_minimized;
             if lookup_first {
                 lookup::show(handle);
+            } else if !minimized {
+                show_main_window(handle);
             }
             Ok(())
         });

@@ -70,6 +70,8 @@ pub struct Settings {
     /// Enter in the lookup window types the code into the window that was in front, instead of
     /// copying it (X11, macOS, Windows).
     pub type_code: bool,
+    /// Started at login, stay in the tray instead of showing the window.
+    pub start_minimized: bool,
     /// The account list's order.
     pub sort: AccountSort,
 }
@@ -84,6 +86,7 @@ impl Default for Settings {
             hide_codes: false,
             shortcut: Some(DEFAULT_SHORTCUT.to_string()),
             type_code: false,
+            start_minimized: false,
             sort: AccountSort::Issuer,
         }
     }

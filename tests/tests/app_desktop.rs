@@ -603,3 +603,89 @@ fn favourites_are_pinned_tags_filter_notes_show_and_the_order_follows_the_settin
     );
     assert_eq!(by_issuer("GitHub")["uses"], json!(2));
 }
+
+/// The main window's X id, when it is shown.
+fn main_window_shown() -> bool {
+    Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", "^Twofold$"])
+        .output()
+        .map(|o| !o.stdout.trim_ascii().is_empty())
+        .unwrap_or(false)
+}
+
+#[test]
+fn launch_at_login_writes_the_autostart_entry_and_start_minimised_waits_in_the_tray() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let autostart =
+        std::path::PathBuf::from(std::env::var("HOME").unwrap()).join(".config/autostart");
+    let entry = || {
+        std::fs::read_dir(&autostart)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "desktop"))
+    };
+    {
+        let session = start(dir.path());
+        assert!(main_window_shown(), "a normal start shows the window");
+        let view = session
+            .invoke("launch_at_login_set", json!({ "enabled": true }))
+            .unwrap()
+            .unwrap();
+        assert_eq!(view["launchAtLogin"], json!(true));
+        let file = entry().expect("an autostart entry");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("Exec=") && l.contains("--autostart")),
+            "{}: {text}",
+            file.display()
+        );
+        set(&session, json!({ "startMinimized": true }));
+    }
+
+    // Started at login with "start minimised": no window, until Twofold is launched again.
+    let vault = dir.path().join("vault.json");
+    let config = dir.path().join("config");
+    let session = Session::start_with_args(
+        &harness::webdriver_url(),
+        &harness::app_bin(),
+        &[
+            "--autostart",
+            "--vault",
+            vault.to_str().unwrap(),
+            "--config-dir",
+            config.to_str().unwrap(),
+        ],
+    )
+    .expect("start the app as at login");
+    session
+        .wait_for(".accounts-view", DEFAULT_WAIT)
+        .expect("the page loads behind the hidden window");
+    assert!(!main_window_shown(), "started minimised: no window");
+    let mut again = ChildGuard::spawn(
+        Command::new(harness::app_bin())
+            .args(["--vault", vault.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    assert!(again
+        .wait_timeout(DEFAULT_WAIT)
+        .is_some_and(|s| s.success()));
+    assert!(
+        harness::poll(DEFAULT_WAIT, Duration::from_millis(50), || {
+            main_window_shown().then_some(())
+        })
+        .is_some(),
+        "launching Twofold again shows the window"
+    );
+
+    let view = session
+        .invoke("launch_at_login_set", json!({ "enabled": false }))
+        .unwrap()
+        .unwrap();
+    assert_eq!(view["launchAtLogin"], json!(false));
+    assert_eq!(entry(), None, "the autostart entry is gone");
+}

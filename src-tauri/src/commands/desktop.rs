@@ -1,11 +1,11 @@
 //! The desktop around the vault: settings, the idle clock, the lookup window.
 
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 use twofold_core::otp::OtpKind;
 use zeroize::Zeroizing;
 
 use crate::autolock::timeout_of;
-use crate::error::Result;
+use crate::error::{ErrorKind, IpcError, Result};
 use crate::models::desktop::{LookupDone, SettingsView};
 use crate::settings::Settings;
 use crate::shortcut::ShortcutStatus;
@@ -15,7 +15,11 @@ use crate::{events, lookup, shortcut};
 /// Emitted to every window after the settings changed (theme, hidden codes).
 pub const SETTINGS_CHANGED: &str = "settings://changed";
 
-fn view(state: &AppStateRef<'_>, shortcuts: &ShortcutStatus) -> SettingsView {
+fn view<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppStateRef<'_>,
+    shortcuts: &ShortcutStatus,
+) -> SettingsView {
     let status = state.status();
     let keyring_only = status.keyring_slot && !status.password_slot;
     SettingsView {
@@ -29,16 +33,49 @@ fn view(state: &AppStateRef<'_>, shortcuts: &ShortcutStatus) -> SettingsView {
              make locking keep them out."
                 .to_string()
         }),
+        launch_at_login: launch_at_login(app),
     }
+}
+
+/// Whether the autostart entry exists (false where the plugin is absent: the IPC tests).
+fn launch_at_login<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.try_state::<tauri_plugin_autostart::AutoLaunchManager>()
+        .is_some_and(|m| m.is_enabled().unwrap_or(false))
 }
 
 /// The settings, with what does not work in this session.
 #[tauri::command]
-pub fn settings_get(
+pub fn settings_get<R: Runtime>(
+    app: AppHandle<R>,
     state: AppStateRef<'_>,
     shortcuts: tauri::State<'_, ShortcutStatus>,
 ) -> SettingsView {
-    view(&state, &shortcuts)
+    view(&app, &state, &shortcuts)
+}
+
+/// Starts Twofold at login (`twofold-app --autostart`), or stops doing so.
+#[tauri::command]
+pub fn launch_at_login_set<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    shortcuts: tauri::State<'_, ShortcutStatus>,
+    enabled: bool,
+) -> Result<SettingsView> {
+    let manager = app
+        .try_state::<tauri_plugin_autostart::AutoLaunchManager>()
+        .ok_or_else(|| {
+            IpcError::new(
+                ErrorKind::InvalidInput,
+                "starting at login is not available in this build",
+            )
+        })?;
+    let done = if enabled {
+        manager.enable()
+    } else {
+        manager.disable()
+    };
+    done.map_err(|e| IpcError::internal(format!("changing the login items: {e}")))?;
+    Ok(view(&app, &state, &shortcuts))
 }
 
 /// Checks, saves and applies new settings (no restart): the idle timeout, the shortcut, and
@@ -77,7 +114,7 @@ pub fn settings_set<R: Runtime>(
     if let Err(e) = app.emit(SETTINGS_CHANGED, &new) {
         tracing::warn!("could not emit {SETTINGS_CHANGED}: {e}");
     }
-    Ok(view(&state, &shortcuts))
+    Ok(view(&app, &state, &shortcuts))
 }
 
 /// The user did something in a window: the idle time starts again.

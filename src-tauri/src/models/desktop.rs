@@ -20,6 +20,8 @@ pub struct SettingsView {
     /// What protects the vault when it is locked, when that is less than it sounds: a
     /// keyring-only vault opens again for anyone at this session.
     pub lock_note: Option<String>,
+    /// Twofold starts at login (an autostart entry exists).
+    pub launch_at_login: bool,
 }
 
 /// What Enter in the lookup window did.

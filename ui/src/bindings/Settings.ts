@@ -37,6 +37,10 @@ shortcut: string | null,
  */
 typeCode: boolean, 
 /**
+ * Started at login, stay in the tray instead of showing the window.
+ */
+startMinimized: boolean, 
+/**
  * The account list's order.
  */
 sort: AccountSort, };

@@ -22,4 +22,8 @@ typeCodeProblem: string | null,
  * What protects the vault when it is locked, when that is less than it sounds: a
  * keyring-only vault opens again for anyone at this session.
  */
-lockNote: string | null, };
+lockNote: string | null, 
+/**
+ * Twofold starts at login (an autostart entry exists).
+ */
+launchAtLogin: boolean, };

@@ -341,6 +341,13 @@ export interface Commands {
   // src-tauri/src/commands/desktop.rs
   /** The settings, with what does not work in this session. */
   settings_get: { args: null; result: SettingsView };
+  /** Starts Twofold at login (`twofold-app --autostart`), or stops doing so. */
+  launch_at_login_set: {
+    args: {
+      enabled: boolean;
+    };
+    result: SettingsView;
+  };
   /**
    * Checks, saves and applies new settings (no restart): the idle timeout, the shortcut, and
    * every window's look. Nothing changes when any of it is refused.

@@ -258,6 +258,8 @@ export const exportWrite = (
 export const settingsGet = () => call('settings_get');
 /** Saves and applies new settings; refused settings change nothing. */
 export const settingsSet = (settings: Settings) => call('settings_set', { settings });
+/** Starts Twofold at login (`twofold-app --autostart`), or stops. */
+export const launchAtLoginSet = (enabled: boolean) => call('launch_at_login_set', { enabled });
 /** The user did something: the idle lock starts counting again. */
 export const appActivity = () => call('app_activity');
 /** Enter in the lookup window: copy (or type) the account's code; hides the window. */

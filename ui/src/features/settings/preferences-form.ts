@@ -6,7 +6,7 @@ import type { SettingsView } from '../../bindings/SettingsView';
 import { h } from '../../components/dom';
 import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
-import { settingsGet, settingsSet } from '../../ipc/commands';
+import { launchAtLoginSet, settingsGet, settingsSet } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
 import { CLEAR_CHOICES, LOCK_CHOICES, choicesWith, duration, lockLabel } from './labels';
 
@@ -26,7 +26,7 @@ function check(id: string, label: string, checked: boolean): { el: HTMLLabelElem
 /** The three sections, filled once the settings are read. */
 export function createPreferencesSections(): HTMLElement[] {
   const security = h('section.settings-section#settings-security', {}, h('h3', {}, 'Security and privacy'), h('p.hint', {}, 'Reading the settings…'));
-  const look = h('section.settings-section#settings-appearance', {}, h('h3', {}, 'Appearance'));
+  const look = h('section.settings-section#settings-appearance', {}, h('h3', {}, 'Appearance and start-up'));
   const lookup = h('section.settings-section#settings-lookup', {}, h('h3', {}, 'Quick lookup'));
   settingsGet().then(
     (v) => fill(v),
@@ -92,7 +92,22 @@ export function createPreferencesSections(): HTMLElement[] {
     theme.addEventListener('change', () => {
       void save({ theme: theme.value as Settings['theme'] }, () => (theme.value = s.theme));
     });
-    look.replaceChildren(h('h3', {}, 'Appearance'), field('Theme', theme));
+    const atLogin = check('setting-launch-at-login', 'Start Twofold when I log in', v.launchAtLogin);
+    atLogin.input.addEventListener('change', () => {
+      const want = atLogin.input.checked;
+      launchAtLoginSet(want).then(
+        (saved) => (atLogin.input.checked = saved.launchAtLogin),
+        (e) => {
+          atLogin.input.checked = !want;
+          showToast(describe(e), 'error', 8000);
+        },
+      );
+    });
+    const minimized = check('setting-start-minimized', 'Then start in the tray, without the window', s.startMinimized);
+    minimized.input.addEventListener('change', () => {
+      void save({ startMinimized: minimized.input.checked }, () => (minimized.input.checked = s.startMinimized));
+    });
+    look.replaceChildren(h('h3', {}, 'Appearance and start-up'), field('Theme', theme), atLogin.el, minimized.el);
 
     const shortcut = h('input#setting-shortcut', {
       type: 'text',
