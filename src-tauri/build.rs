@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "account_add_from_uri",
     "account_add_manual",
     "account_update",
+    "account_move",
     "account_remove",
     "account_reveal",
     "code_current",

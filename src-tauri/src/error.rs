@@ -118,6 +118,7 @@ impl From<CoreError> for IpcError {
             | CoreError::NotANumber { .. }
             | CoreError::EmptyName
             | CoreError::NoteTooLong(_)
+            | CoreError::BadIcon(_)
             | CoreError::NotHotp(_)
             | CoreError::CounterExhausted(_)
             | CoreError::EmptyPassword

@@ -47,6 +47,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::accounts::account_add_from_uri,
             commands::accounts::account_add_manual,
             commands::accounts::account_update,
+            commands::accounts::account_move,
             commands::accounts::account_remove,
             commands::accounts::account_reveal,
             commands::codes::code_current,

@@ -47,6 +47,8 @@ pub enum AccountSort {
     Name,
     /// The accounts whose codes are taken most often first.
     MostUsed,
+    /// The order the user dragged them into (the vault's order).
+    Manual,
 }
 
 /// Everything the Settings screen changes.
@@ -74,7 +76,13 @@ pub struct Settings {
     pub start_minimized: bool,
     /// The account list's order.
     pub sort: AccountSort,
+    /// The UI's language: `system` (the OS's, when shipped, else English) or one of
+    /// [`LANGUAGES`].
+    pub language: String,
 }
+
+/// The languages the UI ships catalogues for (`ui/src/i18n/locales/<lang>/`).
+pub const LANGUAGES: [&str; 3] = ["en", "pl", "ru"];
 
 impl Default for Settings {
     fn default() -> Self {
@@ -88,6 +96,7 @@ impl Default for Settings {
             type_code: false,
             start_minimized: false,
             sort: AccountSort::Issuer,
+            language: "system".into(),
         }
     }
 }
@@ -106,6 +115,13 @@ impl Settings {
             if s.trim().is_empty() || s.len() > 64 {
                 return bad("the shortcut is empty or too long".into());
             }
+        }
+        if self.language != "system" && !LANGUAGES.contains(&self.language.as_str()) {
+            return bad(format!(
+                "no language “{}”; choose system or one of {}",
+                self.language,
+                LANGUAGES.join(", ")
+            ));
         }
         Ok(())
     }
@@ -188,6 +204,26 @@ impl SettingsStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_languages_are_the_ones_the_ui_ships_and_others_are_refused() {
+        let locales =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/i18n/locales");
+        let mut shipped: Vec<String> = std::fs::read_dir(&locales)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        shipped.sort();
+        assert_eq!(shipped, LANGUAGES);
+        let mut s = Settings::default();
+        for lang in ["system", "en", "pl", "ru"] {
+            s.language = lang.into();
+            assert!(s.validate().is_ok(), "{lang}");
+        }
+        s.language = "xx".into();
+        let e = s.validate().unwrap_err();
+        assert!(e.message.contains("en, pl, ru"), "{e}");
+    }
 
     #[test]
     fn a_missing_file_gives_defaults_and_a_set_persists() {

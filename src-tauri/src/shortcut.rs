@@ -11,15 +11,30 @@ use crate::error::{ErrorKind, IpcError, Result};
 
 /// Why the shortcut in the settings is not working, when it is not (for Settings to show).
 #[derive(Debug, Default)]
-pub struct ShortcutStatus(Mutex<Option<String>>);
+pub struct ShortcutStatus(Mutex<Option<ShortcutProblem>>);
+
+/// Why the lookup shortcut does not work in this session; the UI words it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum ShortcutProblem {
+    /// Wayland: a global shortcut needs the GlobalShortcuts portal, not used yet; bind
+    /// `twofold-app --lookup` in the desktop's keyboard settings instead.
+    Wayland,
+    /// The shortcut could not be taken (another app may hold it).
+    NotTaken {
+        /// What the system said, in English, for the details.
+        detail: String,
+    },
+}
 
 impl ShortcutStatus {
     /// The problem, if any.
-    pub fn problem(&self) -> Option<String> {
+    pub fn problem(&self) -> Option<ShortcutProblem> {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    fn set(&self, problem: Option<String>) {
+    fn set(&self, problem: Option<ShortcutProblem>) {
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = problem;
     }
 }
@@ -35,14 +50,10 @@ pub fn parse(text: &str) -> Result<Shortcut> {
 }
 
 /// What Settings says about global shortcuts in this session, when they cannot work.
-pub fn session_note(env: impl Fn(&str) -> Option<String>) -> Option<&'static str> {
+pub fn session_note(env: impl Fn(&str) -> Option<String>) -> Option<ShortcutProblem> {
     let wayland = env("XDG_SESSION_TYPE").is_some_and(|v| v == "wayland")
         || env("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty());
-    wayland.then_some(
-        "On Wayland a global shortcut needs the desktop's GlobalShortcuts portal, which Twofold \
-         does not use yet. Bind a shortcut in your desktop's keyboard settings to the command \
-         `twofold-app --lookup` instead: it opens this lookup window in the running Twofold.",
-    )
+    wayland.then_some(ShortcutProblem::Wayland)
 }
 
 /// Moves the lookup shortcut from `old` to `new` (either may be none): the new one is taken
@@ -84,14 +95,14 @@ pub fn apply<R: Runtime>(app: &AppHandle<R>, old: Option<&str>, new: Option<&str
 pub fn install<R: Runtime>(app: &AppHandle<R>, shortcut: Option<&str>) {
     let status = app.state::<ShortcutStatus>();
     if let Some(note) = session_note(|k| std::env::var(k).ok()) {
-        status.set(Some(note.into()));
+        status.set(Some(note));
         return;
     }
     match apply(app, None, shortcut) {
         Ok(()) => status.set(None),
         Err(e) => {
             tracing::warn!("lookup shortcut not taken: {}", e.message);
-            status.set(Some(e.message));
+            status.set(Some(ShortcutProblem::NotTaken { detail: e.message }));
             // A Twofold that is quitting (a restart) may hold it for a moment longer: try again
             // for a few seconds, unless Settings changes it meanwhile.
             if let Some(wanted) = shortcut.map(str::to_string) {
@@ -124,7 +135,7 @@ const RETRIES: u32 = 10;
 
 /// After Settings changed the shortcut successfully (on Wayland the note stays).
 pub fn changed<R: Runtime>(app: &AppHandle<R>) {
-    let note = session_note(|k| std::env::var(k).ok()).map(String::from);
+    let note = session_note(|k| std::env::var(k).ok());
     app.state::<ShortcutStatus>().set(note);
 }
 
@@ -146,7 +157,7 @@ mod tests {
     #[test]
     fn wayland_gets_the_fallback_command() {
         let note = session_note(|k| (k == "XDG_SESSION_TYPE").then(|| "wayland".to_string()));
-        assert!(note.is_some_and(|n| n.contains("twofold-app --lookup")));
+        assert_eq!(note, Some(ShortcutProblem::Wayland));
         assert_eq!(
             session_note(|k| (k == "DISPLAY").then(|| ":0".to_string())),
             None

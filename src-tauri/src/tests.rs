@@ -267,6 +267,7 @@ fn accounts_list_never_carries_secrets() {
             "created",
             "digits",
             "favourite",
+            "icon",
             "id",
             "issuer",
             "kind",
@@ -962,16 +963,15 @@ fn settings_are_checked_saved_and_applied() {
     // A keyring-only vault: Settings says plainly what a lock is worth.
     f.ok("vault_status", json!({}));
     let view = f.ok("settings_get", json!({}));
-    let note = view["lockNote"].as_str().unwrap_or_default();
-    assert!(
-        note.contains("login keyring alone") && note.contains("Set a password"),
-        "keyring and recovery key, no password: {note:?}"
+    assert_eq!(
+        view["keyringOnly"], true,
+        "keyring and recovery key, no password"
     );
     f.ok(
         "vault_password_set",
         json!({ "password": "a long password" }),
     );
-    assert_eq!(f.ok("settings_get", json!({}))["lockNote"], Value::Null);
+    assert_eq!(f.ok("settings_get", json!({}))["keyringOnly"], false);
 
     let mut s = view["settings"].clone();
     s["clipboardClearSecs"] = json!(1);
@@ -1039,4 +1039,22 @@ fn favourites_and_notes_are_saved_and_listed() {
             "Example (alice@example.com)".to_string()
         )]
     );
+
+    // Dragging moves it in the manual order; an icon choice is kept and a bad one refused.
+    f.ok("account_move", json!({ "id": hotp["id"], "position": 0 }));
+    let names: Vec<_> = f
+        .ok("accounts_list", json!({}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["issuer"].clone())
+        .collect();
+    assert_eq!(names, [json!("Corp"), json!("Example")]);
+    let icon = |v: &str| {
+        json!({ "id": id, "update": { "name": null, "issuer": null,
+        "account": null, "tags": null, "favourite": null, "note": null, "icon": v } })
+    };
+    assert_eq!(f.ok("account_update", icon("github"))["icon"], "github");
+    let err = f.invoke("account_update", icon("../x.svg")).unwrap_err();
+    assert_eq!(err["kind"], "invalidInput", "{err}");
 }

@@ -16,21 +16,45 @@ pub struct Typist {
 }
 
 /// Why typing is not possible here, in words for Settings; `None` when it is.
-pub fn unavailable_reason(env: impl Fn(&str) -> Option<String>) -> Option<&'static str> {
+pub fn unavailable_reason(env: impl Fn(&str) -> Option<String>) -> Option<TypeCodeProblem> {
     if cfg!(not(all(unix, not(target_os = "macos")))) {
-        return Some("typing the code is not available on this system yet; the code is copied");
+        return Some(TypeCodeProblem::Unsupported);
     }
     let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
     let wayland = env("XDG_SESSION_TYPE").is_some_and(|v| v == "wayland") || set("WAYLAND_DISPLAY");
     if wayland {
-        return Some(
-            "Wayland does not let an app type into another app's window; the code is copied",
-        );
+        return Some(TypeCodeProblem::Wayland);
     }
     if !set("DISPLAY") {
-        return Some("no X11 display to type into; the code is copied");
+        return Some(TypeCodeProblem::NoDisplay);
     }
     None
+}
+
+/// Why "type the code" cannot type in this session (the UI words it; the code is copied).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum TypeCodeProblem {
+    /// Typing is not written for this OS yet (macOS, Windows).
+    Unsupported,
+    /// Wayland does not let an app type into another app's window.
+    Wayland,
+    /// No X11 display to type into.
+    NoDisplay,
+}
+
+impl TypeCodeProblem {
+    /// For the log and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TypeCodeProblem::Unsupported => "typing the code is not available on this system yet",
+            TypeCodeProblem::Wayland => {
+                "Wayland does not let an app type into another app's window"
+            }
+            TypeCodeProblem::NoDisplay => "no X11 display to type into",
+        }
+    }
 }
 
 impl Typist {
@@ -70,7 +94,7 @@ impl Typist {
     /// is made of them).
     pub fn type_text(&self, text: &str) -> Result<(), String> {
         if let Some(reason) = unavailable_reason(|k| std::env::var(k).ok()) {
-            return Err(reason.into());
+            return Err(reason.as_str().into());
         }
         if !text.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err("only letters and digits can be typed".into());
@@ -220,9 +244,12 @@ mod tests {
     fn x11_types_and_wayland_says_why_not() {
         assert_eq!(unavailable_reason(env(&[("DISPLAY", ":9")])), None);
         let w = unavailable_reason(env(&[("DISPLAY", ":0"), ("WAYLAND_DISPLAY", "wayland-0")]));
-        assert!(w.is_some_and(|r| r.starts_with("Wayland")), "{w:?}");
+        assert_eq!(w, Some(TypeCodeProblem::Wayland));
         let w = unavailable_reason(env(&[("DISPLAY", ":0"), ("XDG_SESSION_TYPE", "wayland")]));
-        assert!(w.is_some_and(|r| r.starts_with("Wayland")), "{w:?}");
-        assert!(unavailable_reason(env(&[])).is_some());
+        assert_eq!(w, Some(TypeCodeProblem::Wayland));
+        assert_eq!(
+            unavailable_reason(env(&[])),
+            Some(TypeCodeProblem::NoDisplay)
+        );
     }
 }

@@ -142,6 +142,14 @@ enum Command {
         /// The new note.
         text: Option<String>,
     },
+    /// Move an account to POSITION (1 is first) in the order the app shows when sorted by hand.
+    Move {
+        /// The account's name.
+        name: String,
+        /// Its new place, from 1.
+        #[arg(value_parser = clap::value_parser!(u32).range(1..))]
+        position: u32,
+    },
     /// Rename an account.
     Rename {
         /// The current name.
@@ -380,6 +388,21 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
                     }
                 }
             }
+            Ok(())
+        }
+        Command::Move { name, position } => {
+            let mut vault = ctx.open()?;
+            vault.move_to(&name, position as usize - 1)?;
+            let at = vault
+                .accounts()
+                .iter()
+                .position(|a| a.name == name || a.id.0 == name);
+            let name = &vault.find(&name)?.name;
+            println!(
+                "{name} is now number {} of {}",
+                at.map_or(0, |i| i + 1),
+                vault.accounts().len()
+            );
             Ok(())
         }
         Command::Rename { old, new } => {

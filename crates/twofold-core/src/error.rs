@@ -35,6 +35,9 @@ pub enum Error {
     /// A note is longer than the vault keeps.
     #[error("a note can be at most {0} characters long")]
     NoteTooLong(usize),
+    /// An icon choice that is neither automatic, the letter nor an icon's slug.
+    #[error("{0:?} is not an icon name (lowercase letters, digits and dashes, at most 64)")]
+    BadIcon(String),
     /// The operation needs a counter-based (HOTP) account.
     #[error("{0:?} is time-based, not a counter (HOTP) account")]
     NotHotp(String),

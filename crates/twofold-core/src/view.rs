@@ -124,6 +124,8 @@ pub struct AccountSummary {
     /// How many times a code was taken.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub uses: u64,
+    /// The icon choice: "" (match by issuer), "letter", or an icon's slug.
+    pub icon: String,
 }
 
 /// An account's link to an AWS MFA device (what "Start CLI session" needs to know).
@@ -168,6 +170,7 @@ impl From<&Account> for AccountSummary {
             favourite: a.meta.favourite,
             note: a.meta.note.clone(),
             uses: a.meta.uses,
+            icon: a.meta.icon.clone(),
         }
     }
 }
@@ -335,6 +338,7 @@ mod tests {
                 "created",
                 "digits",
                 "favourite",
+                "icon",
                 "id",
                 "issuer",
                 "kind",

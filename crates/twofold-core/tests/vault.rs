@@ -166,6 +166,55 @@ fn favourites_notes_and_uses_are_kept() {
 }
 
 #[test]
+fn the_manual_order_and_icon_choices_are_kept() {
+    let store = MemoryStore::default();
+    let (_d, path, mut vault) = setup(&store);
+    for name in ["a", "b", "c", "d"] {
+        vault.add(new_account(URI, Some(name)), 1).unwrap();
+    }
+    let order = |v: &Vault| {
+        v.accounts()
+            .iter()
+            .map(|a| a.name.clone())
+            .collect::<Vec<_>>()
+    };
+    vault.move_to("d", 0).unwrap();
+    assert_eq!(order(&vault), ["d", "a", "b", "c"]);
+    vault.move_to("d", 2).unwrap();
+    assert_eq!(order(&vault), ["a", "b", "d", "c"]);
+    // Past the end is last.
+    vault.move_to("a", 99).unwrap();
+    assert_eq!(order(&vault), ["b", "d", "c", "a"]);
+    assert!(matches!(vault.move_to("nope", 0), Err(Error::NotFound(_))));
+
+    let icon = |v: &str| AccountPatch {
+        icon: Some(v.into()),
+        ..Default::default()
+    };
+    vault.edit("b", icon("github")).unwrap();
+    vault.edit("c", icon("letter")).unwrap();
+    let before = fs::read(&path).unwrap();
+    assert!(matches!(
+        vault.edit("d", icon("<svg>")),
+        Err(Error::BadIcon(_))
+    ));
+    assert!(matches!(
+        vault.edit("d", icon("GitHub")),
+        Err(Error::BadIcon(_))
+    ));
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        before,
+        "a refused change writes nothing"
+    );
+
+    let v = Vault::open(&path, &Unlock::Keyring(&store)).unwrap();
+    assert_eq!(order(&v), ["b", "d", "c", "a"]);
+    let icons: Vec<&str> = v.accounts().iter().map(|a| a.meta.icon.as_str()).collect();
+    assert_eq!(icons, ["github", "", "letter", ""]);
+}
+
+#[test]
 fn add_all_writes_every_account_or_none() {
     let store = MemoryStore::default();
     let (_d, path, mut vault) = setup(&store);

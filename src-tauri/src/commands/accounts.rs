@@ -104,6 +104,7 @@ pub fn account_update<R: Runtime>(
         tags: update.tags,
         favourite: update.favourite,
         note: update.note,
+        icon: update.icon,
     };
     let updated = state.with_vault(|v| {
         v.edit(&id, patch)?;
@@ -111,6 +112,19 @@ pub fn account_update<R: Runtime>(
     })?;
     events::vault_changed(&app, "accounts");
     Ok(updated)
+}
+
+/// Moves an account to `position` in the manual order (dragged in the list).
+#[tauri::command]
+pub fn account_move<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    id: String,
+    position: u32,
+) -> Result<()> {
+    state.with_vault(|v| Ok(v.move_to(&id, position as usize)?))?;
+    events::vault_changed(&app, "accounts");
+    Ok(())
 }
 
 /// Removes an account (the UI asks for confirmation first).

@@ -25,14 +25,8 @@ fn view<R: Runtime>(
     SettingsView {
         settings: state.settings().get(),
         shortcut_problem: shortcuts.problem(),
-        type_code_problem: crate::typist::unavailable_reason(|k| std::env::var(k).ok())
-            .map(String::from),
-        lock_note: keyring_only.then(|| {
-            "This vault opens with your login keyring alone, so locking hides your codes but \
-             anyone at this session can open it again. Set a password (Settings → Vault) to \
-             make locking keep them out."
-                .to_string()
-        }),
+        type_code_problem: crate::typist::unavailable_reason(|k| std::env::var(k).ok()),
+        keyring_only,
         launch_at_login: launch_at_login(app),
     }
 }

@@ -64,6 +64,8 @@ pub struct AccountUpdate {
     pub favourite: Option<bool>,
     /// New note (empty removes it).
     pub note: Option<String>,
+    /// New icon: "" matches one by issuer, "letter" keeps the letter, or an icon's slug.
+    pub icon: Option<String>,
 }
 
 /// An account's secret, sent only when the user confirmed "Show secret". Zeroized on drop.

@@ -14,12 +14,12 @@ pub struct SettingsView {
     pub settings: Settings,
     /// Why the lookup shortcut does not work here (Wayland, taken by another app), if it
     /// does not.
-    pub shortcut_problem: Option<String>,
+    pub shortcut_problem: Option<crate::shortcut::ShortcutProblem>,
     /// Why "type the code" cannot type here (it copies instead), if it cannot.
-    pub type_code_problem: Option<String>,
-    /// What protects the vault when it is locked, when that is less than it sounds: a
-    /// keyring-only vault opens again for anyone at this session.
-    pub lock_note: Option<String>,
+    pub type_code_problem: Option<crate::typist::TypeCodeProblem>,
+    /// The vault opens with the login keyring alone: locking hides the codes, but anyone at
+    /// this session can open it again (Settings says so and suggests a password).
+    pub keyring_only: bool,
     /// Twofold starts at login (an autostart entry exists).
     pub launch_at_login: bool,
 }

@@ -3,4 +3,4 @@
 /**
  * How the account list is ordered (favourites always first).
  */
-export type AccountSort = "issuer" | "name" | "mostUsed";
+export type AccountSort = "issuer" | "name" | "mostUsed" | "manual";

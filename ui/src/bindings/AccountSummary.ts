@@ -70,4 +70,8 @@ note: string,
 /**
  * How many times a code was taken.
  */
-uses: number, };
+uses: number, 
+/**
+ * The icon choice: "" (match by issuer), "letter", or an icon's slug.
+ */
+icon: string, };

@@ -27,4 +27,8 @@ favourite: boolean | null,
 /**
  * New note (empty removes it).
  */
-note: string | null, };
+note: string | null, 
+/**
+ * New icon: "" matches one by issuer, "letter" keeps the letter, or an icon's slug.
+ */
+icon: string | null, };

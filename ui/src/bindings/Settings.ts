@@ -43,4 +43,9 @@ startMinimized: boolean,
 /**
  * The account list's order.
  */
-sort: AccountSort, };
+sort: AccountSort, 
+/**
+ * The UI's language: `system` (the OS's, when shipped, else English) or one of
+ * [`LANGUAGES`].
+ */
+language: string, };

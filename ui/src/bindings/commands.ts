@@ -99,6 +99,14 @@ export interface Commands {
     };
     result: AccountSummary;
   };
+  /** Moves an account to `position` in the manual order (dragged in the list). */
+  account_move: {
+    args: {
+      id: string;
+      position: number;
+    };
+    result: void;
+  };
   /** Removes an account (the UI asks for confirmation first). */
   account_remove: {
     args: {

@@ -72,6 +72,7 @@ export const accountAddFromUri = (uri: string, name: string | null) =>
 export const accountAddManual = (input: ManualAccount) => call('account_add_manual', { input });
 export const accountUpdate = (id: string, update: AccountUpdate) =>
   call('account_update', { id, update });
+export const accountMove = (id: string, position: number) => call('account_move', { id, position });
 export const accountRemove = (id: string) => call('account_remove', { id });
 export const accountReveal = (id: string) => call('account_reveal', { id });
 

@@ -124,6 +124,24 @@ impl Vault {
                 }
                 a.meta.note = v.to_string();
             }
+            if let Some(v) = patch.icon {
+                if !super::data::icon_is_valid(&v) {
+                    return Err(Error::BadIcon(v));
+                }
+                a.meta.icon = v;
+            }
+            Ok(())
+        })
+    }
+
+    /// Moves an account to `position` (0 first; past the end is last): the manual order the
+    /// list shows when sorted by hand.
+    pub fn move_to(&mut self, name_or_id: &str, position: usize) -> Result<()> {
+        self.update(|d| {
+            let from = d.index_of(name_or_id)?;
+            let account = d.accounts.remove(from);
+            let to = position.min(d.accounts.len());
+            d.accounts.insert(to, account);
             Ok(())
         })
     }

@@ -53,6 +53,21 @@ pub struct AccountMeta {
     pub note: String,
     /// How many times a code was taken (copied, typed, printed): "most used" sorts by it.
     pub uses: u64,
+    /// The icon shown beside it: "" to match one by issuer, [`ICON_LETTER`] for the letter
+    /// avatar, or an icon's slug (from the UI's offline icon set, `github`).
+    pub icon: String,
+}
+
+/// The icon choice that keeps the letter avatar.
+pub const ICON_LETTER: &str = "letter";
+
+/// Whether `icon` is a choice the vault keeps: automatic, the letter, or a plausible slug.
+pub fn icon_is_valid(icon: &str) -> bool {
+    icon.is_empty()
+        || (icon.len() <= 64
+            && icon
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'))
 }
 
 /// The longest note kept, in characters.
@@ -135,6 +150,8 @@ pub struct AccountPatch {
     pub favourite: Option<bool>,
     /// New note (empty removes it).
     pub note: Option<String>,
+    /// New icon choice ("" automatic, "letter", or a slug).
+    pub icon: Option<String>,
 }
 
 /// AWS session credentials kept (encrypted, in the vault) until shortly before they expire.

@@ -60,6 +60,8 @@ struct StoredAccount {
     note: String,
     #[serde(default)]
     uses: u64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    icon: String,
 }
 
 pub(super) fn encode(d: &VaultData) -> Result<Zeroizing<Vec<u8>>> {
@@ -85,6 +87,7 @@ pub(super) fn encode(d: &VaultData) -> Result<Zeroizing<Vec<u8>>> {
                 favourite: a.meta.favourite,
                 note: a.meta.note.clone(),
                 uses: a.meta.uses,
+                icon: a.meta.icon.clone(),
             })
             .collect(),
         settings: d.settings.clone(),
@@ -120,6 +123,7 @@ pub(super) fn decode(bytes: &[u8]) -> std::result::Result<VaultData, String> {
                     favourite: s.favourite,
                     note: s.note,
                     uses: s.uses,
+                    icon: s.icon,
                 },
             })
         })
