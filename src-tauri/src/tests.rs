@@ -1058,3 +1058,29 @@ fn favourites_and_notes_are_saved_and_listed() {
     let err = f.invoke("account_update", icon("../x.svg")).unwrap_err();
     assert_eq!(err["kind"], "invalidInput", "{err}");
 }
+
+#[test]
+fn with_a_password_revealing_and_the_qr_code_ask_for_it_again() {
+    let f = fixture();
+    f.ok("vault_status", json!({}));
+    let id = f.ok("account_add_from_uri", json!({ "uri": URI, "name": null }))["id"].clone();
+    // Keyring only: nothing to ask for (Settings says what protects it).
+    let shown = f.ok("account_reveal", json!({ "id": id, "password": null }));
+    assert_eq!(shown["secret"], SEED);
+    f.ok(
+        "vault_password_set",
+        json!({ "password": "a long password" }),
+    );
+    for cmd in ["account_reveal", "account_qr"] {
+        let err = f
+            .invoke(cmd, json!({ "id": id, "password": null }))
+            .unwrap_err();
+        assert_eq!(err["message"], "type the vault's password", "{cmd}: {err}");
+        let err = f
+            .invoke(cmd, json!({ "id": id, "password": "not it" }))
+            .unwrap_err();
+        assert_eq!(err["message"], "wrong vault password", "{cmd}: {err}");
+        assert_eq!(err["kind"], "invalidInput");
+        f.ok(cmd, json!({ "id": id, "password": "a long password" }));
+    }
+}

@@ -1,6 +1,6 @@
 //! Listing, adding, editing, removing and revealing accounts.
 
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use twofold_core::otp::uri::OtpUri;
 use twofold_core::otp::{Otp, Secret};
 use twofold_core::vault::{AccountPatch, NewAccount, Vault};
@@ -139,14 +139,25 @@ pub fn account_remove<R: Runtime>(
     Ok(())
 }
 
-/// The account's secret and `otpauth://` URI. Only called after the user confirmed.
+/// The account's secret and `otpauth://` URI. Only called after the user confirmed, with the
+/// vault's password typed again when the vault has one.
 #[tauri::command]
-pub fn account_reveal(state: AppStateRef<'_>, id: String) -> Result<RevealedSecret> {
-    state.with_vault(|v| {
-        let a = v.find(&id)?;
-        Ok(RevealedSecret {
-            secret: a.otp.secret.to_base32().to_string(),
-            uri: a.to_uri().to_string(),
+pub async fn account_reveal<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    password: Option<String>,
+) -> Result<RevealedSecret> {
+    let password = password.map(Zeroizing::new);
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        crate::commands::vault::reverify(&state, password.as_deref().map(String::as_str))?;
+        state.with_vault(|v| {
+            let a = v.find(&id)?;
+            Ok(RevealedSecret {
+                secret: a.otp.secret.to_base32().to_string(),
+                uri: a.to_uri().to_string(),
+            })
         })
     })
+    .await?
 }

@@ -321,14 +321,24 @@ pub fn scan_discard(state: AppStateRef<'_>) {
 /// The account's `otpauth://` URI as a QR code, to move it to a phone. Reveals the secret: the
 /// UI asks first.
 #[tauri::command]
-pub fn account_qr(state: AppStateRef<'_>, id: String) -> Result<AccountQr> {
-    state.with_vault(|v| {
-        let account = v.find(&id)?;
-        let uri = account.to_uri();
-        let svg = qr::to_svg(&uri)?;
-        Ok(AccountQr {
-            name: account.name.clone(),
-            svg: svg.to_string(),
+pub async fn account_qr<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    password: Option<String>,
+) -> Result<AccountQr> {
+    let password = password.map(zeroize::Zeroizing::new);
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        crate::commands::vault::reverify(&state, password.as_deref().map(String::as_str))?;
+        state.with_vault(|v| {
+            let account = v.find(&id)?;
+            let uri = account.to_uri();
+            let svg = qr::to_svg(&uri)?;
+            Ok(AccountQr {
+                name: account.name.clone(),
+                svg: svg.to_string(),
+            })
         })
     })
+    .await?
 }

@@ -13,7 +13,7 @@ use base64::Engine as _;
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Manager, Runtime};
 use twofold_core::transfer::{export, import};
-use twofold_core::vault::{NewAccount, Unlock, Vault, VaultAccess};
+use twofold_core::vault::{NewAccount, VaultAccess};
 use twofold_core::Error as CoreError;
 use zeroize::Zeroizing;
 
@@ -244,27 +244,8 @@ pub async fn export_write<R: Runtime>(
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         // The accounts are copied out so the vault is not held during the key derivation.
-        let (accounts, vault_file, has_password) = state.read(|v| {
-            Ok((
-                v.accounts().to_vec(),
-                v.path().to_path_buf(),
-                v.slots().password,
-            ))
-        })?;
-        if has_password {
-            let pw = vault_password
-                .as_deref()
-                .filter(|p| !p.is_empty())
-                .ok_or_else(|| {
-                    IpcError::new(ErrorKind::InvalidInput, "type the vault's password")
-                })?;
-            Vault::unlock(&vault_file, &Unlock::Password(pw)).map_err(|e| match e {
-                CoreError::WrongPassword => {
-                    IpcError::new(ErrorKind::InvalidInput, "wrong vault password")
-                }
-                e => e.into(),
-            })?;
-        }
+        let accounts = state.read(|v| Ok(v.accounts().to_vec()))?;
+        crate::commands::vault::reverify(&state, vault_password.as_deref().map(String::as_str))?;
         export::write_new(
             &path,
             &accounts,

@@ -145,3 +145,29 @@ pub fn vault_lock<R: Runtime>(app: AppHandle<R>) -> VaultStatus {
     events::vault_changed(&app, "locked");
     status
 }
+
+/// Asks for the vault's password again before a secret leaves the vault (reveal, QR code,
+/// export): a vault with a password slot needs it typed now, however it was unlocked. A vault
+/// without one has nothing to ask for; the confirmation and Settings say so plainly.
+pub(crate) fn reverify(state: &AppState, password: Option<&str>) -> Result<()> {
+    use twofold_core::vault::{Unlock, Vault, VaultAccess};
+    use twofold_core::Error as CoreError;
+
+    use crate::error::{ErrorKind, IpcError};
+
+    let (file, has_password) = state.read(|v| Ok((v.path().to_path_buf(), v.slots().password)))?;
+    if !has_password {
+        return Ok(());
+    }
+    let pw = password
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| IpcError::new(ErrorKind::InvalidInput, "type the vault's password"))?;
+    Vault::unlock(&file, &Unlock::Password(pw))
+        .map(drop)
+        .map_err(|e| match e {
+            CoreError::WrongPassword => {
+                IpcError::new(ErrorKind::InvalidInput, "wrong vault password")
+            }
+            e => e.into(),
+        })
+}

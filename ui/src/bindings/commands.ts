@@ -114,10 +114,14 @@ export interface Commands {
     };
     result: void;
   };
-  /** The account's secret and `otpauth://` URI. Only called after the user confirmed. */
+  /**
+   * The account's secret and `otpauth://` URI. Only called after the user confirmed, with the
+   * vault's password typed again when the vault has one.
+   */
   account_reveal: {
     args: {
       id: string;
+      password: string | null;
     };
     result: RevealedSecret;
   };
@@ -518,6 +522,7 @@ export interface Commands {
   account_qr: {
     args: {
       id: string;
+      password: string | null;
     };
     result: AccountQr;
   };

@@ -74,7 +74,8 @@ export const accountUpdate = (id: string, update: AccountUpdate) =>
   call('account_update', { id, update });
 export const accountMove = (id: string, position: number) => call('account_move', { id, position });
 export const accountRemove = (id: string) => call('account_remove', { id });
-export const accountReveal = (id: string) => call('account_reveal', { id });
+export const accountReveal = (id: string, password: string | null = null) =>
+  call('account_reveal', { id, password });
 
 export const codeCurrent = (id: string) => call('code_current', { id });
 export const hotpNext = (id: string) => call('hotp_next', { id });
@@ -215,7 +216,7 @@ export const scanClipboard = () => call('scan_clipboard');
 export const scanSave = (token: string, picks: ScanPick[]) => call('scan_save', { token, picks });
 export const scanDiscard = () => call('scan_discard');
 /** The account as a QR code (reveals its secret: ask first). */
-export const accountQr = (id: string) => call('account_qr', { id });
+export const accountQr = (id: string, password: string | null = null) => call('account_qr', { id, password });
 
 // --- Automatic backups and restore ----------------------------------------------------------
 import type { BackupSetup } from '../bindings/BackupSetup';

@@ -53,13 +53,10 @@ pub struct AccountMeta {
     pub note: String,
     /// How many times a code was taken (copied, typed, printed): "most used" sorts by it.
     pub uses: u64,
-    /// The icon shown beside it: "" to match one by issuer, [`ICON_LETTER`] for the letter
-    /// avatar, or an icon's slug (from the UI's offline icon set, `github`).
+    /// The icon shown beside it: "" to match one by issuer, "letter" for the letter avatar,
+    /// or an icon's slug (from the UI's offline icon set, `github`).
     pub icon: String,
 }
-
-/// The icon choice that keeps the letter avatar.
-pub const ICON_LETTER: &str = "letter";
 
 /// Whether `icon` is a choice the vault keeps: automatic, the letter, or a plausible slug.
 pub fn icon_is_valid(icon: &str) -> bool {
