@@ -85,6 +85,7 @@ const COMMANDS: &[&str] = &[
     "lookup_choose",
     "lookup_hide",
     "lookup_open_main",
+    "ui_language_set",
 ];
 
 fn main() {

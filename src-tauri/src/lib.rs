@@ -12,6 +12,7 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod fido;
+pub mod i18n;
 pub mod lookup;
 pub mod models;
 pub mod session_lock;
@@ -118,6 +119,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::desktop::lookup_choose,
             commands::desktop::lookup_hide,
             commands::desktop::lookup_open_main,
+            commands::desktop::ui_language_set,
         ])
 }
 

@@ -35,8 +35,23 @@ pub fn favourites(vault: &Vault) -> Vec<(String, String)> {
     favs
 }
 
-/// The favourites the menu shows now, so an unchanged list does not rebuild it.
-static SHOWN: std::sync::Mutex<Option<Vec<(String, String)>>> = std::sync::Mutex::new(None);
+/// The favourites and language the menu shows now, so an unchanged menu is not rebuilt.
+type Shown = (Vec<(String, String)>, &'static str);
+static SHOWN: std::sync::Mutex<Option<Shown>> = std::sync::Mutex::new(None);
+
+/// The language the UI chose (it follows the setting and the OS languages).
+static LANGUAGE: std::sync::Mutex<&'static str> = std::sync::Mutex::new("en");
+
+/// Draws the menu in `language` from now on (the UI reports its language at start and after
+/// the setting changes).
+pub fn set_language<R: Runtime>(app: &AppHandle<R>, language: &str) {
+    *LANGUAGE.lock().unwrap_or_else(|p| p.into_inner()) = crate::i18n::shipped(language);
+    refresh(app);
+}
+
+fn language() -> &'static str {
+    *LANGUAGE.lock().unwrap_or_else(|p| p.into_inner())
+}
 
 fn current_favourites<R: Runtime>(app: &AppHandle<R>) -> Vec<(String, String)> {
     app.state::<AppState>()
@@ -44,13 +59,18 @@ fn current_favourites<R: Runtime>(app: &AppHandle<R>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-fn menu<R: Runtime>(app: &AppHandle<R>, favs: &[(String, String)]) -> tauri::Result<Menu<R>> {
+fn menu<R: Runtime>(
+    app: &AppHandle<R>,
+    favs: &[(String, String)],
+    language: &str,
+) -> tauri::Result<Menu<R>> {
+    let words = crate::i18n::TrayWords::of(language);
     let menu = Menu::new(app)?;
     for (id, label) in favs {
         menu.append(&MenuItem::with_id(
             app,
             format!("{FAVOURITE_PREFIX}{id}"),
-            format!("Copy code: {label}"),
+            words.copy_code(label),
             true,
             None::<&str>,
         )?)?;
@@ -61,20 +81,32 @@ fn menu<R: Runtime>(app: &AppHandle<R>, favs: &[(String, String)]) -> tauri::Res
     menu.append(&MenuItem::with_id(
         app,
         "show",
-        "Show Twofold",
+        words.get("show"),
         true,
         None::<&str>,
     )?)?;
     menu.append(&MenuItem::with_id(
         app,
         "lookup",
-        "Find a code…",
+        words.get("lookup"),
         true,
         None::<&str>,
     )?)?;
-    menu.append(&MenuItem::with_id(app, "lock", "Lock", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "lock",
+        words.get("lock"),
+        true,
+        None::<&str>,
+    )?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "quit",
+        words.get("quit"),
+        true,
+        None::<&str>,
+    )?)?;
     Ok(menu)
 }
 
@@ -84,14 +116,16 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
         return;
     };
     let favs = current_favourites(app);
+    let language = language();
     {
         let mut shown = SHOWN.lock().unwrap_or_else(|p| p.into_inner());
-        if shown.as_ref() == Some(&favs) {
+        let now = (favs.clone(), language);
+        if shown.as_ref() == Some(&now) {
             return;
         }
-        *shown = Some(favs.clone());
+        *shown = Some(now);
     }
-    match menu(app, &favs) {
+    match menu(app, &favs, language) {
         Ok(m) => {
             if let Err(e) = tray.set_menu(Some(m)) {
                 tracing::warn!("could not update the tray menu: {e}");
@@ -131,7 +165,7 @@ fn copy_favourite<R: Runtime>(app: &AppHandle<R>, id: &str) {
 pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let mut tray = TrayIconBuilder::with_id(TRAY)
         .tooltip("Twofold")
-        .menu(&menu(app, &[])?)
+        .menu(&menu(app, &[], language())?)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| match event.id.as_ref() {
             "show" => crate::show_main_window(app),

@@ -167,3 +167,9 @@ pub fn lookup_open_main<R: Runtime>(app: AppHandle<R>) {
     lookup::hide(&app);
     crate::show_main_window(&app);
 }
+
+/// The language the UI chose (from the setting and the OS languages): the tray menu follows it.
+#[tauri::command]
+pub fn ui_language_set<R: Runtime>(app: AppHandle<R>, language: String) {
+    crate::tray::set_language(&app, &language);
+}

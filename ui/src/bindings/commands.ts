@@ -386,6 +386,13 @@ export interface Commands {
   lookup_hide: { args: null; result: void };
   /** The lookup window's "Open Twofold": shows the main window (to unlock, say). */
   lookup_open_main: { args: null; result: void };
+  /** The language the UI chose (from the setting and the OS languages): the tray menu follows it. */
+  ui_language_set: {
+    args: {
+      language: string;
+    };
+    result: void;
+  };
 
   // src-tauri/src/commands/fido.rs
   /** The keys plugged in now (possibly none). The window calls this every second or so. */

@@ -15,6 +15,8 @@ import enKeys from './locales/en/keys.json';
 import enScan from './locales/en/scan.json';
 import enTransfer from './locales/en/transfer.json';
 import enAbout from './locales/en/about.json';
+import enIcons from './locales/en/icons.json';
+import enTray from './locales/en/tray.json';
 import plCommon from './locales/pl/common.json';
 import plSettings from './locales/pl/settings.json';
 import plApp from './locales/pl/app.json';
@@ -29,6 +31,8 @@ import plKeys from './locales/pl/keys.json';
 import plScan from './locales/pl/scan.json';
 import plTransfer from './locales/pl/transfer.json';
 import plAbout from './locales/pl/about.json';
+import plIcons from './locales/pl/icons.json';
+import plTray from './locales/pl/tray.json';
 import ruCommon from './locales/ru/common.json';
 import ruSettings from './locales/ru/settings.json';
 import ruApp from './locales/ru/app.json';
@@ -43,6 +47,8 @@ import ruKeys from './locales/ru/keys.json';
 import ruScan from './locales/ru/scan.json';
 import ruTransfer from './locales/ru/transfer.json';
 import ruAbout from './locales/ru/about.json';
+import ruIcons from './locales/ru/icons.json';
+import ruTray from './locales/ru/tray.json';
 
 /** The languages shipped; the Settings list, the OS match and Rust's check all use this set. */
 export const LANGUAGES = ['en', 'pl', 'ru'] as const;
@@ -66,6 +72,9 @@ export const CATALOGUES: Record<Language, Namespaces> = {
     scan: enScan,
     transfer: enTransfer,
     about: enAbout,
+    icons: enIcons,
+    // The tray menu, drawn by Rust (src-tauri/src/i18n.rs reads these files).
+    tray: enTray,
   },
   pl: {
     common: plCommon,
@@ -82,6 +91,9 @@ export const CATALOGUES: Record<Language, Namespaces> = {
     scan: plScan,
     transfer: plTransfer,
     about: plAbout,
+    icons: plIcons,
+    // The tray menu, drawn by Rust (src-tauri/src/i18n.rs reads these files).
+    tray: plTray,
   },
   ru: {
     common: ruCommon,
@@ -98,5 +110,8 @@ export const CATALOGUES: Record<Language, Namespaces> = {
     scan: ruScan,
     transfer: ruTransfer,
     about: ruAbout,
+    icons: ruIcons,
+    // The tray menu, drawn by Rust (src-tauri/src/i18n.rs reads these files).
+    tray: ruTray,
   },
 };

@@ -275,3 +275,4 @@ function base64Utf8(s: string): string {
   for (const b of new TextEncoder().encode(s)) binary += String.fromCharCode(b);
   return btoa(binary);
 }
+export const uiLanguageSet = (language: string) => call('ui_language_set', { language });
