@@ -306,3 +306,73 @@ pub fn show_on_screen(bin: &Path, image: &Path, x: i32, y: i32) -> ChildGuard {
     );
     child
 }
+
+/// A second WebDriver server (`tauri-driver` with its own WebKitWebDriver) whose apps start
+/// with extra environment: the way to launch the app as if the desktop's language were another.
+/// Its whole process group is stopped when dropped.
+#[derive(Debug)]
+pub struct Driver {
+    child: Child,
+    /// The server's URL, for [`crate::webdriver::Session::start_with_args`].
+    pub url: String,
+}
+
+impl Driver {
+    /// Starts one with `env` added to this process's environment; waits until it is ready.
+    #[track_caller]
+    pub fn start_with_env(env: &[(&str, &str)]) -> Driver {
+        use std::os::unix::process::CommandExt as _;
+        let free_port = || {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port()
+        };
+        let (port, native) = (free_port(), free_port());
+        let native_driver = String::from_utf8(
+            run_ok(Command::new("sh").args(["-c", "command -v WebKitWebDriver"])).stdout,
+        )
+        .expect("a path");
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .args(["--native-driver", native_driver.trim()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("start tauri-driver");
+        let driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let status = format!("{}/status", driver.url);
+        let ready = poll(Duration::from_secs(15), Duration::from_millis(100), || {
+            ureq::get(&status)
+                .call()
+                .ok()
+                .and_then(|r| r.into_string().ok())
+                .filter(|body| body.contains("\"ready\":true") || body.contains("\"ready\": true"))
+        });
+        assert!(
+            ready.is_some(),
+            "tauri-driver on port {port} did not become ready"
+        );
+        driver
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &format!("-{}", self.child.id())])
+            .status();
+        let _ = self.child.wait();
+    }
+}

@@ -12,4 +12,5 @@ pub mod harness;
 pub mod iam;
 pub mod procfs;
 pub mod qr_corpus;
+pub mod tour;
 pub mod webdriver;

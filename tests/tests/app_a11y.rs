@@ -11,16 +11,11 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::json;
-use twofold_e2e::harness;
 use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
-
-const GITHUB: &str = "otpauth://totp/GitHub:dev@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
-const GITLAB: &str = "otpauth://totp/GitLab:dev@example.com?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab";
-const SHORTCUT: &str = "ctrl+alt+shift+2";
+use twofold_e2e::{harness, tour};
 
 /// axe on a whole page takes a second or two; a loaded machine, more.
 const AXE_WAIT: Duration = Duration::from_secs(90);
@@ -182,87 +177,6 @@ impl Audit {
     }
 }
 
-/// Opens a dialog with the button `opener`, waits for `#dialog`, audits it as `name` and closes
-/// it with its close button.
-fn audit_dialog(audit: &mut Audit, session: &Session, opener: &str, dialog: &str, name: &str) {
-    open_dialog(session, opener, dialog);
-    audit.screen(session, name);
-    close_dialog(session, dialog);
-}
-
-fn open_dialog(session: &Session, opener: &str, dialog: &str) {
-    session.click_on(opener);
-    session
-        .wait_for(&format!("dialog#{dialog}[open]"), DEFAULT_WAIT)
-        .unwrap_or_else(|e| panic!("{opener} opens #{dialog}: {e}"));
-}
-
-fn close_dialog(session: &Session, dialog: &str) {
-    session.click_on(&format!("dialog#{dialog} [data-testid=dialog-close]"));
-    session
-        .wait_until(&format!("#{dialog} to close"), DEFAULT_WAIT, |s| {
-            let open = s.execute("return !!document.querySelector('dialog[open]');", &[])?;
-            Ok((open == json!(false)).then_some(()))
-        })
-        .unwrap();
-}
-
-fn add(session: &Session, uri: &str) {
-    session
-        .invoke("account_add_from_uri", json!({ "uri": uri, "name": null }))
-        .unwrap()
-        .unwrap_or_else(|e| panic!("add {uri}: {e}"));
-}
-
-/// The lookup window, when this build has one and the shortcut reaches it: audited, then hidden
-/// again (Escape). Says so on stderr when it cannot be reached.
-fn audit_lookup(audit: &mut Audit, session: &Session) {
-    let main = session.window_handle().unwrap();
-    let sent = Command::new("xdotool")
-        .args(["key", "--clearmodifiers", SHORTCUT])
-        .status();
-    if !sent.as_ref().is_ok_and(|s| s.success()) {
-        eprintln!("axe lookup: not audited (xdotool failed: {sent:?})");
-        audit.summary.push("lookup: not reached (xdotool)".into());
-        return;
-    }
-    let shown = harness::poll(Duration::from_secs(10), Duration::from_millis(200), || {
-        let out = Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", "^Twofold lookup$"])
-            .output()
-            .ok()?;
-        (out.status.success() && !out.stdout.is_empty()).then_some(())
-    });
-    if shown.is_none() {
-        eprintln!("axe lookup: not audited (no lookup window shown: not in this build?)");
-        audit.summary.push("lookup: not reached".into());
-        return;
-    }
-    let lookup = harness::poll(Duration::from_secs(10), Duration::from_millis(200), || {
-        let handles = session.window_handles().ok()?;
-        handles.into_iter().find(|h| {
-            *h != main
-                && session.switch_to_window(h).is_ok()
-                && session
-                    .execute("return !!document.getElementById('lookup-search');", &[])
-                    .is_ok_and(|v| v == json!(true))
-        })
-    });
-    let Some(lookup) = lookup else {
-        let _ = session.switch_to_window(&main);
-        eprintln!("axe lookup: not audited (WebDriver does not see its page)");
-        audit.summary.push("lookup: not reached".into());
-        return;
-    };
-    session.switch_to_window(&lookup).unwrap();
-    session
-        .wait_for(".lookup-row", DEFAULT_WAIT)
-        .expect("the accounts in the lookup window");
-    audit.screen(session, "lookup");
-    let _ = Command::new("xdotool").args(["key", "Escape"]).status();
-    session.switch_to_window(&main).unwrap();
-}
-
 #[test]
 fn every_screen_and_dialog_passes_axe() {
     harness::require_secret_service();
@@ -276,127 +190,11 @@ fn every_screen_and_dialog_passes_axe() {
     )
     .expect("start the app under WebDriver");
 
-    // The first run, both ways in, and the recovery key.
-    session
-        .wait_for("#first-run", DEFAULT_WAIT)
-        .expect("a new vault starts with the first-run screen");
-    audit.screen(&session, "first-run");
-    session.click_on("#create-choose-password");
-    session.wait_for("#create-submit", DEFAULT_WAIT).unwrap();
-    audit.screen(&session, "first-run-password");
-    session.click_on("#create-back");
-    session.click_on("#create-choose-recovery");
-    session
-        .wait_for("#recovery-key-text", DEFAULT_WAIT)
-        .expect("the recovery key");
-    audit.screen(&session, "recovery-key");
-    session.click_on("#recovery-saved");
-    session.click_on("#recovery-continue");
-
-    // The empty list, then two accounts.
-    session
-        .wait_for("#empty-state", DEFAULT_WAIT)
-        .expect("the empty state");
-    audit.screen(&session, "empty-state");
-    add(&session, GITHUB);
-    add(&session, GITLAB);
-    session
-        .wait_until("two accounts with codes", DEFAULT_WAIT, |s| {
-            let n = s.execute(
-                "return document.querySelectorAll('.account-row .account-code[data-code]').length;",
-                &[],
-            )?;
-            Ok((n == json!(2)).then_some(()))
-        })
-        .expect("the two accounts added over IPC are listed");
-    audit.screen(&session, "account-list");
-    session
-        .execute("document.documentElement.dataset.theme = 'dark';", &[])
-        .unwrap();
-    audit.screen(&session, "account-list-dark");
-    // Settings may say "system": theme.ts sets it again on the next change; set light back.
-    session
-        .execute("document.documentElement.dataset.theme = 'light';", &[])
-        .unwrap();
-
-    // The row's dialogs and the top bar's.
-    audit_dialog(&mut audit, &session, "#add-account", "add-dialog", "add");
-    audit_dialog(&mut audit, &session, ".edit-account", "edit-dialog", "edit");
-    audit_dialog(
-        &mut audit,
-        &session,
-        ".pair-codes",
-        "code-pair-dialog",
-        "two-codes",
-    );
-    open_dialog(&session, "#scan-qr", "scan-dialog");
-    // No camera here: let the dialog settle on what it offers instead.
-    std::thread::sleep(Duration::from_secs(2));
-    audit.screen(&session, "scan");
-    close_dialog(&session, "scan-dialog");
-    audit_dialog(&mut audit, &session, "#about-open", "about-dialog", "about");
-    audit_dialog(
-        &mut audit,
-        &session,
-        "#aws-setup",
-        "aws-wizard",
-        "aws-wizard",
-    );
-    audit_dialog(
-        &mut audit,
-        &session,
-        "#security",
-        "aws-audit",
-        "account-security",
-    );
-    audit_dialog(
-        &mut audit,
-        &session,
-        "#security-keys-open",
-        "security-keys",
-        "security-keys",
-    );
-
-    // Settings and what it opens.
-    open_dialog(&session, "#settings-open", "settings-dialog");
-    audit.screen(&session, "settings");
-    session
-        .execute("document.documentElement.dataset.theme = 'dark';", &[])
-        .unwrap();
-    audit.screen(&session, "settings-dark");
-    session
-        .execute("document.documentElement.dataset.theme = 'light';", &[])
-        .unwrap();
-    session.click_on("#vault-settings-open");
-    session
-        .wait_for("dialog#vault-settings[open]", DEFAULT_WAIT)
-        .unwrap();
-    audit.screen(&session, "settings-vault");
-    close_dialog(&session, "vault-settings");
-    open_dialog(&session, "#settings-open", "settings-dialog");
-    session.click_on("#settings-import");
-    session
-        .wait_for("dialog#import-dialog[open]", DEFAULT_WAIT)
-        .unwrap();
-    audit.screen(&session, "import");
-    close_dialog(&session, "import-dialog");
-    open_dialog(&session, "#settings-open", "settings-dialog");
-    session.click_on("#export-open");
-    session
-        .wait_for("dialog#export-dialog[open]", DEFAULT_WAIT)
-        .unwrap();
-    audit.screen(&session, "export");
-    close_dialog(&session, "export-dialog");
-
-    // The lookup window (a second window, newer builds only).
-    audit_lookup(&mut audit, &session);
-
-    // Locked.
-    session.click_on("#lock-vault");
-    session
-        .wait_for("#vault-screen", DEFAULT_WAIT)
-        .expect("the unlock screen");
-    audit.screen(&session, "unlock");
+    let notes = tour::every_screen(&session, &mut |s, name| audit.screen(s, name));
+    for note in notes {
+        eprintln!("axe {note}");
+        audit.summary.push(note);
+    }
 
     audit.assert_clean();
 }

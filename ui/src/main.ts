@@ -12,6 +12,9 @@ import { createVaultScreen } from './features/vault/unlock';
 import { vaultStatus } from './ipc/commands';
 import { describe } from './ipc/errors';
 import { onVaultChanged, onWindowFocus } from './ipc/events';
+import { startI18n, tr } from './i18n/i18n';
+
+const t = tr('app');
 
 const app = document.getElementById('app') as HTMLElement;
 let view: AccountsView | null = null;
@@ -33,7 +36,7 @@ async function boot() {
     showStatus(await vaultStatus());
   } catch (e) {
     app.replaceChildren(
-      h('div.screen', {}, h('div.card', {}, h('h2', {}, 'Twofold could not start'), h('p', {}, describe(e)))),
+      h('div.screen', {}, h('div.card', {}, h('h2', {}, t('couldNotStart')), h('p', {}, describe(e)))),
     );
   }
 }
@@ -55,7 +58,14 @@ function startMain() {
 }
 
 window.addEventListener('unhandledrejection', (e) => showToast(describe(e.reason), 'error'));
-void startPreferences();
-reportActivity();
-if (window.location.hash === '#lookup') startLookup(app);
-else startMain();
+
+// The language comes with the settings: nothing is rendered before it is in force.
+async function start() {
+  // Should the settings fail to load, the app still starts, in English.
+  await startPreferences().catch(() => startI18n('en'));
+  reportActivity();
+  if (window.location.hash === '#lookup') startLookup(app);
+  else startMain();
+}
+
+void start();

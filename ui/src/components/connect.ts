@@ -5,10 +5,14 @@
 import type { AwsCreds } from '../bindings/AwsCreds';
 import type { AwsProfileView } from '../bindings/AwsProfileView';
 import type { AwsWhoami } from '../bindings/AwsWhoami';
+import { tr } from '../i18n/i18n';
 import { describe } from '../ipc/errors';
 import { h } from './dom';
 import { field } from './field';
 import { errorBox, showError, type StepsDialog } from './steps';
+
+const t = tr('wizard');
+const tc = tr('common');
 
 /** The AWS calls the screen makes (`awsProfiles` and `awsWhoami` from ipc/commands). */
 export interface ConnectApi {
@@ -38,11 +42,11 @@ export async function connectScreen(d: StepsDialog, opts: ConnectOptions): Promi
   const form = await createCredentialsForm(opts.api, opts.intro, opts.profile, err);
   d.show('credentials', form.el);
   const next = d.button('aws-check', opts.next, () => void check(), 'btn-primary');
-  d.foot.append(d.button('aws-cancel', 'Cancel', d.close), next);
+  d.foot.append(d.button('aws-cancel', tc('action.cancel'), d.close), next);
   async function check() {
     err.hidden = true;
     next.disabled = true;
-    next.textContent = 'Checking…';
+    next.textContent = t('connect.checking');
     try {
       const who = await opts.api.whoami(form.creds());
       form.clearSecrets();
@@ -82,37 +86,37 @@ export async function createCredentialsForm(
   }
   let tab: 'profile' | 'keys' = profiles.length > 0 || preferred ? 'profile' : 'keys';
   const profile = h('select#aws-profile', {});
-  profile.append(h('option', { value: '' }, 'Default (environment, default profile)'));
+  profile.append(h('option', { value: '' }, t('connect.defaultProfile')));
   for (const p of profiles) {
-    const extra = p.roleArn ? ' (role)' : p.hasKeys ? ' (keys)' : '';
-    profile.append(h('option', { value: p.name, selected: p.name === preferred }, p.name + extra));
+    const label = p.roleArn ? t('connect.profileRole', { name: p.name }) : p.hasKeys ? t('connect.profileKeys', { name: p.name }) : p.name;
+    profile.append(h('option', { value: p.name, selected: p.name === preferred }, label));
   }
   const keyId = h('input.mono#aws-access-key-id', { type: 'text', placeholder: 'AKIA…', autocomplete: 'off', spellcheck: 'false' });
   const secret = h('input.mono#aws-secret-access-key', { type: 'password', autocomplete: 'off', spellcheck: 'false' });
-  const token = h('input.mono#aws-session-token', { type: 'password', placeholder: 'Optional', autocomplete: 'off' });
+  const token = h('input.mono#aws-session-token', { type: 'password', placeholder: t('connect.optional'), autocomplete: 'off' });
   const region = h('input#aws-region', { type: 'text', placeholder: 'us-east-1', autocomplete: 'off' });
   const endpoint = h('input.mono#aws-endpoint-url', { type: 'url', placeholder: 'https://iam.amazonaws.com', autocomplete: 'off' });
 
   const profilePane = h(
     'div#aws-pane-profile',
     { role: 'tabpanel' },
-    field('AWS profile', profile, profilesError ?? 'From ~/.aws/config and ~/.aws/credentials.'),
+    field(t('connect.profile'), profile, profilesError ?? t('connect.profileHint')),
   );
   const keysPane = h(
     'div#aws-pane-keys',
     { role: 'tabpanel' },
-    field('Access key ID', keyId),
-    field('Secret access key', secret, 'Sent to Twofold once, used for this setup only, never saved.'),
-    field('Session token', token, 'Only for temporary keys (ASIA…).'),
+    field(t('connect.accessKeyId'), keyId),
+    field(t('connect.secretAccessKey'), secret, t('connect.secretHint')),
+    field(t('connect.sessionToken'), token, t('connect.sessionTokenHint')),
   );
-  const tabProfile = h('button.tab#aws-tab-profile', { type: 'button', role: 'tab' }, 'Profile');
-  const tabKeys = h('button.tab#aws-tab-keys', { type: 'button', role: 'tab' }, 'Access keys');
-  const setTab = (t: 'profile' | 'keys') => {
-    tab = t;
-    tabProfile.setAttribute('aria-selected', String(t === 'profile'));
-    tabKeys.setAttribute('aria-selected', String(t === 'keys'));
-    profilePane.hidden = t !== 'profile';
-    keysPane.hidden = t !== 'keys';
+  const tabProfile = h('button.tab#aws-tab-profile', { type: 'button', role: 'tab' }, t('connect.tabProfile'));
+  const tabKeys = h('button.tab#aws-tab-keys', { type: 'button', role: 'tab' }, t('connect.tabKeys'));
+  const setTab = (which: 'profile' | 'keys') => {
+    tab = which;
+    tabProfile.setAttribute('aria-selected', String(which === 'profile'));
+    tabKeys.setAttribute('aria-selected', String(which === 'keys'));
+    profilePane.hidden = which !== 'profile';
+    keysPane.hidden = which !== 'keys';
   };
   tabProfile.addEventListener('click', () => setTab('profile'));
   tabKeys.addEventListener('click', () => setTab('keys'));
@@ -128,9 +132,9 @@ export async function createCredentialsForm(
     h(
       'details.advanced#aws-advanced',
       {},
-      h('summary', {}, 'Advanced'),
-      field('Region', region, 'For signing; IAM is global.'),
-      field('Endpoint URL', endpoint, 'For VPC endpoints or other partitions; empty for AWS.'),
+      h('summary', {}, t('connect.advanced')),
+      field(t('connect.region'), region, t('connect.regionHint')),
+      field(t('connect.endpoint'), endpoint, t('connect.endpointHint')),
     ),
     err,
   );

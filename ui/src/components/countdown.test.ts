@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startI18n } from '../i18n/i18n';
 import { CIRC, countdownFace } from './countdown';
+
+beforeAll(() => startI18n('en'));
 
 describe('countdownFace', () => {
   it('shows a full ring at the start of a period', () => {

@@ -1,4 +1,7 @@
 // A circular countdown: the arc shrinks as the code's period runs out.
+import { tr } from '../i18n/i18n';
+
+const tc = tr('common');
 const NS = 'http://www.w3.org/2000/svg';
 const R = 12;
 /** The ring's circumference, the arc's full dash length. */
@@ -24,7 +27,7 @@ export function countdownFace(remaining: number, period: number): CountdownFace 
     dashOffset: CIRC * (1 - frac),
     label: String(secs),
     expiring: remaining <= 5,
-    ariaLabel: `${secs} ${secs === 1 ? 'second' : 'seconds'} left`,
+    ariaLabel: tc('countdown.left', { count: secs }),
   };
 }
 

@@ -1,5 +1,8 @@
 // Modal dialogs on the native <dialog> element: focus trap, Esc closes, backdrop click closes.
+import { tr } from '../i18n/i18n';
 import { h, icon, ICONS } from './dom';
+
+const tc = tr('common');
 
 export interface DialogParts {
   dialog: HTMLDialogElement;
@@ -27,7 +30,7 @@ export function openDialog(
       h('h2', { id: `${id}-title` }, title),
       h(
         'button.btn.btn-ghost.icon-btn',
-        { type: 'button', 'aria-label': 'Close', 'data-testid': 'dialog-close', onclick: () => close() },
+        { type: 'button', 'aria-label': tc('action.close'), 'data-testid': 'dialog-close', onclick: () => close() },
         icon(ICONS.close),
       ),
     ),
@@ -71,7 +74,7 @@ export function confirmDialog(opts: ConfirmOptions): Promise<boolean> {
     let result = false;
     const { body, foot, close } = openDialog('confirm-dialog', opts.title, () => resolve(result));
     body.append(h('p', {}, opts.message));
-    const cancel = h('button.btn', { type: 'button', id: 'confirm-cancel', onclick: () => close() }, 'Cancel');
+    const cancel = h('button.btn', { type: 'button', id: 'confirm-cancel', onclick: () => close() }, tc('action.cancel'));
     const ok = h(
       'button.btn',
       {

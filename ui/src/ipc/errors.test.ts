@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startI18n } from '../i18n/i18n';
 import { describe as describeError, isIpcError, toIpcError } from './errors';
+
+beforeAll(() => startI18n('en'));
 
 describe('isIpcError', () => {
   it('accepts a { kind, message } with a known kind', () => {
@@ -73,5 +76,35 @@ describe('describe', () => {
 
   it('leaves an empty message empty', () => {
     expect(describeError({ kind: 'internal', message: '' })).toBe('');
+  });
+});
+
+describe('describe in another language', () => {
+  beforeAll(() => startI18n('pl'));
+  afterAll(() => startI18n('en'));
+
+  it("puts the kind's sentence first and Rust's English detail in brackets", () => {
+    expect(describeError({ kind: 'invalidInput', message: 'invalid base32 secret' })).toBe(
+      'Wprowadzone dane są nieprawidłowe. (invalid base32 secret)',
+    );
+    expect(describeError({ kind: 'secretStoreLocked', message: 'no Secret Service' })).toBe(
+      'Systemowa baza kluczy jest niedostępna. (no Secret Service)',
+    );
+  });
+
+  it('gives the sentence alone when there is no detail worth showing', () => {
+    expect(describeError(undefined)).toBe('Coś poszło nie tak; szczegóły znajdziesz w dzienniku.');
+    expect(describeError({ kind: 'internal', message: 'something went wrong; see the log for details' })).toBe(
+      'Coś poszło nie tak; szczegóły znajdziesz w dzienniku.',
+    );
+    expect(describeError({ kind: 'vaultLocked', message: '' })).toBe(
+      'Sejf jest zablokowany lub nie da się go otworzyć w obecnym stanie.',
+    );
+  });
+
+  it('goes back to the English message when English is in force again', () => {
+    startI18n('en');
+    expect(describeError({ kind: 'invalidInput', message: 'invalid base32 secret' })).toBe('Invalid base32 secret');
+    startI18n('pl');
   });
 });

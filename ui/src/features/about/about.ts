@@ -5,53 +5,57 @@ import type { AboutView } from '../../bindings/AboutView';
 import { openDialog } from '../../components/dialog';
 import { h } from '../../components/dom';
 import { errorBox, showError } from '../../components/steps';
+import { tr } from '../../i18n/i18n';
 import { appAbout, appOpenLogs, cliPutOnPath } from '../../ipc/commands';
+
+const t = tr('about');
+const tc = tr('common');
 
 function cliSection(about: AboutView, put: () => void): HTMLElement {
   if (!about.cli) {
     return h(
       'div#about-cli',
       { 'data-found': 'false' },
-      h('p.warning#about-cli-missing', {}, `The twofold command-line tool was not found beside Twofold or on PATH. ${about.missingCli ?? ''}`),
+      h('p.warning#about-cli-missing', {}, t('cli.missing', { detail: about.missingCli ?? '' })),
     );
   }
   const where = about.cli.onPath
-    ? 'It is on your PATH: type twofold in a terminal.'
+    ? t('cli.onPath')
     : about.linkDir
-      ? `It is not on your PATH yet; the button links it into ${about.linkDir}.`
-      : 'It is not on your PATH yet; the button adds its folder to your user PATH.';
+      ? t('cli.linkInto', { dir: about.linkDir })
+      : t('cli.addToPath');
   return h(
     'div#about-cli',
     { 'data-found': 'true', 'data-on-path': String(about.cli.onPath) },
-    h('p', {}, 'Command-line tool, for scripts and the AWS CLI’s automatic sessions:'),
+    h('p', {}, t('cli.intro')),
     h('pre.code-block#about-cli-path', {}, about.cli.path),
     h('p.hint', {}, where),
     about.cli.onPath
       ? null
-      : h('div', {}, h('button.btn.btn-primary#about-put-on-path', { type: 'button', onclick: put }, 'Put twofold on PATH')),
+      : h('div', {}, h('button.btn.btn-primary#about-put-on-path', { type: 'button', onclick: put }, t('cli.put'))),
   );
 }
 
 /** Opens the About box. */
 export function openAboutDialog(): void {
-  const { body, foot, close } = openDialog('about-dialog', 'About Twofold');
+  const { body, foot, close } = openDialog('about-dialog', t('title'));
   const version = h('p#about-version');
   const cliBox = h('div');
   const logs = h('div#about-logs');
   const status = h('p.hint#about-path-result', { role: 'status', hidden: true });
   const err = errorBox('about-error');
-  body.append(h('p', {}, 'Two-factor codes and AWS MFA on your desktop.'), version, cliBox, logs, status, err);
+  body.append(h('p', {}, t('tagline')), version, cliBox, logs, status, err);
 
   const render = (about: AboutView) => {
     version.dataset.version = about.longVersion;
-    version.textContent = `Version ${about.longVersion}`;
+    version.textContent = t('version', { version: about.longVersion });
     cliBox.replaceChildren(cliSection(about, put));
     logs.replaceChildren(
       ...(about.logDir
         ? [
-            h('p', {}, 'Log files (errors and details for a bug report; never secrets):'),
+            h('p', {}, t('logs.intro')),
             h('pre.code-block#about-log-dir', {}, about.logDir),
-            h('div', {}, h('button.btn#about-open-logs', { type: 'button', onclick: () => appOpenLogs().catch((e) => showError(err, e)) }, 'Open the log folder')),
+            h('div', {}, h('button.btn#about-open-logs', { type: 'button', onclick: () => appOpenLogs().catch((e) => showError(err, e)) }, t('logs.open'))),
           ]
         : []),
     );
@@ -73,5 +77,5 @@ export function openAboutDialog(): void {
       });
   }
   void load();
-  foot.append(h('span.spacer'), h('button.btn#about-close', { type: 'button', onclick: () => close() }, 'Close'));
+  foot.append(h('span.spacer'), h('button.btn#about-close', { type: 'button', onclick: () => close() }, tc('action.close')));
 }

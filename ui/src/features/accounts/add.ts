@@ -8,6 +8,10 @@ import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import { accountAddFromUri, accountAddManual } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
+import { tr } from '../../i18n/i18n';
+
+const t = tr('accounts');
+const tc = tr('common');
 
 type Tab = 'uri' | 'manual';
 
@@ -22,7 +26,7 @@ function select<T extends string>(id: string, options: [T, string][], value: T):
 export function openAddDialog(onImport?: () => void): Promise<AccountSummary | null> {
   return new Promise((resolve) => {
     let created: AccountSummary | null = null;
-    const { body, foot, close } = openDialog('add-dialog', 'Add account', () => resolve(created));
+    const { body, foot, close } = openDialog('add-dialog', t('add.title'), () => resolve(created));
 
     // --- Paste link ---
     const uri = h('textarea#uri-input', {
@@ -31,32 +35,36 @@ export function openAddDialog(onImport?: () => void): Promise<AccountSummary | n
       autocomplete: 'off',
       rows: 3,
     });
-    const uriName = h('input#uri-name', { type: 'text', placeholder: 'Optional', autocomplete: 'off' });
+    const uriName = h('input#uri-name', { type: 'text', placeholder: t('add.optional'), autocomplete: 'off' });
     const uriPane = h(
       'div#pane-uri',
       { role: 'tabpanel' },
-      field('otpauth:// link', uri, 'Copy the link behind the QR code, or the text a password manager exports.'),
-      field('Name', uriName, 'Defaults to “Issuer:account”. Used by the twofold CLI.'),
+      field(t('field.uri'), uri, t('add.uriHint')),
+      field(t('field.name'), uriName, t('add.nameHint')),
     );
 
     // --- Enter secret ---
-    const issuer = h('input#manual-issuer', { type: 'text', placeholder: 'e.g. GitHub', autocomplete: 'off' });
-    const account = h('input#manual-account', { type: 'text', placeholder: 'e.g. alice@example.com', autocomplete: 'off' });
+    const issuer = h('input#manual-issuer', { type: 'text', placeholder: t('add.issuerPlaceholder'), autocomplete: 'off' });
+    const account = h('input#manual-account', { type: 'text', placeholder: t('add.accountPlaceholder'), autocomplete: 'off' });
     const secret = h('input.mono#manual-secret', {
       type: 'text',
       placeholder: 'JBSW Y3DP EHPK 3PXP',
       autocomplete: 'off',
       spellcheck: 'false',
     });
-    const kind = select<OtpKindView>('manual-kind', [['totp', 'Time-based (TOTP)'], ['hotp', 'Counter-based (HOTP)'], ['steam', 'Steam Guard']], 'totp');
+    const kind = select<OtpKindView>('manual-kind', [
+        ['totp', t('add.kindTotp')],
+        ['hotp', t('add.kindHotp')],
+        ['steam', 'Steam Guard'],
+      ], 'totp');
     const algorithm = select<AlgorithmView>('manual-algorithm', [['SHA1', 'SHA-1'], ['SHA256', 'SHA-256'], ['SHA512', 'SHA-512']], 'SHA1');
     const digits = h('input#manual-digits', { type: 'number', min: 6, max: 10, value: 6 });
     const period = h('input#manual-period', { type: 'number', min: 1, max: 86400, value: 30 });
     const counter = h('input#manual-counter', { type: 'number', min: 0, value: 0 });
-    const periodField = field('Period (s)', period);
-    const counterField = field('Counter', counter);
-    const digitsField = field('Digits', digits);
-    const algorithmField = field('Algorithm', algorithm);
+    const periodField = field(t('field.period'), period);
+    const counterField = field(t('field.counter'), counter);
+    const digitsField = field(t('field.digits'), digits);
+    const algorithmField = field(t('field.algorithm'), algorithm);
     const syncKind = () => {
       const k = kind.value as OtpKindView;
       periodField.hidden = k !== 'totp';
@@ -69,29 +77,29 @@ export function openAddDialog(onImport?: () => void): Promise<AccountSummary | n
     const manualPane = h(
       'div#pane-manual',
       { role: 'tabpanel', hidden: true },
-      h('div.field-row', {}, field('Issuer', issuer), field('Account', account)),
-      field('Secret key', secret, 'Base32, as the website shows it; spaces and dashes are fine.'),
+      h('div.field-row', {}, field(t('field.issuer'), issuer), field(t('field.account'), account)),
+      field(t('field.secret'), secret, t('add.secretHint')),
       h(
         'details.advanced',
         {},
-        h('summary', {}, 'Advanced'),
-        h('div.field-row', {}, field('Type', kind), algorithmField),
+        h('summary', {}, t('add.advanced')),
+        h('div.field-row', {}, field(t('field.type'), kind), algorithmField),
         h('div.field-row.three', {}, digitsField, periodField, counterField),
       ),
     );
 
     // --- Tabs ---
     let tab: Tab = 'uri';
-    const tabUri = h('button.tab#tab-uri', { type: 'button', role: 'tab' }, 'Paste link');
-    const tabManual = h('button.tab#tab-manual', { type: 'button', role: 'tab' }, 'Enter secret');
-    const setTab = (t: Tab) => {
-      tab = t;
-      tabUri.setAttribute('aria-selected', String(t === 'uri'));
-      tabManual.setAttribute('aria-selected', String(t === 'manual'));
-      uriPane.hidden = t !== 'uri';
-      manualPane.hidden = t !== 'manual';
+    const tabUri = h('button.tab#tab-uri', { type: 'button', role: 'tab' }, t('add.tabUri'));
+    const tabManual = h('button.tab#tab-manual', { type: 'button', role: 'tab' }, t('add.tabManual'));
+    const setTab = (next: Tab) => {
+      tab = next;
+      tabUri.setAttribute('aria-selected', String(next === 'uri'));
+      tabManual.setAttribute('aria-selected', String(next === 'manual'));
+      uriPane.hidden = next !== 'uri';
+      manualPane.hidden = next !== 'manual';
       error.hidden = true;
-      (t === 'uri' ? uri : issuer).focus();
+      (next === 'uri' ? uri : issuer).focus();
     };
     tabUri.addEventListener('click', () => setTab('uri'));
     tabManual.addEventListener('click', () => setTab('manual'));
@@ -100,34 +108,40 @@ export function openAddDialog(onImport?: () => void): Promise<AccountSummary | n
     const form = h('form#add-form', {}, h('div.tabs', { role: 'tablist' }, tabUri, tabManual), uriPane, manualPane, error);
     body.append(form);
 
-    const submit = h('button.btn.btn-primary#add-submit', { type: 'submit', form: 'add-form' }, 'Add account');
+    const submit = h('button.btn.btn-primary#add-submit', { type: 'submit', form: 'add-form' }, t('add.submit'));
     const importBtn = onImport
       ? h(
           'button.btn.btn-ghost#add-import',
           {
             type: 'button',
-            title: 'Read an export file of Aegis, 2FAS, Bitwarden, Ente Auth and others',
+            title: t('add.importTitle'),
             onclick: () => {
               close();
               onImport();
             },
           },
-          'Import from another app…',
+          t('add.import'),
         )
       : null;
     if (importBtn) foot.append(importBtn);
-    foot.append(h('span.spacer'), h('button.btn#add-cancel', { type: 'button', onclick: () => close() }, 'Cancel'), submit);
+    foot.append(h('span.spacer'), h('button.btn#add-cancel', { type: 'button', onclick: () => close() }, tc('action.cancel')), submit);
 
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       error.hidden = true;
+      // Said here, in the user's language, before anything goes to Rust.
+      const missing =
+        tab === 'uri' ? (uri.value.trim() ? null : t('add.needUri')) : secret.value.trim() ? null : t('add.needSecret');
+      if (missing) {
+        error.textContent = missing;
+        error.hidden = false;
+        return;
+      }
       submit.disabled = true;
       try {
         if (tab === 'uri') {
-          if (!uri.value.trim()) throw { kind: 'invalidInput', message: 'paste an otpauth:// link first' };
           created = await accountAddFromUri(uri.value.trim(), uriName.value.trim() || null);
         } else {
-          if (!secret.value.trim()) throw { kind: 'invalidInput', message: 'enter the secret key' };
           created = await accountAddManual({
             issuer: issuer.value.trim(),
             account: account.value.trim(),
@@ -142,7 +156,7 @@ export function openAddDialog(onImport?: () => void): Promise<AccountSummary | n
         // The secret was sent once; do not keep it in the DOM.
         uri.value = '';
         secret.value = '';
-        showToast(`Added ${created.issuer || created.name}`);
+        showToast(t('add.added', { name: created.issuer || created.name }));
         close();
       } catch (err) {
         error.textContent = describe(err);

@@ -7,13 +7,17 @@ import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import { accountQr, accountRemove, accountReveal, accountUpdate } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
+import { tr } from '../../i18n/i18n';
+
+const t = tr('accounts');
+const tc = tr('common');
 
 /** Resolves true when the account was changed or deleted. */
 export function openEditDialog(account: AccountSummary): Promise<boolean> {
   return new Promise((resolve) => {
     let changed = false;
     let next: (() => Promise<void>) | null = null;
-    const { body, foot, close } = openDialog('edit-dialog', 'Edit account', () => {
+    const { body, foot, close } = openDialog('edit-dialog', t('edit.title'), () => {
       // A follow-up dialog (confirm, reveal) opens only after this one has closed.
       if (next) void next().then(() => resolve(changed));
       else resolve(changed);
@@ -21,27 +25,32 @@ export function openEditDialog(account: AccountSummary): Promise<boolean> {
     const name = h('input#edit-name', { type: 'text', value: account.name, autocomplete: 'off' });
     const issuer = h('input#edit-issuer', { type: 'text', value: account.issuer, autocomplete: 'off' });
     const acct = h('input#edit-account', { type: 'text', value: account.account, autocomplete: 'off' });
-    const tags = h('input#edit-tags', { type: 'text', value: account.tags.join(', '), autocomplete: 'off', placeholder: 'work, personal' });
+    const tags = h('input#edit-tags', { type: 'text', value: account.tags.join(', '), autocomplete: 'off', placeholder: t('edit.tagsPlaceholder') });
     const favourite = h('input#edit-favourite', { type: 'checkbox' }) as HTMLInputElement;
     favourite.checked = account.favourite;
-    const note = h('textarea#edit-note', { rows: 3, maxlength: 2000, placeholder: 'Where the recovery codes are, which phone has it too' }) as HTMLTextAreaElement;
+    const note = h('textarea#edit-note', { rows: 3, maxlength: 2000, placeholder: t('edit.notePlaceholder') }) as HTMLTextAreaElement;
     note.value = account.note;
     const error = h('div.form-error#edit-error', { role: 'alert', hidden: true });
-    const kindLabel = account.kind === 'hotp' ? `HOTP · counter ${account.counter}` : account.kind === 'steam' ? 'Steam Guard' : `TOTP · ${account.period} s`;
+    const kindLabel =
+      account.kind === 'hotp'
+        ? t('edit.kindHotp', { counter: account.counter })
+        : account.kind === 'steam'
+          ? 'Steam Guard'
+          : t('edit.kindTotp', { period: account.period });
     const form = h(
       'form#edit-form',
       {},
-      h('div.field-row', {}, field('Issuer', issuer), field('Account', acct)),
-      field('Name', name, 'Unique; the twofold CLI finds accounts by this name.'),
-      field('Tags', tags, 'Comma-separated; search matches them, and the list can be filtered by one.'),
-      h('label.check', { for: 'edit-favourite' }, favourite, 'Favourite: pinned to the top and in the tray menu'),
-      field('Note', note),
-      h('p.hint', { style: 'color:var(--muted);font-size:12px' }, `${kindLabel} · ${account.algorithm} · ${account.digits} digits`),
+      h('div.field-row', {}, field(t('field.issuer'), issuer), field(t('field.account'), acct)),
+      field(t('field.name'), name, t('edit.nameHint')),
+      field(t('edit.tags'), tags, t('edit.tagsHint')),
+      h('label.check', { for: 'edit-favourite' }, favourite, t('edit.favourite')),
+      field(t('edit.note'), note),
+      h('p.hint', { style: 'color:var(--muted);font-size:12px' }, t('edit.details', { kind: kindLabel, algorithm: account.algorithm, count: account.digits })),
       error,
     );
     body.append(form);
 
-    const save = h('button.btn.btn-primary#edit-submit', { type: 'submit', form: 'edit-form' }, 'Save');
+    const save = h('button.btn.btn-primary#edit-submit', { type: 'submit', form: 'edit-form' }, tc('action.save'));
     foot.append(
       h(
         'button.btn.btn-danger#edit-delete',
@@ -56,7 +65,7 @@ export function openEditDialog(account: AccountSummary): Promise<boolean> {
           },
         },
         icon(ICONS.trash),
-        'Delete',
+        tc('action.delete'),
       ),
       h(
         'button.btn#edit-reveal',
@@ -68,23 +77,23 @@ export function openEditDialog(account: AccountSummary): Promise<boolean> {
           },
         },
         icon(ICONS.eye),
-        'Show secret',
+        t('reveal.confirm'),
       ),
       h(
         'button.btn#edit-qr',
         {
           type: 'button',
-          title: 'Show a QR code to move this account to a phone',
+          title: t('edit.qrTitle'),
           onclick: () => {
             next = () => qrFlow(account);
             close();
           },
         },
         icon(ICONS.qr),
-        'QR code',
+        t('edit.qr'),
       ),
       h('span.spacer'),
-      h('button.btn#edit-cancel', { type: 'button', onclick: () => close() }, 'Cancel'),
+      h('button.btn#edit-cancel', { type: 'button', onclick: () => close() }, tc('action.cancel')),
       save,
     );
     form.addEventListener('submit', async (e) => {
@@ -98,13 +107,14 @@ export function openEditDialog(account: AccountSummary): Promise<boolean> {
           account: acct.value.trim() === account.account ? null : acct.value.trim(),
           tags: tags.value
             .split(',')
-            .map((t) => t.trim())
+            .map((tag) => tag.trim())
             .filter(Boolean),
           favourite: favourite.checked === account.favourite ? null : favourite.checked,
           note: note.value.trim() === account.note ? null : note.value,
+          icon: null,
         });
         changed = true;
-        showToast('Saved');
+        showToast(t('edit.saved'));
         close();
       } catch (err) {
         error.textContent = describe(err);
@@ -123,15 +133,15 @@ function label(a: AccountSummary): string {
 
 async function deleteFlow(account: AccountSummary): Promise<boolean> {
   const ok = await confirmDialog({
-    title: 'Delete account?',
-    message: `“${label(account)}” will be removed from this vault. Make sure you can still sign in to the service another way, this cannot be undone.`,
-    confirmLabel: 'Delete',
+    title: t('delete.title'),
+    message: t('delete.message', { label: label(account) }),
+    confirmLabel: tc('action.delete'),
     danger: true,
   });
   if (!ok) return false;
   try {
     await accountRemove(account.id);
-    showToast('Account deleted');
+    showToast(t('delete.done'));
     return true;
   } catch (e) {
     showToast(describe(e), 'error');
@@ -141,9 +151,9 @@ async function deleteFlow(account: AccountSummary): Promise<boolean> {
 
 async function revealFlow(account: AccountSummary): Promise<void> {
   const ok = await confirmDialog({
-    title: 'Show the secret key?',
-    message: `Anyone who sees the secret key of “${label(account)}” can generate its codes. Make sure nobody is watching your screen.`,
-    confirmLabel: 'Show secret',
+    title: t('reveal.title'),
+    message: t('reveal.message', { label: label(account) }),
+    confirmLabel: t('reveal.confirm'),
   });
   if (!ok) return;
   try {
@@ -153,13 +163,13 @@ async function revealFlow(account: AccountSummary): Promise<void> {
       body.replaceChildren();
     });
     body.append(
-      h('div.field', {}, h('span.label', {}, 'Secret key')),
+      h('div.field', {}, h('span.label', {}, t('field.secret'))),
       h('div.secret-box.big#reveal-secret', {}, revealed.secret.replace(/(.{4})(?=.)/g, '$1 ')),
-      h('div.field', {}, h('span.label', {}, 'otpauth:// link')),
+      h('div.field', {}, h('span.label', {}, t('field.uri'))),
       h('div.secret-box#reveal-uri', {}, revealed.uri),
-      h('p.warning', {}, 'Keep this private. Close this window when you are done.'),
+      h('p.warning', {}, t('reveal.warning')),
     );
-    const done = h('button.btn.btn-primary#reveal-close', { type: 'button', onclick: () => close() }, 'Done');
+    const done = h('button.btn.btn-primary#reveal-close', { type: 'button', onclick: () => close() }, tc('action.done'));
     foot.append(done);
     done.focus();
   } catch (e) {
@@ -169,9 +179,9 @@ async function revealFlow(account: AccountSummary): Promise<void> {
 
 async function qrFlow(account: AccountSummary): Promise<void> {
   const ok = await confirmDialog({
-    title: 'Show the QR code?',
-    message: `The QR code of “${label(account)}” holds its secret key: anyone who scans it can generate its codes. Make sure nobody is watching your screen.`,
-    confirmLabel: 'Show QR code',
+    title: t('qr.title'),
+    message: t('qr.message', { label: label(account) }),
+    confirmLabel: t('qr.confirm'),
   });
   if (!ok) return;
   try {
@@ -181,16 +191,16 @@ async function qrFlow(account: AccountSummary): Promise<void> {
       body.replaceChildren();
     });
     body.append(
-      h('p', {}, 'In the authenticator app on your phone, add an account and scan this code.'),
+      h('p', {}, t('qr.intro')),
       h('img.qr.account-qr#account-qr', {
         src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qr.svg)}`,
-        alt: `QR code of ${qr.name}`,
+        alt: t('qr.alt', { name: qr.name }),
         width: 264,
         height: 264,
       }),
-      h('p.warning', {}, 'Keep this private. Close this window when the phone shows the account.'),
+      h('p.warning', {}, t('qr.warning')),
     );
-    const done = h('button.btn.btn-primary#qr-close', { type: 'button', onclick: () => close() }, 'Done');
+    const done = h('button.btn.btn-primary#qr-close', { type: 'button', onclick: () => close() }, tc('action.done'));
     foot.append(done);
     done.focus();
   } catch (e) {

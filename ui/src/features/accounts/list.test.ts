@@ -20,6 +20,7 @@ function account(name: string, issuer = '', more: Partial<AccountSummary> = {}):
     favourite: false,
     note: '',
     uses: 0,
+    icon: '',
     ...more,
   };
 }
@@ -36,6 +37,12 @@ describe('sortAccounts', () => {
     expect(sortAccounts(list, 'name').map((a) => a.name)).toEqual(['a', 'b', 'c']);
     // Most used first; equal counts by issuer.
     expect(sortAccounts(list, 'mostUsed').map((a) => a.name)).toEqual(['a', 'c', 'b']);
+  });
+
+  it("keeps the vault's order for the manual order, favourites still first", () => {
+    const list = [account('m', 'Mike'), account('a', 'Alpha'), account('z', 'Zulu', { favourite: true }), account('b', 'Bravo')];
+    expect(sortAccounts(list, 'manual').map((a) => a.name)).toEqual(['z', 'm', 'a', 'b']);
+    expect(list.map((a) => a.name)).toEqual(['m', 'a', 'z', 'b']);
   });
 
   it('lists every tag once', () => {

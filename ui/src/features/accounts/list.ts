@@ -4,8 +4,11 @@ import type { AccountSort } from '../../bindings/AccountSort';
 import type { AccountSummary } from '../../bindings/AccountSummary';
 
 /** Favourites first; then by issuer (or name when there is none) and name, by name, or by how
- * often a code was taken (most first, then by issuer); case-insensitive. A sorted copy. */
+ * often a code was taken (most first, then by issuer); case-insensitive. `manual` keeps the
+ * vault's order (the user's own), favourites first all the same. A sorted copy. */
 export function sortAccounts(list: AccountSummary[], order: AccountSort = 'issuer'): AccountSummary[] {
+  // Array.prototype.sort is stable: equal favourites keep the order the vault gave them.
+  if (order === 'manual') return [...list].sort((a, b) => Number(b.favourite) - Number(a.favourite));
   const lower = (s: string) => s.toLocaleLowerCase();
   const byIssuer = (a: AccountSummary, b: AccountSummary) =>
     lower(a.issuer || a.name).localeCompare(lower(b.issuer || b.name)) || lower(a.name).localeCompare(lower(b.name));

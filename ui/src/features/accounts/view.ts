@@ -34,6 +34,10 @@ import { openVaultSettings } from '../settings/vault';
 import { openImportDialog } from '../transfer/import';
 import { isImageFile } from '../transfer/selection';
 import { createKeyringOnlyBanner } from '../vault/banner';
+import { tr } from '../../i18n/i18n';
+
+const t = tr('accounts');
+const tc = tr('common');
 
 interface Row {
   account: AccountSummary;
@@ -68,8 +72,8 @@ export function createAccountsView(onLocked: () => void): AccountsView {
 
   const search = h('input#search', {
     type: 'search',
-    placeholder: 'Search accounts',
-    'aria-label': 'Search accounts',
+    placeholder: t('search'),
+    'aria-label': t('search'),
     autocomplete: 'off',
     spellcheck: 'false',
   });
@@ -81,48 +85,48 @@ export function createAccountsView(onLocked: () => void): AccountsView {
 
   const addBtn = h(
     'button.btn.btn-primary#add-account',
-    { type: 'button', title: 'Add account (Ctrl+N)', onclick: () => add() },
+    { type: 'button', title: t('toolbar.addTitle'), onclick: () => add() },
     icon(ICONS.plus),
-    'Add',
+    t('toolbar.add'),
   );
   const awsBtn = h(
     'button.btn#aws-setup',
-    { type: 'button', title: 'Set up AWS MFA', 'aria-label': 'Set up AWS MFA', onclick: () => openAwsWizard({ kind: 'enroll' }, () => void refresh()) },
+    { type: 'button', title: t('toolbar.aws'), 'aria-label': t('toolbar.aws'), onclick: () => openAwsWizard({ kind: 'enroll' }, () => void refresh()) },
     'AWS',
   );
   const auditBtn = h(
     'button.btn.btn-ghost.icon-btn#security',
-    { type: 'button', title: 'Account security (AWS)', 'aria-label': 'Account security', onclick: () => openAwsAuditView() },
+    { type: 'button', title: t('toolbar.auditTitle'), 'aria-label': t('toolbar.audit'), onclick: () => openAwsAuditView() },
     icon(ICONS.shield),
   );
   const keysBtn = h(
     'button.btn.btn-ghost.icon-btn#security-keys-open',
-    { type: 'button', title: 'Security keys (FIDO2)', 'aria-label': 'Security keys', onclick: () => openSecurityKeysView() },
+    { type: 'button', title: t('toolbar.keysTitle'), 'aria-label': t('toolbar.keys'), onclick: () => openSecurityKeysView() },
     icon(ICONS.key),
   );
   const scanBtn = h(
     'button.btn.btn-ghost.icon-btn#scan-qr',
-    { type: 'button', title: 'Scan a QR code (camera, screen, image)', 'aria-label': 'Scan a QR code', onclick: () => scan() },
+    { type: 'button', title: t('toolbar.scanTitle'), 'aria-label': t('toolbar.scan'), onclick: () => scan() },
     icon(ICONS.qr),
   );
   const lockBtn = h(
     'button.btn.btn-ghost.icon-btn#lock-vault',
-    { type: 'button', title: 'Lock Twofold', 'aria-label': 'Lock Twofold', onclick: () => lock() },
+    { type: 'button', title: t('toolbar.lock'), 'aria-label': t('toolbar.lock'), onclick: () => lock() },
     icon(ICONS.lock),
   );
   const settingsBtn = h(
     'button.btn.btn-ghost.icon-btn#settings-open',
     {
       type: 'button',
-      title: 'Settings: vault, locking, look, quick lookup, backups, import and export',
-      'aria-label': 'Settings',
+      title: t('toolbar.settingsTitle'),
+      'aria-label': t('toolbar.settings'),
       onclick: () => openSettingsDialog(openSettings),
     },
     icon(ICONS.gear),
   );
   const aboutBtn = h(
     'button.btn.btn-ghost.icon-btn#about-open',
-    { type: 'button', title: 'About Twofold', 'aria-label': 'About Twofold', onclick: () => openAboutDialog() },
+    { type: 'button', title: t('toolbar.about'), 'aria-label': t('toolbar.about'), onclick: () => openAboutDialog() },
     icon(ICONS.info),
   );
   const topbar = h(
@@ -144,20 +148,21 @@ export function createAccountsView(onLocked: () => void): AccountsView {
   function openSettings() {
     void openVaultSettings(() => void keysBanner.refresh());
   }
-  const list = h('ul.list#account-list', { 'aria-label': 'Accounts' });
+  const list = h('ul.list#account-list', { 'aria-label': t('list') });
   const sortSelect = h(
     'select#account-sort',
-    { 'aria-label': 'Sort accounts' },
-    h('option', { value: 'issuer' }, 'By issuer'),
-    h('option', { value: 'name' }, 'By name'),
-    h('option', { value: 'mostUsed' }, 'Most used'),
+    { 'aria-label': t('sort.label') },
+    h('option', { value: 'issuer' }, t('sort.issuer')),
+    h('option', { value: 'name' }, t('sort.name')),
+    h('option', { value: 'mostUsed' }, t('sort.mostUsed')),
+    h('option', { value: 'manual' }, t('sort.manual')),
   ) as HTMLSelectElement;
   sortSelect.addEventListener('change', () => {
     const s = currentSettings();
     if (!s) return;
     settingsSet({ ...s, sort: sortSelect.value as typeof s.sort }).catch((e) => showToast(describe(e), 'error'));
   });
-  const tagBar = h('div.tag-filter#tag-filter', { role: 'group', 'aria-label': 'Filter by tag' });
+  const tagBar = h('div.tag-filter#tag-filter', { role: 'group', 'aria-label': t('tags') });
   const toolbar = h('div.list-toolbar', {}, tagBar, sortSelect);
   const content = h('main.content', {}, list);
   const el = h('section.accounts-view', { style: 'display:flex;flex-direction:column;height:100%' }, topbar, keysBanner.el, banner.el, toolbar, content);
@@ -231,13 +236,13 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     }
     content.replaceChildren(
       list,
-      h('div.footer-hint', {}, `↑↓ select · Enter copy${hidingCodes() ? ' · Space show' : ''} · E edit · Del delete · / search`),
+      h('div.footer-hint', {}, hidingCodes() ? t('hint.keysHidden') : t('hint.keys')),
     );
     paintToolbar();
     const shown = accounts.filter((a) => matches(a, query) && (tagFilter === null || a.tags.includes(tagFilter)));
     if (shown.length === 0) {
       list.append(
-        h('li.empty#no-results', {}, h('p', {}, `No accounts match “${query.trim()}”.`)),
+        h('li.empty#no-results', {}, h('p', {}, t('noMatch', { query: query.trim() }))),
       );
       return;
     }
@@ -284,11 +289,11 @@ export function createAccountsView(onLocked: () => void): AccountsView {
       'div.empty#empty-state',
       {},
       h('img', { src: 'logo.png', alt: '' }),
-      h('h2', {}, 'Add your first account'),
+      h('h2', {}, t('empty.title')),
       h(
         'p',
         {},
-        'Paste an otpauth:// link from a QR code, or enter the secret key a website shows when you turn on two-factor authentication.',
+        t('empty.text'),
       ),
       h(
         'div.actions',
@@ -297,13 +302,13 @@ export function createAccountsView(onLocked: () => void): AccountsView {
           'button.btn.btn-primary#empty-add',
           { type: 'button', onclick: () => add() },
           icon(ICONS.plus),
-          'Add account',
+          t('empty.add'),
         ),
         h(
           'button.btn#empty-import',
           { type: 'button', onclick: () => void importFile() },
           icon(ICONS.upload),
-          'Import from another app',
+          t('empty.import'),
         ),
       ),
     );
@@ -320,8 +325,8 @@ export function createAccountsView(onLocked: () => void): AccountsView {
       'button.btn.btn-ghost.icon-btn.copy-code',
       {
         type: 'button',
-        title: 'Copy code',
-        'aria-label': `Copy code for ${account.name}`,
+        title: t('row.copy'),
+        'aria-label': t('row.copyLabel', { name: account.name }),
         onclick: (e: Event) => {
           e.stopPropagation();
           void copy(row);
@@ -333,8 +338,8 @@ export function createAccountsView(onLocked: () => void): AccountsView {
       'button.btn.btn-ghost.icon-btn.edit-account',
       {
         type: 'button',
-        title: 'Edit',
-        'aria-label': `Edit ${account.name}`,
+        title: tc('action.edit'),
+        'aria-label': t('row.editLabel', { name: account.name }),
         onclick: (e: Event) => {
           e.stopPropagation();
           void edit(row);
@@ -348,8 +353,8 @@ export function createAccountsView(onLocked: () => void): AccountsView {
             'button.btn.btn-ghost.icon-btn.pair-codes',
             {
               type: 'button',
-              title: 'Two consecutive codes',
-              'aria-label': `Two consecutive codes for ${account.name}`,
+              title: t('row.pair'),
+              'aria-label': t('row.pairLabel', { name: account.name }),
               'data-testid': 'pair-codes',
               onclick: (e: Event) => {
                 e.stopPropagation();
@@ -363,8 +368,10 @@ export function createAccountsView(onLocked: () => void): AccountsView {
       'button.btn.btn-ghost.icon-btn.favourite-toggle',
       {
         type: 'button',
-        title: account.favourite ? 'Remove from favourites' : 'Add to favourites (pinned to the top and in the tray)',
-        'aria-label': account.favourite ? `Remove ${account.name} from favourites` : `Add ${account.name} to favourites`,
+        title: account.favourite ? t('row.unfavourite') : t('row.favourite'),
+        'aria-label': account.favourite
+          ? t('row.unfavouriteLabel', { name: account.name })
+          : t('row.favouriteLabel', { name: account.name }),
         'aria-pressed': String(account.favourite),
         onclick: (e: Event) => {
           e.stopPropagation();
@@ -379,8 +386,8 @@ export function createAccountsView(onLocked: () => void): AccountsView {
             'button.btn.btn-ghost.icon-btn.cli-session',
             {
               type: 'button',
-              title: 'Start CLI session',
-              'aria-label': `Start an AWS CLI session with ${account.name}`,
+              title: t('row.session'),
+              'aria-label': t('row.sessionLabel', { name: account.name }),
               onclick: (e: Event) => {
                 e.stopPropagation();
                 openSessionDialog(account);
@@ -394,8 +401,8 @@ export function createAccountsView(onLocked: () => void): AccountsView {
           'button.btn.btn-ghost.icon-btn.hotp-next',
           {
             type: 'button',
-            title: 'Generate the next code',
-            'aria-label': `Next code for ${account.name}`,
+            title: t('row.hotpNext'),
+            'aria-label': t('row.hotpNextLabel', { name: account.name }),
             onclick: (e: Event) => {
               e.stopPropagation();
               void nextHotp(row);
@@ -412,7 +419,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
         'data-name': account.name,
         'data-issuer': account.issuer,
         'data-kind': account.kind,
-        title: 'Click to copy the code',
+        title: t('row.clickToCopy'),
       },
       h('div.avatar', { style: `background:${avatarColor(title)}`, 'aria-hidden': 'true' }, (title[0] ?? '?').toUpperCase()),
       h(
@@ -465,7 +472,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
       row.skew = nowSecs() - code.now;
       paintCode(row);
     } catch (e) {
-      row.codeEl.textContent = 'error';
+      row.codeEl.textContent = t('row.error');
       row.codeEl.title = describe(e);
     } finally {
       row.fetching = false;
@@ -489,7 +496,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     row.codeEl.textContent = hide ? '••• •••' : groupCode(c.code);
     row.codeEl.classList.toggle('hidden-code', hide);
     row.codeEl.classList.toggle('click-to-show', hide);
-    row.codeEl.title = hide ? 'Click to show the code' : '';
+    row.codeEl.title = hide ? t('row.clickToShow') : '';
     if (hide) delete row.codeEl.dataset.code;
     else row.codeEl.dataset.code = c.code;
     if (row.ring) {
@@ -497,10 +504,10 @@ export function createAccountsView(onLocked: () => void): AccountsView {
       row.ring.update(left, c.period);
       const expiring = left <= 5;
       row.codeEl.classList.toggle('expiring', expiring);
-      row.nextEl.textContent = expiring && c.next && !hide ? `next ${groupCode(c.next)}` : '';
+      row.nextEl.textContent = expiring && c.next && !hide ? t('row.next', { code: groupCode(c.next) }) : '';
     } else {
       // The shown HOTP code was taken at the counter before the stored (next) one.
-      row.nextEl.textContent = `counter ${row.account.counter - 1}`;
+      row.nextEl.textContent = t('row.counter', { counter: row.account.counter - 1 });
     }
   }
 
@@ -508,7 +515,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
   function paintHotpIdle(row: Row) {
     row.codeEl.textContent = '••• •••';
     row.codeEl.classList.add('hidden-code');
-    row.nextEl.textContent = 'click to generate';
+    row.nextEl.textContent = t('row.clickToGenerate');
   }
 
   // Once a second: move the countdowns; fetch a new code at the boundary and the next-code
@@ -526,7 +533,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
   async function copy(row: Row) {
     try {
       const res = await codeCopy(row.account.id);
-      showToast(`Copied — clears in ${res.clearAfterSecs} s`);
+      showToast(t('copied', { seconds: res.clearAfterSecs }));
       if (row.account.kind === 'hotp') {
         // Copying an HOTP account took a new code: show the one that is on the clipboard.
         showHotp(row, { name: row.account.name, code: res.code, validFrom: 0, validUntil: 0, period: 0, now: 0, next: null });
@@ -552,7 +559,15 @@ export function createAccountsView(onLocked: () => void): AccountsView {
 
   async function toggleFavourite(account: AccountSummary) {
     try {
-      await accountUpdate(account.id, { name: null, issuer: null, account: null, tags: null, favourite: !account.favourite, note: null });
+      await accountUpdate(account.id, {
+        name: null,
+        issuer: null,
+        account: null,
+        tags: null,
+        favourite: !account.favourite,
+        note: null,
+        icon: null,
+      });
       await refresh();
     } catch (e) {
       showToast(describe(e), 'error');
@@ -567,15 +582,15 @@ export function createAccountsView(onLocked: () => void): AccountsView {
   async function remove(row: Row) {
     const label = row.account.issuer ? `${row.account.issuer} (${row.account.account || row.account.name})` : row.account.name;
     const ok = await confirmDialog({
-      title: 'Delete account?',
-      message: `“${label}” will be removed from this vault. Make sure you can still sign in to the service another way, this cannot be undone.`,
-      confirmLabel: 'Delete',
+      title: t('delete.title'),
+      message: t('delete.message', { label }),
+      confirmLabel: tc('action.delete'),
       danger: true,
     });
     if (!ok) return;
     try {
       await accountRemove(row.account.id);
-      showToast('Account deleted');
+      showToast(t('delete.done'));
       await refresh();
     } catch (e) {
       showToast(describe(e), 'error');

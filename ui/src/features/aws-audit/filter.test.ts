@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditUser } from '../../bindings/AuditUser';
 import type { OrgAccountView } from '../../bindings/OrgAccountView';
+import { startI18n } from '../../i18n/i18n';
 import { FILTERS, type Filter, keep, keepAccount, ORG_FILTERS, type OrgFilter } from './filter';
+
+beforeAll(() => startI18n('en'));
 
 function user(name: string, more: Partial<AuditUser> = {}): AuditUser {
   return {
@@ -53,6 +56,10 @@ describe('FILTERS', () => {
     expect(FILTERS.map(([f]) => f)).toEqual(['noMfa', 'console', 'stale']);
     expect(FILTERS.map(([, id]) => id)).toEqual(['filter-no-mfa', 'filter-console', 'filter-stale']);
   });
+
+  it('labels the chips', () => {
+    expect(FILTERS.map(([, , label]) => label())).toEqual(['No MFA', 'Console users', 'Stale keys (90 days)']);
+  });
 });
 
 function acct(id: string, more: Partial<OrgAccountView> = {}): OrgAccountView {
@@ -82,5 +89,6 @@ describe('keepAccount', () => {
   });
   it('has one chip per filter', () => {
     expect(ORG_FILTERS.map(([f]) => f)).toEqual(['consoleNoMfa', 'noMfa', 'rootNoMfa']);
+    expect(ORG_FILTERS.map(([, , label]) => label())).toEqual(['Console access without MFA', 'Users without MFA', 'Root without MFA']);
   });
 });

@@ -31,18 +31,38 @@ import {
   awsWhoami,
 } from '../../ipc/commands';
 import { openAwsWizard } from '../aws-wizard/wizard';
+import type { MfaDeviceKind } from '../../bindings/MfaDeviceKind';
+import { formatDate, formatDateTime, tr } from '../../i18n/i18n';
 import { FILTERS, type Filter, keep, keepAccount, ORG_FILTERS, type OrgFilter } from './filter';
 
-function date(secs: number | null): string {
-  return secs === null ? 'never' : new Date(secs * 1000).toLocaleDateString(undefined, { dateStyle: 'medium' });
+const t = tr('audit');
+const tc = tr('common');
+
+/** "Virtual", "Security key", "Hardware". */
+function kindLabel(kind: MfaDeviceKind): string {
+  switch (kind) {
+    case 'virtual':
+      return t('user.kindVirtual');
+    case 'securityKey':
+      return t('user.kindSecurityKey');
+    case 'hardware':
+      return t('user.kindHardware');
+  }
+}
+
+/** `text` with its `{{arn}}` placeholder as a `<code>` element. */
+function withCode(text: (arn: string) => string, arn: string): (string | HTMLElement)[] {
+  const mark = '\u0000';
+  const [before, after = ''] = text(mark).split(mark);
+  return [before, h('code', {}, arn), after];
 }
 
 /** Filter chips: one toggle button per filter, `on` holding those pressed; `repaint` runs
  * after each toggle. */
-function chipsFor<F>(list: [F, string, string][], on: Set<F>, repaint: () => void): HTMLElement {
-  const chips = h('div.filters', { role: 'group', 'aria-label': 'Filters' });
+function chipsFor<F>(list: [F, string, () => string][], on: Set<F>, repaint: () => void): HTMLElement {
+  const chips = h('div.filters', { role: 'group', 'aria-label': t('filters') });
   for (const [f, id, label] of list) {
-    const b = h('button.chip', { id, type: 'button', 'aria-pressed': String(on.has(f)) }, label);
+    const b = h('button.chip', { id, type: 'button', 'aria-pressed': String(on.has(f)) }, label());
     b.addEventListener('click', () => {
       if (on.has(f)) on.delete(f);
       else on.add(f);
@@ -57,7 +77,7 @@ function chipsFor<F>(list: [F, string, string][], on: Set<F>, repaint: () => voi
 /** Opens the audit dialog. Its id is not `security`: that is the topbar button that opens it,
  * and `openDialog` first removes any element with the dialog's id. */
 export function openAwsAuditView(): void {
-  const d = openStepsDialog('aws-audit', 'Account security', () => void awsDisconnect().catch(() => {}), ['full']);
+  const d = openStepsDialog('aws-audit', t('title'), () => void awsDisconnect().catch(() => {}), ['full']);
   const { foot, show, button } = d;
   let whoami: AwsWhoami | null = null;
   let audit: AuditView | null = null;
@@ -66,10 +86,9 @@ export function openAwsAuditView(): void {
 
   const connect = () =>
     connectScreen(d, {
-      intro:
-        'Twofold lists every IAM user of the account with their console access, MFA devices and access keys. Credentials that may read IAM (an administrator or a SecurityAudit role):',
+      intro: t('intro'),
       profile: null,
-      next: 'Audit',
+      next: t('action.audit'),
       api: { profiles: awsProfiles, whoami: awsWhoami },
       async onConnected(who) {
         whoami = who;
@@ -79,17 +98,17 @@ export function openAwsAuditView(): void {
 
 
   async function runAudit() {
-    const status = h('p.muted#security-progress', {}, 'Reading the IAM credential report…');
+    const status = h('p.muted#security-progress', {}, t('progress.reading'));
     const err = errorBox('security-error');
     show('progress', status, err);
     try {
       audit = await awsAudit((p) => {
-        status.textContent = `Auditing… ${p.done} of ${p.total} users`;
+        status.textContent = t('progress.users', { done: p.done, count: p.total });
       });
       reportScreen();
     } catch (e) {
       showError(err, e);
-      foot.append(button('security-back', 'Back', () => void connect()), button('security-retry', 'Retry', () => void runAudit(), 'btn-primary'));
+      foot.append(button('security-back', t('action.back'), () => void connect()), button('security-retry', t('action.retry'), () => void runAudit(), 'btn-primary'));
     }
   }
 
@@ -99,22 +118,28 @@ export function openAwsAuditView(): void {
     const root = h(
       'div.root-mfa#security-root',
       { 'data-state': a.rootMfa === null ? 'unknown' : a.rootMfa ? 'on' : 'off' },
-      h('strong', {}, 'Root user MFA: '),
-      a.rootMfa === null ? 'unknown (GetAccountSummary not allowed)' : a.rootMfa ? 'on' : 'off — add it in the AWS console (Twofold can scan its QR code)',
+      h('strong', {}, t('root.label')),
+      a.rootMfa === null ? t('root.unknown') : a.rootMfa ? t('root.on') : t('root.off'),
     );
     const flaggedCount = a.users.filter((u) => u.flagged).length;
     const summary = h(
       'p.hint#security-summary',
       {},
-      `Account ${a.account} · ${a.users.length} users · ${flaggedCount} with console access but no MFA` +
-        (a.source === 'listApis' ? ' · from per-user calls (the credential report was not allowed)' : ''),
+      [
+        t('summary.account', { account: a.account }),
+        t('summary.users', { count: a.users.length }),
+        t('summary.flagged', { count: flaggedCount }),
+        a.source === 'listApis' ? t('summary.listApis') : null,
+      ]
+        .filter((s): s is string => s !== null)
+        .join(' · '),
     );
     const chips = chipsFor(FILTERS, filters, () => paintRows());
     const tbody = h('tbody');
     const table = h(
       'table.audit#security-table',
       {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'User'), h('th', {}, 'Console'), h('th', {}, 'MFA devices'), h('th', {}, 'Active keys'), h('th', {}, ''))),
+      h('thead', {}, h('tr', {}, h('th', {}, t('column.user')), h('th', {}, t('column.console')), h('th', {}, t('column.mfa')), h('th', {}, t('column.keys')), h('th', {}, ''))),
       tbody,
     );
     const exported = h('p.hint#security-export-path', { hidden: true });
@@ -122,26 +147,26 @@ export function openAwsAuditView(): void {
     const paintRows = () => {
       tbody.replaceChildren();
       const shown = a.users.filter((u) => keep(u, filters));
-      if (shown.length === 0) tbody.append(h('tr', {}, h('td.empty-cell', { colspan: 5 }, 'No users match the filters.')));
+      if (shown.length === 0) tbody.append(h('tr', {}, h('td.empty-cell', { colspan: 5 }, t('noUsers'))));
       for (const u of shown) tbody.append(row(u));
     };
     paintRows();
     show('report', root, summary, chips, h('div.table-wrap', {}, table), exported, err);
     foot.append(
-      button('security-refresh', 'Refresh', () => void runAudit()),
-      button('security-export', 'Export CSV', () => void exportCsv()),
-      button('security-org', 'Organization…', () => orgSetup()),
-      button('security-signins', 'Sign-ins without MFA', () => void signInsScreen(false)),
+      button('security-refresh', t('action.refresh'), () => void runAudit()),
+      button('security-export', t('action.exportCsv'), () => void exportCsv()),
+      button('security-org', t('action.organization'), () => orgSetup()),
+      button('security-signins', t('action.signIns'), () => void signInsScreen(false)),
       h('span.spacer'),
-      button('security-enforce', 'Require MFA for a group…', () => enforceDialog(), 'btn-primary'),
+      button('security-enforce', t('action.enforce'), () => enforceDialog(), 'btn-primary'),
     );
 
     async function exportCsv() {
       try {
         const r = await awsAuditExport();
-        exported.textContent = `Saved ${r.rows} rows to ${r.path}`;
+        exported.textContent = t('saved', { count: r.rows, path: r.path });
         exported.hidden = false;
-        showToast('Audit exported');
+        showToast(t('exported'));
       } catch (e) {
         showError(err, e);
       }
@@ -160,14 +185,14 @@ export function openAwsAuditView(): void {
       h(
         'p.muted',
         {},
-        'Twofold lists the organization’s active accounts (from the management account or a delegated administrator), assumes a role in each and audits it. Accounts that fail are listed with the reason; the others go on.',
+        t('org.intro'),
       ),
-      field('Role to assume in member accounts', input),
+      field(t('org.role'), input),
     );
     foot.append(
-      button('org-cancel', 'Back', () => reportScreen()),
+      button('org-cancel', t('action.back'), () => reportScreen()),
       h('span.spacer'),
-      button('org-run', 'Audit organization', () => {
+      button('org-run', t('action.auditOrg'), () => {
         role = input.value.trim();
         void runOrg();
       }, 'btn-primary'),
@@ -176,20 +201,22 @@ export function openAwsAuditView(): void {
   }
 
   async function runOrg() {
-    const status = h('p.muted#org-progress', { role: 'status' }, 'Listing the organization’s accounts…');
-    const bar = h('progress#org-progress-bar', { max: 1, value: 0, 'aria-label': 'Accounts audited' }) as HTMLProgressElement;
+    const status = h('p.muted#org-progress', { role: 'status' }, t('org.listing'));
+    const bar = h('progress#org-progress-bar', { max: 1, value: 0, 'aria-label': t('org.barLabel') }) as HTMLProgressElement;
     const err = errorBox('org-error');
     show('org-progress', status, bar, err);
     try {
       org = await awsOrgAudit(role, 8, (p) => {
         bar.max = p.total;
         bar.value = p.done;
-        status.textContent = `Auditing accounts… ${p.done} of ${p.total} (${p.account}${p.ok ? '' : ': failed'})`;
+        status.textContent = p.ok
+          ? t('org.progress', { done: p.done, total: p.total, account: p.account })
+          : t('org.progressFailed', { done: p.done, total: p.total, account: p.account });
       });
       orgScreen();
     } catch (e) {
       showError(err, e);
-      foot.append(button('org-back', 'Back', () => orgSetup()), button('org-retry', 'Retry', () => void runOrg(), 'btn-primary'));
+      foot.append(button('org-back', t('action.back'), () => orgSetup()), button('org-retry', t('action.retry'), () => void runOrg(), 'btn-primary'));
     }
   }
 
@@ -201,9 +228,16 @@ export function openAwsAuditView(): void {
     const summary = h(
       'p.hint#org-summary',
       {},
-      `${o.accounts.length} accounts · ${o.accounts.length - failed} audited · ${failed} failed · ${gaps} console users without MFA` +
-        (o.skipped > 0 ? ` · ${o.skipped} inactive accounts skipped` : '') +
-        ` · role ${o.role}`,
+      [
+        t('org.accounts', { count: o.accounts.length }),
+        t('org.audited', { count: o.accounts.length - failed }),
+        t('org.failed', { count: failed }),
+        t('org.gaps', { count: gaps }),
+        o.skipped > 0 ? t('org.skipped', { count: o.skipped }) : null,
+        t('org.roleUsed', { role: o.role }),
+      ]
+        .filter((s): s is string => s !== null)
+        .join(' · '),
     );
     const chips = chipsFor(ORG_FILTERS, orgFilters, () => paint());
     const tbody = h('tbody');
@@ -213,7 +247,7 @@ export function openAwsAuditView(): void {
       h(
         'thead',
         {},
-        h('tr', {}, h('th', {}, 'Account'), h('th', {}, 'Users'), h('th', {}, 'Console without MFA'), h('th', {}, 'Root MFA'), h('th', {}, '')),
+        h('tr', {}, h('th', {}, t('column.account')), h('th', {}, t('column.users')), h('th', {}, t('column.consoleNoMfa')), h('th', {}, t('column.rootMfa')), h('th', {}, '')),
       ),
       tbody,
     );
@@ -222,25 +256,25 @@ export function openAwsAuditView(): void {
     const paint = () => {
       tbody.replaceChildren();
       const shown = o.accounts.filter((a) => keepAccount(a, orgFilters));
-      if (shown.length === 0) tbody.append(h('tr', {}, h('td.empty-cell', { colspan: 5 }, 'No accounts match the filters.')));
+      if (shown.length === 0) tbody.append(h('tr', {}, h('td.empty-cell', { colspan: 5 }, t('noAccounts'))));
       for (const a of shown) tbody.append(accountRow(a));
     };
     paint();
     show('org', summary, chips, h('div.table-wrap', {}, table), exported, err);
     foot.append(
-      button('org-back', 'Back', () => reportScreen()),
-      button('org-refresh', 'Refresh', () => void runOrg()),
-      button('org-export', 'Export CSV', () => void exportOrg()),
+      button('org-back', t('action.back'), () => reportScreen()),
+      button('org-refresh', t('action.refresh'), () => void runOrg()),
+      button('org-export', t('action.exportCsv'), () => void exportOrg()),
       h('span.spacer'),
-      button('org-signins', 'Sign-ins without MFA', () => void signInsScreen(true), 'btn-primary'),
+      button('org-signins', t('action.signIns'), () => void signInsScreen(true), 'btn-primary'),
     );
 
     async function exportOrg() {
       try {
         const r = await awsOrgAuditExport();
-        exported.textContent = `Saved ${r.rows} rows to ${r.path}`;
+        exported.textContent = t('saved', { count: r.rows, path: r.path });
         exported.hidden = false;
-        showToast('Organization audit exported');
+        showToast(t('org.exported'));
       } catch (e) {
         showError(err, e);
       }
@@ -252,16 +286,16 @@ export function openAwsAuditView(): void {
       return h(
         'tr.org-row',
         { 'data-account': a.id, 'data-failed': 'true' },
-        h('td', { colspan: 5 }, h('div.user-name', {}, `${a.name} · ${a.id}`), h('span.badge.badge-danger', {}, 'not audited'), ' ', h('span.org-error', {}, a.error)),
+        h('td', { colspan: 5 }, h('div.user-name', {}, `${a.name} · ${a.id}`), h('span.badge.badge-danger', {}, t('org.notAudited')), ' ', h('span.org-error', {}, a.error)),
       );
     }
     // Users without MFA and the groups lacking the enforce policy go under the name: five
     // columns fit the dialog without scrolling sideways.
     const gaps = [
-      a.withoutMfa > 0 ? `${a.withoutMfa} without MFA` : null,
-      a.groupsWithoutEnforcement.length > 0 ? `no enforce policy on ${a.groupsWithoutEnforcement.join(', ')}` : null,
-    ].filter((t): t is string => t !== null);
-    const root = a.rootMfa === null ? 'unknown' : a.rootMfa ? 'on' : h('span.badge.badge-danger', {}, 'off');
+      a.withoutMfa > 0 ? t('org.withoutMfa', { count: a.withoutMfa }) : null,
+      a.groupsWithoutEnforcement.length > 0 ? t('org.noEnforce', { groups: a.groupsWithoutEnforcement.join(', ') }) : null,
+    ].filter((s): s is string => s !== null);
+    const root = a.rootMfa === null ? t('org.rootUnknown') : a.rootMfa ? t('org.rootOn') : h('span.badge.badge-danger', {}, t('org.rootOff'));
     return h(
       'tr.org-row',
       { 'data-account': a.id, 'data-failed': 'false', class: a.consoleWithoutMfa > 0 ? 'flagged' : '' },
@@ -269,50 +303,58 @@ export function openAwsAuditView(): void {
       h('td', {}, String(a.users.length)),
       h('td', {}, a.consoleWithoutMfa > 0 ? h('span.badge.badge-danger', {}, String(a.consoleWithoutMfa)) : '0'),
       h('td', {}, root),
-      h('td', {}, h('button.btn.btn-sm.org-drill', { type: 'button', title: `Users of ${a.name}`, 'aria-label': `Users of ${a.name}`, onclick: () => accountScreen(a) }, 'Users')),
+      h('td', {}, h('button.btn.btn-sm.org-drill', { type: 'button', title: t('org.usersOf', { name: a.name }), 'aria-label': t('org.usersOf', { name: a.name }), onclick: () => accountScreen(a) }, t('action.users'))),
     );
   }
 
   function accountScreen(a: OrgAccountView) {
-    const heading = h('p.hint#org-account-summary', {}, `${a.name} (${a.id}) · ${a.users.length} users · ${a.consoleWithoutMfa} with console access but no MFA`);
+    const heading = h(
+      'p.hint#org-account-summary',
+      {},
+      [
+        t('summary.accountName', { name: a.name, id: a.id }),
+        t('summary.users', { count: a.users.length }),
+        t('summary.flagged', { count: a.consoleWithoutMfa }),
+      ].join(' · '),
+    );
     const chips = chipsFor(FILTERS, filters, () => paint());
     const tbody = h('tbody');
     const paint = () => {
       tbody.replaceChildren();
       const shown = a.users.filter((u) => keep(u, filters));
-      if (shown.length === 0) tbody.append(h('tr', {}, h('td.empty-cell', { colspan: 4 }, 'No users match the filters.')));
+      if (shown.length === 0) tbody.append(h('tr', {}, h('td.empty-cell', { colspan: 4 }, t('noUsers'))));
       // Enrolling from here would use the management account's credentials: not offered.
       for (const u of shown) tbody.append(row(u, false));
     };
     const table = h(
       'table.audit#org-users',
       { 'data-account': a.id },
-      h('thead', {}, h('tr', {}, h('th', {}, 'User'), h('th', {}, 'Console'), h('th', {}, 'MFA devices'), h('th', {}, 'Active keys'))),
+      h('thead', {}, h('tr', {}, h('th', {}, t('column.user')), h('th', {}, t('column.console')), h('th', {}, t('column.mfa')), h('th', {}, t('column.keys')))),
       tbody,
     );
     paint();
     show('org-account', heading, chips, h('div.table-wrap', {}, table));
-    foot.append(button('org-accounts', 'All accounts', () => orgScreen(), 'btn-primary'));
+    foot.append(button('org-accounts', t('action.allAccounts'), () => orgScreen(), 'btn-primary'));
   }
 
   // ------------------------------------------------------------ Sign-ins
   async function signInsScreen(wholeOrg: boolean) {
     const days = h(
       'select#signins-days',
-      { 'aria-label': 'Period' },
-      ...[7, 30, 90].map((n) => h('option', { value: String(n), selected: n === 30 }, `Last ${n} days`)),
+      { 'aria-label': t('signIns.period') },
+      ...[7, 30, 90].map((n) => h('option', { value: String(n), selected: n === 30 }, t('signIns.lastDays', { count: n }))),
     ) as HTMLSelectElement;
-    const status = h('p.muted#signins-status', { role: 'status' }, 'Reading CloudTrail…');
+    const status = h('p.muted#signins-status', { role: 'status' }, t('signIns.reading'));
     const list = h('ul.signins#signins-list');
     const err = errorBox('signins-error');
     const back = () => (wholeOrg && org ? orgScreen() : reportScreen());
-    show('signins', h('div.signins-head', {}, field('Period', days)), status, list, err);
-    foot.append(button('signins-back', 'Back', back), button('signins-refresh', 'Refresh', () => void load(), 'btn-primary'));
+    show('signins', h('div.signins-head', {}, field(t('signIns.period'), days)), status, list, err);
+    foot.append(button('signins-back', t('action.back'), back), button('signins-refresh', t('action.refresh'), () => void load(), 'btn-primary'));
     days.addEventListener('change', () => void load());
     async function load() {
       err.hidden = true;
       list.replaceChildren();
-      status.textContent = wholeOrg ? 'Reading CloudTrail in every account…' : 'Reading CloudTrail…';
+      status.textContent = wholeOrg ? t('signIns.readingOrg') : t('signIns.reading');
       try {
         paintSignIns(await awsSignIns(Number(days.value), wholeOrg, role), Number(days.value));
       } catch (e) {
@@ -321,59 +363,84 @@ export function openAwsAuditView(): void {
       }
     }
     function paintSignIns(v: SignInsView, n: number) {
-      const where = `Looked in ${v.regions.join(', ')}.`;
+      const where = t('signIns.lookedIn', { regions: v.regions.join(', ') });
+      const period = t('signIns.inLastDays', { count: n });
       status.textContent =
         v.withoutMfa.length === 0
           ? v.total === 0
-            ? `CloudTrail has no console sign-ins in the last ${n} days. A new account has none yet; console sign-ins are recorded in us-east-1 or in the region of the sign-in endpoint used. ${where}`
-            : `No console sign-in without MFA in the last ${n} days (${v.total} sign-ins with MFA, federated or failed). ${where}`
-          : `${v.withoutMfa.length} console sign-ins without MFA in the last ${n} days (of ${v.total}). ${where}`;
+            ? t('signIns.none', { period, where })
+            : t('signIns.noneWithoutMfa', { count: v.total, period, where })
+          : t('signIns.withoutMfa', { count: v.withoutMfa.length, total: v.total, period, where });
       for (const s of v.withoutMfa) {
-        const when = new Date(s.time * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+        const when = formatDateTime(s.time);
         list.append(
           h(
             'li.signin-row',
             { 'data-user': s.user, 'data-account': s.account, 'data-root': String(s.root) },
-            h('div.user-name', {}, s.root ? h('span.badge.badge-danger', {}, 'root') : null, ' ', s.user),
-            h('div.hint', {}, `${when} · from ${s.sourceIp} · account ${s.account} · ${s.region}`),
+            h('div.user-name', {}, s.root ? h('span.badge.badge-danger', {}, t('signIns.root')) : null, ' ', s.user),
+            h('div.hint', {}, t('signIns.row', { when, ip: s.sourceIp, account: s.account, region: s.region })),
           ),
         );
       }
-      for (const f of v.failed) list.append(h('li.signin-failed', {}, h('span.badge.badge-danger', {}, 'not read'), ' ', f));
+      for (const f of v.failed) list.append(h('li.signin-failed', {}, h('span.badge.badge-danger', {}, t('signIns.notRead')), ' ', f));
     }
     await load();
   }
 
   function row(u: AuditUser, enrollable = true): HTMLElement {
-    const kinds: Record<string, string> = { virtual: 'Virtual', securityKey: 'Security key', hardware: 'Hardware' };
     const mfa =
       u.mfa.length === 0
-        ? h('span.no', {}, 'none')
-        : h('div', {}, ...u.mfa.map((d) => h('div', {}, `${kinds[d.kind] ?? d.kind} · ${date(d.enabledAt)}`)));
+        ? h('span.no', {}, t('user.none'))
+        : h(
+            'div',
+            {},
+            ...u.mfa.map((d) =>
+              h(
+                'div',
+                {},
+                d.enabledAt === null
+                  ? t('user.deviceNever', { kind: kindLabel(d.kind) })
+                  : t('user.device', { kind: kindLabel(d.kind), date: formatDate(d.enabledAt) }),
+              ),
+            ),
+          );
     const keys =
       u.activeKeys.length === 0
         ? h('span.muted', {}, '—')
-        : h('div', {}, ...u.activeKeys.map((t) => h('div', {}, `used ${date(t)}`)), u.staleKey ? h('span.badge.badge-warn', {}, 'stale') : null);
+        : h(
+            'div',
+            {},
+            ...u.activeKeys.map((used) => h('div', {}, used === null ? t('user.keyNeverUsed') : t('user.keyUsed', { date: formatDate(used) }))),
+            u.staleKey ? h('span.badge.badge-warn', {}, t('user.stale')) : null,
+          );
     const enroll =
       u.mfa.length === 0 && enrollable
         ? h(
             'button.btn.btn-sm.audit-enroll',
             {
               type: 'button',
-              title: `Set up a virtual MFA device for ${u.name}`,
+              title: t('user.enrollTitle', { name: u.name }),
               onclick: () => {
                 if (!whoami) return;
                 openAwsWizard({ kind: 'enrollUser', user: u.name, whoami }, () => void runAudit());
               },
             },
-            'Enroll MFA',
+            t('action.enroll'),
           )
         : null;
     return h(
       'tr.audit-row',
       { 'data-user': u.name, 'data-flagged': String(u.flagged), class: u.flagged ? 'flagged' : '' },
-      h('td', {}, h('div.user-name', {}, u.name), u.flagged ? h('span.badge.badge-danger', {}, 'console without MFA') : null),
-      h('td', {}, u.console ? `yes${u.passwordLastUsed ? ` · ${date(u.passwordLastUsed)}` : ''}` : 'no'),
+      h('td', {}, h('div.user-name', {}, u.name), u.flagged ? h('span.badge.badge-danger', {}, t('user.flagged')) : null),
+      h(
+        'td',
+        {},
+        u.console
+          ? u.passwordLastUsed
+            ? t('user.consoleLast', { date: formatDate(u.passwordLastUsed) })
+            : t('user.consoleYes')
+          : t('user.consoleNo'),
+      ),
       h('td', {}, mfa),
       h('td', {}, keys),
       enrollable ? h('td', {}, enroll) : null,
@@ -381,19 +448,19 @@ export function openAwsAuditView(): void {
   }
 
   function enforceDialog() {
-    const d = openDialog('enforce-dialog', 'Require MFA for a group');
+    const d = openDialog('enforce-dialog', t('enforce.title'));
     d.dialog.classList.add('wizard');
-    const group = h('input#enforce-group', { type: 'text', placeholder: 'Developers', autocomplete: 'off', spellcheck: 'false' });
+    const group = h('input#enforce-group', { type: 'text', placeholder: t('enforce.groupPlaceholder'), autocomplete: 'off', spellcheck: 'false' });
     const err = errorBox('enforce-error');
     const ask = () => {
       d.body.replaceChildren(
-        h('p.muted', {}, 'Twofold attaches its TwofoldRequireMFA policy to the group: members can do nothing but set up their MFA device and change their password until they sign in with MFA. Nothing changes until you confirm.'),
-        field('IAM group', group),
+        h('p.muted', {}, t('enforce.intro')),
+        field(t('enforce.group'), group),
         err,
       );
       d.foot.replaceChildren(
-        h('button.btn#enforce-cancel', { type: 'button', onclick: () => d.close() }, 'Cancel'),
-        h('button.btn.btn-primary#enforce-preview', { type: 'button', onclick: () => void plan() }, 'Preview'),
+        h('button.btn#enforce-cancel', { type: 'button', onclick: () => d.close() }, tc('action.cancel')),
+        h('button.btn.btn-primary#enforce-preview', { type: 'button', onclick: () => void plan() }, t('action.preview')),
       );
       group.focus();
     };
@@ -407,23 +474,23 @@ export function openAwsAuditView(): void {
     }
     function previewScreen(p: EnforcePreview) {
       const actions = h('ul.plan#enforce-actions');
-      if (p.createPolicy) actions.append(h('li', {}, 'Create the managed policy ', h('code', {}, p.policyArn)));
-      if (p.attach) actions.append(h('li', {}, `Attach it to the group ${p.group}`));
-      if (!p.createPolicy && !p.attach) actions.append(h('li', {}, `Nothing to do: ${p.group} already has the policy.`));
+      if (p.createPolicy) actions.append(h('li', {}, ...withCode((arn) => t('enforce.createPolicy', { arn }), p.policyArn)));
+      if (p.attach) actions.append(h('li', {}, t('enforce.attach', { group: p.group })));
+      if (!p.createPolicy && !p.attach) actions.append(h('li', {}, t('enforce.nothing', { group: p.group })));
       const members =
         p.membersWithoutMfa.length === 0
-          ? h('p#enforce-members', {}, 'Every member of the group has an MFA device.')
-          : h('p#enforce-members', {}, `Members without MFA, who will only be able to set it up: ${p.membersWithoutMfa.join(', ')}.`);
+          ? h('p#enforce-members', {}, t('enforce.allHaveMfa'))
+          : h('p#enforce-members', {}, t('enforce.members', { names: p.membersWithoutMfa.join(', ') }));
       const lockout = p.locksOutCaller
-        ? h('p.lockout#enforce-lockout', { role: 'alert' }, `Warning: you are a member of ${p.group} without an MFA device. Applying locks these credentials out of everything but enrolling. Enroll your own MFA first.`)
+        ? h('p.lockout#enforce-lockout', { role: 'alert' }, t('enforce.lockout', { group: p.group }))
         : null;
       const result = errorBox('enforce-error');
       d.body.replaceChildren(
-        h('p', {}, h('strong', {}, 'These changes will be made:')),
+        h('p', {}, h('strong', {}, t('enforce.changes'))),
         actions,
         members,
         lockout ?? '',
-        h('details.advanced#enforce-policy-details', {}, h('summary', {}, 'Policy document'), h('pre.code-block#enforce-policy', {}, p.document)),
+        h('details.advanced#enforce-policy-details', {}, h('summary', {}, t('enforce.policy')), h('pre.code-block#enforce-policy', {}, p.document)),
         result,
       );
       const apply = async (force: boolean) => {
@@ -434,21 +501,29 @@ export function openAwsAuditView(): void {
             h(
               'div#enforce-done',
               {},
-              h('p.success', {}, `MFA is now required for ${r.group}.`),
-              h('p', {}, r.created ? `Created ${r.policyArn} and attached it.` : r.attached ? `Attached ${r.policyArn}.` : 'The policy was already attached.'),
+              h('p.success', {}, t('enforce.done', { group: r.group })),
+              h(
+                'p',
+                {},
+                r.created
+                  ? t('enforce.created', { arn: r.policyArn })
+                  : r.attached
+                    ? t('enforce.attached', { arn: r.policyArn })
+                    : t('enforce.alreadyAttached'),
+              ),
             ),
           );
-          d.foot.replaceChildren(h('button.btn.btn-primary#enforce-close', { type: 'button', onclick: () => d.close() }, 'Close'));
+          d.foot.replaceChildren(h('button.btn.btn-primary#enforce-close', { type: 'button', onclick: () => d.close() }, tc('action.close')));
         } catch (e) {
           showError(result, e);
         }
       };
       const nothing = !p.createPolicy && !p.attach;
       d.foot.replaceChildren(
-        h('button.btn#enforce-back', { type: 'button', onclick: ask }, 'Back'),
+        h('button.btn#enforce-back', { type: 'button', onclick: ask }, t('action.back')),
         h('span.spacer'),
-        p.locksOutCaller ? h('button.btn.btn-danger#enforce-force', { type: 'button', onclick: () => void apply(true) }, 'Apply anyway') : '',
-        h('button.btn.btn-primary#enforce-confirm', { type: 'button', disabled: p.locksOutCaller || nothing, onclick: () => void apply(false) }, 'Require MFA'),
+        p.locksOutCaller ? h('button.btn.btn-danger#enforce-force', { type: 'button', onclick: () => void apply(true) }, t('action.applyAnyway')) : '',
+        h('button.btn.btn-primary#enforce-confirm', { type: 'button', disabled: p.locksOutCaller || nothing, onclick: () => void apply(false) }, t('action.requireMfa')),
       );
     }
     ask();

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { DURATIONS, formatLeft } from './format';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startI18n } from '../../i18n/i18n';
+import { DURATIONS, durationLabel, formatLeft } from './format';
+
+beforeAll(() => startI18n('en'));
 
 describe('formatLeft', () => {
   it('says expired at and after zero', () => {
@@ -26,16 +29,31 @@ describe('formatLeft', () => {
 
 describe('DURATIONS', () => {
   it('starts with 0, which leaves the length to the profile', () => {
-    expect(DURATIONS[0][0]).toBe(0);
+    expect(DURATIONS[0]).toBe(0);
   });
 
   it('offers lengths from 15 minutes (the STS minimum) to 12 hours (the longest role session), shortest first', () => {
-    const secs = DURATIONS.slice(1).map(([s]) => s);
+    const secs = DURATIONS.slice(1);
     for (const s of secs) {
       expect(s).toBeGreaterThanOrEqual(900);
       expect(s).toBeLessThanOrEqual(43200);
     }
     expect([...secs].sort((a, b) => a - b)).toEqual(secs);
     expect(new Set(secs).size).toBe(secs.length);
+  });
+});
+
+describe('durationLabel', () => {
+  it('names each length as the list shows it', () => {
+    expect(DURATIONS.map(durationLabel)).toEqual([
+      "The profile's setting (AWS default: 12 h, roles 1 h)",
+      '15 minutes',
+      '30 minutes',
+      '1 hour',
+      '2 hours',
+      '4 hours',
+      '8 hours',
+      '12 hours',
+    ]);
   });
 });

@@ -9,13 +9,17 @@ import { errorBox, openStepsDialog, showError } from '../../components/steps';
 import { h } from '../../components/dom';
 import { field } from '../../components/field';
 import { awsSessionOptions, awsSessionStart, awsSetupProfile } from '../../ipc/commands';
-import { DURATIONS, formatLeft } from './format';
+import { formatDateTime, tr } from '../../i18n/i18n';
+import { DURATIONS, durationLabel, formatLeft } from './format';
+
+const t = tr('sessions');
+const tc = tr('common');
 
 export function openSessionDialog(account: AccountSummary): void {
   let timer = 0;
   const { foot, close, show, button } = openStepsDialog(
     'aws-session',
-    'AWS CLI session',
+    t('title'),
     () => window.clearInterval(timer),
     [],
     () => window.clearInterval(timer),
@@ -30,12 +34,12 @@ export function openSessionDialog(account: AccountSummary): void {
   async function formScreen() {
     const err = errBox();
     if (!options) {
-      show('loading', h('p.muted', {}, 'Reading the AWS profiles…'), err);
+      show('loading', h('p.muted', {}, t('reading')), err);
       try {
         options = await awsSessionOptions(account.id);
       } catch (e) {
         showError(err, e);
-        foot.append(button('session-close', 'Close', close));
+        foot.append(button('session-close', tc('action.close'), close));
         return;
       }
       chosen.profile = options.preselect ?? options.profiles[0]?.name ?? '';
@@ -44,20 +48,25 @@ export function openSessionDialog(account: AccountSummary): void {
     if (opts.profiles.length === 0) {
       show(
         'form',
-        h('p', {}, `No AWS profiles found. Add the profile with your long-term access keys to ${opts.credentialsFile} (and its settings to ${opts.configFile}), with:`),
+        h('p', {}, t('noProfiles', { credentials: opts.credentialsFile, config: opts.configFile })),
         h('pre.code-block', {}, `[profile NAME]\nmfa_serial = ${link?.serial ?? 'arn:aws:iam::ACCOUNT:mfa/DEVICE'}`),
       );
-      foot.append(button('session-close', 'Close', close, 'btn-primary'));
+      foot.append(button('session-close', tc('action.close'), close, 'btn-primary'));
       return;
     }
     const profile = h('select#session-profile', {});
     for (const p of opts.profiles) {
-      const extra = p.mfaSerial === link?.serial ? ' (this device)' : p.roleArn ? ' (role)' : '';
-      profile.append(h('option', { value: p.name, selected: p.name === chosen.profile }, p.name + extra));
+      const label =
+        p.mfaSerial === link?.serial
+          ? t('profileThisDevice', { name: p.name })
+          : p.roleArn
+            ? t('profileRole', { name: p.name })
+            : p.name;
+      profile.append(h('option', { value: p.name, selected: p.name === chosen.profile }, label));
     }
     const duration = h('select#session-duration', {});
-    for (const [secs, label] of DURATIONS) {
-      duration.append(h('option', { value: secs, selected: secs === chosen.duration }, label));
+    for (const secs of DURATIONS) {
+      duration.append(h('option', { value: secs, selected: secs === chosen.duration }, durationLabel(secs)));
     }
     const target = h('input.mono#session-target', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
     const endpoint = h('input.mono#session-endpoint-url', { type: 'url', placeholder: 'https://sts.amazonaws.com', autocomplete: 'off', value: chosen.endpoint });
@@ -70,8 +79,8 @@ export function openSessionDialog(account: AccountSummary): void {
     const advanced = h(
       'details.advanced#session-advanced',
       {},
-      h('summary', {}, 'Advanced'),
-      field('Endpoint URL', endpoint, 'For VPC endpoints or other partitions; empty for AWS.'),
+      h('summary', {}, t('advanced')),
+      field(t('endpoint'), endpoint, t('endpointHint')),
     );
     if (chosen.endpoint) advanced.open = true;
     show(
@@ -79,14 +88,14 @@ export function openSessionDialog(account: AccountSummary): void {
       h(
         'div.identity',
         {},
-        h('div.identity-row', {}, h('span.label', {}, 'Device'), h('code#session-serial', {}, link?.serial ?? '')),
-        h('div.identity-row', {}, h('span.label', {}, 'User'), h('span', {}, `${link?.userName ?? ''} in ${link?.awsAccount ?? ''}`)),
+        h('div.identity-row', {}, h('span.label', {}, t('device')), h('code#session-serial', {}, link?.serial ?? '')),
+        h('div.identity-row', {}, h('span.label', {}, t('user')), h('span', {}, t('userIn', { user: link?.userName ?? '', account: link?.awsAccount ?? '' }))),
       ),
-      field('Profile', profile, 'Its long-term keys sign the request; a role profile assumes its role.'),
-      field('Duration', duration),
-      field('Write the session as profile', target, `Into ${opts.credentialsFile}. Use it with aws --profile NAME.`),
+      field(t('profile'), profile, t('profileHint')),
+      field(t('duration'), duration),
+      field(t('target'), target, t('targetHint', { file: opts.credentialsFile })),
       advanced,
-      h('p.hint', {}, 'Twofold sends a fresh code from this account. AWS accepts each code only once, so if the current one was just used, Twofold waits for the next (at most 30 s) and carries on by itself.'),
+      h('p.hint', {}, t('freshCode')),
       err,
     );
     const read = () => {
@@ -99,15 +108,15 @@ export function openSessionDialog(account: AccountSummary): void {
       };
     };
     foot.append(
-      button('session-setup', 'Set up automatic sessions', () => {
+      button('session-setup', t('action.setup'), () => {
         read();
         void setupScreen();
       }),
       h('span.spacer'),
-      button('session-cancel', 'Cancel', close),
+      button('session-cancel', tc('action.cancel'), close),
       button(
         'session-start',
-        'Start session',
+        t('action.start'),
         () => {
           read();
           void start();
@@ -118,32 +127,32 @@ export function openSessionDialog(account: AccountSummary): void {
   }
 
   async function start() {
-    const status = h('p#session-status', {}, 'Starting…');
+    const status = h('p#session-status', {}, t('progress.starting'));
     const err = errBox();
-    show('progress', h('p.muted', {}, `Getting an MFA session for profile ${chosen.profile}…`), status, err);
+    show('progress', h('p.muted', {}, t('progress.getting', { profile: chosen.profile })), status, err);
     let waitUntil = 0;
     const onProgress = (p: SessionProgress) => {
       window.clearInterval(timer);
       status.dataset.step = p.step;
       switch (p.step) {
         case 'connecting':
-          status.textContent = `Signing in with profile ${chosen.profile}…`;
+          status.textContent = t('progress.connecting', { profile: chosen.profile });
           break;
         case 'waiting': {
           waitUntil = Date.now() / 1000 + (p.waitSecs ?? 0);
           const paint = () => {
             const left = Math.max(0, Math.ceil(waitUntil - Date.now() / 1000));
-            status.textContent = `Waiting ${left} s for a fresh code: AWS already saw this one and accepts each code only once…`;
+            status.textContent = t('progress.waiting', { secs: left });
           };
           paint();
           timer = window.setInterval(paint, 1000);
           break;
         }
         case 'requesting':
-          status.textContent = 'Asking AWS for temporary credentials…';
+          status.textContent = t('progress.requesting');
           break;
         case 'writing':
-          status.textContent = 'Writing the credentials file…';
+          status.textContent = t('progress.writing');
           break;
       }
     };
@@ -159,9 +168,9 @@ export function openSessionDialog(account: AccountSummary): void {
       doneScreen(s);
     } catch (e) {
       window.clearInterval(timer);
-      status.textContent = 'No session.';
+      status.textContent = t('progress.failed');
       showError(err, e);
-      foot.append(button('session-back', 'Back', () => void formScreen()), button('session-retry', 'Try again', () => void start(), 'btn-primary'));
+      foot.append(button('session-back', t('action.back'), () => void formScreen()), button('session-retry', t('action.tryAgain'), () => void start(), 'btn-primary'));
     }
   }
 
@@ -177,27 +186,27 @@ export function openSessionDialog(account: AccountSummary): void {
       h(
         'div#session-done',
         {},
-        h('p.success', {}, s.source === 'cache' ? 'Session ready (reused from Twofold’s cache).' : 'Session ready.'),
+        h('p.success', {}, s.source === 'cache' ? t('done.readyCache') : t('done.ready')),
         h(
           'div.identity',
           {},
-          h('div.identity-row', {}, h('span.label', {}, 'Profile'), h('code#session-done-target', {}, s.target)),
-          h('div.identity-row', {}, h('span.label', {}, 'File'), h('code#session-done-file', {}, s.file)),
-          h('div.identity-row', {}, h('span.label', {}, 'Key'), h('code', {}, s.accessKeyId)),
-          h('div.identity-row', {}, h('span.label', {}, 'Expires in'), left),
+          h('div.identity-row', {}, h('span.label', {}, t('done.profile')), h('code#session-done-target', {}, s.target)),
+          h('div.identity-row', {}, h('span.label', {}, t('done.file')), h('code#session-done-file', {}, s.file)),
+          h('div.identity-row', {}, h('span.label', {}, t('done.key')), h('code', {}, s.accessKeyId)),
+          h('div.identity-row', {}, h('span.label', {}, t('done.expiresIn')), left),
         ),
-        h('p.hint', {}, `Expires at ${new Date(s.expiration * 1000).toLocaleString()}. Use it with:`),
+        h('p.hint', {}, t('done.expiresAt', { time: formatDateTime(s.expiration) })),
         h('pre.code-block', {}, `aws sts get-caller-identity --profile ${s.target}`),
       ),
     );
     paint();
     timer = window.setInterval(paint, 1000);
-    foot.append(button('session-again', 'New session', () => void formScreen()), h('span.spacer'), button('session-close', 'Close', close, 'btn-primary'));
+    foot.append(button('session-again', t('action.newSession'), () => void formScreen()), h('span.spacer'), button('session-close', tc('action.close'), close, 'btn-primary'));
   }
 
   async function setupScreen() {
     const err = errBox();
-    show('setup', h('p.muted', {}, `Adding a profile for ${chosen.profile}…`), err);
+    show('setup', h('p.muted', {}, t('setup.adding', { profile: chosen.profile })), err);
     try {
       const r = await awsSetupProfile(chosen.profile);
       show(
@@ -206,20 +215,20 @@ export function openSessionDialog(account: AccountSummary): void {
           'div#setup-done',
           { 'data-written': String(r.written) },
           r.written
-            ? h('p.success', {}, `Added profile ${r.target} to ${r.file}.`)
-            : h('p.warning#setup-missing-cli', {}, `Nothing was changed: the twofold command-line tool, which the AWS CLI runs for each session, was found neither beside Twofold nor on PATH. ${r.missingCli ?? ''} Then add this to ${r.file}:`),
+            ? h('p.success', {}, t('setup.added', { target: r.target, file: r.file }))
+            : h('p.warning#setup-missing-cli', {}, t('setup.missingCli', { detail: r.missingCli ?? '', file: r.file })),
           h('pre.code-block#setup-block', {}, r.block),
           h(
             'p.hint',
             {},
-            `The AWS CLI and SDKs now ask Twofold for MFA credentials whenever they need them: aws --profile ${r.target} …. Twofold reuses a session until five minutes before it expires.`,
+            t('setup.hint', { target: r.target }),
           ),
         ),
       );
     } catch (e) {
       showError(err, e);
     }
-    foot.append(button('session-back', 'Back', () => void formScreen()), h('span.spacer'), button('session-close', 'Close', close, 'btn-primary'));
+    foot.append(button('session-back', t('action.back'), () => void formScreen()), h('span.spacer'), button('session-close', tc('action.close'), close, 'btn-primary'));
   }
 
   void formScreen();

@@ -6,10 +6,14 @@ import { openDialog } from '../../components/dialog';
 import { groupCode, h } from '../../components/dom';
 import { codePair } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
+import { tr } from '../../i18n/i18n';
+
+const t = tr('wizard');
+const tc = tr('common');
 
 export function openCodePairDialog(account: AccountSummary): void {
   let timer = 0;
-  const { body, foot, close } = openDialog('code-pair-dialog', 'Two consecutive codes', () =>
+  const { body, foot, close } = openDialog('code-pair-dialog', t('codePair.title'), () =>
     window.clearInterval(timer),
   );
   const code1 = h('div.pair-code#pair-code1', {}, '••• •••');
@@ -21,21 +25,21 @@ export function openCodePairDialog(account: AccountSummary): void {
     h(
       'div.pair',
       {},
-      h('div.pair-item', {}, h('div.label', {}, 'Code 1'), code1),
-      h('div.pair-item', {}, h('div.label', {}, 'Code 2'), code2),
+      h('div.pair-item', {}, h('div.label', {}, t('codePair.code1')), code1),
+      h('div.pair-item', {}, h('div.label', {}, t('codePair.code2')), code2),
     ),
     left,
-    h('p.hint', {}, 'For forms that ask for two consecutive MFA codes, like assigning a virtual MFA device in the AWS console. Enter them before the time runs out.'),
+    h('p.hint', {}, t('codePair.hint')),
     err,
   );
-  foot.append(h('button.btn.btn-primary#pair-close', { type: 'button', onclick: () => close() }, 'Close'));
+  foot.append(h('button.btn.btn-primary#pair-close', { type: 'button', onclick: () => close() }, tc('action.close')));
 
   let pair: CodePair | null = null;
   let fetchedAt = 0;
   const paint = () => {
     if (!pair) return;
     const remaining = Math.max(0, pair.secondsLeft - Math.floor((Date.now() - fetchedAt) / 1000));
-    left.textContent = `Code 1 is valid for ${remaining} more second${remaining === 1 ? '' : 's'}.`;
+    left.textContent = t('codePair.left', { count: remaining });
     left.classList.toggle('warning', remaining <= 5);
     if (remaining === 0) void load();
   };

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startI18n } from '../../i18n/i18n';
 import { deviceNameError } from './device-name';
+
+beforeAll(() => startI18n('en'));
 
 describe('deviceNameError', () => {
   it('accepts the characters IAM allows', () => {

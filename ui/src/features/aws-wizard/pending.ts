@@ -3,7 +3,10 @@
 import type { PendingEnrollment } from '../../bindings/PendingEnrollment';
 import { h } from '../../components/dom';
 import { awsPending } from '../../ipc/commands';
+import { tr } from '../../i18n/i18n';
 import { openAwsWizard } from './wizard';
+
+const t = tr('wizard');
 
 export interface PendingBanner {
   el: HTMLElement;
@@ -25,19 +28,22 @@ export function createPendingBanner(onChanged: () => void): PendingBanner {
     el.replaceChildren();
     const p = pending[0];
     if (!p) return;
-    const more = pending.length > 1 ? ` (and ${pending.length - 1} more)` : '';
+    const detail =
+      pending.length > 1
+        ? t('pending.detailMore', { user: p.userName, account: p.awsAccount, count: pending.length - 1 })
+        : t('pending.detail', { user: p.userName, account: p.awsAccount });
     el.append(
       h(
         'div.banner-text',
         {},
-        h('strong', {}, 'An AWS MFA enrollment was interrupted'),
-        h('span.hint', {}, `${p.userName} in ${p.awsAccount}: the device was created but not turned on${more}.`),
+        h('strong', {}, t('pending.title')),
+        h('span.hint', {}, detail),
       ),
       h(
         'div.banner-actions',
         {},
-        h('button.btn.btn-sm#aws-pending-abort', { type: 'button', 'data-id': p.accountId, onclick: () => openAwsWizard({ kind: 'abort', pending: p }, onChanged) }, 'Abort'),
-        h('button.btn.btn-sm.btn-primary#aws-pending-resume', { type: 'button', 'data-id': p.accountId, onclick: () => openAwsWizard({ kind: 'resume', pending: p }, onChanged) }, 'Resume'),
+        h('button.btn.btn-sm#aws-pending-abort', { type: 'button', 'data-id': p.accountId, onclick: () => openAwsWizard({ kind: 'abort', pending: p }, onChanged) }, t('action.abort')),
+        h('button.btn.btn-sm.btn-primary#aws-pending-resume', { type: 'button', 'data-id': p.accountId, onclick: () => openAwsWizard({ kind: 'resume', pending: p }, onChanged) }, t('action.resume')),
       ),
     );
   }

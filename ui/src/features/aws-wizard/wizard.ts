@@ -7,6 +7,7 @@ import type { AwsWhoami } from '../../bindings/AwsWhoami';
 import type { EnrollDone } from '../../bindings/EnrollDone';
 import type { EnrollStarted } from '../../bindings/EnrollStarted';
 import type { EnrollStep } from '../../bindings/EnrollStep';
+import type { MfaDeviceKind } from '../../bindings/MfaDeviceKind';
 import type { MfaDeviceView } from '../../bindings/MfaDeviceView';
 import type { PendingEnrollment } from '../../bindings/PendingEnrollment';
 import { connectScreen } from '../../components/connect';
@@ -31,6 +32,10 @@ import {
 import { deviceNameError } from './device-name';
 import { afterConfirmFailure } from './failure';
 import { toIpcError } from '../../ipc/errors';
+import { formatDateTime, tr } from '../../i18n/i18n';
+
+const t = tr('wizard');
+const tc = tr('common');
 
 export type WizardIntent =
   | { kind: 'enroll' }
@@ -41,24 +46,49 @@ export type WizardIntent =
 
 type Screen = 'credentials' | 'target' | 'device' | 'progress' | 'showQr' | 'done' | 'devices';
 
-const STEPS: [EnrollStep, string][] = [
-  ['identify', 'Check the user and their devices'],
-  ['create', 'Create the virtual MFA device'],
-  ['persist', 'Save the seed in the vault'],
-  ['enable', 'Enable the device with two codes'],
-  ['verify', 'Confirm with AWS'],
-  ['done', 'Done'],
-];
+const STEPS: EnrollStep[] = ['identify', 'create', 'persist', 'enable', 'verify', 'done'];
 
-function formatDate(secs: number | null): string {
-  if (secs === null) return 'not assigned';
-  return new Date(secs * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** The progress list's words for a step. */
+function stepLabel(s: EnrollStep): string {
+  switch (s) {
+    case 'identify':
+      return t('step.identify');
+    case 'create':
+      return t('step.create');
+    case 'persist':
+      return t('step.persist');
+    case 'enable':
+      return t('step.enable');
+    case 'verify':
+      return t('step.verify');
+    case 'done':
+      return t('step.done');
+  }
+}
+
+/** "Virtual", "Security key", "Hardware token". */
+function kindLabel(kind: MfaDeviceKind): string {
+  switch (kind) {
+    case 'virtual':
+      return t('devices.kindVirtual');
+    case 'securityKey':
+      return t('devices.kindSecurityKey');
+    case 'hardware':
+      return t('devices.kindHardware');
+  }
+}
+
+/** `text` with its `{{command}}` placeholder as a `<code>` element. */
+function withCode(text: (command: string) => string, command: string): (string | HTMLElement)[] {
+  const mark = '\u0000';
+  const [before, after = ''] = text(mark).split(mark);
+  return [before, h('code', {}, command), after];
 }
 
 /** Opens the wizard; `onClose` runs when it closes (the caller refreshes its list). */
 export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   const title =
-    intent.kind === 'enroll' || intent.kind === 'enrollUser' ? 'Set up AWS MFA' : intent.kind === 'resume' ? 'Resume AWS MFA setup' : 'Abort AWS MFA setup';
+    intent.kind === 'enroll' || intent.kind === 'enrollUser' ? t('title.enroll') : intent.kind === 'resume' ? t('title.resume') : t('title.abort');
   const d = openStepsDialog('aws-wizard', title, () => {
     // The audit view's connection is the caller's to keep; only drop one made here.
     if (intent.kind !== 'enrollUser') void awsDisconnect().catch(() => {});
@@ -84,19 +114,19 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
         ? h(
             'p.warning#aws-skew-warning',
             {},
-            `This computer's clock is ${Math.abs(skew)} s ${skew > 0 ? 'behind' : 'ahead of'} AWS. MFA codes will fail until the clock is fixed.`,
+            skew > 0 ? t('identity.skewBehind', { secs: Math.abs(skew) }) : t('identity.skewAhead', { secs: Math.abs(skew) }),
           )
         : null;
     return h(
       'div.identity#aws-identity',
       {},
-      h('div.identity-row', {}, h('span.label', {}, 'Signed in as'), h('code#aws-arn', {}, whoami.arn)),
-      h('div.identity-row', {}, h('span.label', {}, 'Account'), h('code#aws-account', {}, whoami.account)),
+      h('div.identity-row', {}, h('span.label', {}, t('identity.signedInAs')), h('code#aws-arn', {}, whoami.arn)),
+      h('div.identity-row', {}, h('span.label', {}, t('identity.account')), h('code#aws-account', {}, whoami.account)),
       h(
         'div.identity-row',
         {},
-        h('span.label', {}, 'Clock'),
-        h('span#aws-skew', {}, skew === null ? 'unknown' : `${skew >= 0 ? '+' : ''}${skew} s against AWS`),
+        h('span.label', {}, t('identity.clock')),
+        h('span#aws-skew', {}, skew === null ? t('identity.clockUnknown') : t('identity.clockSkew', { skew: `${skew >= 0 ? '+' : ''}${skew}` })),
       ),
       warn,
     );
@@ -106,12 +136,14 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   function credentialsScreen() {
     const intro =
       intent.kind === 'resume' || intent.kind === 'abort'
-        ? `The device ${intent.pending.serial} was created but not enabled. Check the credentials to ${intent.kind === 'resume' ? 'finish it' : 'delete it'}.`
-        : 'Twofold creates a virtual MFA device for an IAM user, keeps its seed in the vault and turns it on. Which credentials should it use?';
+        ? intent.kind === 'resume'
+          ? t('credentials.introResume', { serial: intent.pending.serial })
+          : t('credentials.introAbort', { serial: intent.pending.serial })
+        : t('credentials.intro');
     return connectScreen(d, {
       intro,
       profile: profileName,
-      next: 'Continue',
+      next: t('action.continue'),
       api: { profiles: awsProfiles, whoami: awsWhoami },
       onConnected(who, form) {
         whoami = who;
@@ -130,10 +162,10 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
       const err = errorBox('aws-credentials-error');
       showError(err, {
         kind: 'invalidInput',
-        message: `these credentials are for account ${whoami.account}, but the device is in account ${intent.pending.awsAccount}`,
+        message: t('credentials.wrongAccount', { account: whoami.account, expected: intent.pending.awsAccount }),
       });
       show('credentials', identityCard(), err);
-      foot.append(button('aws-back', 'Back', () => void credentialsScreen()), button('aws-cancel', 'Cancel', close));
+      foot.append(button('aws-back', t('action.back'), () => void credentialsScreen()), button('aws-cancel', tc('action.cancel'), close));
       return;
     }
     if (intent.kind === 'resume') void resume(intent.pending);
@@ -145,7 +177,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     const me = whoami?.userName ?? null;
     const self = h('input#aws-target-self', { type: 'radio', name: 'aws-target', value: 'self', disabled: me === null });
     const other = h('input#aws-target-other', { type: 'radio', name: 'aws-target', value: 'other' });
-    const user = h('input#aws-target-user', { type: 'text', placeholder: 'IAM user name', autocomplete: 'off', spellcheck: 'false' });
+    const user = h('input#aws-target-user', { type: 'text', placeholder: t('target.userPlaceholder'), autocomplete: 'off', spellcheck: 'false' });
     if (targetUser !== null || me === null) {
       other.checked = true;
       user.value = targetUser ?? '';
@@ -161,7 +193,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     user.addEventListener('input', () => (other.checked = true));
     const err = errorBox('aws-target-error');
     const rootNote = whoami?.isRoot
-      ? h('p.hint', {}, 'These are root credentials: name an IAM user. The root user’s own MFA is set up in the AWS console.')
+      ? h('p.hint', {}, t('target.rootNote'))
       : null;
     show(
       'target',
@@ -169,9 +201,9 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
       h(
         'fieldset.choices#aws-target',
         {},
-        h('legend', {}, 'Whose MFA device?'),
-        h('label.choice', { for: 'aws-target-self' }, self, h('span', {}, me ? `Myself (${me})` : 'Myself (not an IAM user)')),
-        h('label.choice', { for: 'aws-target-other' }, other, h('span', {}, 'Another IAM user')),
+        h('legend', {}, t('target.legend')),
+        h('label.choice', { for: 'aws-target-self' }, self, h('span', {}, me ? t('target.myself', { name: me }) : t('target.myselfNoUser'))),
+        h('label.choice', { for: 'aws-target-other' }, other, h('span', {}, t('target.other'))),
         h('div.choice-extra', {}, user),
       ),
       rootNote,
@@ -182,21 +214,21 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
       if (self.checked) return null;
       const u = user.value.trim();
       if (!u) {
-        showError(err, { kind: 'invalidInput', message: 'enter the IAM user name' });
+        showError(err, { kind: 'invalidInput', message: t('target.enterUser') });
         return undefined;
       }
       return u;
     };
     foot.append(
-      button('aws-back', 'Back', () => void credentialsScreen()),
+      button('aws-back', t('action.back'), () => void credentialsScreen()),
       h('span.spacer'),
-      button('aws-show-devices', 'Devices', () => {
+      button('aws-show-devices', t('action.devices'), () => {
         const u = chosen();
         if (u !== undefined) void devicesScreen(u);
       }),
       button(
         'aws-target-next',
-        'Next',
+        t('action.next'),
         () => {
           const u = chosen();
           if (u === undefined) return;
@@ -217,7 +249,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     const keepRadio = h('input#aws-mode-keep', { type: 'radio', name: 'aws-mode', value: 'keep', checked: keep });
     const phoneRadio = h('input#aws-mode-phone', { type: 'radio', name: 'aws-mode', value: 'phone', checked: !keep });
     const err = errorBox('aws-device-error');
-    const create = button('aws-create', 'Create device', () => void go(), 'btn-primary');
+    const create = button('aws-create', t('action.createDevice'), () => void go(), 'btn-primary');
     const validate = () => {
       const msg = deviceNameError(name.value);
       nameErr.textContent = msg ?? '';
@@ -227,28 +259,28 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     name.addEventListener('input', validate);
     show(
       'device',
-      h('p.muted', {}, `A virtual MFA device for ${who}.`),
-      h('div.field', {}, h('label', { for: 'aws-device-name' }, 'Device name'), name, nameErr, h('span.hint', {}, 'Letters, digits and _+=,.@- (no spaces). AWS shows it in the IAM console.')),
+      h('p.muted', {}, t('device.intro', { name: who })),
+      h('div.field', {}, h('label', { for: 'aws-device-name' }, t('device.name')), name, nameErr, h('span.hint', {}, t('device.nameHint'))),
       h(
         'fieldset.choices#aws-mode',
         {},
-        h('legend', {}, 'Where should the codes come from?'),
+        h('legend', {}, t('device.modeLegend')),
         h(
           'label.choice',
           { for: 'aws-mode-keep' },
           keepRadio,
-          h('span', {}, h('strong', {}, 'Keep it in Twofold'), h('br'), h('span.hint', {}, 'Twofold holds the seed and turns the device on by itself.')),
+          h('span', {}, h('strong', {}, t('device.keep')), h('br'), h('span.hint', {}, t('device.keepHint'))),
         ),
         h(
           'label.choice',
           { for: 'aws-mode-phone' },
           phoneRadio,
-          h('span', {}, h('strong', {}, 'Use my phone'), h('br'), h('span.hint', {}, 'Scan a QR code with an authenticator app and type two codes from it. Twofold keeps a copy too.')),
+          h('span', {}, h('strong', {}, t('device.phone')), h('br'), h('span.hint', {}, t('device.phoneHint'))),
         ),
       ),
       err,
     );
-    foot.append(button('aws-back', 'Back', targetScreen), create);
+    foot.append(button('aws-back', t('action.back'), targetScreen), create);
     validate();
     async function go() {
       deviceName = name.value;
@@ -265,12 +297,12 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     err: HTMLDivElement;
   } {
     const list = h('ol.steps#aws-steps');
-    for (const [s, label] of STEPS) list.append(h('li', { 'data-step': s, 'data-state': 'todo' }, label));
+    for (const s of STEPS) list.append(h('li', { 'data-step': s, 'data-state': 'todo' }, stepLabel(s)));
     const err = errorBox('aws-progress-error');
     show('progress', h('p.muted#aws-progress-heading', {}, heading), list, err);
     let reached = -1;
     const step = (s: EnrollStep) => {
-      const i = STEPS.findIndex(([k]) => k === s);
+      const i = STEPS.indexOf(s);
       reached = Math.max(reached, i);
       list.querySelectorAll('li').forEach((li, j) => {
         li.dataset.state = j < reached || (j === reached && s === 'done') ? 'done' : j === reached ? 'active' : 'todo';
@@ -285,13 +317,13 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   }
 
   async function start() {
-    const p = progressScreen(`Setting up ${deviceName}…`);
+    const p = progressScreen(t('progress.settingUp', { name: deviceName }));
     try {
       started = await awsEnrollStart(targetUser, deviceName, keep, p.step);
     } catch (e) {
       p.fail(e);
       // Nothing was saved before Persist: going back is safe.
-      foot.append(button('aws-back', 'Back', deviceScreen), button('aws-close', 'Close', close));
+      foot.append(button('aws-back', t('action.back'), deviceScreen), button('aws-close', tc('action.close'), close));
       return;
     }
     if (keep) await confirm(null);
@@ -300,7 +332,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
 
   async function confirm(codes: [string, string] | null): Promise<boolean> {
     if (!started) return false;
-    const p = progressScreen(`Turning on ${started.serial}…`);
+    const p = progressScreen(t('progress.turningOn', { serial: started.serial }));
     p.step('enable');
     try {
       const done = await awsEnrollConfirm(started.accountId, codes, p.step);
@@ -313,9 +345,9 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
         return false;
       }
       p.fail(e);
-      foot.append(button('aws-abort', 'Abort', () => void abortScreen(null), 'btn-danger'), h('span.spacer'), button('aws-close', 'Close', close));
+      foot.append(button('aws-abort', t('action.abort'), () => void abortScreen(null), 'btn-danger'), h('span.spacer'), button('aws-close', tc('action.close'), close));
       // Typed codes are not sent twice: a retry asks for the codes on the phone now.
-      if (next === 'retry') foot.append(button('aws-retry', 'Retry', () => void (codes === null ? confirm(null) : showQrScreen()), 'btn-primary'));
+      if (next === 'retry') foot.append(button('aws-retry', t('action.retry'), () => void (codes === null ? confirm(null) : showQrScreen()), 'btn-primary'));
       return false;
     }
   }
@@ -323,7 +355,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
   // ---------------------------------------------------------------- ShowQr + EnterCodes
   function showQrScreen(error?: unknown) {
     if (!started) return;
-    const qr = h('div.qr#aws-qr', { 'aria-label': 'QR code for your authenticator app' });
+    const qr = h('div.qr#aws-qr', { 'aria-label': t('qr.label') });
     if (started.qrSvg) {
       const svg = new DOMParser().parseFromString(started.qrSvg, 'image/svg+xml').documentElement;
       qr.append(document.importNode(svg, true));
@@ -331,8 +363,8 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     const secret = h(
       'details.advanced#aws-secret-details',
       {},
-      h('summary', {}, 'Can’t scan it?'),
-      h('p.hint', {}, 'Enter this key in the app (time-based, 6 digits, 30 s):'),
+      h('summary', {}, t('qr.cantScan')),
+      h('p.hint', {}, t('qr.enterKey')),
       h('div.secret-box#aws-secret', {}, started.secret ?? ''),
     );
     const code1 = h('input.mono.code-input#aws-code1', { type: 'text', inputmode: 'numeric', maxlength: 7, autocomplete: 'one-time-code', placeholder: '123456' });
@@ -341,25 +373,25 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     if (error !== undefined) showError(err, error);
     show(
       'showQr',
-      h('p.muted', {}, `Scan this with the authenticator app on your phone. It adds “${started.name}”.`),
+      h('p.muted', {}, t('qr.intro', { name: started.name })),
       qr,
       secret,
       h(
         'div.field-row',
         {},
-        field('Code 1', code1, 'The code the app shows now.'),
-        field('Code 2', code2, 'The next one, after it changes.'),
+        field(t('qr.code1'), code1, t('qr.code1Hint')),
+        field(t('qr.code2'), code2, t('qr.code2Hint')),
       ),
       err,
     );
-    const enable = button('aws-confirm', 'Turn on MFA', () => void submit(), 'btn-primary');
-    foot.append(button('aws-abort', 'Abort', () => void abortScreen(null), 'btn-danger'), h('span.spacer'), enable);
+    const enable = button('aws-confirm', t('action.turnOn'), () => void submit(), 'btn-primary');
+    foot.append(button('aws-abort', t('action.abort'), () => void abortScreen(null), 'btn-danger'), h('span.spacer'), enable);
     code1.focus();
     async function submit() {
       const c1 = code1.value.replace(/\s/g, '');
       const c2 = code2.value.replace(/\s/g, '');
       if (!/^\d{6}$/.test(c1) || !/^\d{6}$/.test(c2)) {
-        showError(err, { kind: 'invalidInput', message: 'enter two six-digit codes from the app' });
+        showError(err, { kind: 'invalidInput', message: t('qr.needCodes') });
         return;
       }
       enable.disabled = true;
@@ -375,34 +407,34 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
       h(
         'div#aws-done',
         {},
-        h('p.success', {}, `MFA is on for ${done.userName}.`),
-        h('div.identity', {}, h('div.identity-row', {}, h('span.label', {}, 'Device'), h('code#aws-done-serial', {}, done.serial)), h('div.identity-row', {}, h('span.label', {}, 'In Twofold'), h('span#aws-done-name', {}, done.name))),
-        h('h3', {}, 'What next'),
+        h('p.success', {}, t('done.success', { user: done.userName })),
+        h('div.identity', {}, h('div.identity-row', {}, h('span.label', {}, t('done.device')), h('code#aws-done-serial', {}, done.serial)), h('div.identity-row', {}, h('span.label', {}, t('done.inTwofold')), h('span#aws-done-name', {}, done.name))),
+        h('h3', {}, t('done.whatNext')),
         h(
           'ol.next-steps',
           {},
-          h('li', {}, 'Sign out of the AWS console and sign in again: it now asks for an MFA code. Twofold shows it under “Amazon Web Services”.'),
-          h('li', {}, 'For the AWS CLI and SDKs, get MFA session credentials with ', h('code', {}, session), '.'),
-          h('li', {}, 'Policies that require MFA (aws:MultiFactorAuthPresent) now let this user through once signed in with it.'),
+          h('li', {}, t('done.console')),
+          h('li', {}, ...withCode((command) => t('done.cli', { command }), session)),
+          h('li', {}, t('done.policies')),
         ),
       ),
     );
     foot.append(
-      button('aws-show-devices', 'Devices', () => void devicesScreen(done.userName)),
-      button('aws-close', 'Close', close, 'btn-primary'),
+      button('aws-show-devices', t('action.devices'), () => void devicesScreen(done.userName)),
+      button('aws-close', tc('action.close'), close, 'btn-primary'),
     );
   }
 
   // ---------------------------------------------------------------- Resume / Abort
   async function resume(pending: PendingEnrollment) {
-    const p = progressScreen(`Finishing ${pending.serial}…`);
+    const p = progressScreen(t('progress.finishing', { serial: pending.serial }));
     for (const s of ['identify', 'create', 'persist'] as EnrollStep[]) p.step(s);
     p.step('enable');
     try {
       doneScreen(await awsEnrollResume(pending.accountId, p.step));
     } catch (e) {
       p.fail(e);
-      foot.append(button('aws-close', 'Close', close), button('aws-retry', 'Retry', () => void resume(pending), 'btn-primary'));
+      foot.append(button('aws-close', tc('action.close'), close), button('aws-retry', t('action.retry'), () => void resume(pending), 'btn-primary'));
     }
   }
 
@@ -411,9 +443,9 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     const serial = pending?.serial ?? started?.serial ?? '';
     if (!id) return;
     const ok = await confirmDialog({
-      title: 'Abort the setup?',
-      message: `The virtual MFA device ${serial} will be deleted in AWS and its seed removed from Twofold.`,
-      confirmLabel: 'Delete device',
+      title: t('abort.title'),
+      message: t('abort.message', { serial }),
+      confirmLabel: t('action.deleteDevice'),
       danger: true,
     });
     if (!ok) {
@@ -421,14 +453,14 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
       return;
     }
     const err = errorBox('aws-abort-error');
-    show('progress', h('p.muted', {}, `Deleting ${serial}…`), err);
+    show('progress', h('p.muted', {}, t('abort.deleting', { serial })), err);
     try {
       await awsEnrollAbort(id);
-      showToast('The unfinished MFA device was deleted');
+      showToast(t('abort.deleted'));
       close();
     } catch (e) {
       showError(err, e);
-      foot.append(button('aws-close', 'Close', close));
+      foot.append(button('aws-close', tc('action.close'), close));
     }
   }
 
@@ -437,19 +469,19 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     const err = errorBox('aws-devices-error');
     const list = h('ul.devices#aws-devices');
     const token = h('div.token-form#aws-token-form', { hidden: true });
-    show('devices', h('p.muted#aws-devices-heading', {}, 'Loading devices…'), list, token, err);
+    show('devices', h('p.muted#aws-devices-heading', {}, t('devices.loading')), list, token, err);
     foot.append(
-      button('aws-back', 'Back', targetScreen),
-      button('aws-add-token', 'Add a hardware token', () => tokenForm()),
+      button('aws-back', t('action.back'), targetScreen),
+      button('aws-add-token', t('action.addToken'), () => tokenForm()),
       h('span.spacer'),
-      button('aws-close', 'Close', close, 'btn-primary'),
+      button('aws-close', tc('action.close'), close, 'btn-primary'),
     );
     let userName = user ?? '';
     try {
       const res = await awsDevices(user);
       userName = res.userName;
       (body.querySelector('#aws-devices-heading') as HTMLElement).textContent =
-        res.devices.length === 0 ? `${userName} has no MFA devices.` : `MFA devices of ${userName}:`;
+        res.devices.length === 0 ? t('devices.none', { user: userName }) : t('devices.list', { user: userName });
       for (const d of res.devices) list.append(deviceRow(d));
     } catch (e) {
       showError(err, e);
@@ -462,13 +494,13 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
       const c1 = h('input.mono.code-input#token-code1', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 7 }) as HTMLInputElement;
       const c2 = h('input.mono.code-input#token-code2', { type: 'text', inputmode: 'numeric', autocomplete: 'off', maxlength: 7 }) as HTMLInputElement;
       const tokenErr = errorBox('token-error');
-      const submit = h('button.btn.btn-primary#token-submit', { type: 'button' }, 'Enable token') as HTMLButtonElement;
+      const submit = h('button.btn.btn-primary#token-submit', { type: 'button' }, t('action.enableToken')) as HTMLButtonElement;
       submit.addEventListener('click', () => void send());
       token.replaceChildren(
-        h('p.hint', {}, `For ${userName || 'the user'}: type the serial number printed on the back of the token, press its button and type the code, then wait for the next code and type it too.`),
-        field('Serial number', serial),
-        field('First code', c1),
-        field('Next code', c2),
+        h('p.hint', {}, userName ? t('token.hint', { user: userName }) : t('token.hintNoUser')),
+        field(t('token.serial'), serial),
+        field(t('token.firstCode'), c1),
+        field(t('token.nextCode'), c2),
         tokenErr,
         submit,
       );
@@ -479,7 +511,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
         submit.disabled = true;
         try {
           const d = await awsAssignToken(userName, serial.value, [c1.value, c2.value]);
-          showToast(`Hardware token ${d.serial} enabled for ${userName}`);
+          showToast(t('token.enabled', { serial: d.serial, user: userName }));
           await devicesScreen(userName);
         } catch (e) {
           showError(tokenErr, e);
@@ -489,7 +521,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
     }
 
     function deviceRow(d: MfaDeviceView): HTMLElement {
-      const kind = d.kind === 'virtual' ? 'Virtual' : d.kind === 'securityKey' ? 'Security key' : 'Hardware token';
+      const kind = kindLabel(d.kind);
       const act = errorBox(null);
       const codes = h('div.resync-codes', { hidden: true });
       const li = h(
@@ -502,16 +534,16 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
           h(
             'div.hint',
             {},
-            `${kind} · enabled ${formatDate(d.enabledAt)}`,
-            d.accountName ? h('span.badge', {}, 'in Twofold') : null,
+            d.enabledAt === null ? t('devices.notAssigned', { kind }) : t('devices.enabledAt', { kind, date: formatDateTime(d.enabledAt) }),
+            d.accountName ? h('span.badge', {}, t('devices.inTwofold')) : null,
           ),
         ),
         h(
           'div.device-actions',
           {},
-          d.kind === 'securityKey' ? null : button('', 'Resync', () => void resync(), 'btn-sm device-resync'),
-          button('', 'Deactivate', () => void deactivate(false), 'btn-sm device-deactivate'),
-          d.kind === 'virtual' ? button('', 'Delete', () => void deactivate(true), 'btn-sm btn-danger device-delete') : null,
+          d.kind === 'securityKey' ? null : button('', t('action.resync'), () => void resync(), 'btn-sm device-resync'),
+          button('', t('action.deactivate'), () => void deactivate(false), 'btn-sm device-deactivate'),
+          d.kind === 'virtual' ? button('', t('action.delete'), () => void deactivate(true), 'btn-sm btn-danger device-delete') : null,
         ),
         codes,
         act,
@@ -521,9 +553,9 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
         act.hidden = true;
         if (!d.accountName && codes.hidden) {
           // Twofold does not hold the seed: ask for two codes from the device.
-          const c1 = h('input.mono.code-input.resync-code1', { type: 'text', inputmode: 'numeric', placeholder: 'Code 1' });
-          const c2 = h('input.mono.code-input.resync-code2', { type: 'text', inputmode: 'numeric', placeholder: 'Code 2' });
-          codes.replaceChildren(c1, c2, button('', 'Resync', () => void send([c1.value.trim(), c2.value.trim()]), 'btn-sm btn-primary resync-submit'));
+          const c1 = h('input.mono.code-input.resync-code1', { type: 'text', inputmode: 'numeric', placeholder: t('qr.code1') });
+          const c2 = h('input.mono.code-input.resync-code2', { type: 'text', inputmode: 'numeric', placeholder: t('qr.code2') });
+          codes.replaceChildren(c1, c2, button('', t('action.resync'), () => void send([c1.value.trim(), c2.value.trim()]), 'btn-sm btn-primary resync-submit'));
           codes.hidden = false;
           c1.focus();
           return;
@@ -534,24 +566,26 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
         try {
           await awsResync(d.serial, userName, typed);
           codes.hidden = true;
-          showToast('Device resynchronised');
+          showToast(t('devices.resynced'));
         } catch (e) {
           showError(act, e);
         }
       }
       async function deactivate(del: boolean) {
         const ok = await confirmDialog({
-          title: del ? 'Delete this MFA device?' : 'Deactivate this MFA device?',
+          title: del ? t('devices.deleteTitle') : t('devices.deactivateTitle'),
           message: del
-            ? `${d.serial} will be deactivated and deleted${d.accountName ? `, and “${d.accountName}” removed from Twofold` : ''}. ${userName} can no longer sign in with it.`
-            : `${d.serial} will no longer be accepted for ${userName}. The device itself stays and can be enabled again.`,
-          confirmLabel: del ? 'Delete' : 'Deactivate',
+            ? d.accountName
+              ? t('devices.deleteMessageAccount', { serial: d.serial, name: d.accountName, user: userName })
+              : t('devices.deleteMessage', { serial: d.serial, user: userName })
+            : t('devices.deactivateMessage', { serial: d.serial, user: userName }),
+          confirmLabel: del ? t('action.delete') : t('action.deactivate'),
           danger: true,
         });
         if (!ok) return;
         try {
           await awsDeactivate(d.serial, userName, del);
-          showToast(del ? 'Device deleted' : 'Device deactivated');
+          showToast(del ? t('devices.deleted') : t('devices.deactivated'));
           await devicesScreen(userName);
         } catch (e) {
           showError(act, e);

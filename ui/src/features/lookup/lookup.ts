@@ -14,9 +14,13 @@ import {
   vaultStatus,
 } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
+import { tr } from '../../i18n/i18n';
 import { onLookupOpened, onVaultChanged, onWindowBlur, onWindowFocus } from '../../ipc/events';
 import { matches, sortAccounts } from '../accounts/list';
 import { currentSettings } from '../settings/preferences';
+
+const t = tr('lookup');
+const tc = tr('common');
 
 const nowSecs = () => Date.now() / 1000;
 
@@ -32,16 +36,16 @@ export function startLookup(root: HTMLElement): void {
 
   const search = h('input#lookup-search', {
     type: 'search',
-    placeholder: 'Find an account',
-    'aria-label': 'Find an account',
+    placeholder: t('search'),
+    'aria-label': t('search'),
     'aria-controls': 'lookup-list',
     autocomplete: 'off',
     spellcheck: 'false',
   }) as HTMLInputElement;
-  const list = h('ul.lookup-list#lookup-list', { role: 'listbox', 'aria-label': 'Accounts' });
+  const list = h('ul.lookup-list#lookup-list', { role: 'listbox', 'aria-label': t('accounts') });
   const message = h('p.lookup-message#lookup-message', { role: 'status' });
-  const hint = h('div.lookup-hint', {}, '↑↓ choose · Enter copy · Esc close');
-  root.replaceChildren(h('main.lookup#lookup', {}, h('h1.sr-only', {}, 'Twofold lookup'), search, message, list, hint));
+  const hint = h('div.lookup-hint', {}, t('hint.choose'));
+  root.replaceChildren(h('main.lookup#lookup', {}, h('h1.sr-only', {}, t('title')), search, message, list, hint));
 
   search.addEventListener('input', () => {
     selected = 0;
@@ -62,14 +66,15 @@ export function startLookup(root: HTMLElement): void {
 
   function render() {
     list.replaceChildren();
-    hint.textContent = locked ? 'Enter open Twofold · Esc close' : '↑↓ choose · Enter copy · Esc close';
+    hint.textContent = locked ? t('hint.locked') : t('hint.choose');
     if (locked) {
-      message.textContent = 'Twofold is locked. Press Enter to open it and unlock.';
+      message.textContent = t('locked');
       return;
     }
     shown = accounts.filter((a) => matches(a, search.value));
     selected = Math.max(0, Math.min(selected, shown.length - 1));
-    message.textContent = accounts.length === 0 ? 'No accounts yet.' : shown.length === 0 ? `No accounts match “${search.value.trim()}”.` : '';
+    message.textContent =
+      accounts.length === 0 ? t('empty') : shown.length === 0 ? t('noMatch', { query: search.value.trim() }) : '';
     shown.forEach((a, i) => {
       const li = h(
         'li.lookup-row',
@@ -119,32 +124,56 @@ export function startLookup(root: HTMLElement): void {
     const a = shown[selected];
     if (!el || !a) return;
     if (a.kind === 'hotp') {
-      el.textContent = 'Enter takes the next code';
+      el.textContent = t('hotpNext');
       return;
     }
     if (!code || codeFor !== a.id) return;
     const hidden = currentSettings()?.hideCodes ?? false;
     el.replaceChildren(
       h('span.lookup-digits', { 'data-code': hidden ? null : code.code }, hidden ? '••• •••' : groupCode(code.code)),
-      h('span.lookup-left', { 'aria-label': `${left()} seconds left` }, `${left()}s`),
+      h('span.lookup-left', { 'aria-label': tc('countdown.left', { count: left() }) }, t('secondsShort', { seconds: left() })),
     );
   }
 
-  window.setInterval(() => {
-    if (codeFor && code && left() <= 0) void fetchCode();
-    else paintCode();
-  }, 1000);
+  // Once a second while the window shows: the seconds left, and a new code at the boundary. A
+  // hidden window runs no timer (and fetches no code); showing it starts one again.
+  let timer: number | undefined;
+  function startTimer() {
+    if (timer !== undefined) return;
+    timer = window.setInterval(() => {
+      if (codeFor && code && left() <= 0) void fetchCode();
+      else paintCode();
+    }, 1000);
+  }
+  function stopTimer() {
+    window.clearInterval(timer);
+    timer = undefined;
+  }
+  /** Puts the window away (Esc, a click elsewhere). */
+  function hide() {
+    stopTimer();
+    void lookupHide();
+  }
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') stopTimer();
+    else startTimer();
+  });
 
   async function choose() {
     if (locked) {
-      await lookupOpenMain().catch(() => undefined);
+      // Opening the main window hides this one.
+      stopTimer();
+      await lookupOpenMain().catch(() => startTimer());
       return;
     }
     const a = shown[selected];
     if (!a) return;
     try {
+      // Choosing hides the window.
+      stopTimer();
       await lookupChoose(a.id);
     } catch (e) {
+      startTimer();
       message.textContent = describe(e);
     }
   }
@@ -159,7 +188,7 @@ export function startLookup(root: HTMLElement): void {
       void choose();
     } else if (e.key === 'Escape') {
       e.preventDefault();
-      void lookupHide();
+      hide();
     }
   });
 
@@ -167,19 +196,22 @@ export function startLookup(root: HTMLElement): void {
     search.value = '';
     selected = 0;
     message.textContent = '';
+    startTimer();
     void load();
     search.focus();
   });
   onVaultChanged(() => void load());
   onWindowFocus(() => {
     hadFocus = true;
+    startTimer();
     search.focus();
   });
   // Like a launcher: clicking elsewhere puts it away (once it has had the focus at all).
   onWindowBlur(() => {
-    if (hadFocus) void lookupHide();
+    if (hadFocus) hide();
   });
 
+  if (document.visibilityState !== 'hidden') startTimer();
   void load();
   search.focus();
 }

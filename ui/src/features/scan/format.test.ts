@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScannedAccount } from '../../bindings/ScannedAccount';
-import { describeAccount, exportCodes, listNumbers, nextCode } from './format';
+import { startI18n } from '../../i18n/i18n';
+import { describeAccount, exportCodes, foundIn, listNumbers, nextCode } from './format';
+
+beforeAll(() => startI18n('en'));
 
 describe('listNumbers', () => {
   it('writes nothing for no numbers', () => {
@@ -83,3 +86,36 @@ describe('describeAccount', () => {
     expect(describeAccount({ ...base, kind: 'steam', digits: 5 })).toBe('Steam Guard · 5 digits · SHA1');
   });
 });
+
+describe('foundIn', () => {
+  it('names the screen and the clipboard in words, anything else as it is', () => {
+    expect(foundIn('clipboard')).toBe('Found in clipboard:');
+    expect(foundIn('screen 2')).toBe('Found in screen 2:');
+    expect(foundIn('screen (portal)')).toBe('Found in screen (portal):');
+    expect(foundIn('qr.png')).toBe('Found in qr.png:');
+  });
+
+  it('speaks Polish and Russian', () => {
+    startI18n('pl');
+    expect(foundIn('clipboard')).toBe('Znaleziono w schowku:');
+    expect(describeAccount({ ...base(), digits: 6 })).toBe('Oparty na czasie · 6 cyfr · SHA1 · co 30 s');
+    startI18n('ru');
+    expect(exportCodes({ seen: [1, 3], of: 4, missing: [2, 4] })).toBe('коды 1 и 3 из 4; остальные отсканируйте потом');
+    startI18n('en');
+  });
+});
+
+function base(): ScannedAccount {
+  return {
+    index: 0,
+    name: 'GitHub:ana',
+    issuer: 'GitHub',
+    account: 'ana',
+    kind: 'totp',
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30n,
+    existing: null,
+    nameTaken: false,
+  };
+}

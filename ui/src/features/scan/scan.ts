@@ -18,8 +18,12 @@ import {
   scanSave,
   scanScreen,
 } from '../../ipc/commands';
+import { tr } from '../../i18n/i18n';
 import { describe, toIpcError } from '../../ipc/errors';
-import { describeAccount, exportCodes, nextCode } from './format';
+import { describeAccount, exportCodes, foundIn, nextCode } from './format';
+
+const t = tr('scan');
+const tc = tr('common');
 
 /** What to read first when the dialog opens. */
 export type ScanStart = { kind: 'camera' } | { kind: 'file'; file: File };
@@ -29,7 +33,7 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
   return new Promise((resolve) => {
     let saved: AccountSummary[] = [];
     let cameraOn = false;
-    const { dialog, body, foot, close } = openDialog('scan-dialog', 'Scan a QR code', () => {
+    const { dialog, body, foot, close } = openDialog('scan-dialog', t('title'), () => {
       if (cameraOn) void scanCameraStop();
       void scanDiscard();
       resolve(saved);
@@ -39,20 +43,20 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
     // --- Sources ---
     const status = h('p.scan-status#scan-status', { role: 'status' }, '');
     const error = h('div.form-error#scan-error', { role: 'alert', hidden: true });
-    const preview = h('img#scan-preview', { alt: 'Camera preview', hidden: true });
+    const preview = h('img#scan-preview', { alt: t('source.preview'), hidden: true });
     const hint = h(
       'div.scan-hint',
       {},
       icon(ICONS.qr),
-      h('span', {}, 'Drop an image of the QR code here, or choose a source below.'),
+      h('span', {}, t('source.hint')),
     );
     const stage = h('div.scan-stage#scan-stage', {}, preview, hint);
-    const cameraSelect = h('select#scan-camera', { 'aria-label': 'Camera', hidden: true });
-    const cameraBtn = h('button.btn#scan-camera-toggle', { type: 'button' }, icon(ICONS.scan), 'Camera');
-    const screenBtn = h('button.btn#scan-screen', { type: 'button', title: 'Find the QR code on any monitor' }, 'Scan screen');
+    const cameraSelect = h('select#scan-camera', { 'aria-label': t('source.camera'), hidden: true });
+    const cameraBtn = h('button.btn#scan-camera-toggle', { type: 'button' }, icon(ICONS.scan), t('source.camera'));
+    const screenBtn = h('button.btn#scan-screen', { type: 'button', title: t('source.screenTitle') }, t('source.screen'));
     const fileInput = h('input#scan-file', { type: 'file', accept: 'image/png,image/jpeg,image/webp,image/bmp,image/gif', hidden: true });
-    const fileBtn = h('button.btn#scan-open', { type: 'button' }, 'Open image…');
-    const pasteBtn = h('button.btn#scan-paste', { type: 'button', title: 'Read the image on the clipboard (Ctrl+V)' }, 'Paste');
+    const fileBtn = h('button.btn#scan-open', { type: 'button' }, t('source.open'));
+    const pasteBtn = h('button.btn#scan-paste', { type: 'button', title: t('source.pasteTitle') }, t('source.paste'));
     const sources = h(
       'div.scan-sources#scan-sources',
       {},
@@ -62,9 +66,9 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
     );
     const result = h('div#scan-result', { hidden: true });
     body.append(sources, result, error);
-    const cancel = h('button.btn#scan-cancel', { type: 'button', onclick: () => close() }, 'Close');
-    const again = h('button.btn#scan-again', { type: 'button', hidden: true }, 'Scan another');
-    const save = h('button.btn.btn-primary#scan-save', { type: 'button', hidden: true }, 'Add account');
+    const cancel = h('button.btn#scan-cancel', { type: 'button', onclick: () => close() }, tc('action.close'));
+    const again = h('button.btn#scan-again', { type: 'button', hidden: true }, t('again'));
+    const save = h('button.btn.btn-primary#scan-save', { type: 'button', hidden: true }, t('add'));
     foot.append(h('span.spacer'), cancel, again, save);
 
     const showError = (e: unknown) => {
@@ -82,7 +86,7 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
     let frames = 0;
     const cameraStopped = (message: string) => {
       cameraOn = false;
-      cameraBtn.replaceChildren(icon(ICONS.scan), 'Camera');
+      cameraBtn.replaceChildren(icon(ICONS.scan), t('source.camera'));
       stage.classList.remove('live');
       preview.hidden = true;
       hint.hidden = false;
@@ -92,7 +96,7 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
     const onCamera = (e: CameraEvent) => {
       switch (e.kind) {
         case 'started':
-          status.textContent = `${e.camera}: point it at the QR code.`;
+          status.textContent = t('camera.started', { camera: e.camera });
           status.dataset.camera = 'on';
           break;
         case 'frame':
@@ -104,20 +108,16 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
           stage.dataset.frames = String(frames);
           break;
         case 'found':
-          cameraStopped('Code read; the camera is off.');
+          cameraStopped(t('camera.found'));
           showResult(e.result);
           break;
         case 'stopped':
           cameraStopped(
-            e.reason === 'timedOut'
-              ? 'The camera turned off after two minutes without a code.'
-              : e.reason === 'ended'
-                ? 'The camera stopped sending pictures.'
-                : 'Camera off.',
+            e.reason === 'timedOut' ? t('camera.timedOut') : e.reason === 'ended' ? t('camera.ended') : t('camera.off'),
           );
           break;
         case 'failed':
-          cameraStopped('Camera off.');
+          cameraStopped(t('camera.off'));
           showError(e.error);
           break;
       }
@@ -131,7 +131,7 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
         return;
       }
       if (list.cameras.length === 0) {
-        status.textContent = 'No camera found. Connect a webcam, or use Scan screen, Open image or Paste.';
+        status.textContent = t('camera.none');
         status.dataset.camera = 'none';
         return;
       }
@@ -141,9 +141,9 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
       cameraSelect.hidden = list.cameras.length < 2;
       cameraOn = true;
       frames = 0;
-      cameraBtn.replaceChildren('Stop camera');
+      cameraBtn.replaceChildren(t('camera.stop'));
       stage.classList.add('live');
-      status.textContent = 'Starting the camera…';
+      status.textContent = t('camera.starting');
       await scanCameraStart(Number(cameraSelect.value || 0), onCamera);
     };
     cameraBtn.addEventListener('click', () => {
@@ -171,9 +171,9 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
       }
     };
     const readFile = (file: File) =>
-      oneShot(`Reading ${file.name}…`, async () => scanImage(new Uint8Array(await file.arrayBuffer()), file.name));
-    screenBtn.addEventListener('click', () => void oneShot('Looking at every monitor…', scanScreen));
-    pasteBtn.addEventListener('click', () => void oneShot('Reading the clipboard…', scanClipboard));
+      oneShot(t('reading.file', { name: file.name }), async () => scanImage(new Uint8Array(await file.arrayBuffer()), file.name));
+    screenBtn.addEventListener('click', () => void oneShot(t('reading.screen'), scanScreen));
+    pasteBtn.addEventListener('click', () => void oneShot(t('reading.clipboard'), scanClipboard));
     fileBtn.addEventListener('click', () => fileInput.click());
     fileInput.addEventListener('change', () => {
       const file = fileInput.files?.[0];
@@ -184,7 +184,7 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
       if (!result.hidden) return;
       const file = Array.from(e.clipboardData?.files ?? []).find((f) => f.type.startsWith('image/'));
       e.preventDefault();
-      void (file ? readFile(file) : oneShot('Reading the clipboard…', scanClipboard));
+      void (file ? readFile(file) : oneShot(t('reading.clipboard'), scanClipboard));
     });
     stage.addEventListener('dragover', (e) => {
       e.preventDefault();
@@ -195,7 +195,7 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
       e.preventDefault();
       stage.classList.remove('drop');
       const file = Array.from(e.dataTransfer?.files ?? [])[0];
-      if (!file) return showError({ kind: 'qrCode', message: 'drop an image file (PNG, JPEG, WebP, BMP or GIF)' });
+      if (!file) return showError({ kind: 'qrCode', message: t('dropImage') });
       void readFile(file);
     });
 
@@ -205,7 +205,7 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
     const updateSave = () => {
       const n = rows.filter((r) => r.tick.checked).length;
       save.disabled = n === 0;
-      save.textContent = current?.source === 'googleExport' ? `Add ${n} account${n === 1 ? '' : 's'}` : 'Add account';
+      save.textContent = current?.source === 'googleExport' ? t('addCount', { count: n }) : t('add');
     };
     function showResult(r: ScanResult) {
       current = r;
@@ -216,22 +216,22 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
         ? h(
             'p#scan-summary',
             {},
-            `Google Authenticator export: ${r.accounts.length} account${r.accounts.length === 1 ? '' : 's'}`,
-            r.export && r.export.of > 1 ? ` (${exportCodes(r.export)})` : '',
-            '. Tick the ones to add.',
+            r.export && r.export.of > 1
+              ? t('summary.exportCodes', { count: r.accounts.length, codes: exportCodes(r.export) })
+              : t('summary.export', { count: r.accounts.length }),
           )
-        : h('p#scan-summary', {}, `Found in ${r.origin}:`);
+        : h('p#scan-summary', {}, foundIn(r.origin));
       const list = h('ul.scan-accounts#scan-accounts');
       for (const a of r.accounts) {
-        const tick = h('input.scan-tick', { type: 'checkbox', checked: a.existing === null, 'aria-label': `Add ${a.name}` });
-        const name = h('input.scan-name', { type: 'text', value: a.name, autocomplete: 'off', 'aria-label': 'Name' });
+        const tick = h('input.scan-tick', { type: 'checkbox', checked: a.existing === null, 'aria-label': t('row.add', { name: a.name }) });
+        const name = h('input.scan-name', { type: 'text', value: a.name, autocomplete: 'off', 'aria-label': t('row.name') });
         tick.hidden = !isExport;
         if (!isExport) tick.checked = true;
         tick.addEventListener('change', updateSave);
         rows.push({ account: a, tick, name });
         const notes = [
-          a.existing !== null ? h('span.badge.badge-warn', {}, `Already in Twofold as “${a.existing}”`) : null,
-          a.nameTaken && a.existing === null ? h('span.badge', {}, 'Its usual name is taken: numbered') : null,
+          a.existing !== null ? h('span.badge.badge-warn', {}, t('row.existing', { name: a.existing })) : null,
+          a.nameTaken && a.existing === null ? h('span.badge', {}, t('row.nameTaken')) : null,
         ];
         list.append(
           h(
@@ -246,12 +246,12 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
               h('span.muted', {}, describeAccount(a)),
               ...notes,
             ),
-            h('label.scan-name-field', {}, h('span.label', {}, 'Name'), name),
+            h('label.scan-name-field', {}, h('span.label', {}, t('row.name')), name),
           ),
         );
       }
       const skipped = r.skipped.length
-        ? h('p.warning#scan-skipped', {}, `Not importable: ${r.skipped.join('; ')}`)
+        ? h('p.warning#scan-skipped', {}, t('skipped', { list: r.skipped.join('; ') }))
         : null;
       result.replaceChildren(head, list, skipped ?? '');
       sources.hidden = true;
@@ -279,13 +279,13 @@ export function openScanDialog(start: ScanStart = { kind: 'camera' }): Promise<A
           .filter((r) => r.tick.checked)
           .map((r) => ({ index: r.account.index, name: r.name.value.trim() === r.account.name ? null : r.name.value.trim() }));
         saved = saved.concat(await scanSave(current.token, picks));
-        showToast(picks.length === 1 ? `Added ${saved[saved.length - 1].name}` : `Added ${picks.length} accounts`);
+        showToast(picks.length === 1 ? t('added', { name: saved[saved.length - 1].name }) : t('addedCount', { count: picks.length }));
         const exp = current.export;
         const next = exp ? nextCode(exp) : null;
         if (exp && next !== null) {
           // A multi-code export: straight back to scanning for the next code.
           again.click();
-          status.textContent = `Now scan the export's next code (${next} of ${exp.of}).`;
+          status.textContent = t('nextCode', { n: next, of: exp.of });
         } else {
           close();
         }

@@ -7,7 +7,12 @@ import type { SecurityKeyCheck } from '../../bindings/SecurityKeyCheck';
 import { h } from '../../components/dom';
 import { showError, openStepsDialog } from '../../components/steps';
 import { connectScreen } from '../../components/connect';
+import { formatDateTime, tr } from '../../i18n/i18n';
 import { awsDevices, awsDisconnect, awsProfiles, awsSecurityKeyCheck, awsWhoami } from '../../ipc/commands';
+import { marker, withNodes } from './format';
+
+const t = tr('keys');
+const tc = tr('common');
 
 const DEVICE_LIMIT = 8;
 /** How many ListMFADevices calls one "check" makes, and how far apart. */
@@ -17,19 +22,18 @@ const CHECK_GAP_MS = 1500;
 const sleep = (ms: number) => new Promise((r) => window.setTimeout(r, ms));
 
 function dateTime(secs: number | null): string {
-  return secs === null ? 'unknown' : new Date(secs * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return secs === null ? t('aws.unknownDate') : formatDateTime(secs);
 }
 
 export function openSecurityKeyAwsGuide(): void {
-  const d = openStepsDialog('fido-aws', 'Add a security key to AWS', () => void awsDisconnect().catch(() => {}));
+  const d = openStepsDialog('fido-aws', t('aws.title'), () => void awsDisconnect().catch(() => {}));
   const { foot, close, show, button } = d;
 
   const connect = () =>
     connectScreen(d, {
-      intro:
-        'Twofold checks the result on your IAM user afterwards (iam:GetUser, iam:ListMFADevices). Credentials of the IAM user who gets the key:',
+      intro: t('aws.connectIntro'),
       profile: null,
-      next: 'Next',
+      next: t('aws.next'),
       api: { profiles: awsProfiles, whoami: awsWhoami },
       async onConnected(who) {
         const devices = await awsDevices(who.userName);
@@ -47,9 +51,9 @@ export function openSecurityKeyAwsGuide(): void {
     return h(
       'div.identity#fido-aws-identity',
       {},
-      row('User', user, 'fido-aws-user'),
-      row('Account', who.account, 'fido-aws-account'),
-      row('MFA devices', `${count} of ${DEVICE_LIMIT}`, 'fido-aws-count'),
+      row(t('aws.user'), user, 'fido-aws-user'),
+      row(t('aws.account'), who.account, 'fido-aws-account'),
+      row(t('aws.devices'), t('aws.deviceCount', { n: count, limit: DEVICE_LIMIT }), 'fido-aws-count'),
     );
   }
 
@@ -61,10 +65,10 @@ export function openSecurityKeyAwsGuide(): void {
         h(
           'p.lockout#fido-aws-limit',
           { role: 'alert' },
-          `${user} already has ${before.length} MFA devices, the most AWS allows per user. Remove one first (AWS button > Devices, or the console), then come back.`,
+          t('aws.limitReached', { user, count: before.length }),
         ),
       );
-      foot.append(button('fido-aws-close', 'Close', close, 'btn-primary'));
+      foot.append(button('fido-aws-close', tc('action.close'), close, 'btn-primary'));
       return;
     }
     const signIn = `https://${who.account}.signin.aws.amazon.com/console`;
@@ -72,43 +76,52 @@ export function openSecurityKeyAwsGuide(): void {
     const nothing = h('div.warning#fido-aws-nothing', { hidden: true });
     const steps = who.isRoot
       ? [
-          h('li', {}, 'Sign in to the AWS console as the root user.'),
-          h('li', {}, 'Open the account menu (your account name, top right) > Security credentials.'),
+          h('li', {}, t('aws.stepRootSignIn')),
+          h('li', {}, t('aws.stepRootOpen')),
         ]
       : [
-          h('li', {}, `Sign in to the AWS console as ${user}: `, h('code#fido-aws-signin', {}, signIn)),
-          h('li', {}, 'Open IAM > Users > ', h('strong', {}, user), ' > the Security credentials tab.'),
+          h('li', {}, ...withNodes(t('aws.stepSignIn', { user, link: marker('link') }), { link: h('code#fido-aws-signin', {}, signIn) })),
+          h('li', {}, ...withNodes(t('aws.stepOpen', { user: marker('user') }), { user: h('strong', {}, user) })),
         ];
     show(
       'steps',
       identity(who, user, before.length),
-      h('p', {}, 'AWS registers a security key in the browser (WebAuthn), not through its API, so this step happens in the console. Do this there:'),
+      h('p', {}, t('aws.stepsIntro')),
       h(
         'ol.next-steps#fido-aws-steps',
         {},
         ...steps,
-        h('li', {}, 'Under Multi-factor authentication (MFA), choose ', h('strong', {}, 'Assign MFA device'), '.'),
-        h('li', {}, 'Type a device name (for example ', h('code', {}, `${user}-key`), '), choose ', h('strong', {}, 'Passkey or security key'), ', then Next.'),
-        h('li', {}, 'Your browser asks for the key: plug it in, type its PIN if asked, and touch it. Some browsers ask for a second touch.'),
-        h('li', {}, 'When the console says the device is assigned, come back here and press ', h('strong', {}, "I've added it — check"), '.'),
+        // The console's own words (Assign MFA device, Passkey or security key) stay in English,
+        // as the AWS console shows them.
+        h('li', {}, ...withNodes(t('aws.stepAssign', { assign: marker('assign') }), { assign: h('strong', {}, 'Assign MFA device') })),
+        h(
+          'li',
+          {},
+          ...withNodes(t('aws.stepName', { example: marker('example'), type: marker('type') }), {
+            example: h('code', {}, `${user}-key`),
+            type: h('strong', {}, 'Passkey or security key'),
+          }),
+        ),
+        h('li', {}, t('aws.stepTouch')),
+        h('li', {}, ...withNodes(t('aws.stepBack', { button: marker('button') }), { button: h('strong', {}, t('aws.check')) })),
       ),
       h(
         'details.advanced#fido-aws-limits',
         { open: true },
-        h('summary', {}, 'Limits'),
+        h('summary', {}, t('aws.limits')),
         h(
           'ul.plan',
           {},
-          h('li', {}, `Up to ${DEVICE_LIMIT} MFA devices per user, of any type (virtual, security key, hardware). ${user} has ${before.length}.`),
-          h('li', {}, 'The console signs in with the key; the AWS CLI and SDKs cannot use a security key for MFA sessions (they need a code), so keep a virtual MFA device for the CLI.'),
-          h('li', {}, 'Test the key first (Test tab): a key with a blocked PIN cannot be registered.'),
+          h('li', {}, t('aws.limitDevices', { count: DEVICE_LIMIT, user, has: before.length })),
+          h('li', {}, t('aws.limitCli')),
+          h('li', {}, t('aws.limitTest')),
         ),
       ),
       nothing,
       result,
     );
-    const check = button('fido-aws-check', "I've added it — check", () => void run(), 'btn-primary');
-    foot.append(button('fido-aws-cancel', 'Cancel', close), h('span.spacer'), check);
+    const check = button('fido-aws-check', t('aws.check'), () => void run(), 'btn-primary');
+    foot.append(button('fido-aws-cancel', tc('action.cancel'), close), h('span.spacer'), check);
 
     async function run() {
       result.hidden = true;
@@ -117,7 +130,7 @@ export function openSecurityKeyAwsGuide(): void {
       let last: SecurityKeyCheck | null = null;
       try {
         for (let i = 0; i < CHECK_TRIES; i++) {
-          check.textContent = `Checking ListMFADevices… (${i + 1}/${CHECK_TRIES})`;
+          check.textContent = t('aws.checking', { n: i + 1, of: CHECK_TRIES });
           last = await awsSecurityKeyCheck(user, before);
           if (last.newKeys.length > 0) {
             doneScreen(who, last);
@@ -125,17 +138,18 @@ export function openSecurityKeyAwsGuide(): void {
           }
           if (i + 1 < CHECK_TRIES) await sleep(CHECK_GAP_MS);
         }
-        nothing.textContent =
-          `No new security key on ${user} yet (${last?.deviceCount ?? before.length} MFA devices, none of them new). ` +
-          `If the console is still waiting for the key, finish there first. Make sure you assigned it to ${user} in account ${who.account}, ` +
-          'not to another user or account, and that the console said it was assigned. Then check again.';
+        nothing.textContent = t('aws.nothingNew', {
+          user,
+          count: last?.deviceCount ?? before.length,
+          account: who.account,
+        });
         nothing.hidden = false;
       } catch (e) {
         showError(result, e);
       } finally {
         if (check.isConnected) {
           check.disabled = false;
-          check.textContent = "I've added it — check";
+          check.textContent = t('aws.check');
         }
       }
     }
@@ -150,20 +164,20 @@ export function openSecurityKeyAwsGuide(): void {
       h(
         'div#fido-aws-done',
         {},
-        h('p.success', {}, `AWS lists the new security key for ${r.userName}.`),
+        h('p.success', {}, t('aws.done', { user: r.userName })),
         h(
           'div.identity',
           {},
-          row('Serial', k.serial, 'fido-aws-serial'),
-          row('Enabled', dateTime(k.enabledAt), 'fido-aws-enabled'),
-          row('Account', who.account, 'fido-aws-done-account'),
-          row('MFA devices', `${r.deviceCount} of ${r.deviceLimit}`, 'fido-aws-done-count'),
+          row(t('aws.serial'), k.serial, 'fido-aws-serial'),
+          row(t('aws.enabled'), dateTime(k.enabledAt), 'fido-aws-enabled'),
+          row(t('aws.account'), who.account, 'fido-aws-done-account'),
+          row(t('aws.devices'), t('aws.deviceCount', { n: r.deviceCount, limit: r.deviceLimit }), 'fido-aws-done-count'),
         ),
-        r.newKeys.length > 1 ? h('p.hint', {}, `${r.newKeys.length - 1} more new security key(s) also showed up.`) : null,
-        h('p.hint', {}, 'From now on the console asks for the key after your password. Keep another MFA device (a virtual one in Twofold) in case the key is lost.'),
+        r.newKeys.length > 1 ? h('p.hint', {}, t('aws.moreKeys', { count: r.newKeys.length - 1 })) : null,
+        h('p.hint', {}, t('aws.doneHint')),
       ),
     );
-    foot.append(button('fido-aws-close', 'Close', close, 'btn-primary'));
+    foot.append(button('fido-aws-close', tc('action.close'), close, 'btn-primary'));
   }
 
   void connect();

@@ -22,26 +22,29 @@ import {
   fidoTest,
   fidoWink,
 } from '../../ipc/commands';
-import { describe } from '../../ipc/errors';
+import { tr } from '../../i18n/i18n';
 import { openSecurityKeyAwsGuide } from './aws-guide';
-import { optionLabel, pinSummary } from './format';
+import { fidoMessage, marker, optionLabel, optionState, pinSummary, withNodes } from './format';
+
+const t = tr('keys');
+const tc = tr('common');
 
 type Tab = 'details' | 'pin' | 'test' | 'credentials' | 'reset';
 type Flash = { ok: boolean; text: string; id: string } | null;
 
-const TABS: [Tab, string][] = [
-  ['details', 'Details'],
-  ['pin', 'PIN'],
-  ['test', 'Test'],
-  ['credentials', 'Credentials'],
-  ['reset', 'Reset'],
+const TABS: [Tab, () => string][] = [
+  ['details', () => t('tab.details')],
+  ['pin', () => t('tab.pin')],
+  ['test', () => t('tab.test')],
+  ['credentials', () => t('tab.credentials')],
+  ['reset', () => t('tab.reset')],
 ];
 
 const POLL_MS = 1000;
-export const RESET_EXPLANATION =
-  'A reset erases every credential on the key (every site that uses it as a security key loses it) ' +
-  'and removes its PIN. It cannot be undone. Keys accept a reset only within 10 seconds of being ' +
-  'plugged in, and ask for a touch.';
+/** What a reset does, shown above its steps. */
+export function resetExplanation(): string {
+  return t('reset.explanation');
+}
 
 function pinInput(id: string, placeholder = ''): HTMLInputElement {
   return h('input.mono', { id, type: 'password', autocomplete: 'off', spellcheck: 'false', placeholder });
@@ -73,11 +76,11 @@ export function openSecurityKeysView(): void {
   let timer: number | undefined;
   let credentials: FidoRelyingPartyView[] | null = null;
   // Kept between tabs so credentials can be listed, then deleted, without retyping.
-  const credPin = pinInput('fido-cred-pin', 'Key PIN');
+  const credPin = pinInput('fido-cred-pin', t('pin.keyPin'));
 
   const { dialog, body, foot, close } = openDialog(
     'security-keys',
-    'Security keys',
+    t('title'),
     () => {
       window.clearInterval(timer);
       if (busy) void fidoCancel().catch(() => {});
@@ -93,9 +96,9 @@ export function openSecurityKeysView(): void {
   const pane = h('div#fido-pane', { role: 'tabpanel' });
   body.append(notice, head, tabs, pane);
   foot.append(
-    h('button.btn#fido-aws-guide', { type: 'button', onclick: () => openSecurityKeyAwsGuide() }, 'Add a security key to AWS…'),
+    h('button.btn#fido-aws-guide', { type: 'button', onclick: () => openSecurityKeyAwsGuide() }, t('awsGuide')),
     h('span.spacer'),
-    h('button.btn.btn-primary#fido-close', { type: 'button', onclick: () => close() }, 'Close'),
+    h('button.btn.btn-primary#fido-close', { type: 'button', onclick: () => close() }, tc('action.close')),
   );
 
   const showNotice = (text: string | null) => {
@@ -127,7 +130,7 @@ export function openSecurityKeysView(): void {
         await loadInfo();
       }
     } catch (e) {
-      const text = describe(e);
+      const text = fidoMessage(e);
       if (text !== listError) {
         listError = text;
         devices = [];
@@ -145,7 +148,7 @@ export function openSecurityKeysView(): void {
     try {
       key = await fidoInfo(path);
     } catch (e) {
-      showNotice(describe(e));
+      showNotice(fidoMessage(e));
     }
     renderHead();
     renderPane(flash);
@@ -161,13 +164,13 @@ export function openSecurityKeysView(): void {
           'div.fido-empty#fido-no-key',
           {},
           h('div.fido-icon', {}, icon(ICONS.key)),
-          h('h3', {}, 'No security key found'),
+          h('h3', {}, t('noKey.title')),
           h(
             'p.muted',
             {},
             listError
-              ? `Twofold cannot look for keys: ${listError}`
-              : 'Plug one in: Twofold looks every second and shows it here. On Linux, your user needs access to the key (the udev rule for FIDO hidraw devices).',
+              ? t('noKey.cannotLook', { error: listError })
+              : t('noKey.plugIn'),
           ),
         ),
       );
@@ -179,7 +182,7 @@ export function openSecurityKeysView(): void {
         ? h(
             'select#fido-device-select',
             {
-              'aria-label': 'Security key',
+              'aria-label': t('device.label'),
               onchange: (e: Event) => {
                 path = (e.target as HTMLSelectElement).value;
                 key = null;
@@ -187,7 +190,7 @@ export function openSecurityKeysView(): void {
                 void loadInfo();
               },
             },
-            ...devices.map((d) => h('option', { value: d.path, selected: d.path === path }, `${d.product || 'Security key'} (${d.path})`)),
+            ...devices.map((d) => h('option', { value: d.path, selected: d.path === path }, `${d.product || t('device.label')} (${d.path})`)),
           )
         : null;
     const d = devices.find((x) => x.path === path) ?? devices[0];
@@ -199,30 +202,30 @@ export function openSecurityKeysView(): void {
         h(
           'div.fido-key-meta',
           {},
-          h('div.fido-product#fido-product', {}, d.product || 'Security key'),
+          h('div.fido-product#fido-product', {}, d.product || t('device.label')),
           h('div.hint', {}, `${d.vendorId}:${d.productId} · ${d.path}`),
         ),
         picker,
-        h('button.btn.btn-sm#fido-wink', { type: 'button', title: 'Make the key blink', onclick: () => void wink() }, 'Blink'),
+        h('button.btn.btn-sm#fido-wink', { type: 'button', title: t('device.blinkTitle'), onclick: () => void wink() }, t('device.blink')),
       ),
     );
     tabs.hidden = false;
     tabs.replaceChildren(
-      ...TABS.map(([t, label]) =>
+      ...TABS.map(([which, label]) =>
         h(
           'button.tab',
           {
-            id: `fido-tab-${t}`,
+            id: `fido-tab-${which}`,
             type: 'button',
             role: 'tab',
-            'aria-selected': String(t === tab),
+            'aria-selected': String(which === tab),
             onclick: () => {
-              tab = t;
+              tab = which;
               renderHead();
               renderPane(null);
             },
           },
-          label,
+          label(),
         ),
       ),
     );
@@ -234,7 +237,7 @@ export function openSecurityKeysView(): void {
       return;
     }
     if (!key) {
-      pane.replaceChildren(h('p.muted#fido-loading', {}, 'Reading the key…'));
+      pane.replaceChildren(h('p.muted#fido-loading', {}, t('loading')));
       return;
     }
     const k = key;
@@ -264,18 +267,18 @@ export function openSecurityKeysView(): void {
 
   function detailsPane(k: FidoKeyView): HTMLElement {
     const o = k.options;
-    const chip = (name: string, v: FidoOption) => h('span.fido-opt', { 'data-state': v, title: v }, name);
+    const chip = (name: string, v: FidoOption) => h('span.fido-opt', { 'data-state': v, title: optionState(v) }, name);
     return h(
       'div.identity#fido-details',
       {},
-      row('Product', k.device.product || '—', 'fido-d-product'),
-      row('USB id', `vendor ${k.device.vendorId} · product ${k.device.productId}`, 'fido-d-ids'),
-      row('Path', h('code', {}, k.device.path), 'fido-d-path'),
-      row('Versions', k.versions.join(', ') || '—', 'fido-d-versions'),
-      row('Extensions', k.extensions.join(', ') || '—', 'fido-d-extensions'),
+      row(t('details.product'), k.device.product || '—', 'fido-d-product'),
+      row(t('details.usbId'), t('details.usbIdValue', { vendor: k.device.vendorId, product: k.device.productId }), 'fido-d-ids'),
+      row(t('details.path'), h('code', {}, k.device.path), 'fido-d-path'),
+      row(t('details.versions'), k.versions.join(', ') || '—', 'fido-d-versions'),
+      row(t('details.extensions'), k.extensions.join(', ') || '—', 'fido-d-extensions'),
       row('AAGUID', h('code', {}, k.aaguid || '—'), 'fido-d-aaguid'),
       row(
-        'Options',
+        t('details.options'),
         h(
           'span.fido-opts',
           {},
@@ -288,58 +291,64 @@ export function openSecurityKeysView(): void {
         'fido-d-options',
       ),
       row(
-        'Meaning',
+        t('details.meaning'),
         h(
           'span.hint',
           {},
-          `PIN ${optionLabel(o.clientPin, 'set', 'supported, not set')} · resident credentials ${optionLabel(o.rk, 'yes', 'no')} · ` +
-            `fingerprint ${optionLabel(o.uv, 'set up', 'supported, not set up')} · credential management ${optionLabel(o.credMgmt, 'yes', 'no')}`,
+          t('details.meaningValue', {
+            pin: optionLabel(o.clientPin, t('details.pinOn'), t('details.pinOff')),
+            rk: optionLabel(o.rk, t('details.yes'), t('details.no')),
+            uv: optionLabel(o.uv, t('details.uvOn'), t('details.uvOff')),
+            credMgmt: optionLabel(o.credMgmt, t('details.yes'), t('details.no')),
+          }),
         ),
       ),
-      row('PIN', pinSummary(k), 'fido-d-pin'),
-      row('Min. PIN length', `${k.minPinLength} characters`),
+      row(t('details.pin'), pinSummary(k), 'fido-d-pin'),
+      row(t('details.minPinLength'), t('details.characters', { count: k.minPinLength })),
     );
   }
 
   function pinPane(k: FidoKeyView, flash: Flash): HTMLElement {
     if (k.options.clientPin === 'unsupported') {
-      return h('p.muted#fido-pin-unsupported', {}, 'This key does not support a PIN.');
+      return h('p.muted#fido-pin-unsupported', {}, t('pin.unsupportedByKey'));
     }
     const hasPin = k.options.clientPin === 'on';
     const current = pinInput('fido-current-pin');
     const next = pinInput('fido-new-pin');
     const again = pinInput('fido-new-pin2');
     const err = errorBox('fido-pin-error', flash);
-    const save = h('button.btn.btn-primary#fido-pin-save', { type: 'button' }, hasPin ? 'Change PIN' : 'Set PIN');
+    const save = h('button.btn.btn-primary#fido-pin-save', { type: 'button' }, hasPin ? t('pin.change') : t('pin.setButton'));
     const retries = hasPin
       ? h(
           'p#fido-pin-retries',
           { 'data-retries': String(k.pinRetries ?? '') },
           k.pinRetries === 0
-            ? 'The PIN is blocked: only a reset (which erases the key) makes it usable again.'
-            : `PIN set · ${k.pinRetries} ${k.pinRetries === 1 ? 'try' : 'tries'} left before the key blocks its PIN.`,
+            ? t('pin.blockedLong')
+            : k.pinRetries === null
+              ? t('pin.setLong')
+              : t('pin.triesLeftLong', { count: k.pinRetries }),
         )
-      : h('p#fido-pin-retries', {}, 'This key has no PIN yet. Websites that ask for the key\'s PIN need one, and so do its resident credentials.');
+      : h('p#fido-pin-retries', {}, t('pin.none'));
     save.addEventListener('click', () => void submit());
     async function submit() {
       err.hidden = true;
       if (next.value !== again.value) {
-        err.textContent = 'The two new PINs are not the same.';
+        err.textContent = t('pin.mismatch');
         err.hidden = false;
         return;
       }
       if ([...next.value].length < k.minPinLength) {
-        err.textContent = `The new PIN must be at least ${k.minPinLength} characters long.`;
+        err.textContent = t('pin.tooShort', { count: k.minPinLength });
         err.hidden = false;
         return;
       }
       const cur = current.value;
       const nw = next.value;
       current.value = next.value = again.value = '';
-      await operation(save, hasPin ? 'Changing…' : 'Setting…', async () => {
+      await operation(save, hasPin ? t('pin.changing') : t('pin.setting'), async () => {
         try {
           key = hasPin ? await fidoPinChange(path, cur, nw) : await fidoPinSet(path, nw);
-          renderPane({ ok: true, id: 'fido-pin-done', text: hasPin ? 'PIN changed.' : 'PIN set.' });
+          renderPane({ ok: true, id: 'fido-pin-done', text: hasPin ? t('pin.changed') : t('pin.done') });
         } catch (e) {
           await failed(e, 'fido-pin-error');
         }
@@ -349,9 +358,9 @@ export function openSecurityKeysView(): void {
       'div#fido-pin-pane',
       {},
       retries,
-      hasPin ? field('Current PIN', current) : null,
-      field('New PIN', next, `At least ${k.minPinLength} characters; letters and digits both work.`),
-      field('New PIN again', again),
+      hasPin ? field(t('pin.current'), current) : null,
+      field(t('pin.new'), next, t('pin.newHint', { count: k.minPinLength })),
+      field(t('pin.again'), again),
       flashBox(flash, 'fido-pin-done'),
       err,
       h('div.fido-actions', {}, save),
@@ -361,14 +370,14 @@ export function openSecurityKeysView(): void {
   function testPane(k: FidoKeyView, flash: Flash): HTMLElement {
     const hasPin = k.options.clientPin === 'on';
     const pin = pinInput('fido-test-pin');
-    const start = h('button.btn.btn-primary#fido-test-start', { type: 'button' }, 'Test this key');
+    const start = h('button.btn.btn-primary#fido-test-start', { type: 'button' }, t('test.start'));
     const slot = h('div#fido-test-slot', {}, flashBox(flash, 'fido-test-result'));
     start.addEventListener('click', () => void run());
     async function run() {
       const p = pin.value;
       pin.value = '';
-      await operation(start, 'Testing…', async () => {
-        slot.replaceChildren(touchPrompt('When it blinks: twice, once to register and once to sign.'));
+      await operation(start, t('test.running'), async () => {
+        slot.replaceChildren(touchPrompt(t('test.touch')));
         try {
           const r = await fidoTest(path, hasPin ? p : null);
           // A right PIN restores the tries: show the key as it is now.
@@ -381,11 +390,16 @@ export function openSecurityKeysView(): void {
             h(
               'div.fido-result#fido-test-result',
               { 'data-state': 'ok' },
-              h('p.success', {}, 'The key works: it registered a credential and its signature verified.'),
+              h('p.success', {}, t('test.works')),
               h(
                 'p.hint',
                 {},
-                `Relying party ${r.rpId} · attestation ${r.attestationFormat} · PIN ${r.pinUsed ? 'verified' : 'not set'} · signature counter ${r.signCount}. Nothing was stored on the key.`,
+                t('test.details', {
+                  rp: r.rpId,
+                  attestation: r.attestationFormat,
+                  pin: r.pinUsed ? t('test.pinVerified') : t('test.pinNotSet'),
+                  counter: r.signCount,
+                }),
               ),
             ),
           );
@@ -395,10 +409,10 @@ export function openSecurityKeysView(): void {
             h(
               'div.fido-result#fido-test-result',
               { 'data-state': 'failed', 'data-reason': f?.reason ?? 'other' },
-              h('div.form-error', { role: 'alert' }, f?.reason === 'cancelled' ? 'Cancelled: nothing was changed.' : `Test failed: ${describe(e)}`),
+              h('div.form-error', { role: 'alert' }, f?.reason === 'cancelled' ? t('test.cancelled') : t('test.failed', { error: fidoMessage(e) })),
             ),
           );
-          if (f && ['noDevice', 'deviceNotFound', 'disconnected'].includes(f.reason)) showNotice(describe(e));
+          if (f && ['noDevice', 'deviceNotFound', 'disconnected'].includes(f.reason)) showNotice(fidoMessage(e));
           else if (f?.reason.startsWith('pin')) await refreshKey();
         }
       });
@@ -409,9 +423,9 @@ export function openSecurityKeysView(): void {
       h(
         'p',
         {},
-        'Twofold asks the key to register a throw-away credential for twofold.test, then to sign a fresh challenge with it, and checks the signature. Nothing is stored on the key.',
+        t('test.intro'),
       ),
-      hasPin ? field('Key PIN', pin, pinSummary(k)) : h('p.hint', {}, 'This key has no PIN, so none is asked.'),
+      hasPin ? field(t('pin.keyPin'), pin, pinSummary(k)) : h('p.hint', {}, t('test.noPin')),
       h('div.fido-actions', {}, start),
       slot,
     );
@@ -419,16 +433,16 @@ export function openSecurityKeysView(): void {
 
   function credentialsPane(k: FidoKeyView, flash: Flash): HTMLElement {
     if (k.options.credMgmt !== 'on') {
-      return h('p.muted#fido-cred-unsupported', {}, 'This key does not support credential management, so its resident credentials cannot be listed.');
+      return h('p.muted#fido-cred-unsupported', {}, t('cred.unsupported'));
     }
     if (k.options.clientPin !== 'on') {
-      return h('p.muted#fido-cred-nopin', {}, 'Listing resident credentials needs the key\'s PIN, and this key has none yet: set one in the PIN tab.');
+      return h('p.muted#fido-cred-nopin', {}, t('cred.noPin'));
     }
     const err = errorBox('fido-cred-error', flash);
-    const load = h('button.btn.btn-primary#fido-cred-load', { type: 'button' }, credentials ? 'Refresh' : 'Show credentials');
+    const load = h('button.btn.btn-primary#fido-cred-load', { type: 'button' }, credentials ? t('cred.refresh') : t('cred.show'));
     load.addEventListener('click', () => void list());
     async function list() {
-      await operation(load, 'Reading…', async () => {
+      await operation(load, t('cred.reading'), async () => {
         try {
           credentials = await fidoCredentials(path, credPin.value);
           renderPane(null);
@@ -440,7 +454,7 @@ export function openSecurityKeysView(): void {
     }
     const listEl = h('div#fido-cred-list');
     if (credentials && credentials.length === 0) {
-      listEl.append(h('p.muted#fido-cred-empty', {}, 'No resident credentials on this key.'));
+      listEl.append(h('p.muted#fido-cred-empty', {}, t('cred.empty')));
     }
     for (const rp of credentials ?? []) {
       listEl.append(
@@ -458,7 +472,7 @@ export function openSecurityKeysView(): void {
                 h(
                   'div.device-meta',
                   {},
-                  h('div', {}, c.userName || c.userDisplayName || '(no user name)'),
+                  h('div', {}, c.userName || c.userDisplayName || t('cred.noUserName')),
                   h('div.device-serial', {}, c.id),
                 ),
                 h(
@@ -467,7 +481,7 @@ export function openSecurityKeysView(): void {
                   h(
                     'button.btn.btn-sm.btn-danger.fido-cred-delete',
                     { type: 'button', onclick: () => void remove(rp.rpId, c.id, c.userName) },
-                    'Delete',
+                    t('cred.delete'),
                   ),
                 ),
               ),
@@ -478,16 +492,16 @@ export function openSecurityKeysView(): void {
     }
     async function remove(rp: string, id: string, user: string) {
       const ok = await confirmDialog({
-        title: 'Delete this credential?',
-        message: `The key forgets ${user || 'this user'}'s credential for ${rp}. Signing in to ${rp} with this key stops working; nothing else changes.`,
-        confirmLabel: 'Delete',
+        title: t('cred.confirmTitle'),
+        message: user ? t('cred.confirmMessage', { user, rp }) : t('cred.confirmMessageNoUser', { rp }),
+        confirmLabel: t('cred.delete'),
         danger: true,
       });
       if (!ok) return;
       busy = true;
       try {
         credentials = await fidoCredentialDelete(path, credPin.value, id);
-        renderPane({ ok: true, id: 'fido-cred-done', text: `Deleted the credential for ${rp}.` });
+        renderPane({ ok: true, id: 'fido-cred-done', text: t('cred.deleted', { rp }) });
       } catch (e) {
         await failed(e, 'fido-cred-error');
       } finally {
@@ -497,8 +511,8 @@ export function openSecurityKeysView(): void {
     return h(
       'div#fido-cred-pane',
       {},
-      h('p', {}, 'Resident (discoverable) credentials are the passkeys stored on the key itself, grouped by website.'),
-      h('div.fido-inline', {}, field('Key PIN', credPin, pinSummary(k)), load),
+      h('p', {}, t('cred.intro')),
+      h('div.fido-inline', {}, field(t('pin.keyPin'), credPin, pinSummary(k)), load),
       flashBox(flash, 'fido-cred-done'),
       err,
       listEl,
@@ -507,36 +521,37 @@ export function openSecurityKeysView(): void {
 
   function resetPane(flash: Flash): HTMLElement {
     const word = h('input#fido-reset-word', { type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'reset' });
-    const start = h('button.btn.btn-danger.btn-solid#fido-reset-start', { type: 'button' }, 'Reset key');
+    const start = h('button.btn.btn-danger.btn-solid#fido-reset-start', { type: 'button' }, t('reset.button'));
     const slot = h('div#fido-reset-slot', {}, flashBox(flash, 'fido-reset-done'));
     start.addEventListener('click', () => void run());
     async function run() {
       const typed = word.value;
-      await operation(start, 'Resetting…', async () => {
-        slot.replaceChildren(touchPrompt('Touch it to confirm the reset.'));
+      await operation(start, t('reset.running'), async () => {
+        slot.replaceChildren(touchPrompt(t('reset.touch')));
         try {
           key = await fidoReset(path, typed);
           credentials = null;
           credPin.value = '';
-          renderPane({ ok: true, id: 'fido-reset-done', text: 'The key was reset: no credentials, no PIN.' });
+          renderPane({ ok: true, id: 'fido-reset-done', text: t('reset.done') });
         } catch (e) {
           const f = fidoFailure(e);
-          slot.replaceChildren(h('div.form-error#fido-reset-error', { role: 'alert', 'data-reason': f?.reason ?? 'other' }, describe(e)));
+          slot.replaceChildren(h('div.form-error#fido-reset-error', { role: 'alert', 'data-reason': f?.reason ?? 'other' }, fidoMessage(e)));
         }
       });
     }
     return h(
       'div#fido-reset-pane',
       {},
-      h('p.lockout#fido-reset-warning', {}, RESET_EXPLANATION),
+      h('p.lockout#fido-reset-warning', {}, resetExplanation()),
       h(
         'ol.next-steps',
         {},
-        h('li', {}, 'Type the word ', h('code', {}, 'reset'), ' below.'),
-        h('li', {}, 'Unplug the key and plug it back in.'),
-        h('li', {}, 'Within 10 seconds, press Reset key, then touch the key when it blinks.'),
+        // The word stays "reset" in every language: Rust checks it.
+        h('li', {}, ...withNodes(t('reset.stepType', { word: marker('word') }), { word: h('code', {}, 'reset') })),
+        h('li', {}, t('reset.stepReplug')),
+        h('li', {}, t('reset.stepPress')),
       ),
-      field('Type reset to confirm', word),
+      field(t('reset.confirmLabel'), word),
       h('div.fido-actions', {}, start),
       slot,
     );
@@ -549,14 +564,14 @@ export function openSecurityKeysView(): void {
       'div.fido-touch#fido-touch',
       { role: 'status' },
       h('div.fido-touch-key', {}, icon(ICONS.key)),
-      h('div', {}, h('strong', {}, 'Touch your security key'), h('div.hint', {}, text)),
+      h('div', {}, h('strong', {}, t('touch.title')), h('div.hint', {}, text)),
       h(
         'button.btn.btn-sm#fido-cancel',
         {
           type: 'button',
-          onclick: () => void fidoCancel().catch((e) => showToast(describe(e), 'error')),
+          onclick: () => void fidoCancel().catch((e) => showToast(fidoMessage(e), 'error')),
         },
-        'Cancel',
+        tc('action.cancel'),
       ),
     );
   }
@@ -585,7 +600,7 @@ export function openSecurityKeysView(): void {
   /** Shows a failure in the pane (after fresh details, so PIN tries left are current). */
   async function failed(e: unknown, id: string) {
     const f = fidoFailure(e);
-    const text = describe(e);
+    const text = fidoMessage(e);
     if (f && ['noDevice', 'deviceNotFound', 'disconnected'].includes(f.reason)) {
       showNotice(text);
       return;
@@ -609,9 +624,9 @@ export function openSecurityKeysView(): void {
   async function wink() {
     try {
       await fidoWink(path);
-      showToast('The key should blink now');
+      showToast(t('device.blinking'));
     } catch (e) {
-      showToast(describe(e), 'error');
+      showToast(fidoMessage(e), 'error');
     }
   }
 

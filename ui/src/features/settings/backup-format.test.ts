@@ -1,16 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackupView } from '../../bindings/BackupView';
-import { ago, backupSummary, baseName } from './backup-format';
+import { startI18n } from '../../i18n/i18n';
+import { backupSummary, baseName } from './backup-format';
 
 const now = new Date('2026-12-06T12:00:00Z');
 const t = now.getTime() / 1000;
 
+beforeAll(() => startI18n('en'));
+
 describe('backup status words', () => {
-  it('says how long ago, then the UTC time', () => {
-    expect(ago(t - 5, now)).toBe('just now');
-    expect(ago(t - 60, now)).toBe('1 minute ago');
-    expect(ago(t - 7200, now)).toBe('2 hours ago');
-    expect(ago(t - 3 * 86400, now)).toBe('on 2026-12-03 12:00 UTC');
+  const off: BackupView = { on: false, folder: null, keep: null, last: null, count: 0, problem: null };
+  const on: BackupView = { on: true, folder: '/b', keep: 10, last: null, count: 0, problem: null };
+  const written = (secsAgo: number): BackupView => ({
+    ...on,
+    count: 1,
+    last: { path: '/b/x.twofold', generation: 3, written: t - secsAgo },
   });
 
   it('names the file, whichever separator', () => {
@@ -19,11 +23,27 @@ describe('backup status words', () => {
   });
 
   it('summarises off, on without a file, and the last file', () => {
-    const off: BackupView = { on: false, folder: null, keep: null, last: null, count: 0, problem: null };
     expect(backupSummary(off, now)).toBe('Automatic backups are off.');
-    const on: BackupView = { on: true, folder: '/b', keep: 10, last: null, count: 0, problem: null };
     expect(backupSummary(on, now)).toBe('On: into /b, keeping the newest 10. No backup written yet.');
-    const last = { ...on, count: 1, last: { path: '/b/x.twofold', generation: 3, written: t - 120 } };
-    expect(backupSummary(last, now)).toBe('On: into /b, keeping the newest 10. Last backup 2 minutes ago: x.twofold.');
+    expect(backupSummary(written(120), now)).toBe('On: into /b, keeping the newest 10. Last backup 2 minutes ago: x.twofold.');
+  });
+
+  it('says how long ago, then the UTC time', () => {
+    const last = (secsAgo: number) => backupSummary(written(secsAgo), now).replace(/^On: .*?\. /, '');
+    expect(last(5)).toBe('Last backup just now: x.twofold.');
+    expect(last(60)).toBe('Last backup 1 minute ago: x.twofold.');
+    expect(last(7200)).toBe('Last backup 2 hours ago: x.twofold.');
+    expect(last(3 * 86400)).toBe('Last backup on 2026-12-03 12:00 UTC: x.twofold.');
+  });
+
+  it('declines counts in Polish and Russian', () => {
+    startI18n('pl');
+    expect(backupSummary({ ...on, keep: 5 }, now)).toMatch(/5 najnowszych/);
+    expect(backupSummary(written(120), now)).toMatch(/2 minuty temu/);
+    expect(backupSummary(written(300), now)).toMatch(/5 minut temu/);
+    startI18n('ru');
+    expect(backupSummary(written(3600), now)).toMatch(/1 час назад/);
+    expect(backupSummary(written(5 * 3600), now)).toMatch(/5 часов назад/);
+    startI18n('en');
   });
 });

@@ -10,13 +10,17 @@ import { field } from '../../components/field';
 import { errorBox, showError } from '../../components/steps';
 import { showToast } from '../../components/toast';
 import { backupNow, backupOff, backupOn, backupRestore, backupStatus } from '../../ipc/commands';
+import { tr } from '../../i18n/i18n';
 import { onBackupWritten } from '../../ipc/events';
 import { backupSummary } from './backup-format';
+
+const t = tr('settings');
+const tc = tr('common');
 
 /** Toasts every failed automatic backup, wherever the user is. Returns the unsubscribe. */
 export function watchBackups(): () => void {
   return onBackupWritten((p) => {
-    if (p.error) showToast(`Automatic backup failed: ${p.error}`, 'error', 8000);
+    if (p.error) showToast(t('backups.autoFailed', { error: p.error }), 'error', 8000);
   });
 }
 
@@ -29,13 +33,13 @@ export function createBackupsSection(): { el: HTMLElement; dispose: () => void }
   const el = h(
     'section.settings-section#settings-backups',
     {},
-    h('h3', {}, 'Backups'),
-    h('p.hint', {}, 'After every change, an encrypted backup of all accounts goes into a folder of your choice (another disk, a synced folder). It opens with the backup password in Twofold or with twofold import.'),
+    h('h3', {}, t('backups.heading')),
+    h('p.hint', {}, t('backups.hint')),
     status,
     problem,
     body,
     err,
-    h('div.settings-actions', {}, h('button.btn#backup-restore-open', { type: 'button', onclick: () => openRestoreDialog(() => void load()) }, 'Restore from backup…')),
+    h('div.settings-actions', {}, h('button.btn#backup-restore-open', { type: 'button', onclick: () => openRestoreDialog(() => void load()) }, t('backups.restoreOpen'))),
   );
 
   const render = (v: BackupView) => {
@@ -43,7 +47,7 @@ export function createBackupsSection(): { el: HTMLElement; dispose: () => void }
     status.textContent = backupSummary(v, new Date());
     if (v.last) status.dataset.file = v.last.path;
     else delete status.dataset.file;
-    problem.textContent = v.problem ? `The last backup failed: ${v.problem}` : '';
+    problem.textContent = v.problem ? t('backups.lastFailed', { problem: v.problem }) : '';
     problem.hidden = !v.problem;
     body.replaceChildren(v.on ? onControls() : offForm());
   };
@@ -63,17 +67,17 @@ export function createBackupsSection(): { el: HTMLElement; dispose: () => void }
   };
 
   function onControls(): HTMLElement {
-    const now: HTMLButtonElement = h('button.btn.btn-primary#backup-now', { type: 'button', onclick: () => void run(backupNow(), now) }, 'Back up now');
-    const off: HTMLButtonElement = h('button.btn#backup-off', { type: 'button', onclick: () => void run(backupOff(), off) }, 'Turn off');
+    const now: HTMLButtonElement = h('button.btn.btn-primary#backup-now', { type: 'button', onclick: () => void run(backupNow(), now) }, t('backups.now'));
+    const off: HTMLButtonElement = h('button.btn#backup-off', { type: 'button', onclick: () => void run(backupOff(), off) }, t('backups.off'));
     return h('div.settings-actions', {}, now, off);
   }
 
   function offForm(): HTMLElement {
-    const folder = h('input#backup-folder', { type: 'text', placeholder: '/home/me/Backups or ~/Backups', autocomplete: 'off', spellcheck: 'false' });
+    const folder = h('input#backup-folder', { type: 'text', placeholder: t('backups.folderPlaceholder'), autocomplete: 'off', spellcheck: 'false' });
     const keep = h('input#backup-keep', { type: 'number', min: '1', max: '1000', value: '10' });
     const pw = h('input#backup-password', { type: 'password', autocomplete: 'new-password' });
     const pw2 = h('input#backup-password2', { type: 'password', autocomplete: 'new-password' });
-    const submit: HTMLButtonElement = h('button.btn.btn-primary#backup-on', { type: 'submit' }, 'Turn on backups');
+    const submit: HTMLButtonElement = h('button.btn.btn-primary#backup-on', { type: 'submit' }, t('backups.on'));
     const form = h(
       'form#backup-form',
       {
@@ -81,20 +85,20 @@ export function createBackupsSection(): { el: HTMLElement; dispose: () => void }
           e.preventDefault();
           err.hidden = true;
           const n = Number(keep.value);
-          if (!folder.value.trim()) return showError(err, { kind: 'invalidInput', message: 'Type the folder backups go into.' });
-          if (!Number.isInteger(n) || n < 1) return showError(err, { kind: 'invalidInput', message: 'Keep at least one backup.' });
-          if (!pw.value) return showError(err, { kind: 'invalidInput', message: 'Choose a backup password.' });
-          if (pw.value !== pw2.value) return showError(err, { kind: 'invalidInput', message: 'The two passwords differ.' });
+          if (!folder.value.trim()) return showError(err, { kind: 'invalidInput', message: t('backups.folderMissing') });
+          if (!Number.isInteger(n) || n < 1) return showError(err, { kind: 'invalidInput', message: t('backups.keepTooFew') });
+          if (!pw.value) return showError(err, { kind: 'invalidInput', message: t('backups.passwordMissing') });
+          if (pw.value !== pw2.value) return showError(err, { kind: 'invalidInput', message: t('backups.passwordsDiffer') });
           const setup = { folder: folder.value, keep: n, password: pw.value };
           pw.value = '';
           pw2.value = '';
           void run(backupOn(setup), submit);
         },
       },
-      field('Folder', folder, 'It must exist. Only Twofold’s own backup files in it are ever deleted.'),
-      field('Backups to keep', keep),
-      field('Backup password', pw, 'Needed to restore. Twofold keeps a key derived from it, not the password.'),
-      field('Repeat the password', pw2),
+      field(t('backups.folder'), folder, t('backups.folderHint')),
+      field(t('backups.keep'), keep),
+      field(t('backups.password'), pw, t('backups.passwordHint')),
+      field(t('backups.passwordRepeat'), pw2),
       h('div.settings-actions', {}, submit),
     );
     return form;
@@ -108,34 +112,34 @@ export function createBackupsSection(): { el: HTMLElement; dispose: () => void }
 /** "Restore from backup": a file, its password, then Merge or Replace. `onDone` runs after a
  * restore. */
 export function openRestoreDialog(onDone: () => void): void {
-  const { body, foot, close } = openDialog('restore-dialog', 'Restore from backup', undefined, false);
+  const { body, foot, close } = openDialog('restore-dialog', t('restore.title'), undefined, false);
   const file = h('input#restore-file', { type: 'file', accept: '.twofold,application/json' });
   const pw = h('input#restore-password', { type: 'password', autocomplete: 'off' });
   const err = errorBox('restore-error');
   const result = h('p#restore-result', { role: 'status', hidden: true });
   body.append(
-    h('p', {}, 'Merge adds the accounts of the backup this vault lacks. Replace makes the backup’s accounts the vault’s accounts.'),
-    field('Backup file', file, 'A .twofold file: an automatic backup, or one from Export.'),
-    field('Its password', pw),
+    h('p', {}, t('restore.intro')),
+    field(t('restore.file'), file, t('restore.fileHint')),
+    field(t('restore.password'), pw),
     err,
     result,
   );
-  const merge: HTMLButtonElement = h('button.btn.btn-primary#restore-merge', { type: 'button', onclick: () => void restore('merge') }, 'Merge');
-  const replace: HTMLButtonElement = h('button.btn.btn-danger#restore-replace', { type: 'button', onclick: () => void restore('replace') }, 'Replace…');
-  const cancel = h('button.btn#restore-cancel', { type: 'button', onclick: () => close() }, 'Close');
+  const merge: HTMLButtonElement = h('button.btn.btn-primary#restore-merge', { type: 'button', onclick: () => void restore('merge') }, t('restore.merge'));
+  const replace: HTMLButtonElement = h('button.btn.btn-danger#restore-replace', { type: 'button', onclick: () => void restore('replace') }, t('restore.replace'));
+  const cancel = h('button.btn#restore-cancel', { type: 'button', onclick: () => close() }, tc('action.close'));
   foot.append(cancel, h('span.spacer'), replace, merge);
 
   async function restore(mode: RestoreModeView) {
     err.hidden = true;
     result.hidden = true;
     const chosen = file.files?.[0];
-    if (!chosen) return showError(err, { kind: 'invalidInput', message: 'Choose the backup file.' });
-    if (!pw.value) return showError(err, { kind: 'invalidInput', message: 'Type the backup’s password.' });
+    if (!chosen) return showError(err, { kind: 'invalidInput', message: t('restore.fileMissing') });
+    if (!pw.value) return showError(err, { kind: 'invalidInput', message: t('restore.passwordMissing') });
     if (mode === 'replace') {
       const ok = await confirmDialog({
-        title: 'Replace all accounts?',
-        message: 'The current accounts will be replaced by the backup’s. Accounts not in the backup are removed from the vault; the previous state is kept as the vault’s .bak file.',
-        confirmLabel: 'Replace',
+        title: t('restore.replaceTitle'),
+        message: t('restore.replaceMessage'),
+        confirmLabel: t('restore.replaceConfirm'),
         danger: true,
       });
       if (!ok) return;
@@ -148,8 +152,8 @@ export function openRestoreDialog(onDone: () => void): void {
       pw.value = '';
       result.textContent =
         mode === 'merge'
-          ? `Restored ${r.added} account${r.added === 1 ? '' : 's'}; ${r.held} already in the vault.`
-          : `Replaced: ${r.total} account${r.total === 1 ? '' : 's'} now (${r.removed} removed). The previous state is in the .bak file.`;
+          ? t('restore.merged', { count: r.added, held: r.held })
+          : t('restore.replaced', { count: r.total, removed: r.removed });
       result.dataset.added = String(r.added);
       result.dataset.total = String(r.total);
       result.hidden = false;

@@ -1,7 +1,9 @@
 // The Settings screen's pure parts: words for durations and the look a theme setting gives.
 // No DOM, no IPC, so the unit tests import this alone.
+import type { ShortcutProblem } from '../../bindings/ShortcutProblem';
 import type { Theme } from '../../bindings/Theme';
-import { tr } from '../../i18n/i18n';
+import type { TypeCodeProblem } from '../../bindings/TypeCodeProblem';
+import { LANGUAGES, type Language, pickLanguage, tr } from '../../i18n/i18n';
 
 const t = tr('settings');
 const tc = tr('common');
@@ -24,6 +26,15 @@ export function duration(secs: number): string {
   if (unit === 'hours') return tc('duration.hours', { count });
   if (unit === 'minutes') return tc('duration.minutes', { count });
   return tc('duration.seconds', { count });
+}
+
+/** How a clipboard clear time reads in its list: "After 30 seconds". */
+export function clearLabel(secs: number): string {
+  // As for the lock: each language declines the unit after its own preposition.
+  const [unit, count] = unitOf(secs);
+  if (unit === 'hours') return t('clear.afterHours', { count });
+  if (unit === 'minutes') return t('clear.afterMinutes', { count });
+  return t('clear.afterSeconds', { count });
 }
 
 /** How the lock setting reads in its list. */
@@ -64,5 +75,43 @@ export function lockedBecause(reason: string, lockAfterSecs: number | null): str
       return t('locked.suspend');
     default:
       return null;
+  }
+}
+
+/** A language's name in itself ("Polski"), the same in every catalogue. */
+export function languageName(lang: Language): string {
+  switch (lang) {
+    case 'pl':
+      return tc('language.pl');
+    case 'ru':
+      return tc('language.ru');
+    default:
+      return tc('language.en');
+  }
+}
+
+/** The language setting's choices, [value, label]: the system's (named), then each language. */
+export function languageChoices(preferred: readonly string[]): [string, string][] {
+  return [
+    ['system', tc('language.system', { name: languageName(pickLanguage('system', preferred)) })],
+    ...LANGUAGES.map((lang): [string, string] => [lang, languageName(lang)]),
+  ];
+}
+
+/** Why the lookup shortcut does not work here, in words. */
+export function shortcutProblemText(p: ShortcutProblem): string {
+  if (p.kind === 'wayland') return t('lookup.problem.wayland');
+  return t('lookup.problem.notTaken', { detail: p.detail });
+}
+
+/** Why Enter cannot type the code here, in words. */
+export function typeCodeProblemText(p: TypeCodeProblem): string {
+  switch (p) {
+    case 'wayland':
+      return t('lookup.typeProblem.wayland');
+    case 'noDisplay':
+      return t('lookup.typeProblem.noDisplay');
+    default:
+      return t('lookup.typeProblem.unsupported');
   }
 }

@@ -7,8 +7,20 @@ import { h } from '../../components/dom';
 import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import { launchAtLoginSet, settingsGet, settingsSet } from '../../ipc/commands';
+import { systemLanguages, tr } from '../../i18n/i18n';
 import { describe } from '../../ipc/errors';
-import { CLEAR_CHOICES, LOCK_CHOICES, choicesWith, duration, lockLabel } from './labels';
+import {
+  CLEAR_CHOICES,
+  LOCK_CHOICES,
+  choicesWith,
+  clearLabel,
+  languageChoices,
+  lockLabel,
+  shortcutProblemText,
+  typeCodeProblemText,
+} from './labels';
+
+const t = tr('settings');
 
 function select(id: string, options: [string, string][], value: string): HTMLSelectElement {
   const el = h(`select#${id}`, {}) as HTMLSelectElement;
@@ -25,12 +37,17 @@ function check(id: string, label: string, checked: boolean): { el: HTMLLabelElem
 
 /** The three sections, filled once the settings are read. */
 export function createPreferencesSections(): HTMLElement[] {
-  const security = h('section.settings-section#settings-security', {}, h('h3', {}, 'Security and privacy'), h('p.hint', {}, 'Reading the settings…'));
-  const look = h('section.settings-section#settings-appearance', {}, h('h3', {}, 'Appearance and start-up'));
-  const lookup = h('section.settings-section#settings-lookup', {}, h('h3', {}, 'Quick lookup'));
+  const security = h(
+    'section.settings-section#settings-security',
+    {},
+    h('h3', {}, t('security.heading')),
+    h('p.hint', {}, t('security.reading')),
+  );
+  const look = h('section.settings-section#settings-appearance', {}, h('h3', {}, t('appearance.heading')));
+  const lookup = h('section.settings-section#settings-lookup', {}, h('h3', {}, t('lookup.heading')));
   settingsGet().then(
     (v) => fill(v),
-    (e) => security.replaceChildren(h('h3', {}, 'Security and privacy'), h('p.form-error', { role: 'alert' }, describe(e))),
+    (e) => security.replaceChildren(h('h3', {}, t('security.heading')), h('p.form-error', { role: 'alert' }, describe(e))),
   );
 
   function fill(v: SettingsView) {
@@ -63,36 +80,44 @@ export function createPreferencesSections(): HTMLElement[] {
     lockAfter.addEventListener('change', () => {
       void save({ lockAfterSecs: Number(lockAfter.value) }, () => (lockAfter.value = String(s.lockAfterSecs)));
     });
-    const onSession = check('setting-lock-session', 'Lock when the screen locks or the computer sleeps', s.lockOnSessionLock);
+    const onSession = check('setting-lock-session', t('security.lockOnSession'), s.lockOnSessionLock);
     onSession.input.addEventListener('change', () => {
       void save({ lockOnSessionLock: onSession.input.checked }, () => (onSession.input.checked = s.lockOnSessionLock));
     });
-    const hide = check('setting-hide-codes', 'Hide codes until clicked', s.hideCodes);
+    const hide = check('setting-hide-codes', t('security.hideCodes'), s.hideCodes);
     hide.input.addEventListener('change', () => {
       void save({ hideCodes: hide.input.checked }, () => (hide.input.checked = s.hideCodes));
     });
     const clear = select(
       'setting-clipboard-clear',
-      choicesWith(CLEAR_CHOICES, s.clipboardClearSecs).map((n) => [String(n), `After ${duration(n)}`]),
+      choicesWith(CLEAR_CHOICES, s.clipboardClearSecs).map((n) => [String(n), clearLabel(n)]),
       String(s.clipboardClearSecs),
     );
     clear.addEventListener('change', () => {
       void save({ clipboardClearSecs: Number(clear.value) }, () => (clear.value = String(s.clipboardClearSecs)));
     });
     security.replaceChildren(
-      h('h3', {}, 'Security and privacy'),
-      field('Lock Twofold', lockAfter, 'Without use for this long, Twofold forgets its keys until you unlock it again.'),
+      h('h3', {}, t('security.heading')),
+      field(t('security.lockAfter'), lockAfter, t('security.lockAfterHint')),
       onSession.el,
-      ...(v.lockNote ? [h('p.hint.warning-text#settings-lock-note', {}, v.lockNote)] : []),
-      field('Clear a copied code from the clipboard', clear),
+      ...(v.keyringOnly ? [h('p.hint.warning-text#settings-lock-note', {}, t('security.lockNote'))] : []),
+      field(t('security.clipboardClear'), clear),
       hide.el,
     );
 
-    const theme = select('setting-theme', [['system', 'Same as the system'], ['light', 'Light'], ['dark', 'Dark']], s.theme);
+    const theme = select(
+      'setting-theme',
+      [
+        ['system', t('appearance.themeSystem')],
+        ['light', t('appearance.themeLight')],
+        ['dark', t('appearance.themeDark')],
+      ],
+      s.theme,
+    );
     theme.addEventListener('change', () => {
       void save({ theme: theme.value as Settings['theme'] }, () => (theme.value = s.theme));
     });
-    const atLogin = check('setting-launch-at-login', 'Start Twofold when I log in', v.launchAtLogin);
+    const atLogin = check('setting-launch-at-login', t('appearance.launchAtLogin'), v.launchAtLogin);
     atLogin.input.addEventListener('change', () => {
       const want = atLogin.input.checked;
       launchAtLoginSet(want).then(
@@ -103,42 +128,58 @@ export function createPreferencesSections(): HTMLElement[] {
         },
       );
     });
-    const minimized = check('setting-start-minimized', 'Then start in the tray, without the window', s.startMinimized);
+    const minimized = check('setting-start-minimized', t('appearance.startMinimized'), s.startMinimized);
     minimized.input.addEventListener('change', () => {
       void save({ startMinimized: minimized.input.checked }, () => (minimized.input.checked = s.startMinimized));
     });
-    look.replaceChildren(h('h3', {}, 'Appearance and start-up'), field('Theme', theme), atLogin.el, minimized.el);
+    // The window reloads in the new language once it is saved (preferences.ts).
+    const lang = select('setting-language', languageChoices(systemLanguages()), s.language);
+    for (const option of lang.options) if (option.value !== 'system') option.lang = option.value;
+    lang.addEventListener('change', () => {
+      void save({ language: lang.value }, () => (lang.value = s.language));
+    });
+    look.replaceChildren(
+      h('h3', {}, t('appearance.heading')),
+      field(t('appearance.theme'), theme),
+      field(t('appearance.language'), lang),
+      atLogin.el,
+      minimized.el,
+    );
 
     const shortcut = h('input#setting-shortcut', {
       type: 'text',
       value: s.shortcut ?? '',
-      placeholder: 'No shortcut',
+      placeholder: t('lookup.noShortcut'),
       autocomplete: 'off',
       spellcheck: 'false',
     }) as HTMLInputElement;
-    const problem = h('p.hint.warning-text#settings-shortcut-problem', { hidden: !v.shortcutProblem }, v.shortcutProblem ?? '');
-    const saveShortcut = h('button.btn#setting-shortcut-save', { type: 'button' }, 'Use this shortcut');
+    const problem = h(
+      'p.hint.warning-text#settings-shortcut-problem',
+      { hidden: !v.shortcutProblem },
+      v.shortcutProblem ? shortcutProblemText(v.shortcutProblem) : '',
+    );
+    const saveShortcut = h('button.btn#setting-shortcut-save', { type: 'button' }, t('lookup.useShortcut'));
     saveShortcut.addEventListener('click', async () => {
       const text = shortcut.value.trim();
       const saved = await save({ shortcut: text === '' ? null : text }, () => (shortcut.value = s.shortcut ?? ''));
       if (saved) {
-        problem.textContent = saved.shortcutProblem ?? '';
+        problem.textContent = saved.shortcutProblem ? shortcutProblemText(saved.shortcutProblem) : '';
         problem.hidden = !saved.shortcutProblem;
-        showToast(saved.settings.shortcut ? `Shortcut set: ${saved.settings.shortcut}` : 'No shortcut');
+        showToast(saved.settings.shortcut ? t('lookup.shortcutSet', { shortcut: saved.settings.shortcut }) : t('lookup.noShortcut'));
       }
     });
-    const typeCode = check('setting-type-code', 'Enter types the code into the window in front instead of copying it', s.typeCode);
+    const typeCode = check('setting-type-code', t('lookup.typeCode'), s.typeCode);
     typeCode.input.addEventListener('change', () => {
       void save({ typeCode: typeCode.input.checked }, () => (typeCode.input.checked = s.typeCode));
     });
     lookup.replaceChildren(
-      h('h3', {}, 'Quick lookup'),
-      h('p.hint', {}, 'A shortcut that works in every app opens a small window: type to find an account, Enter to copy its code, Esc to close.'),
-      field('Shortcut', shortcut, 'For example Ctrl+Alt+Shift+2. Leave empty for none.'),
+      h('h3', {}, t('lookup.heading')),
+      h('p.hint', {}, t('lookup.hint')),
+      field(t('lookup.shortcut'), shortcut, t('lookup.shortcutHint')),
       h('div.settings-actions', {}, saveShortcut),
       problem,
       typeCode.el,
-      ...(v.typeCodeProblem ? [h('p.hint#settings-type-problem', {}, `Here: ${v.typeCodeProblem}.`)] : []),
+      ...(v.typeCodeProblem ? [h('p.hint#settings-type-problem', {}, typeCodeProblemText(v.typeCodeProblem))] : []),
     );
   }
 

@@ -1,12 +1,15 @@
 // The settings in force in this window: loaded once, kept current by `settings://changed`
 // (Settings may be changed in the main window while the lookup window is open), and applied
-// where they show: the theme here, hidden codes by whoever subscribes.
+// where they show: the language and the theme here, hidden codes by whoever subscribes.
 import type { Settings } from '../../bindings/Settings';
+import { type Language, pickLanguage, startI18n, systemLanguages } from '../../i18n/i18n';
 import { appActivity, settingsGet } from '../../ipc/commands';
 import { onSettingsChanged } from '../../ipc/events';
 import { effectiveTheme } from './labels';
 
 let current: Settings | null = null;
+/** The language this window was rendered in; null until `startPreferences` chose it. */
+let shown: Language | null = null;
 const listeners = new Set<(s: Settings) => void>();
 const darkQuery = window.matchMedia('(prefers-color-scheme: dark)');
 
@@ -14,22 +17,41 @@ function paintTheme() {
   document.documentElement.dataset.theme = effectiveTheme(current?.theme ?? 'system', darkQuery.matches);
 }
 
+/** The language a language setting gives in this session. */
+function languageOf(setting: string): Language {
+  return pickLanguage(setting, systemLanguages());
+}
+
 function apply(s: Settings) {
   current = s;
+  // Another language: the window renders anew in it (every screen, dialogs included). The
+  // vault stays unlocked: it lives in Rust, not in this page.
+  if (shown !== null && languageOf(s.language) !== shown) {
+    window.location.reload();
+    return;
+  }
   paintTheme();
   for (const l of listeners) l(s);
 }
 
-/** Loads the settings and keeps them current; the theme follows at once. */
+/** Loads the settings and keeps them current, and starts the catalogues in the language they
+ * give; the theme follows at once. Resolves once the first screen may render. */
 export async function startPreferences(): Promise<void> {
   paintTheme();
   darkQuery.addEventListener('change', paintTheme);
   onSettingsChanged(apply);
+  let loaded: Settings | null = null;
   try {
-    apply((await settingsGet()).settings);
+    loaded = (await settingsGet()).settings;
   } catch {
-    // The defaults (system theme, codes shown) stay; Settings shows the error when opened.
+    // The defaults (system language and theme, codes shown) stay; Settings shows the error
+    // when opened.
   }
+  // A change heard while loading is at least as new as what was read.
+  const settings = current ?? loaded;
+  shown = languageOf(settings?.language ?? 'system');
+  startI18n(shown);
+  if (settings) apply(settings);
 }
 
 /** The settings in force, once loaded. */

@@ -4,6 +4,7 @@
 import type { VaultStatus } from '../../bindings/VaultStatus';
 import { openDialog } from '../../components/dialog';
 import { h } from '../../components/dom';
+import { tr } from '../../i18n/i18n';
 import { vaultStatus } from '../../ipc/commands';
 import { openExportDialog } from '../transfer/export';
 import { openImportDialog } from '../transfer/import';
@@ -11,27 +12,29 @@ import { createBackupsSection } from './backups';
 import { createPreferencesSections } from './preferences-form';
 import { keyringOnly } from './vault';
 
-/** What the vault's slots come to, in a line: "System keyring, recovery key". */
+const t = tr('settings');
+const tc = tr('common');
+
+/** What the vault's slots come to, in a line: "System keyring, recovery key". Each way has a
+ * form for the head of the list and one for further on (English capitalises the first). */
 export function slotSummary(s: VaultStatus): string {
-  const ways = [
-    s.keyringSlot ? 'system keyring' : null,
-    s.passwordSlot ? 'password' : null,
-    s.recoverySlot ? 'recovery key' : null,
-  ].filter((w): w is string => w !== null);
-  const line = ways.join(', ');
-  return line.charAt(0).toUpperCase() + line.slice(1);
+  const ways: string[] = [];
+  if (s.keyringSlot) ways.push(ways.length ? t('vault.way.keyring') : t('vault.wayFirst.keyring'));
+  if (s.passwordSlot) ways.push(ways.length ? t('vault.way.password') : t('vault.wayFirst.password'));
+  if (s.recoverySlot) ways.push(ways.length ? t('vault.way.recovery') : t('vault.wayFirst.recovery'));
+  return ways.join(', ');
 }
 
 /** Opens Settings. `openVault` opens Settings → Vault (the caller refreshes its banner then). */
 export function openSettingsDialog(openVault: () => void): void {
   const backups = createBackupsSection();
-  const { body, foot, close } = openDialog('settings-dialog', 'Settings', () => backups.dispose());
+  const { body, foot, close } = openDialog('settings-dialog', t('dialog.title'), () => backups.dispose());
 
-  const vaultLine = h('p.hint#settings-vault-summary', {}, 'Reading the vault…');
+  const vaultLine = h('p.hint#settings-vault-summary', {}, t('vault.reading'));
   const vault = h(
     'section.settings-section#settings-vault',
     {},
-    h('h3', {}, 'Vault'),
+    h('h3', {}, t('vault.heading')),
     vaultLine,
     h(
       'div.settings-actions',
@@ -45,15 +48,15 @@ export function openSettingsDialog(openVault: () => void): void {
             openVault();
           },
         },
-        'Password and recovery key…',
+        t('vault.open'),
       ),
     ),
   );
   vaultStatus().then(
     (s) => {
-      vaultLine.textContent = `Opens with: ${slotSummary(s)}.`;
+      vaultLine.textContent = t('vault.opensWith', { ways: slotSummary(s) });
       if (keyringOnly(s)) {
-        vaultLine.textContent += ' Add a recovery key or a password: if the keyring is lost, so are your accounts.';
+        vaultLine.textContent += ` ${t('vault.keyringOnly')}`;
         vaultLine.classList.add('warning-text');
       }
     },
@@ -63,8 +66,8 @@ export function openSettingsDialog(openVault: () => void): void {
   const transfer = h(
     'section.settings-section#settings-transfer',
     {},
-    h('h3', {}, 'Move in and out'),
-    h('p.hint', {}, 'Bring accounts from another authenticator, or write them all to a file.'),
+    h('h3', {}, t('transfer.heading')),
+    h('p.hint', {}, t('transfer.hint')),
     h(
       'div.settings-actions',
       {},
@@ -77,7 +80,7 @@ export function openSettingsDialog(openVault: () => void): void {
             void openImportDialog();
           },
         },
-        'Import from another app…',
+        t('transfer.import'),
       ),
       h(
         'button.btn#export-open',
@@ -88,11 +91,11 @@ export function openSettingsDialog(openVault: () => void): void {
             void openExportDialog();
           },
         },
-        'Export…',
+        t('transfer.export'),
       ),
     ),
   );
 
   body.append(vault, ...createPreferencesSections(), backups.el, transfer);
-  foot.append(h('span.spacer'), h('button.btn#settings-close', { type: 'button', onclick: () => close() }, 'Close'));
+  foot.append(h('span.spacer'), h('button.btn#settings-close', { type: 'button', onclick: () => close() }, tc('action.close')));
 }

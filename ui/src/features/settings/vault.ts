@@ -11,8 +11,12 @@ import {
   vaultRecoveryKeyRemove,
   vaultStatus,
 } from '../../ipc/commands';
+import { tr } from '../../i18n/i18n';
 import { describe } from '../../ipc/errors';
 import { recoveryKeyPanel } from '../vault/recovery-key';
+
+const t = tr('settings');
+const tc = tr('common');
 
 /** Whether the OS keyring is the vault's only way in (a lost keyring would lose it). */
 export function keyringOnly(s: VaultStatus): boolean {
@@ -21,13 +25,13 @@ export function keyringOnly(s: VaultStatus): boolean {
 
 /** Opens Settings → Vault; `onChanged` runs after every change of the slots. */
 export async function openVaultSettings(onChanged: () => void): Promise<void> {
-  const { body, foot, close } = openDialog('vault-settings', 'Settings · Vault', undefined, false);
+  const { body, foot, close } = openDialog('vault-settings', t('vaultDialog.title'), undefined, false);
   const error = h('div.form-error#vault-settings-error', { role: 'alert', hidden: true });
   const fail = (e: unknown) => {
     error.textContent = describe(e);
     error.hidden = false;
   };
-  foot.append(h('button.btn#vault-settings-close', { type: 'button', onclick: () => close() }, 'Close'));
+  foot.append(h('button.btn#vault-settings-close', { type: 'button', onclick: () => close() }, tc('action.close')));
 
   const render = (s: VaultStatus) => {
     error.hidden = true;
@@ -36,15 +40,15 @@ export async function openVaultSettings(onChanged: () => void): Promise<void> {
         `li.slot-row#${id}`,
         { 'data-present': on ? 'yes' : 'no' },
         h('strong', {}, name),
-        h('span.slot-state', {}, on ? 'Set up' : 'Not set up'),
+        h('span.slot-state', {}, on ? t('vaultDialog.setUp') : t('vaultDialog.notSetUp')),
         h('span.hint', {}, hint),
       );
     const slots = h(
       'ul.slot-list#vault-slots',
       {},
-      row('slot-keyring', 'System keyring', s.keyringSlot, 'Opens the vault when you log in to this computer.'),
-      row('slot-password', 'Password', s.passwordSlot, 'Opens the vault anywhere, when you type it.'),
-      row('slot-recovery', 'Recovery key', s.recoverySlot, 'Opens the vault if the keyring and the password are lost.'),
+      row('slot-keyring', t('vaultDialog.keyring'), s.keyringSlot, t('vaultDialog.keyringHint')),
+      row('slot-password', t('vaultDialog.password'), s.passwordSlot, t('vaultDialog.passwordHint')),
+      row('slot-recovery', t('vaultDialog.recovery'), s.recoverySlot, t('vaultDialog.recoveryHint')),
     );
     body.replaceChildren();
     append(body, [
@@ -53,7 +57,7 @@ export async function openVaultSettings(onChanged: () => void): Promise<void> {
         ? h(
             'div.warning#vault-settings-warning',
             { role: 'alert' },
-            'The system keyring is the only way into this vault: if it is lost, so are your accounts. Add a recovery key or a password.',
+            t('vaultDialog.keyringOnly'),
           )
         : null,
       slots,
@@ -72,23 +76,23 @@ export async function openVaultSettings(onChanged: () => void): Promise<void> {
   function passwordSection(s: VaultStatus): HTMLElement {
     const pw1 = h('input#vault-password-new', { type: 'password', autocomplete: 'new-password' });
     const pw2 = h('input#vault-password-repeat', { type: 'password', autocomplete: 'new-password' });
-    const save = h('button.btn.btn-primary#vault-password-save', { type: 'submit' }, s.passwordSlot ? 'Change password' : 'Set password');
+    const save = h('button.btn.btn-primary#vault-password-save', { type: 'submit' }, s.passwordSlot ? t('password.change') : t('password.set'));
     const form = h(
       'form#vault-password-form',
       {},
-      h('h3', {}, 'Password'),
-      h('p.hint', {}, 'Setting, changing or removing the password gives the vault a new key: old copies of it no longer open with the old password.'),
-      field(s.passwordSlot ? 'New password' : 'Password', pw1),
-      field('Repeat it', pw2),
+      h('h3', {}, t('password.heading')),
+      h('p.hint', {}, t('password.hint')),
+      field(s.passwordSlot ? t('password.new') : t('password.first'), pw1),
+      field(t('password.repeat'), pw2),
       h('div.recovery-actions', { style: 'justify-content:flex-end' }, save),
     );
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      if (pw1.value.length < 8) return fail({ kind: 'invalidInput', message: 'use at least 8 characters' });
-      if (pw1.value !== pw2.value) return fail({ kind: 'invalidInput', message: 'the passwords do not match' });
+      if (pw1.value.length < 8) return fail({ kind: 'invalidInput', message: t('password.tooShort') });
+      if (pw1.value !== pw2.value) return fail({ kind: 'invalidInput', message: t('password.mismatch') });
       save.disabled = true;
       try {
-        await changed(await vaultPasswordSet(pw1.value), 'Password set; the vault has a new key');
+        await changed(await vaultPasswordSet(pw1.value), t('password.done'));
       } catch (err) {
         fail(err);
       } finally {
@@ -96,17 +100,17 @@ export async function openVaultSettings(onChanged: () => void): Promise<void> {
       }
     });
     if (s.passwordSlot) {
-      const remove = h('button.btn.btn-danger#vault-password-remove', { type: 'button' }, 'Remove password');
+      const remove = h('button.btn.btn-danger#vault-password-remove', { type: 'button' }, t('password.remove'));
       remove.addEventListener('click', async () => {
         const ok = await confirmDialog({
-          title: 'Remove the password?',
-          message: 'The vault will open with the system keyring and the recovery key only.',
-          confirmLabel: 'Remove',
+          title: t('password.removeTitle'),
+          message: t('password.removeMessage'),
+          confirmLabel: t('password.removeConfirm'),
           danger: true,
         });
         if (!ok) return;
         try {
-          await changed(await vaultPasswordSet(null), 'Password removed; the vault has a new key');
+          await changed(await vaultPasswordSet(null), t('password.removed'));
         } catch (err) {
           fail(err);
         }
@@ -117,12 +121,12 @@ export async function openVaultSettings(onChanged: () => void): Promise<void> {
   }
 
   function recoverySection(s: VaultStatus): HTMLElement {
-    const make = h('button.btn.btn-primary#vault-recovery-new', { type: 'button' }, s.recoverySlot ? 'Make a new recovery key' : 'Create a recovery key');
+    const make = h('button.btn.btn-primary#vault-recovery-new', { type: 'button' }, s.recoverySlot ? t('recovery.replace') : t('recovery.create'));
     const section = h(
       'section#vault-recovery',
       {},
-      h('h3', {}, 'Recovery key'),
-      h('p.hint', {}, s.recoverySlot ? 'A new key replaces the old one, which then opens neither the vault nor any earlier copy of it.' : 'A key Twofold makes for you, shown once to save or print.'),
+      h('h3', {}, t('recovery.heading')),
+      h('p.hint', {}, s.recoverySlot ? t('recovery.replaceHint') : t('recovery.createHint')),
     );
     // Replacing or removing the key gives the vault a new master key, re-wrapped under the
     // password: the password is asked for then.
@@ -130,20 +134,20 @@ export async function openVaultSettings(onChanged: () => void): Promise<void> {
     const needsPassword = s.recoverySlot && s.passwordSlot;
     if (needsPassword) {
       section.append(
-        field('Vault password', current, 'Replacing or removing the key gives the vault a new key, so old copies do not open with the old one.'),
+        field(t('recovery.password'), current, t('recovery.passwordHint')),
       );
     }
     const password = () => (needsPassword ? current.value : null);
     const actions = h('div.recovery-actions', { style: 'justify-content:flex-end' }, make);
     make.addEventListener('click', async () => {
-      if (needsPassword && !current.value) return fail({ kind: 'invalidInput', message: 'type the vault password first' });
+      if (needsPassword && !current.value) return fail({ kind: 'invalidInput', message: t('recovery.passwordFirst') });
       make.disabled = true;
       try {
         const shown = await vaultRecoveryKeyAdd(password());
         onChanged();
         body.replaceChildren(
           recoveryKeyPanel(shown.recoveryKey, async () => {
-            showToast('Recovery key saved');
+            showToast(t('recovery.saved'));
             render(await vaultStatus());
           }),
         );
@@ -153,18 +157,18 @@ export async function openVaultSettings(onChanged: () => void): Promise<void> {
       }
     });
     if (s.recoverySlot) {
-      const remove = h('button.btn.btn-danger#vault-recovery-remove', { type: 'button' }, 'Remove recovery key');
+      const remove = h('button.btn.btn-danger#vault-recovery-remove', { type: 'button' }, t('recovery.remove'));
       remove.addEventListener('click', async () => {
-        if (needsPassword && !current.value) return fail({ kind: 'invalidInput', message: 'type the vault password first' });
+        if (needsPassword && !current.value) return fail({ kind: 'invalidInput', message: t('recovery.passwordFirst') });
         const ok = await confirmDialog({
-          title: 'Remove the recovery key?',
-          message: 'It will no longer open the vault.',
-          confirmLabel: 'Remove',
+          title: t('recovery.removeTitle'),
+          message: t('recovery.removeMessage'),
+          confirmLabel: t('recovery.removeConfirm'),
           danger: true,
         });
         if (!ok) return;
         try {
-          await changed(await vaultRecoveryKeyRemove(password()), 'Recovery key removed; the vault has a new key');
+          await changed(await vaultRecoveryKeyRemove(password()), t('recovery.removed'));
         } catch (err) {
           fail(err);
         }

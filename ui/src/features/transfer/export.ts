@@ -6,25 +6,48 @@ import { h } from '../../components/dom';
 import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import { exportDefaultPath, exportOptions, exportWrite } from '../../ipc/commands';
+import { tr } from '../../i18n/i18n';
 import { describe, toIpcError } from '../../ipc/errors';
-import { passwordProblem, plural } from './selection';
+import { passwordProblem } from './selection';
 
-/** The select's labels; a format Rust adds later shows its own title. */
-const LABELS: Record<string, string> = {
-  twofold: 'Twofold backup (encrypted)',
-  aegis: 'Aegis export (encrypted)',
-  'aegis-plain': 'Aegis export (plain)',
-  'uri-list': 'otpauth:// link list (plain)',
-  html: 'Printable page with QR codes (plain)',
-};
+const t = tr('transfer');
+const tc = tr('common');
 
-const DESCRIPTIONS: Record<string, string> = {
-  twofold: 'Encrypted. Twofold restores it with Import.',
-  aegis: 'Encrypted. Aegis, Ente Auth, 2FAS and GNOME Authenticator read it.',
-  'aegis-plain': 'Not encrypted. For apps that cannot read the encrypted Aegis file.',
-  'uri-list': 'Not encrypted. One otpauth:// link per line; most authenticators read it.',
-  html: 'Not encrypted. A page with a QR code per account, to print for a paper backup.',
-};
+/** The select's label for a format; a format Rust adds later shows its own title. */
+function formatLabel(f: ExportFormatView): string {
+  switch (f.name) {
+    case 'twofold':
+      return t('exportFormat.twofold');
+    case 'aegis':
+      return t('exportFormat.aegis');
+    case 'aegis-plain':
+      return t('exportFormat.aegisPlain');
+    case 'uri-list':
+      return t('exportFormat.uriList');
+    case 'html':
+      return t('exportFormat.html');
+    default:
+      return capitalised(f.title);
+  }
+}
+
+/** What a format is for, under the select; nothing for a format Rust adds later. */
+function formatDescription(name: string): string {
+  switch (name) {
+    case 'twofold':
+      return t('exportFormat.twofoldHint');
+    case 'aegis':
+      return t('exportFormat.aegisHint');
+    case 'aegis-plain':
+      return t('exportFormat.aegisPlainHint');
+    case 'uri-list':
+      return t('exportFormat.uriListHint');
+    case 'html':
+      return t('exportFormat.htmlHint');
+    default:
+      return '';
+  }
+}
 
 /** Opens the export dialog. */
 export async function openExportDialog(): Promise<void> {
@@ -35,13 +58,13 @@ export async function openExportDialog(): Promise<void> {
     showToast(describe(e), 'error');
     return;
   }
-  const { dialog, body, foot, close } = openDialog('export-dialog', 'Export accounts');
+  const { dialog, body, foot, close } = openDialog('export-dialog', t('export.title'));
   dialog.classList.add('export');
   const formats = options.formats;
   const byName = new Map(formats.map((f) => [f.name, f]));
 
   const format = h('select#export-format', {});
-  for (const f of formats) format.append(h('option', { value: f.name }, LABELS[f.name] ?? capitalised(f.title)));
+  for (const f of formats) format.append(h('option', { value: f.name }, formatLabel(f)));
   const formatHint = h('span.hint#export-format-hint', {}, '');
 
   const warning = h('p.warning#export-warning', { role: 'note' }, '');
@@ -53,11 +76,11 @@ export async function openExportDialog(): Promise<void> {
   const passwords = h(
     'div.field-row#export-passwords',
     {},
-    field('File password', password),
-    field('Repeat it', password2),
+    field(t('export.filePassword'), password),
+    field(t('export.repeat'), password2),
   );
   const vaultPassword = h('input#export-vault-password', { type: 'password', autocomplete: 'current-password' });
-  const vaultField = field('Vault password', vaultPassword, 'Twofold asks for it again before it writes every secret out.');
+  const vaultField = field(t('export.vaultPassword'), vaultPassword, t('export.vaultPasswordHint'));
   vaultField.hidden = !options.vaultPassword;
 
   const path = h('input.mono#export-path', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
@@ -71,19 +94,19 @@ export async function openExportDialog(): Promise<void> {
   const form = h(
     'form#export-form',
     {},
-    field('Format', format),
+    field(t('export.format'), format),
     formatHint,
     passwords,
     vaultField,
-    field('Save to', path, 'The full path of the new file; only you can read it.'),
-    h('label.check#export-replace-label', {}, replace, h('span', {}, 'Replace the file if it exists')),
+    field(t('export.saveTo'), path, t('export.saveToHint')),
+    h('label.check#export-replace-label', {}, replace, h('span', {}, t('export.replace'))),
     warning,
     h('label.check#export-confirm-label', {}, confirm, confirmLabel),
     error,
   );
   body.append(form);
-  const submit = h('button.btn.btn-primary#export-submit', { type: 'submit', form: 'export-form' }, 'Export');
-  foot.append(h('span.spacer'), h('button.btn#export-cancel', { type: 'button', onclick: () => close() }, 'Cancel'), submit);
+  const submit = h('button.btn.btn-primary#export-submit', { type: 'submit', form: 'export-form' }, t('export.submit'));
+  foot.append(h('span.spacer'), h('button.btn#export-cancel', { type: 'button', onclick: () => close() }, tc('action.cancel')), submit);
 
   const chosen = (): ExportFormatView => byName.get(format.value) ?? formats[0];
   const showError = (message: string | null) => {
@@ -93,15 +116,13 @@ export async function openExportDialog(): Promise<void> {
 
   async function syncFormat() {
     const f = chosen();
-    formatHint.textContent = DESCRIPTIONS[f.name] ?? '';
+    formatHint.textContent = formatDescription(f.name);
     passwords.hidden = !f.encrypted;
-    const count = plural(options.accounts, 'account');
+    const count = options.accounts;
     warning.textContent = f.encrypted
-      ? `The file holds the secret of every account (${count}). Anyone with the file and its password can make your codes.`
-      : `The file is NOT encrypted and holds the secret of every account (${count}): anyone who reads it can make your codes. Delete it once it has served.`;
-    confirmLabel.textContent = f.encrypted
-      ? 'I understand the file holds every secret'
-      : 'I understand the file holds every secret, unencrypted';
+      ? t('export.warningEncrypted', { count })
+      : t('export.warningPlain', { count });
+    confirmLabel.textContent = f.encrypted ? t('export.confirmEncrypted') : t('export.confirmPlain');
     confirm.checked = false;
     if (!pathEdited) {
       try {
@@ -122,11 +143,11 @@ export async function openExportDialog(): Promise<void> {
       const problem = passwordProblem(password.value, password2.value);
       if (problem) return showError(capitalised(problem));
     }
-    if (options.vaultPassword && !vaultPassword.value) return showError('Type the vault password.');
-    if (!confirm.checked) return showError('Tick the box to confirm the file may hold every secret.');
+    if (options.vaultPassword && !vaultPassword.value) return showError(t('export.vaultPasswordFirst'));
+    if (!confirm.checked) return showError(t('export.confirmFirst'));
     submit.disabled = true;
     const label = submit.textContent;
-    submit.textContent = f.encrypted ? 'Encrypting…' : 'Writing…';
+    submit.textContent = f.encrypted ? t('export.encrypting') : t('export.writing');
     try {
       const done = await exportWrite(
         f.name,
@@ -138,7 +159,7 @@ export async function openExportDialog(): Promise<void> {
       password.value = '';
       password2.value = '';
       vaultPassword.value = '';
-      showToast(`Exported ${plural(done.accounts, 'account')} to ${done.path}`, 'info', 6000);
+      showToast(t('export.done', { count: done.accounts, path: done.path }), 'info', 6000);
       close();
     } catch (err) {
       const ipc = toIpcError(err);

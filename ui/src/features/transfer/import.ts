@@ -7,19 +7,23 @@ import { h } from '../../components/dom';
 import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import { importApply, importDiscard, importFormats, importPreview } from '../../ipc/commands';
+import { tr } from '../../i18n/i18n';
 import { describe, toIpcError } from '../../ipc/errors';
+import { digitsLabel, kindLabel, periodLabel } from '../scan/format';
 import {
   allSelected,
   duplicateReason,
   importedMessage,
+  importFormatTitle,
   importLabel,
+  importSummary,
   initialSelection,
   pickedIndices,
-  plural,
   toggled,
 } from './selection';
 
-const KIND_LABEL = { totp: 'Time-based', hotp: 'Counter-based', steam: 'Steam Guard' } as const;
+const t = tr('transfer');
+const tc = tr('common');
 
 /** Opens the import dialog, reading `file` at once when given (a drop). Resolves true when
  * accounts were added. */
@@ -33,7 +37,7 @@ export function openImportDialog(file?: File): Promise<boolean> {
     let fileName = '';
     let selection = new Set<number>();
 
-    const { dialog, body, foot, close } = openDialog('import-dialog', 'Import from another app', () => {
+    const { dialog, body, foot, close } = openDialog('import-dialog', t('import.title'), () => {
       attempt++;
       if (preview) void importDiscard(preview.id);
       resolve(imported);
@@ -42,33 +46,29 @@ export function openImportDialog(file?: File): Promise<boolean> {
 
     // --- Pick ---
     const fileInput = h('input#import-file', { type: 'file', hidden: true });
-    const chooseBtn = h('button.btn.btn-primary#import-choose', { type: 'button' }, 'Choose file…');
-    const formatSelect = h('select#import-format', {}, h('option', { value: '' }, 'Auto-detect'));
+    const chooseBtn = h('button.btn.btn-primary#import-choose', { type: 'button' }, t('import.choose'));
+    const formatSelect = h('select#import-format', {}, h('option', { value: '' }, t('import.autoDetect')));
     void importFormats().then((formats) => {
-      for (const f of formats) formatSelect.append(h('option', { value: f.name }, f.title));
+      for (const f of formats) formatSelect.append(h('option', { value: f.name }, importFormatTitle(f.name, f.title)));
     });
     const formatBox = h(
       'details.advanced#import-format-box',
       {},
-      h('summary', {}, 'Format'),
-      field('Read the file as', formatSelect, 'Twofold tells most files apart by their content.'),
+      h('summary', {}, t('import.format')),
+      field(t('import.readAs'), formatSelect, t('import.readAsHint')),
     );
     const drop = h(
       'div.import-drop#import-drop',
       {},
-      h('p', {}, 'Drop an export file here, or choose it.'),
-      h(
-        'p.muted',
-        {},
-        'Aegis, 2FAS, andOTP, Bitwarden, Ente Auth, FreeOTP+, Google Authenticator, LastPass, Proton, Authenticator Pro, otpauth:// lists and Twofold backups.',
-      ),
+      h('p', {}, t('import.drop')),
+      h('p.muted', {}, t('import.apps')),
       chooseBtn,
       fileInput,
     );
     const pickPane = h('div#import-pick', {}, drop, formatBox);
 
     // --- Busy ---
-    const busyText = h('span#import-busy-text', {}, 'Reading…');
+    const busyText = h('span#import-busy-text', {}, t('import.reading'));
     const busyPane = h('div.import-busy#import-busy', { hidden: true, role: 'status' }, h('span.spinner', { 'aria-hidden': 'true' }), busyText);
 
     // --- Password ---
@@ -78,13 +78,13 @@ export function openImportDialog(file?: File): Promise<boolean> {
       'form#import-password-form',
       { hidden: true },
       passwordLabel,
-      field('Password', password, 'The password the other app asked for when it made the export.'),
+      field(t('import.password'), password, t('import.passwordHint')),
     );
 
     // --- List ---
     const summary = h('p#import-summary', {}, '');
-    const selectAll = h('button.btn.btn-ghost#import-select-all', { type: 'button' }, 'Select all');
-    const selectNone = h('button.btn.btn-ghost#import-select-none', { type: 'button' }, 'Select none');
+    const selectAll = h('button.btn.btn-ghost#import-select-all', { type: 'button' }, t('import.selectAll'));
+    const selectNone = h('button.btn.btn-ghost#import-select-none', { type: 'button' }, t('import.selectNone'));
     const list = h('ul.scan-accounts.import-list#import-list');
     const problems = h('div#import-problems', { hidden: true });
     const listPane = h(
@@ -99,9 +99,9 @@ export function openImportDialog(file?: File): Promise<boolean> {
     const error = h('div.form-error#import-error', { role: 'alert', hidden: true });
     body.append(pickPane, busyPane, passwordForm, listPane, error);
 
-    const cancel = h('button.btn#import-cancel', { type: 'button' }, 'Cancel');
-    const unlock = h('button.btn.btn-primary#import-unlock', { type: 'submit', form: 'import-password-form', hidden: true }, 'Open');
-    const apply = h('button.btn.btn-primary#import-apply', { type: 'button', hidden: true }, 'Import');
+    const cancel = h('button.btn#import-cancel', { type: 'button' }, tc('action.cancel'));
+    const unlock = h('button.btn.btn-primary#import-unlock', { type: 'submit', form: 'import-password-form', hidden: true }, t('import.open'));
+    const apply = h('button.btn.btn-primary#import-apply', { type: 'button', hidden: true }, t('import.apply'));
     foot.append(h('span.spacer'), cancel, unlock, apply);
 
     type Stage = 'pick' | 'busy' | 'password' | 'list';
@@ -114,7 +114,7 @@ export function openImportDialog(file?: File): Promise<boolean> {
       listPane.hidden = s !== 'list';
       unlock.hidden = s !== 'password';
       apply.hidden = s !== 'list';
-      cancel.textContent = s === 'busy' ? 'Cancel' : s === 'pick' ? 'Close' : 'Back';
+      cancel.textContent = s === 'busy' ? tc('action.cancel') : s === 'pick' ? tc('action.close') : t('import.back');
       if (s === 'password') password.focus();
     };
     const showError = (message: string | null) => {
@@ -142,7 +142,7 @@ export function openImportDialog(file?: File): Promise<boolean> {
       const mine = ++attempt;
       forgetPreview();
       showError(null);
-      busyText.textContent = pw === null ? `Reading ${fileName}…` : 'Decrypting…';
+      busyText.textContent = pw === null ? t('import.readingFile', { name: fileName }) : t('import.decrypting');
       show('busy');
       try {
         const result = await importPreview(bytes, formatSelect.value || null, pw);
@@ -159,22 +159,22 @@ export function openImportDialog(file?: File): Promise<boolean> {
         const err = toIpcError(e);
         switch (err.kind) {
           case 'exportPasswordNeeded':
-            passwordLabel.textContent = `${fileName} is encrypted. Type its password to read it.`;
+            passwordLabel.textContent = t('import.encrypted', { name: fileName });
             show('password');
             break;
           case 'exportWrongPassword':
-            showError('Wrong password; try again.');
+            showError(t('import.wrongPassword'));
             show('password');
             password.select();
             break;
           case 'unknownExport':
             formatBox.open = true;
-            showError(`${fileName}: ${describe(err)}. Choose its format below, or another file.`);
+            showError(t('import.unknown', { name: fileName, error: describe(err) }));
             show('pick');
             formatSelect.focus();
             break;
           default:
-            showError(`${fileName}: ${describe(err)}. Nothing was imported.`);
+            showError(t('import.failed', { name: fileName, error: describe(err) }));
             show('pick');
         }
       }
@@ -194,10 +194,13 @@ export function openImportDialog(file?: File): Promise<boolean> {
     function showList(p: ImportPreview) {
       selection = initialSelection(p.entries);
       const dupes = p.entries.filter((e) => duplicateReason(e) !== null).length;
-      const parts = [plural(p.entries.length, 'account')];
-      if (dupes) parts.push(`${dupes} already held`);
-      if (p.skipped.length) parts.push(`${plural(p.skipped.length, 'entry', 'entries')} that cannot be imported`);
-      summary.textContent = `${fileName} (${p.formatTitle}): ${parts.join(', ')}.`;
+      summary.textContent = importSummary(
+        fileName,
+        importFormatTitle(p.format, p.formatTitle),
+        p.entries.length,
+        dupes,
+        p.skipped.length,
+      );
       const ticks: HTMLInputElement[] = [];
       list.replaceChildren(
         ...p.entries.map((e) => {
@@ -205,7 +208,7 @@ export function openImportDialog(file?: File): Promise<boolean> {
           const tick = h('input.scan-tick.import-tick', {
             type: 'checkbox',
             checked: selection.has(e.index),
-            'aria-label': `Import ${e.name}`,
+            'aria-label': t('import.tick', { name: e.name }),
             'data-index': e.index,
           });
           tick.addEventListener('change', () => {
@@ -213,7 +216,7 @@ export function openImportDialog(file?: File): Promise<boolean> {
             paintApply();
           });
           ticks.push(tick);
-          const every = e.kind === 'totp' ? ` · every ${e.period} s` : '';
+          const every = e.kind === 'totp' ? ` · ${periodLabel(e.period)}` : '';
           return h(
             'li.scan-account.import-entry',
             { 'data-name': e.name, 'data-duplicate': reason !== null },
@@ -223,7 +226,7 @@ export function openImportDialog(file?: File): Promise<boolean> {
               {},
               h('span.account-issuer', {}, e.issuer || e.account || e.name),
               h('span.account-name', {}, e.issuer ? e.account : ''),
-              h('span.muted', {}, `${KIND_LABEL[e.kind]} · ${e.digits} digits${every}`),
+              h('span.muted', {}, `${kindLabel(e.kind)} · ${digitsLabel(e.digits)}${every}`),
               reason ? h('span.badge.badge-warn.import-flag', {}, reason) : null,
             ),
           );
@@ -243,12 +246,17 @@ export function openImportDialog(file?: File): Promise<boolean> {
       };
       problems.hidden = p.skipped.length === 0;
       problems.replaceChildren(
-        h('h3', {}, 'Cannot be imported'),
+        h('h3', {}, t('import.problems')),
         h(
           'ul.import-problems',
           {},
           ...p.skipped.map((s) =>
-            h('li', {}, h('strong', {}, `Entry ${s.entry}${s.label ? `, ${s.label}` : ''}: `), s.reason),
+            h(
+              'li',
+              {},
+              h('strong', {}, s.label ? t('import.entryLabel', { entry: s.entry, label: s.label }) : t('import.entry', { entry: s.entry })),
+              s.reason,
+            ),
           ),
         ),
       );
@@ -274,7 +282,7 @@ export function openImportDialog(file?: File): Promise<boolean> {
 
     passwordForm.addEventListener('submit', (e) => {
       e.preventDefault();
-      if (!password.value) return showError('Type the password first.');
+      if (!password.value) return showError(t('import.passwordFirst'));
       void read(password.value);
     });
 

@@ -1,15 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startI18n } from '../../i18n/i18n';
 import {
   allSelected,
   duplicateReason,
   importedMessage,
+  importFormatTitle,
   importLabel,
+  importSummary,
   initialSelection,
   isImageFile,
   passwordProblem,
   pickedIndices,
   toggled,
 } from './selection';
+
+beforeAll(() => startI18n('en'));
 
 const entry = (index: number, alreadyHeldBy: string | null = null, duplicateInFile = false) => ({
   index,
@@ -65,5 +70,31 @@ describe('export passwords', () => {
     expect(passwordProblem('', '')).toBe('type a password for the file');
     expect(passwordProblem('a', 'b')).toBe('the two passwords differ');
     expect(passwordProblem('pässword', 'pässword')).toBeNull();
+  });
+});
+
+describe('import summary', () => {
+  it('counts accounts, duplicates and problems', () => {
+    expect(importSummary('a.json', 'Aegis export', 3, 1, 0)).toBe('a.json (Aegis export): 3 accounts, 1 already held.');
+    expect(importSummary('l.txt', 'otpauth URI list', 1, 0, 2)).toBe(
+      'l.txt (otpauth URI list): 1 account, 2 entries that cannot be imported.',
+    );
+  });
+
+  it('names formats as Rust does, and keeps an unknown one as Rust gave it', () => {
+    expect(importFormatTitle('aegis', 'Aegis export')).toBe('Aegis export');
+    expect(importFormatTitle('newapp', 'New App export')).toBe('New App export');
+  });
+
+  it('speaks Polish and Russian, with the right plurals', () => {
+    startI18n('pl');
+    expect(importSummary('a.json', importFormatTitle('aegis', ''), 5, 2, 1)).toBe(
+      'a.json (Eksport z Aegis): 5 kont, 2 już są w Twofold, 1 wpis, którego nie można zaimportować.',
+    );
+    expect(importLabel(3)).toBe('Importuj 3 konta');
+    startI18n('ru');
+    expect(importLabel(21)).toBe('Импортировать 21 аккаунт');
+    expect(importLabel(5)).toBe('Импортировать 5 аккаунтов');
+    startI18n('en');
   });
 });

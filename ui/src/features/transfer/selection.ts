@@ -2,6 +2,9 @@
 // buttons and in the toast. No DOM, no IPC, so the unit tests import this alone.
 import type { ImportDone } from '../../bindings/ImportDone';
 import type { ImportEntryView } from '../../bindings/ImportEntryView';
+import { tr } from '../../i18n/i18n';
+
+const t = tr('transfer');
 
 type Flagged = Pick<ImportEntryView, 'index' | 'alreadyHeldBy' | 'duplicateInFile'>;
 
@@ -36,23 +39,73 @@ export function pickedIndices(selection: ReadonlySet<number>): number[] {
 
 /** Why an entry starts unticked, for its badge; null when it does not. */
 export function duplicateReason(e: Flagged): string | null {
-  if (e.alreadyHeldBy !== null) return `Already in Twofold as “${e.alreadyHeldBy}”`;
-  if (e.duplicateInFile) return 'Repeats an earlier entry of this file';
+  if (e.alreadyHeldBy !== null) return t('import.alreadyHeld', { name: e.alreadyHeldBy });
+  if (e.duplicateInFile) return t('import.repeated');
   return null;
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** The import button's label. */
 export function importLabel(selected: number): string {
-  return selected === 0 ? 'Import' : `Import ${plural(selected, 'account')}`;
+  return selected === 0 ? t('import.apply') : t('import.applyCount', { count: selected });
 }
 
 /** The toast after an import. */
 export function importedMessage(done: ImportDone): string {
-  return `Imported ${done.imported}, skipped ${done.skipped}`;
+  return t('import.done', { imported: done.imported, skipped: done.skipped });
+}
+
+/** The import preview's first line: `file (format): 3 accounts, 1 already held, 2 entries that
+ * cannot be imported.` */
+export function importSummary(file: string, format: string, accounts: number, held: number, problems: number): string {
+  const parts = [t('import.summaryAccounts', { count: accounts })];
+  if (held) parts.push(t('import.summaryHeld', { count: held }));
+  if (problems) parts.push(t('import.summaryProblems', { count: problems }));
+  return t('import.summary', { file, format, parts: parts.join(', ') });
+}
+
+/** What the user calls an import format, by its name; a format Rust adds later shows the title
+ * Rust gives. */
+export function importFormatTitle(name: string, title: string): string {
+  switch (name) {
+    case 'twofold':
+      return t('importFormat.twofold');
+    case 'uri-list':
+      return t('importFormat.uriList');
+    case 'google':
+      return t('importFormat.google');
+    case '2fas':
+      return t('importFormat.twoFas');
+    case 'andotp':
+      return t('importFormat.andOtp');
+    case 'aegis':
+      return t('importFormat.aegis');
+    case 'bitwarden':
+      return t('importFormat.bitwarden');
+    case 'lastpass':
+      return t('importFormat.lastPass');
+    case 'freeotp':
+      return t('importFormat.freeOtp');
+    case 'freeotp-plus':
+      return t('importFormat.freeOtpPlus');
+    case 'proton':
+      return t('importFormat.proton');
+    case 'ente':
+      return t('importFormat.ente');
+    case 'authenticator-pro':
+      return t('importFormat.authenticatorPro');
+    case 'proton-pass':
+      return t('importFormat.protonPass');
+    case 'raivo':
+      return t('importFormat.raivo');
+    case 'totp-authenticator':
+      return t('importFormat.totpAuthenticator');
+    case 'winauth':
+      return t('importFormat.winAuth');
+    case 'authenticator-plus':
+      return t('importFormat.authenticatorPlus');
+    default:
+      return title;
+  }
 }
 
 /** Whether a dropped file is an image (scanned for a QR code) rather than an export file. */
@@ -63,7 +116,7 @@ export function isImageFile(file: { name: string; type: string }): boolean {
 
 /** Why the two typed export passwords cannot be used, or null when they can. */
 export function passwordProblem(first: string, second: string): string | null {
-  if (first.length === 0) return 'type a password for the file';
-  if (first !== second) return 'the two passwords differ';
+  if (first.length === 0) return t('export.noPassword');
+  if (first !== second) return t('export.passwordsDiffer');
   return null;
 }

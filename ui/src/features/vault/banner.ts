@@ -3,6 +3,9 @@
 import { h } from '../../components/dom';
 import { vaultStatus } from '../../ipc/commands';
 import { keyringOnly } from '../settings/vault';
+import { tr } from '../../i18n/i18n';
+
+const t = tr('vault');
 
 export interface KeyringOnlyBanner {
   el: HTMLElement;
@@ -16,13 +19,13 @@ export function createKeyringOnlyBanner(openSettings: () => void): KeyringOnlyBa
     h(
       'div.banner-text',
       {},
-      h('strong', {}, 'Only the system keyring opens this vault'),
-      h('span.hint', {}, 'If the keyring is lost or you move to a new computer, your accounts are lost with it.'),
+      h('strong', {}, t('banner.title')),
+      h('span.hint', {}, t('banner.text')),
     ),
     h(
       'div.banner-actions',
       {},
-      h('button.btn.btn-sm.btn-primary#keyring-only-fix', { type: 'button', onclick: () => openSettings() }, 'Add a recovery key'),
+      h('button.btn.btn-sm.btn-primary#keyring-only-fix', { type: 'button', onclick: () => openSettings() }, t('banner.fix')),
     ),
   );
   async function refresh() {

@@ -4,6 +4,10 @@ import { h } from '../../components/dom';
 import { field } from '../../components/field';
 import { vaultRecoveryKeyDone, vaultRecoveryKeySave } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
+import { tr } from '../../i18n/i18n';
+
+const t = tr('vault');
+const tc = tr('common');
 
 /** The groups of a key like `ABCD-EFGH-...`, for display (three rows). */
 export function keyGroups(key: string): string[] {
@@ -15,24 +19,24 @@ export function recoveryKeyPanel(key: string, onDone: () => void | Promise<void>
   const groups = keyGroups(key);
   const keyEl = h(
     'div.recovery-key#recovery-key-text',
-    { 'aria-label': 'Recovery key', 'data-key': key },
+    { 'aria-label': t('recovery.label'), 'data-key': key },
     ...groups.map((g) => h('span.recovery-group', {}, g)),
   );
   const status = h('div.hint#recovery-save-status', { role: 'status' });
   const error = h('div.form-error#recovery-error', { role: 'alert', hidden: true });
   const pathInput = h('input#recovery-save-path', {
     type: 'text',
-    placeholder: 'Documents/Twofold recovery key.txt',
+    placeholder: t('recovery.pathPlaceholder'),
     autocomplete: 'off',
     spellcheck: 'false',
   });
-  const save = h('button.btn#recovery-save', { type: 'button' }, 'Save as file');
+  const save = h('button.btn#recovery-save', { type: 'button' }, t('recovery.save'));
   save.addEventListener('click', async () => {
     error.hidden = true;
     save.disabled = true;
     try {
       const path = await vaultRecoveryKeySave(pathInput.value.trim() || null);
-      status.textContent = `Saved to ${path}. Keep a copy away from this computer.`;
+      status.textContent = t('recovery.savedTo', { path });
     } catch (e) {
       error.textContent = describe(e);
       error.hidden = false;
@@ -40,11 +44,11 @@ export function recoveryKeyPanel(key: string, onDone: () => void | Promise<void>
       save.disabled = false;
     }
   });
-  const print = h('button.btn#recovery-print', { type: 'button' }, 'Print');
+  const print = h('button.btn#recovery-print', { type: 'button' }, tc('action.print'));
   print.addEventListener('click', () => printKey(groups));
 
   const saved = h('input#recovery-saved', { type: 'checkbox' });
-  const cont = h('button.btn.btn-primary#recovery-continue', { type: 'button', disabled: true }, 'Continue');
+  const cont = h('button.btn.btn-primary#recovery-continue', { type: 'button', disabled: true }, tc('action.continue'));
   saved.addEventListener('change', () => {
     cont.disabled = !saved.checked;
   });
@@ -60,18 +64,18 @@ export function recoveryKeyPanel(key: string, onDone: () => void | Promise<void>
   return h(
     'div.recovery-panel#recovery-panel',
     {},
-    h('h2', {}, 'Your recovery key'),
+    h('h2', {}, t('recovery.title')),
     h(
       'p',
       {},
-      'This key opens your vault if the system keyring is lost or this computer is replaced. It is shown only this once: save it or print it, and keep it somewhere safe. Anyone with it and a copy of your vault can read every account.',
+      t('recovery.intro'),
     ),
     keyEl,
-    field('Save to (optional)', pathInput, 'Leave empty for your Documents folder. The file is readable by you only.'),
+    field(t('recovery.saveTo'), pathInput, t('recovery.saveToHint')),
     h('div.recovery-actions', {}, save, print),
     status,
     error,
-    h('label.recovery-confirm', { for: 'recovery-saved' }, saved, ' I have saved my recovery key'),
+    h('label.recovery-confirm', { for: 'recovery-saved' }, saved, ` ${t('recovery.confirm')}`),
     h('div.recovery-actions', { style: 'justify-content:flex-end' }, cont),
   );
 }
@@ -82,8 +86,8 @@ function printKey(groups: string[]) {
   const view = h(
     'div#recovery-print-view',
     {},
-    h('h1', {}, 'Twofold recovery key'),
-    h('p', {}, 'Keep this page somewhere safe. It opens your Twofold vault without the system keyring.'),
+    h('h1', {}, t('print.title')),
+    h('p', {}, t('print.text')),
     h('div.recovery-key', {}, ...groups.map((g) => h('span.recovery-group', {}, g))),
   );
   document.body.append(view);

@@ -6,6 +6,10 @@ import { field } from '../../components/field';
 import { type UnlockMethod, vaultCreate, vaultUnlock } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
 import { recoveryKeyPanel } from './recovery-key';
+import { tr } from '../../i18n/i18n';
+
+const t = tr('vault');
+const tc = tr('common');
 
 function passwordField(id: string, label: string, autocomplete: string): [HTMLDivElement, HTMLInputElement] {
   const input = h('input', { id, type: 'password', autocomplete, required: true });
@@ -19,8 +23,9 @@ export function createVaultScreen(
   last: UnlockMethod = { kind: 'keyring' },
 ): HTMLElement {
   const error = h('div.form-error#vault-error', { role: 'alert', hidden: true });
+  // An error from Rust, or a sentence of our own (already in the user's language).
   const fail = (e: unknown) => {
-    error.textContent = describe(e);
+    error.textContent = typeof e === 'string' ? e : describe(e);
     error.hidden = false;
   };
   const card = h('div.card#vault-screen', {}, h('img.logo', { src: 'logo.png', alt: '' }), h('h1.sr-only', {}, 'Twofold'));
@@ -31,7 +36,7 @@ export function createVaultScreen(
   const showStatus = (s: VaultStatus) => {
     if (s.state === 'unlocked') onOpen(s);
     else if (s.rolledBack) screen.replaceWith(createVaultScreen(s, onOpen, lastMethod));
-    else fail({ kind: 'vaultLocked', message: s.reason ?? 'still locked' });
+    else fail(s.reason ? { kind: 'vaultLocked', message: s.reason } : t('unlock.stillLocked'));
   };
   const busy = async (btn: HTMLButtonElement, f: () => Promise<VaultStatus>) => {
     error.hidden = true;
@@ -56,28 +61,28 @@ export function createVaultScreen(
 
   if (status.rolledBack) {
     const { seen, found } = status.rolledBack;
-    const accept = h('button.btn.btn-danger#rollback-accept', { type: 'button' }, 'Open this copy anyway');
+    const accept = h('button.btn.btn-danger#rollback-accept', { type: 'button' }, t('rollback.accept'));
     accept.addEventListener('click', () => void busy(accept, () => vaultUnlock(lastMethod, true)));
     card.append(
       h(
         'div.warning#rollback-warning',
         { role: 'alert' },
-        h('strong', {}, 'This vault is an older copy'),
+        h('strong', {}, t('rollback.title')),
         h(
           'p',
           {},
-          `The vault file is generation ${found}, but generation ${seen} was seen on this computer before. An old copy may have replaced it, and changes made since then would be missing. Open it only if you restored this copy on purpose.`,
+          t('rollback.text', { found, seen }),
         ),
         accept,
       ),
     );
   }
 
-  const [f1, pw] = passwordField('unlock-password', 'Password', 'current-password');
-  const submit = h('button.btn.btn-primary#unlock-submit', { type: 'submit' }, 'Unlock');
+  const [f1, pw] = passwordField('unlock-password', t('password'), 'current-password');
+  const submit = h('button.btn.btn-primary#unlock-submit', { type: 'submit' }, t('unlock.submit'));
   const actions = h('div', { style: 'display:flex;gap:8px;justify-content:flex-end' });
   if (status.keyringSlot) {
-    const retry = h('button.btn#unlock-keyring', { type: 'button' }, 'Use system keyring');
+    const retry = h('button.btn#unlock-keyring', { type: 'button' }, t('unlock.keyring'));
     retry.addEventListener('click', () => unlock(retry, { kind: 'keyring' }));
     actions.append(retry);
   }
@@ -95,18 +100,18 @@ export function createVaultScreen(
     spellcheck: 'false',
     placeholder: 'ABCD-EFGH-…',
   });
-  const keySubmit = h('button.btn#unlock-recovery-submit', { type: 'submit' }, 'Unlock with recovery key');
+  const keySubmit = h('button.btn#unlock-recovery-submit', { type: 'submit' }, t('unlock.withRecoveryKey'));
   const keyForm = h(
     'form#unlock-recovery-form',
     { hidden: status.passwordSlot || status.keyringSlot },
-    field('Recovery key', keyInput, 'The 56 characters you saved when you made the vault; dashes and case do not matter.'),
+    field(t('recovery.label'), keyInput, t('unlock.recoveryHint')),
     h('div', { style: 'display:flex;justify-content:flex-end' }, keySubmit),
   );
   keyForm.addEventListener('submit', (e) => {
     e.preventDefault();
     unlock(keySubmit, { kind: 'recoveryKey', key: keyInput.value });
   });
-  const useKey = h('button.btn.btn-ghost#use-recovery-key', { type: 'button' }, 'Use the recovery key instead');
+  const useKey = h('button.btn.btn-ghost#use-recovery-key', { type: 'button' }, t('unlock.useRecoveryKey'));
   useKey.addEventListener('click', () => {
     keyForm.hidden = false;
     useKey.remove();
@@ -114,15 +119,17 @@ export function createVaultScreen(
   });
 
   append(card, [
-    h('h2', {}, 'Twofold is locked'),
+    h('h2', {}, t('unlock.title')),
     h(
       'p',
       {},
       status.passwordSlot
-        ? 'Enter your vault password to see your codes.'
+        ? t('unlock.password')
         : status.keyringSlot
-          ? `The vault key is kept in the system keyring${status.reason ? `, which is not available right now: ${status.reason}` : ''}.`
-          : 'Enter your recovery key to open the vault.',
+          ? status.reason
+            ? t('unlock.keyringUnavailable', { reason: status.reason })
+            : t('unlock.keyringText')
+          : t('unlock.recovery'),
     ),
     form,
     status.recoverySlot ? keyForm : null,
@@ -140,21 +147,21 @@ export function createVaultScreen(
  * system keyring), so the keyring is never the only way in. */
 function firstRun(card: HTMLElement, error: HTMLElement, fail: (e: unknown) => void, onOpen: (s: VaultStatus) => void) {
   const body = h('div#first-run');
-  const chooseKey = h('button.btn.btn-primary#create-choose-recovery', { type: 'button' }, 'Create a recovery key');
-  const choosePw = h('button.btn#create-choose-password', { type: 'button' }, 'Choose a password');
+  const chooseKey = h('button.btn.btn-primary#create-choose-recovery', { type: 'button' }, t('firstRun.chooseKey'));
+  const choosePw = h('button.btn#create-choose-password', { type: 'button' }, t('firstRun.choosePassword'));
   const intro = () => {
     body.replaceChildren(
-      h('h2', {}, 'Welcome to Twofold'),
+      h('h2', {}, t('firstRun.title')),
       h(
         'p',
         {},
-        'Your accounts are encrypted in a vault on this computer; the system keyring opens it for you. Choose a second way in, for the day the keyring is lost or you move to a new computer:',
+        t('firstRun.intro'),
       ),
       h(
         'div.choice-list',
         {},
-        h('div.choice', {}, chooseKey, h('span.hint', {}, 'A key Twofold makes for you, shown once to save or print. Nothing to remember.')),
-        h('div.choice', {}, choosePw, h('span.hint', {}, 'A password you type when the keyring is not available.')),
+        h('div.choice', {}, chooseKey, h('span.hint', {}, t('firstRun.keyHint'))),
+        h('div.choice', {}, choosePw, h('span.hint', {}, t('firstRun.passwordHint'))),
       ),
       error,
     );
@@ -165,7 +172,7 @@ function firstRun(card: HTMLElement, error: HTMLElement, fail: (e: unknown) => v
     try {
       const created = await vaultCreate(null, true);
       const key = created.recoveryKey;
-      if (!key) throw { kind: 'internal', message: 'the vault was created without its recovery key' };
+      if (!key) return fail(t('firstRun.noKey'));
       body.replaceChildren(recoveryKeyPanel(key, () => onOpen(created.status)));
     } catch (e) {
       fail(e);
@@ -174,10 +181,10 @@ function firstRun(card: HTMLElement, error: HTMLElement, fail: (e: unknown) => v
     }
   });
   choosePw.addEventListener('click', () => {
-    const [f1, pw1] = passwordField('create-password', 'Password', 'new-password');
-    const [f2, pw2] = passwordField('create-password2', 'Repeat password', 'new-password');
-    const back = h('button.btn.btn-ghost#create-back', { type: 'button', onclick: () => intro() }, 'Back');
-    const submit = h('button.btn.btn-primary#create-submit', { type: 'submit' }, 'Create vault');
+    const [f1, pw1] = passwordField('create-password', t('password'), 'new-password');
+    const [f2, pw2] = passwordField('create-password2', t('firstRun.repeat'), 'new-password');
+    const back = h('button.btn.btn-ghost#create-back', { type: 'button', onclick: () => intro() }, tc('action.back'));
+    const submit = h('button.btn.btn-primary#create-submit', { type: 'submit' }, t('firstRun.create'));
     const form = h(
       'form#create-form',
       {},
@@ -188,8 +195,8 @@ function firstRun(card: HTMLElement, error: HTMLElement, fail: (e: unknown) => v
     );
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      if (pw1.value.length < 8) return fail({ kind: 'invalidInput', message: 'use at least 8 characters' });
-      if (pw1.value !== pw2.value) return fail({ kind: 'invalidInput', message: 'the passwords do not match' });
+      if (pw1.value.length < 8) return fail(t('firstRun.tooShort'));
+      if (pw1.value !== pw2.value) return fail(t('firstRun.mismatch'));
       error.hidden = true;
       submit.disabled = true;
       try {
@@ -201,8 +208,8 @@ function firstRun(card: HTMLElement, error: HTMLElement, fail: (e: unknown) => v
       }
     });
     body.replaceChildren(
-      h('h2', {}, 'Protect your vault with a password'),
-      h('p', {}, 'You will type it when the system keyring is not available. Twofold cannot recover a forgotten password.'),
+      h('h2', {}, t('firstRun.passwordTitle')),
+      h('p', {}, t('firstRun.passwordText')),
       form,
     );
     setTimeout(() => pw1.focus());

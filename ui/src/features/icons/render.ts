@@ -1,0 +1,33 @@
+// Draws an icon: a rounded tile in the brand colour with the logo in white or black, whichever
+// contrasts more. Built with createElementNS (no innerHTML). Decorative: the account's name is
+// beside it, so the SVG is hidden from assistive technology.
+import { glyphColour, type IconInfo, tileTone } from './match';
+
+const NS = 'http://www.w3.org/2000/svg';
+
+/** A `size`×`size` px SVG of the icon (class "brand-icon"; data-tone "light" or "dark" when the
+ * tile needs an outline in the light or the dark theme, see icons.css). */
+export function renderIcon(info: IconInfo, size: number): SVGSVGElement {
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', String(size));
+  svg.setAttribute('height', String(size));
+  svg.setAttribute('class', 'brand-icon');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  svg.setAttribute('data-tone', tileTone(info.hex));
+  svg.setAttribute('data-slug', info.slug);
+  const tile = document.createElementNS(NS, 'rect');
+  tile.setAttribute('class', 'brand-tile');
+  for (const [k, v] of Object.entries({ x: '0.5', y: '0.5', width: '23', height: '23', rx: '5.5' })) {
+    tile.setAttribute(k, v);
+  }
+  tile.setAttribute('fill', `#${info.hex}`);
+  const glyph = document.createElementNS(NS, 'path');
+  glyph.setAttribute('d', info.path);
+  glyph.setAttribute('fill', glyphColour(info.hex));
+  // The logo at 60% of the tile, centred.
+  glyph.setAttribute('transform', 'translate(4.8 4.8) scale(0.6)');
+  svg.append(tile, glyph);
+  return svg;
+}
