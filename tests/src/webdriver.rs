@@ -404,6 +404,26 @@ impl Session {
         Some(key)
     }
 
+    /// Drags with the mouse (W3C actions): presses on the centre of `from`, moves in steps to
+    /// `dy` pixels below the centre of `to` (negative: above), releases.
+    pub fn drag(&self, from: &str, to: &str, dy: i64) -> Result<()> {
+        const KEY: &str = "element-6066-11e4-a52f-4f735466cecf";
+        let from = self.find(from)?;
+        let to = self.find(to)?;
+        let body = json!({ "actions": [{
+            "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" },
+            "actions": [
+                { "type": "pointerMove", "duration": 0, "origin": { KEY: from.id }, "x": 0, "y": 0 },
+                { "type": "pointerDown", "button": 0 },
+                { "type": "pointerMove", "duration": 150, "origin": { KEY: from.id }, "x": 0, "y": dy.signum() * 8 },
+                { "type": "pointerMove", "duration": 300, "origin": { KEY: to.id }, "x": 0, "y": dy },
+                { "type": "pointerUp", "button": 0 },
+            ],
+        }]});
+        self.call("POST", "/actions", Some(body))?;
+        self.call("DELETE", "/actions", None).map(drop)
+    }
+
     /// WebKitWebDriver does not scroll inside a scrolled container (a dialog body) before
     /// interacting; do it for it.
     pub fn scroll_to(&self, css: &str) {

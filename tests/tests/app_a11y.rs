@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::json;
-use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
+use twofold_e2e::webdriver::Session;
 use twofold_e2e::{harness, tour};
 
 /// axe on a whole page takes a second or two; a loaded machine, more.

@@ -689,3 +689,209 @@ fn launch_at_login_writes_the_autostart_entry_and_start_minimised_waits_in_the_t
     assert_eq!(view["launchAtLogin"], json!(false));
     assert_eq!(entry(), None, "the autostart entry is gone");
 }
+
+/// The names of the accounts in the vault's own order, as the CLI lists them.
+fn cli_order(dir: &Path) -> Vec<String> {
+    let vault = dir.join("vault.json");
+    let out = harness::run_ok(Command::new(harness::cli_bin()).args([
+        "--vault",
+        vault.to_str().unwrap(),
+        "list",
+        "--json",
+    ]));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["issuer"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn choose_sort(session: &Session, sort: &str) {
+    session
+        .execute(
+            "const s = document.getElementById('account-sort'); s.value = arguments[0]; \
+             s.dispatchEvent(new Event('change'));",
+            &[json!(sort)],
+        )
+        .unwrap();
+}
+
+#[test]
+fn your_order_is_arranged_by_dragging_and_by_keyboard_and_kept_in_the_vault() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let session = start(dir.path());
+    add(&session, GITHUB);
+    add(&session, GITLAB);
+    add(
+        &session,
+        "otpauth://totp/Amazon:ops?secret=JBSWY3DPEHPK3PXPJBSWY3DP&issuer=Amazon",
+    );
+    wait_rows(&session, &["Amazon", "GitHub", "GitLab"]);
+    // No handles while sorted by issuer.
+    assert!(session.find(".drag-handle").is_err());
+
+    choose_sort(&session, "manual");
+    wait_rows(&session, &["GitHub", "GitLab", "Amazon"]);
+    session.wait_for(".drag-handle", DEFAULT_WAIT).unwrap();
+    session.shot("desktop-11-your-order.png");
+
+    // Amazon dragged by its handle to the top half of GitHub's row: first.
+    let half = session
+        .execute(
+            "return Math.round(document.querySelector('.account-row[data-issuer=\"GitHub\"]').offsetHeight / 2) - 4;",
+            &[],
+        )
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    session
+        .drag(
+            ".account-row[data-issuer=\"Amazon\"] .drag-handle",
+            ".account-row[data-issuer=\"GitHub\"]",
+            -half,
+        )
+        .unwrap();
+    wait_rows(&session, &["Amazon", "GitHub", "GitLab"]);
+    assert_eq!(cli_order(dir.path()), ["Amazon", "GitHub", "GitLab"]);
+    session.shot("desktop-12-dragged.png");
+
+    // The keyboard: ↑ on GitLab's handle moves it above GitHub.
+    session
+        .find(".account-row[data-issuer=\"GitLab\"] .drag-handle")
+        .unwrap()
+        .send_keys("\u{E013}")
+        .unwrap();
+    wait_rows(&session, &["Amazon", "GitLab", "GitHub"]);
+    assert_eq!(cli_order(dir.path()), ["Amazon", "GitLab", "GitHub"]);
+    // Another order shows the rows sorted again; the vault keeps the user's.
+    choose_sort(&session, "name");
+    wait_rows(&session, &["Amazon", "GitHub", "GitLab"]);
+    choose_sort(&session, "manual");
+    wait_rows(&session, &["Amazon", "GitLab", "GitHub"]);
+}
+
+fn row_icon(session: &Session, issuer: &str) -> Value {
+    session
+        .execute(
+            "const r = document.querySelector(`.account-row[data-issuer=\"${arguments[0]}\"]`); \
+             return r?.querySelector('svg.brand-icon')?.dataset.slug ?? (r?.querySelector('.avatar') ? 'letter' : null);",
+            &[json!(issuer)],
+        )
+        .unwrap()
+}
+
+fn wait_icon(session: &Session, issuer: &str, want: &str) {
+    session
+        .wait_until(&format!("{issuer} shows {want}"), DEFAULT_WAIT, |s| {
+            Ok((row_icon(s, issuer) == json!(want)).then_some(()))
+        })
+        .unwrap_or_else(|e| panic!("{issuer} shows {}: {e}", row_icon(session, issuer)));
+}
+
+#[test]
+fn issuers_get_their_icon_offline_and_another_can_be_chosen() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let session = start(dir.path());
+    add(&session, GITHUB);
+    add(
+        &session,
+        "otpauth://totp/accounts.google.com:me@example.com?secret=GEZDGNBVGY3TQOJQ&issuer=accounts.google.com",
+    );
+    add(
+        &session,
+        "otpauth://totp/Zqxv%20Widgets:me?secret=JBSWY3DPEHPK3PXPJBSWY3DP&issuer=Zqxv%20Widgets",
+    );
+    wait_icon(&session, "GitHub", "github");
+    wait_icon(&session, "accounts.google.com", "google");
+    wait_icon(&session, "Zqxv Widgets", "letter");
+    session.shot("desktop-13-icons.png");
+
+    // Edit → Icon…: search, pick GitLab's; the row and the vault keep it.
+    session.click_on(".account-row[data-issuer=\"GitHub\"] .edit-account");
+    session.click_on("#edit-icon");
+    session
+        .wait_for("dialog#icon-chooser[open]", DEFAULT_WAIT)
+        .unwrap();
+    session.type_into("#icon-chooser-search", "gitlab");
+    session
+        .wait_for(".icon-cell[data-slug=\"gitlab\"]", DEFAULT_WAIT)
+        .unwrap();
+    session.shot("desktop-14-icon-chooser.png");
+    session.click_on(".icon-cell[data-slug=\"gitlab\"]");
+    wait_icon(&session, "GitHub", "gitlab");
+    let vault = dir.path().join("vault.json");
+    let out = harness::run_ok(Command::new(harness::cli_bin()).args([
+        "--vault",
+        vault.to_str().unwrap(),
+        "list",
+        "--json",
+    ]));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["issuer"] == json!("GitHub") && a["icon"] == json!("gitlab")),
+        "{list}"
+    );
+    // The letter, chosen, wins over the match.
+    session.click_on(".account-row[data-issuer=\"GitHub\"] .edit-account");
+    session.click_on("#edit-icon");
+    session.click_on("[data-testid=icon-choice-letter]");
+    wait_icon(&session, "GitHub", "letter");
+}
+
+#[test]
+fn with_a_vault_password_showing_a_secret_asks_for_it_again() {
+    harness::require_secret_service();
+    let dir = harness::temp_dir();
+    let session = start(dir.path());
+    let id = add(&session, GITHUB);
+    // Keyring only: the confirmation says plainly that nothing else protects the secret.
+    session.click_on(".account-row[data-issuer=\"GitHub\"] .edit-account");
+    session.click_on("#edit-reveal");
+    session
+        .wait_for("#confirm-no-password", DEFAULT_WAIT)
+        .unwrap();
+    session.click_on("#confirm-cancel");
+
+    session
+        .invoke(
+            "vault_password_set",
+            json!({ "password": "a long password" }),
+        )
+        .unwrap()
+        .unwrap();
+    let refused = session
+        .invoke("account_reveal", json!({ "id": id, "password": null }))
+        .unwrap()
+        .expect_err("no password, no secret");
+    assert_eq!(refused["message"], json!("type the vault's password"));
+
+    session.click_on(".account-row[data-issuer=\"GitHub\"] .edit-account");
+    session.click_on("#edit-reveal");
+    session.type_into("#confirm-password", "not it");
+    session.click_on("#confirm-ok");
+    session
+        .wait_for_text("#confirm-error", "wrong vault password", DEFAULT_WAIT)
+        .unwrap();
+    assert!(session.find("#reveal-secret").is_err());
+    session.shot("desktop-15-reveal-wrong-password.png");
+    session.find("#confirm-password").unwrap().clear().unwrap();
+    session.type_into("#confirm-password", "a long password");
+    session.click_on("#confirm-ok");
+    session
+        .wait_for_text("#reveal-secret", "JBSW Y3DP EHPK 3PXP", DEFAULT_WAIT)
+        .unwrap();
+    session.click_on("#reveal-close");
+
+    // The QR code too.
+    session.click_on(".account-row[data-issuer=\"GitHub\"] .edit-account");
+    session.click_on("#edit-qr");
+    session.type_into("#confirm-password", "a long password");
+    session.click_on("#confirm-ok");
+    session.wait_for("#account-qr", DEFAULT_WAIT).unwrap();
+}

@@ -405,6 +405,34 @@ fn favourite_and_note_are_kept_and_listed() {
 }
 
 #[test]
+fn move_sets_the_order_the_app_shows_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.json");
+    for name in ["a", "b", "c"] {
+        ok(&twofold(&vault, &["add", "--uri", AWS_URI, "--name", name]));
+    }
+    assert_eq!(
+        ok(&twofold(&vault, &["move", "c", "1"])).trim(),
+        "c is now number 1 of 3"
+    );
+    let names = |v: &std::path::Path| -> Vec<String> {
+        let list: serde_json::Value =
+            serde_json::from_str(&ok(&twofold(v, &["list", "--json"]))).unwrap();
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&vault), ["c", "a", "b"]);
+    // Past the end is last; 0 is refused before anything is opened.
+    ok(&twofold(&vault, &["move", "c", "9"]));
+    assert_eq!(names(&vault), ["a", "b", "c"]);
+    assert!(err(&twofold(&vault, &["move", "a", "0"])).contains("0"));
+    assert!(err(&twofold(&vault, &["move", "nope", "1"])).contains("nope"));
+}
+
+#[test]
 fn list_and_code_json_are_the_views_the_app_shows() {
     use twofold_core::vault::{AwsLink, AwsStatus, Unlock, Vault};
     use twofold_core::view::{AccountSummary, CodeView};
@@ -461,6 +489,7 @@ fn list_and_code_json_are_the_views_the_app_shows() {
             "created",
             "digits",
             "favourite",
+            "icon",
             "id",
             "issuer",
             "kind",

@@ -10,6 +10,7 @@ import { appAbout, appOpenLogs, cliPutOnPath } from '../../ipc/commands';
 
 const t = tr('about');
 const tc = tr('common');
+const ti = tr('icons');
 
 function cliSection(about: AboutView, put: () => void): HTMLElement {
   if (!about.cli) {
@@ -44,7 +45,8 @@ export function openAboutDialog(): void {
   const logs = h('div#about-logs');
   const status = h('p.hint#about-path-result', { role: 'status', hidden: true });
   const err = errorBox('about-error');
-  body.append(h('p', {}, t('tagline')), version, cliBox, logs, status, err);
+  const notices = h('details#about-notices', {}, h('summary', {}, t('notices')), h('p.hint', {}, ti('notice')));
+  body.append(h('p', {}, t('tagline')), version, cliBox, logs, status, err, notices);
 
   const render = (about: AboutView) => {
     version.dataset.version = about.longVersion;

@@ -8,6 +8,8 @@ import { showToast } from '../../components/toast';
 import { accountQr, accountRemove, accountReveal, accountUpdate } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
 import { tr } from '../../i18n/i18n';
+import { chooseIcon } from '../icons';
+import { confirmSecret } from './secret-confirm';
 
 const t = tr('accounts');
 const tc = tr('common');
@@ -80,6 +82,21 @@ export function openEditDialog(account: AccountSummary): Promise<boolean> {
         t('reveal.confirm'),
       ),
       h(
+        'button.btn#edit-icon',
+        {
+          type: 'button',
+          title: t('edit.iconTitle'),
+          onclick: () => {
+            next = () =>
+              iconFlow(account).then((saved) => {
+                if (saved) changed = true;
+              });
+            close();
+          },
+        },
+        t('edit.icon'),
+      ),
+      h(
         'button.btn#edit-qr',
         {
           type: 'button',
@@ -150,14 +167,14 @@ async function deleteFlow(account: AccountSummary): Promise<boolean> {
 }
 
 async function revealFlow(account: AccountSummary): Promise<void> {
-  const ok = await confirmDialog({
-    title: t('reveal.title'),
-    message: t('reveal.message', { label: label(account) }),
-    confirmLabel: t('reveal.confirm'),
-  });
-  if (!ok) return;
   try {
-    const revealed = await accountReveal(account.id);
+    const revealed = await confirmSecret({
+      title: t('reveal.title'),
+      message: t('reveal.message', { label: label(account) }),
+      confirmLabel: t('reveal.confirm'),
+      fetch: (password) => accountReveal(account.id, password),
+    });
+    if (!revealed) return;
     const { body, foot, close } = openDialog('reveal-dialog', label(account), () => {
       // Drop the secret from the DOM as soon as the dialog closes.
       body.replaceChildren();
@@ -178,14 +195,14 @@ async function revealFlow(account: AccountSummary): Promise<void> {
 }
 
 async function qrFlow(account: AccountSummary): Promise<void> {
-  const ok = await confirmDialog({
-    title: t('qr.title'),
-    message: t('qr.message', { label: label(account) }),
-    confirmLabel: t('qr.confirm'),
-  });
-  if (!ok) return;
   try {
-    const qr = await accountQr(account.id);
+    const qr = await confirmSecret({
+      title: t('qr.title'),
+      message: t('qr.message', { label: label(account) }),
+      confirmLabel: t('qr.confirm'),
+      fetch: (password) => accountQr(account.id, password),
+    });
+    if (!qr) return;
     const { body, foot, close } = openDialog('qr-dialog', label(account), () => {
       // Drop the secret from the DOM as soon as the dialog closes.
       body.replaceChildren();
@@ -205,5 +222,27 @@ async function qrFlow(account: AccountSummary): Promise<void> {
     done.focus();
   } catch (e) {
     showToast(describe(e), 'error');
+  }
+}
+
+/** The icon chooser; the choice is saved at once. Resolves true when it changed. */
+async function iconFlow(account: AccountSummary): Promise<boolean> {
+  const choice = await chooseIcon(account.icon, account.issuer);
+  if (choice === null || choice === account.icon) return false;
+  try {
+    await accountUpdate(account.id, {
+      name: null,
+      issuer: null,
+      account: null,
+      tags: null,
+      favourite: null,
+      note: null,
+      icon: choice,
+    });
+    showToast(t('edit.iconSaved'));
+    return true;
+  } catch (e) {
+    showToast(describe(e), 'error');
+    return false;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountSummary } from '../../bindings/AccountSummary';
-import { allTags, avatarColor, matches, sortAccounts } from './list';
+import { allTags, avatarColor, matches, sortAccounts, movePosition } from './list';
 
 function account(name: string, issuer = '', more: Partial<AccountSummary> = {}): AccountSummary {
   return {
@@ -108,5 +108,16 @@ describe('avatarColor', () => {
       expect(hue).toBeGreaterThanOrEqual(0);
       expect(hue).toBeLessThan(360);
     }
+  });
+});
+
+describe('movePosition', () => {
+  const order = ['a', 'b', 'c', 'd'];
+  it('places a dropped account before its new neighbour, counted without itself', () => {
+    expect(movePosition(order, 'd', 'a')).toBe(0);
+    expect(movePosition(order, 'a', 'c')).toBe(1); // b, [a], c, d
+    expect(movePosition(order, 'b', null)).toBe(3); // last
+    expect(movePosition(order, 'c', 'd')).toBe(2); // where it is already
+    expect(movePosition(order, 'a', 'gone')).toBe(3); // an unknown neighbour: last
   });
 });

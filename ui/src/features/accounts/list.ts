@@ -40,3 +40,13 @@ export function avatarColor(s: string): string {
   for (const ch of s) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
   return `hsl(${hash % 360} 55% 48%)`;
 }
+
+/**
+ * Where `moved` goes in the vault's order (0 first) when dropped just before the account
+ * `before` (null: after every other account), counted once `moved` is taken out.
+ */
+export function movePosition(vaultOrder: readonly string[], moved: string, before: string | null): number {
+  const rest = vaultOrder.filter((id) => id !== moved);
+  const at = before === null ? -1 : rest.indexOf(before);
+  return at < 0 ? rest.length : at;
+}

@@ -6,6 +6,7 @@ import { countdown, type Countdown } from '../../components/countdown';
 import { groupCode, h, icon, ICONS } from '../../components/dom';
 import { showToast } from '../../components/toast';
 import {
+  accountMove,
   accountRemove,
   accountsList,
   accountUpdate,
@@ -24,7 +25,8 @@ import { openAwsWizard } from '../aws-wizard/wizard';
 import { openAwsAuditView } from '../aws-audit/view';
 import { openSecurityKeysView } from '../security-keys/view';
 import { openAddDialog } from './add';
-import { allTags, avatarColor, matches, sortAccounts } from './list';
+import { iconFor, loadIcons, renderIcon } from '../icons';
+import { allTags, avatarColor, matches, movePosition, sortAccounts } from './list';
 import { openEditDialog } from './edit';
 import { openScanDialog, type ScanStart } from '../scan/scan';
 import { openAboutDialog } from '../about/about';
@@ -68,6 +70,8 @@ export function createAccountsView(onLocked: () => void): AccountsView {
   let selected = -1;
   let query = '';
   let tagFilter: string | null = null;
+  // The ids in the vault's own order: what dragging rearranges.
+  let vaultOrder: string[] = [];
   const hidingCodes = () => currentSettings()?.hideCodes ?? false;
 
   const search = h('input#search', {
@@ -211,7 +215,9 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     void banner.refresh();
     void keysBanner.refresh();
     try {
-      accounts = sortAccounts(await accountsList(), currentSettings()?.sort);
+      const listed = await accountsList();
+      vaultOrder = listed.map((a) => a.id);
+      accounts = sortAccounts(listed, currentSettings()?.sort);
     } catch (e) {
       // The vault may have been closed under us (its password changed in another Twofold, or
       // an old copy replaced it): the unlock screen says why.
@@ -411,6 +417,18 @@ export function createAccountsView(onLocked: () => void): AccountsView {
           icon(ICONS.refresh),
         )
       : null;
+    const dragHandle = arranging()
+      ? h(
+          'button.btn.btn-ghost.icon-btn.drag-handle',
+          {
+            type: 'button',
+            title: t('row.move'),
+            'aria-label': t('row.moveLabel', { name: account.name }),
+            onclick: (e: Event) => e.stopPropagation(),
+          },
+          '⋮⋮',
+        )
+      : null;
     const li = h(
       'li.account-row',
       {
@@ -421,7 +439,8 @@ export function createAccountsView(onLocked: () => void): AccountsView {
         'data-kind': account.kind,
         title: t('row.clickToCopy'),
       },
-      h('div.avatar', { style: `background:${avatarColor(title)}`, 'aria-hidden': 'true' }, (title[0] ?? '?').toUpperCase()),
+      dragHandle,
+      avatarOf(account, title),
       h(
         'div.account-meta',
         {},
@@ -455,10 +474,89 @@ export function createAccountsView(onLocked: () => void): AccountsView {
       select(rows.indexOf(row));
       void copy(row);
     });
+    dragHandle?.addEventListener('pointerdown', (e) => startDrag(row, e));
+    dragHandle?.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+      e.preventDefault();
+      e.stopPropagation();
+      select(rows.indexOf(row));
+      void moveBy(row, e.key === 'ArrowUp' ? -1 : 1, true);
+    });
     if (row.code) paintCode(row);
     else if (isHotp) paintHotpIdle(row);
     else void fetchCode(row);
     return row;
+  }
+
+  /** The issuer's icon when one matches (or was chosen), else the letter avatar. */
+  function avatarOf(account: AccountSummary, title: string): Element {
+    const info = iconFor(account.icon, account.issuer);
+    if (info) return renderIcon(info, 40);
+    return h('div.avatar', { style: `background:${avatarColor(title)}`, 'aria-hidden': 'true' }, (title[0] ?? '?').toUpperCase());
+  }
+
+  /** Rows can be dragged: the user's own order, with every account shown. */
+  function arranging(): boolean {
+    return currentSettings()?.sort === 'manual' && query.trim() === '' && tagFilter === null;
+  }
+
+  /** Moves `row` to just before `before` (null: last) in the vault's order. */
+  async function moveTo(row: Row, before: string | null, focusHandle = false) {
+    const id = row.account.id;
+    const position = movePosition(vaultOrder, id, before);
+    if (vaultOrder.indexOf(id) === position) return;
+    try {
+      await accountMove(id, position);
+      await refresh();
+      const i = rows.findIndex((r) => r.account.id === id);
+      select(i);
+      if (focusHandle) rows[i]?.el.querySelector<HTMLElement>('.drag-handle')?.focus();
+    } catch (e) {
+      showToast(describe(e), 'error');
+    }
+  }
+
+  /** One place up (-1) or down (1) among the rows shown (Alt+↑/↓, or ↑/↓ on the handle). */
+  async function moveBy(row: Row, step: -1 | 1, focusHandle = false) {
+    if (!arranging()) {
+      showToast(t('move.onlyYourOrder'), 'info');
+      return;
+    }
+    const i = rows.indexOf(row);
+    const j = i + step;
+    if (i < 0 || j < 0 || j >= rows.length) return;
+    // Up: before the row above. Down: before the row after the one below (or last).
+    const before = step < 0 ? rows[j].account.id : (rows[j + 1]?.account.id ?? null);
+    await moveTo(row, before, focusHandle);
+  }
+
+  /** Dragging by the handle: the row follows the pointer; dropped, it moves in the vault. */
+  function startDrag(row: Row, down: PointerEvent) {
+    if (down.button !== 0) return;
+    down.preventDefault();
+    const handle = down.currentTarget as HTMLElement;
+    handle.setPointerCapture(down.pointerId);
+    row.el.classList.add('dragging');
+    let before: string | null | undefined;
+    const mark = (y: number) => {
+      const target = rows.find((r) => r !== row && y < r.el.getBoundingClientRect().top + r.el.offsetHeight / 2);
+      before = target ? target.account.id : null;
+      for (const r of rows) r.el.classList.toggle('drop-before', r === target);
+      list.classList.toggle('drop-at-end', !target);
+    };
+    const move = (e: PointerEvent) => mark(e.clientY);
+    const end = (e: PointerEvent) => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', end);
+      handle.removeEventListener('pointercancel', end);
+      row.el.classList.remove('dragging');
+      for (const r of rows) r.el.classList.remove('drop-before');
+      list.classList.remove('drop-at-end');
+      if (e.type === 'pointerup' && before !== undefined) void moveTo(row, before);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', end);
+    handle.addEventListener('pointercancel', end);
   }
 
   async function fetchCode(row: Row) {
@@ -626,6 +724,9 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     } else if (e.key === 'n' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       void add();
+    } else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && e.altKey && row && !typing) {
+      e.preventDefault();
+      void moveBy(row, e.key === 'ArrowUp' ? -1 : 1);
     } else if (e.key === 'ArrowDown') {
       e.preventDefault();
       select(selected + 1);
@@ -664,11 +765,21 @@ export function createAccountsView(onLocked: () => void): AccountsView {
     } else render();
   });
 
+  // The icon set loads after the first screen is drawn; the rows then show the logos.
+  let disposed = false;
+  void loadIcons().then(
+    () => {
+      if (!disposed && accounts.length) render();
+    },
+    () => undefined, // no icons: the letters stay
+  );
+
   return {
     el,
     onKey,
     refresh,
     dispose: () => {
+      disposed = true;
       window.clearInterval(timer);
       unwatch();
     },

@@ -3,7 +3,7 @@
 // where they show: the language and the theme here, hidden codes by whoever subscribes.
 import type { Settings } from '../../bindings/Settings';
 import { type Language, pickLanguage, startI18n, systemLanguages } from '../../i18n/i18n';
-import { appActivity, settingsGet } from '../../ipc/commands';
+import { appActivity, settingsGet, uiLanguageSet } from '../../ipc/commands';
 import { onSettingsChanged } from '../../ipc/events';
 import { effectiveTheme } from './labels';
 
@@ -51,6 +51,8 @@ export async function startPreferences(): Promise<void> {
   const settings = current ?? loaded;
   shown = languageOf(settings?.language ?? 'system');
   startI18n(shown);
+  // The tray menu is drawn by Rust: the main window tells it the language (after every reload).
+  if (window.location.hash !== '#lookup') uiLanguageSet(shown).catch(() => undefined);
   if (settings) apply(settings);
 }
 
