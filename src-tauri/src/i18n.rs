@@ -72,3 +72,65 @@ mod tests {
         assert_eq!(shipped("de"), "en");
     }
 }
+
+/// The desktop's languages, most wanted first, as Linux and the BSDs give them to programs
+/// (`LANGUAGE`, then the first of `LC_ALL`, `LC_MESSAGES`, `LANG`), as BCP 47 tags (`pl-PL`).
+/// The web view's `navigator.languages` says the same only when the locale is installed in the
+/// C library; these variables are what the user chose either way. Empty on macOS and Windows,
+/// whose web views report the OS's languages themselves.
+pub fn system_languages(env: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    if cfg!(any(target_os = "macos", target_os = "windows")) {
+        return Vec::new();
+    }
+    let tag = |locale: &str| -> Option<String> {
+        let base = locale.split(['.', '@']).next()?.trim();
+        (!base.is_empty() && base != "C" && base != "POSIX").then(|| base.replace('_', "-"))
+    };
+    let mut out: Vec<String> = env("LANGUAGE")
+        .unwrap_or_default()
+        .split(':')
+        .filter_map(tag)
+        .collect();
+    if let Some(locale) = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| env(k).filter(|v| !v.is_empty()))
+    {
+        out.extend(tag(&locale));
+    }
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod system_tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    #[cfg(not(any(target_os = "macos", target_os = "windows")))]
+    fn the_desktop_languages_come_from_the_posix_variables() {
+        assert_eq!(
+            system_languages(env(&[("LANGUAGE", "pl:en_GB"), ("LANG", "pl_PL.UTF-8")])),
+            ["pl", "en-GB", "pl-PL"]
+        );
+        assert_eq!(
+            system_languages(env(&[
+                ("LC_ALL", "ru_RU.UTF-8@euro"),
+                ("LANG", "en_US.UTF-8")
+            ])),
+            ["ru-RU"]
+        );
+        assert_eq!(
+            system_languages(env(&[("LANG", "C.UTF-8")])),
+            Vec::<String>::new()
+        );
+        assert_eq!(system_languages(env(&[])), Vec::<String>::new());
+    }
+}

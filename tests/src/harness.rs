@@ -370,8 +370,9 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // tauri-driver does not always stop on SIGTERM; the group goes at once.
         let _ = Command::new("kill")
-            .args(["-TERM", &format!("-{}", self.child.id())])
+            .args(["-KILL", &format!("-{}", self.child.id())])
             .status();
         let _ = self.child.wait();
     }

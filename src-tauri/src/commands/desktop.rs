@@ -28,6 +28,7 @@ fn view<R: Runtime>(
         type_code_problem: crate::typist::unavailable_reason(|k| std::env::var(k).ok()),
         keyring_only,
         launch_at_login: launch_at_login(app),
+        system_languages: crate::i18n::system_languages(|k| std::env::var(k).ok()),
     }
 }
 

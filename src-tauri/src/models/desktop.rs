@@ -22,6 +22,9 @@ pub struct SettingsView {
     pub keyring_only: bool,
     /// Twofold starts at login (an autostart entry exists).
     pub launch_at_login: bool,
+    /// The desktop's languages, most wanted first (Linux: from `LANGUAGE` and the locale
+    /// variables); the UI tries them before the web view's own list.
+    pub system_languages: Vec<String>,
 }
 
 /// What Enter in the lookup window did.

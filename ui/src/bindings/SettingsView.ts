@@ -28,4 +28,9 @@ keyringOnly: boolean,
 /**
  * Twofold starts at login (an autostart entry exists).
  */
-launchAtLogin: boolean, };
+launchAtLogin: boolean, 
+/**
+ * The desktop's languages, most wanted first (Linux: from `LANGUAGE` and the locale
+ * variables); the UI tries them before the web view's own list.
+ */
+systemLanguages: Array<string>, };

@@ -22,9 +22,18 @@ export function pickLanguage(setting: string, preferred: readonly string[]): Lan
   return 'en';
 }
 
-/** The OS's preferred languages, as the web view reports them. */
+let desktopLanguages: readonly string[] = [];
+
+/** The desktop's languages as Rust read them (Linux: LANGUAGE, LC_ALL, LC_MESSAGES, LANG). */
+export function setDesktopLanguages(tags: readonly string[]): void {
+  desktopLanguages = tags;
+}
+
+/** The OS's preferred languages: the desktop's as Rust read them, then the web view's (which
+ * on Linux knows them only when the locale is installed in the C library). */
 export function systemLanguages(): readonly string[] {
-  return navigator.languages?.length ? navigator.languages : [navigator.language];
+  const web = navigator.languages?.length ? navigator.languages : [navigator.language];
+  return [...desktopLanguages, ...web];
 }
 
 /** Loads the catalogues (bundled, so synchronously) and switches to `lang`. */

@@ -2,7 +2,7 @@
 // (Settings may be changed in the main window while the lookup window is open), and applied
 // where they show: the language and the theme here, hidden codes by whoever subscribes.
 import type { Settings } from '../../bindings/Settings';
-import { type Language, pickLanguage, startI18n, systemLanguages } from '../../i18n/i18n';
+import { type Language, pickLanguage, setDesktopLanguages, startI18n, systemLanguages } from '../../i18n/i18n';
 import { appActivity, settingsGet, uiLanguageSet } from '../../ipc/commands';
 import { onSettingsChanged } from '../../ipc/events';
 import { effectiveTheme } from './labels';
@@ -42,7 +42,9 @@ export async function startPreferences(): Promise<void> {
   onSettingsChanged(apply);
   let loaded: Settings | null = null;
   try {
-    loaded = (await settingsGet()).settings;
+    const view = await settingsGet();
+    setDesktopLanguages(view.systemLanguages);
+    loaded = view.settings;
   } catch {
     // The defaults (system language and theme, codes shown) stay; Settings shows the error
     // when opened.
