@@ -309,7 +309,7 @@ pub fn show_on_screen(bin: &Path, image: &Path, x: i32, y: i32) -> ChildGuard {
 
 /// A second WebDriver server (`tauri-driver` with its own WebKitWebDriver) whose apps start
 /// with extra environment: the way to launch the app as if the desktop's language were another.
-/// Its whole process group is stopped when dropped.
+/// It is stopped, with its WebKitWebDriver, when dropped.
 #[derive(Debug)]
 pub struct Driver {
     child: Child,
@@ -321,7 +321,6 @@ impl Driver {
     /// Starts one with `env` added to this process's environment; waits until it is ready.
     #[track_caller]
     pub fn start_with_env(env: &[(&str, &str)]) -> Driver {
-        use std::os::unix::process::CommandExt as _;
         let free_port = || {
             std::net::TcpListener::bind("127.0.0.1:0")
                 .and_then(|l| l.local_addr())
@@ -342,8 +341,7 @@ impl Driver {
         ])
         .args(["--native-driver", native_driver.trim()])
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .process_group(0);
+        .stderr(std::process::Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -370,10 +368,11 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // tauri-driver does not always stop on SIGTERM; the group goes at once.
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.child.id())])
+        // tauri-driver does not always stop on SIGTERM: its WebKitWebDriver first, then it.
+        let _ = Command::new("pkill")
+            .args(["-KILL", "-P", &self.child.id().to_string()])
             .status();
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }

@@ -405,18 +405,28 @@ impl Session {
     }
 
     /// Drags with the mouse (W3C actions): presses on the centre of `from`, moves in steps to
-    /// `dy` pixels below the centre of `to` (negative: above), releases.
+    /// `dy` pixels below the centre of `to` (negative: above), releases. Both are scrolled into
+    /// view first; positions are the viewport's.
     pub fn drag(&self, from: &str, to: &str, dy: i64) -> Result<()> {
-        const KEY: &str = "element-6066-11e4-a52f-4f735466cecf";
-        let from = self.find(from)?;
-        let to = self.find(to)?;
+        let centre = |css: &str| -> Result<(i64, i64)> {
+            let v = self.execute(
+                "const e = document.querySelector(arguments[0]); e.scrollIntoView({block: 'nearest'}); \
+                 const r = e.getBoundingClientRect(); \
+                 return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];",
+                &[json!(css)],
+            )?;
+            Ok((v[0].as_i64().unwrap_or(0), v[1].as_i64().unwrap_or(0)))
+        };
+        let (fx, fy) = centre(from)?;
+        let (tx, ty) = centre(to)?;
+        let at = |x: i64, y: i64, ms: u64| json!({ "type": "pointerMove", "duration": ms, "origin": "viewport", "x": x, "y": y });
         let body = json!({ "actions": [{
             "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" },
             "actions": [
-                { "type": "pointerMove", "duration": 0, "origin": { KEY: from.id }, "x": 0, "y": 0 },
+                at(fx, fy, 0),
                 { "type": "pointerDown", "button": 0 },
-                { "type": "pointerMove", "duration": 150, "origin": { KEY: from.id }, "x": 0, "y": dy.signum() * 8 },
-                { "type": "pointerMove", "duration": 300, "origin": { KEY: to.id }, "x": 0, "y": dy },
+                at(fx, fy + dy.signum() * 8, 150),
+                at(tx, ty + dy, 300),
                 { "type": "pointerUp", "button": 0 },
             ],
         }]});

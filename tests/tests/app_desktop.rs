@@ -876,7 +876,7 @@ fn with_a_vault_password_showing_a_secret_asks_for_it_again() {
     session.type_into("#confirm-password", "not it");
     session.click_on("#confirm-ok");
     session
-        .wait_for_text("#confirm-error", "wrong vault password", DEFAULT_WAIT)
+        .wait_for_text("#confirm-error", "Wrong vault password", DEFAULT_WAIT)
         .unwrap();
     assert!(session.find("#reveal-secret").is_err());
     session.shot("desktop-15-reveal-wrong-password.png");
