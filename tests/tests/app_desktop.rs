@@ -580,14 +580,7 @@ fn favourites_are_pinned_tags_filter_notes_show_and_the_order_follows_the_settin
     session.shot("desktop-10-favourite-most-used.png");
 
     // The CLI sees the same favourite and note.
-    let vault = dir.path().join("vault.json");
-    let out = harness::run_ok(Command::new(harness::cli_bin()).args([
-        "--vault",
-        vault.to_str().unwrap(),
-        "list",
-        "--json",
-    ]));
-    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = cli_list(dir.path());
     let by_issuer = |i: &str| {
         list.as_array()
             .unwrap()
@@ -690,8 +683,8 @@ fn launch_at_login_writes_the_autostart_entry_and_start_minimised_waits_in_the_t
     assert_eq!(entry(), None, "the autostart entry is gone");
 }
 
-/// The names of the accounts in the vault's own order, as the CLI lists them.
-fn cli_order(dir: &Path) -> Vec<String> {
+/// `twofold list --json` on the test's vault: the accounts in the vault's own order.
+fn cli_list(dir: &Path) -> Value {
     let vault = dir.join("vault.json");
     let out = harness::run_ok(Command::new(harness::cli_bin()).args([
         "--vault",
@@ -699,8 +692,13 @@ fn cli_order(dir: &Path) -> Vec<String> {
         "list",
         "--json",
     ]));
-    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    list.as_array()
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The issuers of the accounts in the vault's own order, as the CLI lists them.
+fn cli_order(dir: &Path) -> Vec<String> {
+    cli_list(dir)
+        .as_array()
         .unwrap()
         .iter()
         .map(|a| a["issuer"].as_str().unwrap().to_string())
@@ -822,14 +820,7 @@ fn issuers_get_their_icon_offline_and_another_can_be_chosen() {
     session.shot("desktop-14-icon-chooser.png");
     session.click_on(".icon-cell[data-slug=\"gitlab\"]");
     wait_icon(&session, "GitHub", "gitlab");
-    let vault = dir.path().join("vault.json");
-    let out = harness::run_ok(Command::new(harness::cli_bin()).args([
-        "--vault",
-        vault.to_str().unwrap(),
-        "list",
-        "--json",
-    ]));
-    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = cli_list(dir.path());
     assert!(
         list.as_array()
             .unwrap()

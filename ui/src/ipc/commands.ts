@@ -72,6 +72,17 @@ export const accountAddFromUri = (uri: string, name: string | null) =>
 export const accountAddManual = (input: ManualAccount) => call('account_add_manual', { input });
 export const accountUpdate = (id: string, update: AccountUpdate) =>
   call('account_update', { id, update });
+/** An AccountUpdate that changes only what `change` names. */
+export const accountChange = (change: Partial<AccountUpdate>): AccountUpdate => ({
+  name: null,
+  issuer: null,
+  account: null,
+  tags: null,
+  favourite: null,
+  note: null,
+  icon: null,
+  ...change,
+});
 export const accountMove = (id: string, position: number) => call('account_move', { id, position });
 export const accountRemove = (id: string) => call('account_remove', { id });
 export const accountReveal = (id: string, password: string | null = null) =>

@@ -5,7 +5,7 @@ import { confirmDialog, openDialog } from '../../components/dialog';
 import { h, icon, ICONS } from '../../components/dom';
 import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
-import { accountQr, accountRemove, accountReveal, accountUpdate } from '../../ipc/commands';
+import { accountChange, accountQr, accountRemove, accountReveal, accountUpdate } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
 import { tr } from '../../i18n/i18n';
 import { chooseIcon } from '../icons';
@@ -230,15 +230,7 @@ async function iconFlow(account: AccountSummary): Promise<boolean> {
   const choice = await chooseIcon(account.icon, account.issuer);
   if (choice === null || choice === account.icon) return false;
   try {
-    await accountUpdate(account.id, {
-      name: null,
-      issuer: null,
-      account: null,
-      tags: null,
-      favourite: null,
-      note: null,
-      icon: choice,
-    });
+    await accountUpdate(account.id, accountChange({ icon: choice }));
     showToast(t('edit.iconSaved'));
     return true;
   } catch (e) {

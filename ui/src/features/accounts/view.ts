@@ -6,6 +6,7 @@ import { countdown, type Countdown } from '../../components/countdown';
 import { groupCode, h, icon, ICONS } from '../../components/dom';
 import { showToast } from '../../components/toast';
 import {
+  accountChange,
   accountMove,
   accountRemove,
   accountsList,
@@ -657,15 +658,7 @@ export function createAccountsView(onLocked: () => void): AccountsView {
 
   async function toggleFavourite(account: AccountSummary) {
     try {
-      await accountUpdate(account.id, {
-        name: null,
-        issuer: null,
-        account: null,
-        tags: null,
-        favourite: !account.favourite,
-        note: null,
-        icon: null,
-      });
+      await accountUpdate(account.id, accountChange({ favourite: !account.favourite }));
       await refresh();
     } catch (e) {
       showToast(describe(e), 'error');

@@ -14,7 +14,7 @@ import type { OrgAuditView } from '../../bindings/OrgAuditView';
 import type { SignInsView } from '../../bindings/SignInsView';
 import { connectScreen } from '../../components/connect';
 import { openDialog } from '../../components/dialog';
-import { h } from '../../components/dom';
+import { h, marker, withNodes } from '../../components/dom';
 import { field } from '../../components/field';
 import { errorBox, openStepsDialog, showError } from '../../components/steps';
 import { showToast } from '../../components/toast';
@@ -50,12 +50,6 @@ function kindLabel(kind: MfaDeviceKind): string {
   }
 }
 
-/** `text` with its `{{arn}}` placeholder as a `<code>` element. */
-function withCode(text: (arn: string) => string, arn: string): (string | HTMLElement)[] {
-  const mark = '\u0000';
-  const [before, after = ''] = text(mark).split(mark);
-  return [before, h('code', {}, arn), after];
-}
 
 /** Filter chips: one toggle button per filter, `on` holding those pressed; `repaint` runs
  * after each toggle. */
@@ -474,7 +468,7 @@ export function openAwsAuditView(): void {
     }
     function previewScreen(p: EnforcePreview) {
       const actions = h('ul.plan#enforce-actions');
-      if (p.createPolicy) actions.append(h('li', {}, ...withCode((arn) => t('enforce.createPolicy', { arn }), p.policyArn)));
+      if (p.createPolicy) actions.append(h('li', {}, ...withNodes(t('enforce.createPolicy', { arn: marker('arn') }), { arn: h('code', {}, p.policyArn) })));
       if (p.attach) actions.append(h('li', {}, t('enforce.attach', { group: p.group })));
       if (!p.createPolicy && !p.attach) actions.append(h('li', {}, t('enforce.nothing', { group: p.group })));
       const members =

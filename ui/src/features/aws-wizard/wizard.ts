@@ -13,7 +13,7 @@ import type { PendingEnrollment } from '../../bindings/PendingEnrollment';
 import { connectScreen } from '../../components/connect';
 import { confirmDialog } from '../../components/dialog';
 import { errorBox, openStepsDialog, showError } from '../../components/steps';
-import { h } from '../../components/dom';
+import { h, marker, withNodes } from '../../components/dom';
 import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import {
@@ -78,12 +78,6 @@ function kindLabel(kind: MfaDeviceKind): string {
   }
 }
 
-/** `text` with its `{{command}}` placeholder as a `<code>` element. */
-function withCode(text: (command: string) => string, command: string): (string | HTMLElement)[] {
-  const mark = '\u0000';
-  const [before, after = ''] = text(mark).split(mark);
-  return [before, h('code', {}, command), after];
-}
 
 /** Opens the wizard; `onClose` runs when it closes (the caller refreshes its list). */
 export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
@@ -414,7 +408,7 @@ export function openAwsWizard(intent: WizardIntent, onClose: () => void): void {
           'ol.next-steps',
           {},
           h('li', {}, t('done.console')),
-          h('li', {}, ...withCode((command) => t('done.cli', { command }), session)),
+          h('li', {}, ...withNodes(t('done.cli', { command: marker('command') }), { command: h('code', {}, session) })),
           h('li', {}, t('done.policies')),
         ),
       ),

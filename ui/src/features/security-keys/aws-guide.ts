@@ -9,7 +9,7 @@ import { showError, openStepsDialog } from '../../components/steps';
 import { connectScreen } from '../../components/connect';
 import { formatDateTime, tr } from '../../i18n/i18n';
 import { awsDevices, awsDisconnect, awsProfiles, awsSecurityKeyCheck, awsWhoami } from '../../ipc/commands';
-import { marker, withNodes } from './format';
+import { marker, withNodes } from '../../components/dom';
 
 const t = tr('keys');
 const tc = tr('common');

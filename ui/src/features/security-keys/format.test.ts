@@ -3,7 +3,8 @@ import type { FidoKeyView } from '../../bindings/FidoKeyView';
 import type { FidoOption } from '../../bindings/FidoOption';
 import type { FidoReason } from '../../bindings/FidoReason';
 import { startI18n } from '../../i18n/i18n';
-import { fidoMessage, marker, optionLabel, pinSummary, withNodes } from './format';
+import { marker, withNodes } from '../../components/dom';
+import { fidoMessage, optionLabel, pinSummary } from './format';
 
 beforeAll(() => startI18n('en'));
 

@@ -95,18 +95,3 @@ export function fidoMessage(e: unknown): string {
   }
 }
 
-/** Splits a translated sentence around elements: `text` holds `{{name}}` placeholders already
- * replaced by markers (see `marker`), which become the given nodes. */
-export function withNodes(text: string, nodes: Record<string, Node>): (Node | string)[] {
-  return text
-    .split(MARK)
-    .map((part, i) => (i % 2 === 1 ? (nodes[part] ?? part) : part))
-    .filter((p) => p !== '');
-}
-
-const MARK = '\u0001';
-
-/** The value to give a placeholder that `withNodes` later turns into the node named `name`. */
-export function marker(name: string): string {
-  return `${MARK}${name}${MARK}`;
-}

@@ -24,7 +24,8 @@ import {
 } from '../../ipc/commands';
 import { tr } from '../../i18n/i18n';
 import { openSecurityKeyAwsGuide } from './aws-guide';
-import { fidoMessage, marker, optionLabel, optionState, pinSummary, withNodes } from './format';
+import { marker, withNodes } from '../../components/dom';
+import { fidoMessage, optionLabel, optionState, pinSummary } from './format';
 
 const t = tr('keys');
 const tc = tr('common');
