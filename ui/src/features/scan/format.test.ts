@@ -59,31 +59,18 @@ describe('nextCode', () => {
 });
 
 describe('describeAccount', () => {
-  const base: ScannedAccount = {
-    index: 0,
-    name: 'GitHub:ana',
-    issuer: 'GitHub',
-    account: 'ana',
-    kind: 'totp',
-    algorithm: 'SHA1',
-    digits: 6,
-    period: 30n,
-    existing: null,
-    nameTaken: false,
-  };
-
   it('gives a TOTP account its period', () => {
-    expect(describeAccount(base)).toBe('Time-based · 6 digits · SHA1 · every 30 s');
+    expect(describeAccount(base())).toBe('Time-based · 6 digits · SHA1 · every 30 s');
   });
 
   it('leaves the period out for HOTP, which has none', () => {
-    expect(describeAccount({ ...base, kind: 'hotp', digits: 8, algorithm: 'SHA256' })).toBe(
+    expect(describeAccount({ ...base(), kind: 'hotp', digits: 8, algorithm: 'SHA256' })).toBe(
       'Counter-based · 8 digits · SHA256',
     );
   });
 
   it('names Steam Guard', () => {
-    expect(describeAccount({ ...base, kind: 'steam', digits: 5 })).toBe('Steam Guard · 5 digits · SHA1');
+    expect(describeAccount({ ...base(), kind: 'steam', digits: 5 })).toBe('Steam Guard · 5 digits · SHA1');
   });
 });
 
