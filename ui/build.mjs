@@ -1,9 +1,10 @@
 // Bundles ui/src/main.ts into ui/dist/ and copies the static files next to it; writes the
-// issuer icons' data (simple-icons) to dist/icons-data.js, which the app imports lazily after
-// the first render, so main.js stays small.
+// issuer icons' data (simple-icons) next to it, which the app imports lazily so main.js stays
+// small: dist/icons-index.js (after the first render) and the SVG paths in dist/icons/paths-NN.js
+// (a shard when an icon in it is first drawn).
 // Usage: node build.mjs [--watch]
 import * as esbuild from 'esbuild';
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,11 +32,17 @@ const options = {
   charset: 'utf8',
 };
 
-// Issuer icons: generated from node_modules/simple-icons, never committed (build output).
+// Issuer icons: generated from node_modules/simple-icons, never committed (build output). dist/
+// was emptied above, and writeIconData also clears its own files, so no shard of an older
+// build (or the former single dist/icons-data.js) lingers.
 const { writeIconData } = await import('./src/features/icons/build-data.mjs');
-const iconData = join(dist, 'icons-data.js');
-await writeIconData(iconData);
-console.log(`\n  dist/icons-data.js  ${(statSync(iconData).size / 1024).toFixed(1)}kb (loaded lazily)`);
+const icons = await writeIconData(dist);
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)}kb`;
+console.log(
+  `\n  dist/icons-index.js  ${kb(icons.index)} (loaded lazily)` +
+    `\n  dist/icons/paths-*.js  ${icons.shards.length} shards, largest ${kb(Math.max(...icons.shards))}, ` +
+    `total ${kb(icons.shards.reduce((a, b) => a + b, 0))} (loaded per icon drawn)`,
+);
 
 if (watch) {
   const ctx = await esbuild.context(options);

@@ -5,17 +5,17 @@
 // An exact match wins over a fuzzy one; a fuzzy match never rests on a fragment shorter than
 // MIN_FRAGMENT characters; no good match gives null (the letter avatar stays).
 
-/** One icon as build-data.mjs writes it: slug, title, hex (no #), path (24×24), then the
- * optional alias names and source/guidelines hosts. */
-export type IconRecord = [string, string, string, string, string[]?, string[]?];
+/** One icon as build-data.mjs writes it to the index: slug, title, hex (no #), then the
+ * optional alias names and source/guidelines hosts. The SVG path is not here: it is in a
+ * shard (store.ts iconPath), loaded only when the icon is drawn. */
+export type IconRecord = [string, string, string, string[]?, string[]?];
 
+/** An icon without its path: what matching and the chooser need, and all renderIcon takes. */
 export interface IconInfo {
   slug: string;
   title: string;
   /** The brand colour, six hex digits without "#". */
   hex: string;
-  /** SVG path data in a 24×24 viewBox. */
-  path: string;
 }
 
 /** The shortest part of a name or domain a fuzzy match may rest on. */
@@ -194,15 +194,15 @@ export function buildIndex(records: readonly IconRecord[]): IconIndex {
   const put = (key: string, i: number) => {
     if (key && !byName.has(key)) byName.set(key, i);
   };
-  records.forEach(([slug, title, hex, path, names = []], i) => {
-    icons.push({ slug, title, hex, path });
+  records.forEach(([slug, title, hex, names = []], i) => {
+    icons.push({ slug, title, hex });
     bySlug.set(slug, i);
     keys.push([...new Set([slug, normalise(title), ...names.map(normalise)].filter(Boolean))]);
   });
   // Slugs first, then titles, then aliases: an exact title never loses to another's alias.
   for (const [i, icon] of icons.entries()) put(icon.slug, i);
   for (const [i, icon] of icons.entries()) put(normalise(icon.title), i);
-  for (const [i, [, , , , names = []]] of records.entries()) {
+  for (const [i, [, , , names = []]] of records.entries()) {
     for (const n of names) put(normalise(n), i);
   }
 
@@ -210,7 +210,7 @@ export function buildIndex(records: readonly IconRecord[]): IconIndex {
   // is the source of hundreds of icons but GitHub's own); a host of one icon counts only when
   // the icon's name appears in it (a blog or a wiki hosting a logo does not).
   const hostIcons = new Map<string, number[]>();
-  records.forEach(([, , , , , hosts = []], i) => {
+  records.forEach(([, , , , hosts = []], i) => {
     for (const h of hosts) {
       const list = hostIcons.get(h) ?? [];
       if (!list.includes(i)) list.push(i);

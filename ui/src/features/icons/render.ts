@@ -1,12 +1,17 @@
 // Draws an icon: a rounded tile in the brand colour with the logo in white or black, whichever
 // contrasts more. Built with createElementNS (no innerHTML). Decorative: the account's name is
-// beside it, so the SVG is hidden from assistive technology.
+// beside it, so the SVG is hidden from assistive technology. The logo's path comes from a
+// shard loaded on demand (store.ts iconPath): the tile is drawn at once, the logo as soon as
+// its shard is there.
 import { glyphColour, type IconInfo, tileTone } from './match';
+import { cachedPath, iconPath } from './store';
 
 const NS = 'http://www.w3.org/2000/svg';
 
 /** A `size`×`size` px SVG of the icon (class "brand-icon"; data-tone "light" or "dark" when the
- * tile needs an outline in the light or the dark theme, see icons.css). */
+ * tile needs an outline in the light or the dark theme, see icons.css). Synchronous: the glyph
+ * gets its path now when the shard is already loaded, else when the shard arrives (the SVG may
+ * have left the page by then, which is harmless; if the import fails the tile stays plain). */
 export function renderIcon(info: IconInfo, size: number): SVGSVGElement {
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');
@@ -24,7 +29,15 @@ export function renderIcon(info: IconInfo, size: number): SVGSVGElement {
   }
   tile.setAttribute('fill', `#${info.hex}`);
   const glyph = document.createElementNS(NS, 'path');
-  glyph.setAttribute('d', info.path);
+  const d = cachedPath(info.slug);
+  if (d !== undefined) {
+    glyph.setAttribute('d', d);
+  } else {
+    iconPath(info.slug).then(
+      (path) => glyph.setAttribute('d', path),
+      () => undefined, // the plain tile stays; the next render tries the shard again
+    );
+  }
   glyph.setAttribute('fill', glyphColour(info.hex));
   // The logo at 60% of the tile, centred.
   glyph.setAttribute('transform', 'translate(4.8 4.8) scale(0.6)');

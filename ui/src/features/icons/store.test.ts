@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { iconRecords } from './build-data.mjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { iconRecords, splitRecords } from './build-data.mjs';
 import type { IconRecord } from './match';
-import { iconFor, iconIndex, setIconData } from './store';
+import { shardOf } from './shard.mjs';
+import { cachedPath, iconFor, iconIndex, iconPath, type PathShard, setIconData, setShardLoader } from './store';
 
 const RECORDS: IconRecord[] = [
-  ['github', 'GitHub', '181717', 'M0 0h24v24H0z', [], ['github.com']],
-  ['gitlab', 'GitLab', 'FC6D26', 'M0 0h24v24H0z'],
+  ['github', 'GitHub', '181717', [], ['github.com']],
+  ['gitlab', 'GitLab', 'FC6D26'],
 ];
 
 describe('iconFor', () => {
@@ -24,7 +25,70 @@ describe('iconFor', () => {
     expect(iconFor('no-such-icon', 'GitHub')?.slug).toBe('github');
     expect(iconFor('', 'Acme')).toBeNull();
     expect(iconFor('', '')).toBeNull();
-    expect(iconFor('', 'GitHub')).toEqual({ slug: 'github', title: 'GitHub', hex: '181717', path: 'M0 0h24v24H0z' });
+    expect(iconFor('', 'GitHub')).toEqual({ slug: 'github', title: 'GitHub', hex: '181717' });
+  });
+});
+
+/** A shard loader the test settles by hand, recording which shards were asked for. */
+function manualLoader() {
+  const calls: number[] = [];
+  const pending: { n: number; resolve: (s: PathShard) => void; reject: (e: Error) => void }[] = [];
+  setShardLoader((n) => {
+    calls.push(n);
+    return new Promise<PathShard>((resolve, reject) => pending.push({ n, resolve, reject }));
+  });
+  return { calls, pending };
+}
+
+/** Another slug whose path is in the same shard as `slug`. */
+function neighbour(slug: string): string {
+  for (let i = 0; ; i++) if (shardOf(`icon${i}`) === shardOf(slug)) return `icon${i}`;
+}
+
+describe('iconPath and cachedPath', () => {
+  afterEach(() => setShardLoader());
+
+  it('imports a shard once and answers from it afterwards', async () => {
+    const { calls, pending } = manualLoader();
+    const other = neighbour('github');
+    expect(cachedPath('github')).toBeUndefined();
+    const a = iconPath('github');
+    const b = iconPath(other);
+    const c = iconPath('github');
+    expect(calls).toEqual([shardOf('github')]);
+    expect(cachedPath('github')).toBeUndefined();
+    pending[0].resolve({ github: 'M1', [other]: 'M2' });
+    expect(await Promise.all([a, b, c])).toEqual(['M1', 'M2', 'M1']);
+    expect(cachedPath('github')).toBe('M1');
+    expect(cachedPath(other)).toBe('M2');
+    expect(await iconPath('github')).toBe('M1');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('retries a shard whose import failed', async () => {
+    const { calls, pending } = manualLoader();
+    const first = iconPath('gitlab');
+    pending[0].reject(new Error('import failed'));
+    await expect(first).rejects.toThrow('import failed');
+    expect(cachedPath('gitlab')).toBeUndefined();
+    const second = iconPath('gitlab');
+    expect(calls).toEqual([shardOf('gitlab'), shardOf('gitlab')]);
+    pending[1].resolve({ gitlab: 'M3' });
+    expect(await second).toBe('M3');
+  });
+
+  it('rejects a slug its shard does not have, even one named like an Object method', async () => {
+    setShardLoader(async () => ({}));
+    await expect(iconPath('constructor')).rejects.toThrow(/no path for icon "constructor"/);
+    expect(cachedPath('constructor')).toBeUndefined();
+    expect(cachedPath('toString')).toBeUndefined();
+  });
+
+  it('turns a loader that throws into a rejection', async () => {
+    setShardLoader(() => {
+      throw new Error('boom');
+    });
+    await expect(iconPath('github')).rejects.toThrow('boom');
   });
 });
 
@@ -47,7 +111,7 @@ function issuers(titles: string[]): string[] {
 
 describe('matching speed', () => {
   it('matches a 500-issuer list (prints the time)', async () => {
-    const records = await iconRecords();
+    const records = splitRecords(await iconRecords(), 'bench').index.icons;
     let t0 = performance.now();
     setIconData({ version: 'bench', icons: records });
     const build = performance.now() - t0;
