@@ -30,19 +30,35 @@ PACKAGES=(
   zbar-tools
   # benchmarks: OTPClient, the GTK authenticator desktop-bench compares the app against
   otpclient python3-cryptography
+  # system authentication (polkit) before the vault opens again after a lock; tests run polkitd
+  # on a private system bus and answer its text agent (pkttyagent) through a pty (script)
+  polkitd
 )
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Twofold's polkit action, as the packages install it; polkitd reads new actions at once.
+install_policy() {
+  local src dst=/usr/share/polkit-1/actions/app.twofold.Twofold.policy
+  src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/src-tauri/linux/app.twofold.Twofold.policy"
+  [ -d /usr/share/polkit-1/actions ] || return 0
+  cmp -s "$src" "$dst" && return 0
+  echo "setup-system: installing $dst" >&2
+  $SUDO install -m 0644 "$src" "$dst"
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
+  install_policy
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "setup-system: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_policy

@@ -6,6 +6,8 @@
 #     a random password                                   -> TWOFOLD_SECRET_SERVICE=1
 #   - Xvfb on a free display                              -> DISPLAY
 #   - tauri-driver + WebKitWebDriver on free ports        -> TWOFOLD_WEBDRIVER_URL
+#   - as root: polkitd on a system bus of its own, and a user with a random password for its
+#     agent to check                -> TWOFOLD_POLKIT=1, TWOFOLD_POLKIT_USER, _PASSWORD
 #   - a screenshots/logs dir kept after the run           -> TWOFOLD_ARTIFACTS
 # TWOFOLD_APP_BIN / TWOFOLD_DEB / TWOFOLD_CLI_BIN pass through; when unset they default to the
 # newest builds in the target dir. Everything started here is stopped on exit.
@@ -149,6 +151,62 @@ for attempt in 1 2 3; do
 done
 [ -n "$driver_up" ] || die "tauri-driver did not become ready; see $ART/tauri-driver.log"
 export TWOFOLD_WEBDRIVER_URL="http://127.0.0.1:$port"
+
+# 4. polkit, for system authentication (src-tauri/src/os_verify.rs). polkit-agent-helper-1, which
+#    checks the password through PAM for the agent, clears its environment and so always dials
+#    the standard system bus address: the private bus listens there, and only where no system
+#    bus runs (a container, CI). A bus already there with polkit on it (a real system, or another
+#    test run) is used as it is. Root only: polkitd, the policy file and the test user need it.
+polkit_up() {
+  dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.PolicyKit1 | grep -q 'boolean true'
+}
+start_polkit() {
+  local polkitd=/usr/lib/polkit-1/polkitd sock=/run/dbus/system_bus_socket
+  [ "$(id -u)" -eq 0 ] || { echo "test-env: not root, no polkit" >&2; return 0; }
+  [ -x "$polkitd" ] || { echo "test-env: no polkitd (apt: polkitd)" >&2; return 0; }
+  [ -f /usr/share/polkit-1/actions/app.twofold.Twofold.policy ] ||
+    die "Twofold's polkit action is not installed: run scripts/setup-system.sh"
+  unset DBUS_SYSTEM_BUS_ADDRESS
+  if ! polkit_up; then
+    if [ -S "$sock" ] && dbus-send --system --print-reply --dest=org.freedesktop.DBus \
+      /org/freedesktop/DBus org.freedesktop.DBus.GetId >/dev/null 2>&1; then
+      echo "test-env: a system bus runs without polkit; no polkit" >&2; return 0
+    fi
+    rm -f "$sock"
+    mkdir -p /run/dbus
+    cat >"$PRIV/system-bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$sock</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+CONF
+    setsid dbus-daemon --nofork --config-file="$PRIV/system-bus.conf" >"$ART/system-bus.log" 2>&1 &
+    pids+=($!)
+    wait_for 10 "system bus" test -S "$sock" || die "the system bus did not start; see $ART/system-bus.log"
+    chmod 666 "$sock"
+    setsid "$polkitd" --no-debug >"$ART/polkitd.log" 2>&1 &
+    pids+=($!)
+    wait_for 15 "polkitd" polkit_up || die "polkitd did not start; see $ART/polkitd.log"
+  fi
+  # The user whose password the agent checks (tests ask polkit about a process of theirs:
+  # polkit never asks anything of root).
+  local user=twofold-polkit pass
+  id "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
+  pass="Tf-$(head -c 12 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')"
+  printf '%s:%s\n' "$user" "$pass" | chpasswd
+  export TWOFOLD_POLKIT=1 TWOFOLD_POLKIT_USER="$user" TWOFOLD_POLKIT_PASSWORD="$pass"
+}
+start_polkit
 
 echo "test-env: ready in $(( $(date +%s%3N) - started_ms )) ms (DISPLAY=$DISPLAY," \
   "TWOFOLD_WEBDRIVER_URL=$TWOFOLD_WEBDRIVER_URL, HOME=$HOME)" >&2

@@ -36,6 +36,11 @@ pub struct AppArgs {
     #[cfg(feature = "test-hooks")]
     #[arg(long, env = "TWOFOLD_FIDO_SIMULATOR", value_name = "PATH", hide = true)]
     pub fido_simulator: Option<PathBuf>,
+    /// Tests: polkit is asked about process PID instead of the app (which runs as root in CI,
+    /// and polkit never asks root).
+    #[cfg(feature = "test-hooks")]
+    #[arg(long, value_name = "PID", hide = true)]
+    pub polkit_subject: Option<u32>,
 }
 
 impl AppArgs {
@@ -85,7 +90,9 @@ mod tests {
             "--fido-simulator",
             "/k",
             "--camera-frames=/f",
+            "--polkit-subject=42",
         ]);
+        assert_eq!(a.polkit_subject, Some(42));
         assert_eq!(a.vault, Some("/tmp/w.json".into()));
         assert_eq!(a.fido_simulator, Some("/k".into()));
         assert_eq!(a.camera_frames, Some("/f".into()));
@@ -94,7 +101,7 @@ mod tests {
     #[cfg(not(feature = "test-hooks"))]
     #[test]
     fn a_build_without_test_hooks_refuses_them() {
-        for hook in ["--fido-simulator", "--camera-frames"] {
+        for hook in ["--fido-simulator", "--camera-frames", "--polkit-subject"] {
             let e = AppArgs::from_args([hook.to_string(), "/x".to_string()]).unwrap_err();
             assert_eq!(e.kind(), clap::error::ErrorKind::UnknownArgument, "{hook}");
         }

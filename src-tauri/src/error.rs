@@ -68,6 +68,9 @@ pub enum ErrorKind {
     UnreadableExport,
     /// The file to write exists; the user can choose another or allow replacing it.
     FileExists,
+    /// The OS has to confirm it is the user first (after a lock, before a secret is shown),
+    /// or it did not: a wrong password, a dismissed dialog, no authentication agent.
+    NotVerified,
 }
 
 /// A failed command, serialized as `{ "kind": "...", "message": "..." }`.

@@ -15,6 +15,7 @@ pub mod fido;
 pub mod i18n;
 pub mod lookup;
 pub mod models;
+pub mod os_verify;
 pub mod session_lock;
 pub mod settings;
 pub mod shortcut;
@@ -39,6 +40,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::vault::vault_unlock,
             commands::vault::vault_create,
             commands::vault::vault_lock,
+            commands::vault::os_verify_status,
+            commands::vault::os_verify,
+            commands::vault::os_verify_cancel,
             commands::vault::vault_password_set,
             commands::vault::vault_recovery_key_add,
             commands::vault::vault_recovery_key_remove,
@@ -123,6 +127,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         ])
 }
 
+/// Shows the main window in front (restored if minimised).
 pub(crate) fn show_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
     if let Some(w) = app.get_webview_window("main") {
         // Best effort: a window manager may refuse focus; the window is still shown.
@@ -164,12 +169,13 @@ pub fn run() {
     };
     // Test hooks exist only in a build with the `test-hooks` feature (the test suites').
     #[cfg(feature = "test-hooks")]
-    let (camera_frames, fido_state) = (
+    let (camera_frames, fido_state, polkit_subject) = (
         args.camera_frames.clone(),
         fido::FidoState::from_simulator(args.fido_simulator.clone()),
+        args.polkit_subject,
     );
     #[cfg(not(feature = "test-hooks"))]
-    let (camera_frames, fido_state) = (None, fido::FidoState::usb());
+    let (camera_frames, fido_state, polkit_subject) = (None, fido::FidoState::usb(), None);
     let settings = match settings::SettingsStore::default_path(args.config_dir.as_deref()) {
         Some(p) => settings::SettingsStore::load(p),
         None => settings::SettingsStore::in_memory(Default::default()),
@@ -204,6 +210,7 @@ pub fn run() {
         .manage(
             AppState::new(path, Box::new(KeyringStore))
                 .with_test_camera(camera_frames)
+                .with_os_verifier(os_verify::platform(polkit_subject))
                 .with_settings(settings),
         )
         .manage(fido_state)

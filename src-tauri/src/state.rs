@@ -43,6 +43,8 @@ pub struct AppState {
     settings: crate::settings::SettingsStore,
     autolock: crate::autolock::AutoLock,
     typist: crate::typist::Typist,
+    verifier: Box<dyn crate::os_verify::OsVerifier>,
+    grant: Mutex<crate::os_verify::Grant>,
 }
 
 /// The import previews not yet applied or discarded: each file as read, secrets included,
@@ -168,6 +170,9 @@ struct Inner {
     rolled_back: Option<RolledBack>,
     /// A recovery key just made, until the user says it is saved: "Save as file" writes it.
     new_recovery_key: Option<Zeroizing<String>>,
+    /// The app locked the vault (or quit while locked): the keyring opens it again only once
+    /// the user is verified, see [`AppState::unlock`].
+    locked_by_app: bool,
 }
 
 impl AppState {
@@ -196,6 +201,143 @@ impl AppState {
             settings: crate::settings::SettingsStore::in_memory(Default::default()),
             autolock: crate::autolock::AutoLock::new(None),
             typist: Default::default(),
+            verifier: Box::new(crate::os_verify::Unsupported),
+            grant: Mutex::new(Default::default()),
+        }
+    }
+
+    /// Verifies the user through `verifier` (the platform's: polkit on Linux).
+    pub fn with_os_verifier(mut self, verifier: Box<dyn crate::os_verify::OsVerifier>) -> Self {
+        self.verifier = verifier;
+        self
+    }
+
+    /// The OS's verification of the user.
+    pub fn os_verifier(&self) -> &dyn crate::os_verify::OsVerifier {
+        self.verifier.as_ref()
+    }
+
+    fn grant(&self) -> MutexGuard<'_, crate::os_verify::Grant> {
+        self.grant.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The OS just verified the user: the next keyring unlock or secret shown may go ahead.
+    pub fn verified(&self) {
+        self.grant().give();
+    }
+
+    /// Uses up a fresh verification, if there is one.
+    pub fn take_verification(&self) -> bool {
+        self.grant().take()
+    }
+
+    /// Asks the OS to verify the user (its own dialog; this blocks until it is answered or
+    /// [`AppState::cancel_verification`]). On success the next keyring unlock or secret shown
+    /// may go ahead.
+    pub fn verify_user(&self) -> Result<()> {
+        use crate::os_verify::{Unavailable, Verdict};
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = format!(
+            "twofold-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        {
+            let mut grant = self.grant();
+            grant.pending = Some(id.clone());
+            grant.cancelled = false;
+        }
+        let mut verdict = self.verifier.verify(&id);
+        {
+            let mut grant = self.grant();
+            grant.pending = None;
+            // polkit answers a withdrawn check as a plain "no": it was the user's cancel.
+            if std::mem::take(&mut grant.cancelled) && verdict != Verdict::Verified {
+                verdict = Verdict::Dismissed;
+            }
+        }
+        let no = |m: &str| Err(IpcError::new(ErrorKind::NotVerified, m));
+        match verdict {
+            Verdict::Verified => {
+                self.verified();
+                Ok(())
+            }
+            Verdict::Refused => no("the system did not confirm it's you"),
+            Verdict::Dismissed => no("cancelled"),
+            Verdict::NoAgent => no(
+                "no authentication agent runs in this desktop session, so nothing can ask for \
+                 your password (desktops start one: polkit-gnome, lxpolkit, KDE's polkit agent)",
+            ),
+            Verdict::Unavailable(Unavailable::NoService) => {
+                no("polkit is not running on this system")
+            }
+            Verdict::Unavailable(Unavailable::NotInstalled) => no(
+                "Twofold's polkit action is not installed: reinstall the package, or copy \
+                 app.twofold.Twofold.policy to /usr/share/polkit-1/actions",
+            ),
+            Verdict::Unavailable(Unavailable::Unsupported) => {
+                no("system authentication is not available on this platform yet")
+            }
+            Verdict::Failed(e) => {
+                tracing::warn!("system authentication failed: {e}");
+                no("system authentication failed; see the log")
+            }
+        }
+    }
+
+    /// Withdraws the verification being asked, if any (the user cancelled in Twofold).
+    pub fn cancel_verification(&self) {
+        let pending = {
+            let mut grant = self.grant();
+            grant.cancelled = grant.pending.is_some();
+            grant.pending.clone()
+        };
+        if let Some(id) = pending {
+            self.verifier.cancel(&id);
+        }
+    }
+
+    /// The file whose presence says the app locked the vault and has not opened it since, so
+    /// a restart does not open it through the keyring unasked: `<vault>.locked`, beside it.
+    fn lock_marker(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".locked");
+        self.path.with_file_name(name)
+    }
+
+    fn mark_locked(&self, locked: bool) {
+        let marker = self.lock_marker();
+        let result = if locked {
+            std::fs::write(&marker, b"")
+        } else {
+            match std::fs::remove_file(&marker) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                other => other,
+            }
+        };
+        if let Err(e) = result {
+            tracing::warn!("lock marker {}: {e}", marker.display());
+        }
+    }
+
+    /// Whether the keyring may open the vault now: always, unless the app locked it. Then it
+    /// takes a fresh OS verification; where there is none to ask, a vault with a password
+    /// wants the password, and a vault without one opens (the unlock screen and Settings say
+    /// plainly that nothing but the desktop session protects it).
+    fn keyring_allowed(&self, inner: &Inner) -> Result<()> {
+        if !inner.locked_by_app || self.take_verification() {
+            return Ok(());
+        }
+        match self.verifier.available() {
+            Ok(()) => Err(IpcError::new(
+                ErrorKind::NotVerified,
+                "confirm it's you first (system authentication)",
+            )),
+            Err(_) if Vault::probe(&self.path).is_ok_and(|s| s.password) => Err(IpcError::new(
+                ErrorKind::VaultLocked,
+                "type the vault's password: Twofold locked it",
+            )),
+            Err(_) => Ok(()),
         }
     }
 
@@ -261,7 +403,8 @@ impl AppState {
         let mut inner = self.lock_inner();
         if !inner.tried && inner.vault.is_none() {
             inner.tried = true;
-            if Vault::exists(&self.path) {
+            inner.locked_by_app = self.lock_marker().exists();
+            if Vault::exists(&self.path) && !inner.locked_by_app {
                 if let Err(e) = self.open_into(&mut inner, &UnlockWith::Keyring, false) {
                     inner.reason = Some(e.message);
                 }
@@ -292,6 +435,10 @@ impl AppState {
         inner.vault = Some(vault);
         inner.reason = None;
         inner.rolled_back = None;
+        if inner.locked_by_app {
+            inner.locked_by_app = false;
+            self.mark_locked(false);
+        }
         Ok(())
     }
 
@@ -313,14 +460,21 @@ impl AppState {
             recovery_slot: slots.recovery,
             reason: if open { None } else { inner.reason.clone() },
             rolled_back: if open { None } else { inner.rolled_back },
+            verify_first: !open && inner.locked_by_app,
         }
     }
 
     /// Opens the vault; `accept_rollback` opens an older generation than seen here before.
     pub fn unlock(&self, with: &UnlockWith<'_>, accept_rollback: bool) -> Result<VaultStatus> {
         let mut inner = self.lock_inner();
-        inner.tried = true;
+        if !inner.tried {
+            inner.tried = true;
+            inner.locked_by_app = self.lock_marker().exists();
+        }
         if inner.vault.is_none() {
+            if matches!(with, UnlockWith::Keyring) {
+                self.keyring_allowed(&inner)?;
+            }
             self.open_into(&mut inner, with, accept_rollback)?;
         }
         Ok(self.describe(&inner))
@@ -364,6 +518,9 @@ impl AppState {
         inner.vault = Some(vault);
         inner.reason = None;
         inner.new_recovery_key = key.clone();
+        // A marker left by a vault that was at this path before means nothing now.
+        inner.locked_by_app = false;
+        self.mark_locked(false);
         Ok((self.describe(&inner), key))
     }
 
@@ -445,12 +602,16 @@ impl AppState {
     pub fn lock(&self) -> VaultStatus {
         let status = {
             let mut inner = self.lock_inner();
-            inner.vault = None;
             inner.tried = true;
             inner.reason = None;
             inner.new_recovery_key = None;
+            if inner.vault.take().is_some() || Vault::exists(&self.path) {
+                inner.locked_by_app = true;
+                self.mark_locked(true);
+            }
             self.describe(&inner)
         };
+        self.grant().clear();
         self.set_aws(None);
         {
             let mut scan = self.scan();

@@ -31,6 +31,14 @@ pub(crate) fn fixture() -> Fixture {
 }
 
 pub(crate) fn fixture_with_vault(vault: bool) -> Fixture {
+    fixture_verified_by(vault, Box::new(crate::os_verify::Unsupported))
+}
+
+/// A fixture whose OS verification is `verifier`.
+pub(crate) fn fixture_verified_by(
+    vault: bool,
+    verifier: Box<dyn crate::os_verify::OsVerifier>,
+) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("key.json");
     SimState::fresh(now_ms()).save(&key).unwrap();
@@ -39,7 +47,9 @@ pub(crate) fn fixture_with_vault(vault: bool) -> Fixture {
     if vault {
         twofold_core::vault::Vault::create_with_recovery_key(&path, Some(&store)).unwrap();
     }
-    let state = AppState::new(path, Box::new(store)).with_state_dir(dir.path().join("state"));
+    let state = AppState::new(path, Box::new(store))
+        .with_state_dir(dir.path().join("state"))
+        .with_os_verifier(verifier);
     let app = build(mock_builder())
         .manage(state)
         .manage(FidoState::from_simulator(Some(key)))
@@ -1083,4 +1093,191 @@ fn with_a_password_revealing_and_the_qr_code_ask_for_it_again() {
         assert_eq!(err["kind"], "invalidInput");
         f.ok(cmd, json!({ "id": id, "password": "a long password" }));
     }
+}
+
+/// An OS verification that answers what the test queued, and counts the dialogs shown.
+#[derive(Clone, Default)]
+struct FakeVerifier {
+    unavailable: Option<crate::os_verify::Unavailable>,
+    answers: std::sync::Arc<std::sync::Mutex<Vec<crate::os_verify::Verdict>>>,
+    asked: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl FakeVerifier {
+    fn answer(&self, v: crate::os_verify::Verdict) {
+        self.answers.lock().unwrap().push(v);
+    }
+    fn asked(&self) -> usize {
+        self.asked.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl crate::os_verify::OsVerifier for FakeVerifier {
+    fn available(&self) -> Result<(), crate::os_verify::Unavailable> {
+        self.unavailable.map_or(Ok(()), Err)
+    }
+    fn verify(&self, _cancel_id: &str) -> crate::os_verify::Verdict {
+        self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.answers
+            .lock()
+            .unwrap()
+            .pop()
+            .expect("a verification the test did not expect")
+    }
+    fn cancel(&self, _cancel_id: &str) {}
+}
+
+fn unlock_keyring(f: &Fixture) -> Result<Value, Value> {
+    f.invoke(
+        "vault_unlock",
+        json!({ "password": null, "recoveryKey": null, "acceptRollback": false }),
+    )
+}
+
+// Issue 14: after Twofold locks a vault, the keyring opens it again only once the OS has
+// confirmed it is the user, once per confirmation; a restart does not skip the question.
+#[test]
+fn after_a_lock_the_keyring_opens_only_once_the_os_verified_the_user() {
+    use crate::os_verify::Verdict;
+    let os = FakeVerifier::default();
+    let f = fixture_verified_by(true, Box::new(os.clone()));
+    let open = f.ok("vault_status", json!({}));
+    assert_eq!(
+        open["state"], "unlocked",
+        "the first start opens through the keyring"
+    );
+    assert_eq!(open["verifyFirst"], false);
+    assert_eq!(os.asked(), 0, "nothing is asked at start");
+    let id = f.ok("account_add_from_uri", json!({ "uri": URI, "name": null }))["id"].clone();
+
+    let locked = f.ok("vault_lock", json!({}));
+    assert_eq!(locked["verifyFirst"], true);
+    let marker = f.dir.path().join("vault.json.locked");
+    assert!(marker.exists(), "the lock outlives a restart");
+    let err = unlock_keyring(&f).unwrap_err();
+    assert_eq!(err["kind"], "notVerified", "{err}");
+
+    // A wrong password in the OS's dialog, then a dismissed one: still locked.
+    os.answer(Verdict::Refused);
+    let err = f.invoke("os_verify", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "notVerified");
+    assert_eq!(err["message"], "the system did not confirm it's you");
+    os.answer(Verdict::Dismissed);
+    assert_eq!(
+        f.invoke("os_verify", json!({})).unwrap_err()["message"],
+        "cancelled"
+    );
+    assert_eq!(unlock_keyring(&f).unwrap_err()["kind"], "notVerified");
+
+    os.answer(Verdict::Verified);
+    f.ok("os_verify", json!({}));
+    let open = unlock_keyring(&f).unwrap();
+    assert_eq!(open["state"], "unlocked");
+    assert!(
+        !marker.exists(),
+        "opened again: a restart opens it as before"
+    );
+    assert_eq!(os.asked(), 3);
+
+    // The confirmation was used up by the unlock: a secret needs its own.
+    let err = f
+        .invoke("account_reveal", json!({ "id": id, "password": null }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "notVerified", "{err}");
+    os.answer(Verdict::Verified);
+    f.ok("os_verify", json!({}));
+    assert_eq!(
+        f.ok("account_reveal", json!({ "id": id, "password": null }))["secret"],
+        SEED
+    );
+    assert_eq!(
+        f.invoke("account_qr", json!({ "id": id, "password": null }))
+            .unwrap_err()["kind"],
+        "notVerified",
+        "one confirmation, one secret"
+    );
+
+    // A confirmation does not outlive a lock.
+    os.answer(Verdict::Verified);
+    f.ok("os_verify", json!({}));
+    f.ok("vault_lock", json!({}));
+    assert_eq!(unlock_keyring(&f).unwrap_err()["kind"], "notVerified");
+
+    // Quit while locked and start again: the vault stays locked and asks.
+    let path = f.dir.path().join("vault.json");
+    let again = AppState::new(path, Box::new(MemoryStore::default()))
+        .with_os_verifier(Box::new(os.clone()));
+    let status = again.status();
+    assert_eq!(status.state, crate::models::VaultState::Locked);
+    assert!(status.verify_first);
+}
+
+// Where the OS cannot verify anyone: a vault with a password wants it after a lock, and a
+// keyring-only one opens as before (the screens say plainly that nothing protects it).
+#[test]
+fn without_os_verification_a_password_vault_wants_its_password_after_a_lock() {
+    let os = FakeVerifier {
+        unavailable: Some(crate::os_verify::Unavailable::NoService),
+        ..Default::default()
+    };
+    let f = fixture_verified_by(true, Box::new(os.clone()));
+    f.ok("vault_status", json!({}));
+    assert_eq!(
+        f.ok("os_verify_status", json!({})),
+        json!({ "available": false, "problem": "noService" })
+    );
+    f.ok("vault_lock", json!({}));
+    assert_eq!(unlock_keyring(&f).unwrap()["state"], "unlocked");
+
+    f.ok(
+        "vault_password_set",
+        json!({ "password": "a long password" }),
+    );
+    f.ok("vault_lock", json!({}));
+    let err = unlock_keyring(&f).unwrap_err();
+    assert_eq!(err["kind"], "vaultLocked", "{err}");
+    let open = f.ok(
+        "vault_unlock",
+        json!({ "password": "a long password", "recoveryKey": null, "acceptRollback": false }),
+    );
+    assert_eq!(open["state"], "unlocked");
+    assert_eq!(os.asked(), 0);
+}
+
+// A vault with a password: the system's confirmation stands in for the typed password before a
+// secret is shown.
+#[test]
+fn with_a_password_the_os_confirmation_stands_in_for_it() {
+    use crate::os_verify::Verdict;
+    let os = FakeVerifier::default();
+    let f = fixture_verified_by(true, Box::new(os.clone()));
+    f.ok("vault_status", json!({}));
+    assert_eq!(
+        f.ok("os_verify_status", json!({})),
+        json!({ "available": true, "problem": null })
+    );
+    let id = f.ok("account_add_from_uri", json!({ "uri": URI, "name": null }))["id"].clone();
+    f.ok(
+        "vault_password_set",
+        json!({ "password": "a long password" }),
+    );
+    let err = f
+        .invoke("account_reveal", json!({ "id": id, "password": null }))
+        .unwrap_err();
+    assert_eq!(err["message"], "type the vault's password");
+    os.answer(Verdict::NoAgent);
+    let err = f.invoke("os_verify", json!({})).unwrap_err();
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("no authentication agent"),
+        "{err}"
+    );
+    os.answer(Verdict::Verified);
+    f.ok("os_verify", json!({}));
+    assert_eq!(
+        f.ok("account_reveal", json!({ "id": id, "password": null }))["secret"],
+        SEED
+    );
 }

@@ -116,6 +116,21 @@ pub fn require_secret_service() {
     require_env("DBUS_SESSION_BUS_ADDRESS");
 }
 
+/// polkitd on the system bus with Twofold's action, and a user with a password for its agent to
+/// check (scripts/test-env.sh, as root): the user's name and password.
+#[track_caller]
+pub fn require_polkit() -> (String, String) {
+    assert_eq!(
+        require_env("TWOFOLD_POLKIT"),
+        "1",
+        "TWOFOLD_POLKIT must be 1 (scripts/test-env.sh starts polkitd when run as root)"
+    );
+    (
+        require_env("TWOFOLD_POLKIT_USER"),
+        require_env("TWOFOLD_POLKIT_PASSWORD"),
+    )
+}
+
 /// The artifacts directory (`TWOFOLD_ARTIFACTS`), created if needed.
 #[track_caller]
 pub fn artifacts_dir() -> PathBuf {

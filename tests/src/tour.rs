@@ -133,6 +133,10 @@ pub fn every_screen(session: &Session, seen: Seen<'_>) -> Vec<String> {
     session
         .wait_for("#vault-screen", DEFAULT_WAIT)
         .expect("the unlock screen");
+    // The way back in is drawn once the app knows whether the OS can verify the user.
+    session
+        .wait_for("#unlock-system, #unlock-keyring", DEFAULT_WAIT)
+        .expect("a way to unlock");
     seen(session, "unlock");
 
     notes

@@ -365,6 +365,8 @@ fn the_idle_lock_fires_and_a_locked_app_refuses_to_reveal() {
     let dir = harness::temp_dir();
     let session = start(dir.path());
     let id = add(&session, GITHUB);
+    // polkit confirms the user (root here, whom it never asks), then the secret is shown.
+    session.invoke("os_verify", json!({})).unwrap().unwrap();
     let revealed = session
         .invoke("account_reveal", json!({ "id": id }))
         .unwrap()
@@ -405,9 +407,13 @@ fn the_idle_lock_fires_and_a_locked_app_refuses_to_reveal() {
         assert_eq!(err["kind"], json!("vaultLocked"), "{cmd}: {err}");
     }
 
-    // Unlocking (the keyring here) brings the accounts back; "never" keeps it open.
+    // Unlocking brings the accounts back; "never" keeps it open. After a lock the keyring
+    // opens the vault only once polkit has confirmed the user (who is root here, whom polkit
+    // never asks; app_system_auth.rs has the password asked and checked).
     set(&session, json!({ "lockAfterSecs": 0 }));
-    session.click_on("#unlock-keyring");
+    session.wait_for("#unlock-system", DEFAULT_WAIT).unwrap();
+    assert!(session.find("#unlock-keyring").is_err());
+    session.click_on("#unlock-system");
     session
         .wait_for(&format!(".account-row[data-id=\"{id}\"]"), DEFAULT_WAIT)
         .expect("unlocked again");
@@ -841,13 +847,17 @@ fn with_a_vault_password_showing_a_secret_asks_for_it_again() {
     let dir = harness::temp_dir();
     let session = start(dir.path());
     let id = add(&session, GITHUB);
-    // Keyring only: the confirmation says plainly that nothing else protects the secret.
+    // Keyring only: the system's password (polkit) is asked instead; root passes at once.
     session.click_on(".account-row[data-issuer=\"GitHub\"] .edit-account");
     session.click_on("#edit-reveal");
     session
-        .wait_for("#confirm-no-password", DEFAULT_WAIT)
+        .wait_for("#confirm-system-only", DEFAULT_WAIT)
         .unwrap();
-    session.click_on("#confirm-cancel");
+    session.click_on("#confirm-ok");
+    session
+        .wait_for_text("#reveal-secret", "JBSW Y3DP EHPK 3PXP", DEFAULT_WAIT)
+        .unwrap();
+    session.click_on("#reveal-close");
 
     session
         .invoke(

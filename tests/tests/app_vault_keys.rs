@@ -246,7 +246,7 @@ fn never_lose_a_seed_recovery_key_first_run_password_and_lost_keyring() {
         .status()
         .expect("secret-tool (apt: libsecret-tools)");
     assert!(cleared.success());
-    session.click_on("#unlock-keyring");
+    session.click_on("#unlock-system");
     session
         .wait_for_text("#vault-error", "keyring has no key", DEFAULT_WAIT)
         .expect("the keyring no longer opens it");

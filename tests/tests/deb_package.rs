@@ -15,8 +15,10 @@ use std::time::Duration;
 use twofold_e2e::harness::{self, ChildGuard};
 
 /// What every Linux package holds besides the app's desktop files: the CLI beside the app, its
-/// completions for three shells, and its man page.
+/// completions for three shells, its man page, and the polkit action the app asks for (system
+/// authentication after a lock).
 const BOTH_FACES: &[&str] = &[
+    "/usr/share/polkit-1/actions/app.twofold.Twofold.policy",
     "/usr/bin/twofold-app",
     "/usr/bin/twofold",
     "/usr/share/bash-completion/completions/twofold",

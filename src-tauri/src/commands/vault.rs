@@ -4,7 +4,7 @@ use tauri::{AppHandle, Manager, Runtime};
 
 use crate::error::Result;
 use crate::events;
-use crate::models::vault::{RecoveryKeyShown, VaultCreated};
+use crate::models::vault::{OsVerifyStatus, RecoveryKeyShown, VaultCreated};
 use crate::models::VaultStatus;
 use crate::state::{AppState, AppStateRef, UnlockWith};
 use zeroize::Zeroizing;
@@ -146,9 +146,47 @@ pub fn vault_lock<R: Runtime>(app: AppHandle<R>) -> VaultStatus {
     status
 }
 
+/// Whether the OS can confirm it is the user here (polkit on Linux), or why not.
+#[tauri::command]
+pub async fn os_verify_status<R: Runtime>(app: AppHandle<R>) -> Result<OsVerifyStatus> {
+    blocking(app, |s| {
+        Ok(match s.os_verifier().available() {
+            Ok(()) => OsVerifyStatus {
+                available: true,
+                problem: None,
+            },
+            Err(why) => OsVerifyStatus {
+                available: false,
+                problem: Some(why.into()),
+            },
+        })
+    })
+    .await
+}
+
+/// Asks the OS to confirm it is the user (the desktop's own dialog) and waits for the answer.
+/// Success lets the next keyring unlock, or the next secret shown, go ahead once, within a
+/// minute; a refusal, a dismissed dialog or a missing agent is `notVerified`.
+#[tauri::command]
+pub async fn os_verify<R: Runtime>(app: AppHandle<R>) -> Result<()> {
+    blocking(app, |s| s.verify_user()).await
+}
+
+/// Withdraws the verification being asked (the OS's dialog closes).
+#[tauri::command]
+pub async fn os_verify_cancel<R: Runtime>(app: AppHandle<R>) -> Result<()> {
+    blocking(app, |s| {
+        s.cancel_verification();
+        Ok(())
+    })
+    .await
+}
+
 /// Asks for the vault's password again before a secret leaves the vault (reveal, QR code,
-/// export): a vault with a password slot needs it typed now, however it was unlocked. A vault
-/// without one has nothing to ask for; the confirmation and Settings say so plainly.
+/// export): a vault with a password slot needs it typed now, however it was unlocked, or a
+/// fresh OS verification (`os_verify`) instead. A vault without a password needs the OS
+/// verification where there is one; where there is none, nothing is asked, and the
+/// confirmation and Settings say so plainly.
 pub(crate) fn reverify(state: &AppState, password: Option<&str>) -> Result<()> {
     use twofold_core::vault::{Unlock, Vault, VaultAccess};
     use twofold_core::Error as CoreError;
@@ -156,8 +194,17 @@ pub(crate) fn reverify(state: &AppState, password: Option<&str>) -> Result<()> {
     use crate::error::{ErrorKind, IpcError};
 
     let (file, has_password) = state.read(|v| Ok((v.path().to_path_buf(), v.slots().password)))?;
-    if !has_password {
+    if state.take_verification() {
         return Ok(());
+    }
+    if !has_password {
+        return match state.os_verifier().available() {
+            Ok(()) => Err(IpcError::new(
+                ErrorKind::NotVerified,
+                "confirm it's you first (system authentication)",
+            )),
+            Err(_) => Ok(()),
+        };
     }
     let pw = password
         .filter(|p| !p.is_empty())

@@ -35,6 +35,9 @@ pub struct VaultStatus {
     /// Set when the vault was not opened because it is older than the newest generation seen
     /// on this machine: unlocking again with `acceptRollback` opens it anyway.
     pub rolled_back: Option<RolledBack>,
+    /// Twofold locked the vault: the keyring opens it only after the OS has verified the user
+    /// (`os_verify`); where nothing can verify, a vault with a password wants the password.
+    pub verify_first: bool,
 }
 
 /// The generations of a vault that looks rolled back.
@@ -90,5 +93,41 @@ pub struct RecoveryKeyShown {
 impl std::fmt::Debug for RecoveryKeyShown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("RecoveryKeyShown(<redacted>)")
+    }
+}
+
+/// Whether the OS can confirm it is the user (polkit on Linux), for the unlock screen, the
+/// confirmation before a secret is shown, and Settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct OsVerifyStatus {
+    /// Verification can be asked now.
+    pub available: bool,
+    /// Why not, when it cannot.
+    pub problem: Option<OsVerifyProblem>,
+}
+
+/// Why the OS cannot verify the user here; the UI words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum OsVerifyProblem {
+    /// polkit does not run on this system.
+    NoService,
+    /// polkit runs, but Twofold's action (its policy file) is not installed.
+    NotInstalled,
+    /// Not written for this OS yet (macOS, Windows).
+    Unsupported,
+}
+
+impl From<crate::os_verify::Unavailable> for OsVerifyProblem {
+    fn from(u: crate::os_verify::Unavailable) -> Self {
+        use crate::os_verify::Unavailable;
+        match u {
+            Unavailable::NoService => OsVerifyProblem::NoService,
+            Unavailable::NotInstalled => OsVerifyProblem::NotInstalled,
+            Unavailable::Unsupported => OsVerifyProblem::Unsupported,
+        }
     }
 }

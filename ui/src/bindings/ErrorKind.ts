@@ -3,4 +3,4 @@
 /**
  * The category of a failed command; `ui/src/ipc/errors.ts` switches on it.
  */
-export type ErrorKind = "invalidInput" | "notFound" | "secretStoreLocked" | "vaultLocked" | "internal" | "awsNotConnected" | "awsAccessDenied" | "awsThrottled" | "awsInvalidCode" | "awsAlreadyExists" | "awsDeviceLimit" | "awsTokenUnknown" | "awsTokenInUse" | "awsCredentials" | "aws" | "qrCode" | "noCamera" | "cameraDenied" | "camera" | "screenCapture" | "clipboard" | "install" | "exportPasswordNeeded" | "exportWrongPassword" | "unknownExport" | "unreadableExport" | "fileExists";
+export type ErrorKind = "invalidInput" | "notFound" | "secretStoreLocked" | "vaultLocked" | "internal" | "awsNotConnected" | "awsAccessDenied" | "awsThrottled" | "awsInvalidCode" | "awsAlreadyExists" | "awsDeviceLimit" | "awsTokenUnknown" | "awsTokenInUse" | "awsCredentials" | "aws" | "qrCode" | "noCamera" | "cameraDenied" | "camera" | "screenCapture" | "clipboard" | "install" | "exportPasswordNeeded" | "exportWrongPassword" | "unknownExport" | "unreadableExport" | "fileExists" | "notVerified";

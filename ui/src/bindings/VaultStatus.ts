@@ -34,4 +34,9 @@ reason: string | null,
  * Set when the vault was not opened because it is older than the newest generation seen
  * on this machine: unlocking again with `acceptRollback` opens it anyway.
  */
-rolledBack: RolledBack | null, };
+rolledBack: RolledBack | null, 
+/**
+ * Twofold locked the vault: the keyring opens it only after the OS has verified the user
+ * (`os_verify`); where nothing can verify, a vault with a password wants the password.
+ */
+verifyFirst: boolean, };

@@ -38,6 +38,7 @@ import type { ManualAccount } from "./ManualAccount";
 import type { MfaDeviceView } from "./MfaDeviceView";
 import type { OrgAuditView } from "./OrgAuditView";
 import type { OrgProgressView } from "./OrgProgressView";
+import type { OsVerifyStatus } from "./OsVerifyStatus";
 import type { PathChangeView } from "./PathChangeView";
 import type { PendingEnrollment } from "./PendingEnrollment";
 import type { ProfileSetup } from "./ProfileSetup";
@@ -694,4 +695,14 @@ export interface Commands {
   vault_recovery_key_done: { args: null; result: void };
   /** Closes the vault until it is unlocked again. */
   vault_lock: { args: null; result: VaultStatus };
+  /** Whether the OS can confirm it is the user here (polkit on Linux), or why not. */
+  os_verify_status: { args: null; result: OsVerifyStatus };
+  /**
+   * Asks the OS to confirm it is the user (the desktop's own dialog) and waits for the answer.
+   * Success lets the next keyring unlock, or the next secret shown, go ahead once, within a
+   * minute; a refusal, a dismissed dialog or a missing agent is `notVerified`.
+   */
+  os_verify: { args: null; result: void };
+  /** Withdraws the verification being asked (the OS's dialog closes). */
+  os_verify_cancel: { args: null; result: void };
 }

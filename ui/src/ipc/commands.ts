@@ -54,6 +54,13 @@ export const vaultUnlock = (method: UnlockMethod, acceptRollback = false) =>
 export const vaultCreate = (password: string | null, recoveryKey: boolean) =>
   call('vault_create', { password, recoveryKey });
 export const vaultLock = () => call('vault_lock');
+/** Whether the OS can confirm it is the user (polkit on Linux), or why not. */
+export const osVerifyStatus = () => call('os_verify_status');
+/** Shows the OS's own authentication dialog; resolves once it confirmed it is the user (the
+ * next keyring unlock or secret shown may then go ahead), rejects with `notVerified`. */
+export const osVerify = () => call('os_verify');
+/** Closes the OS's dialog opened by osVerify (which then rejects). */
+export const osVerifyCancel = () => call('os_verify_cancel');
 /** Sets or changes (a string) or removes (null) the password; the master key is replaced. */
 export const vaultPasswordSet = (password: string | null) => call('vault_password_set', { password });
 /** A new recovery key (the old one stops working), returned to show once. */

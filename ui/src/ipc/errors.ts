@@ -42,6 +42,7 @@ const SENTENCE: Record<ErrorKind, () => string> = {
   unknownExport: () => t('kind.unknownExport'),
   unreadableExport: () => t('kind.unreadableExport'),
   fileExists: () => t('kind.fileExists'),
+  notVerified: () => t('kind.notVerified'),
 };
 // Own keys only: `in` or a plain lookup would also accept `toString` and the like.
 const KINDS: ReadonlySet<string> = new Set(Object.keys(SENTENCE));

@@ -1,11 +1,14 @@
 // The confirmation before a secret leaves the vault (Show secret, QR code): with a vault
-// password, it is asked for again here and checked by Rust before anything is shown; without
-// one, the dialog says plainly that only this confirmation stands in the way.
+// password, it is asked for again here and checked by Rust before anything is shown, or the
+// system's own password (polkit) instead. Without a vault password, the system's is asked
+// where the OS can; where it cannot, the dialog says plainly that only this confirmation
+// stands in the way.
 import { openDialog } from '../../components/dialog';
 import { h } from '../../components/dom';
 import { tr } from '../../i18n/i18n';
 import { vaultStatus } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
+import { verifyNow, verifyStatus } from '../vault/os-verify';
 
 const t = tr('accounts');
 const tc = tr('common');
@@ -20,10 +23,15 @@ export interface SecretConfirm<T> {
 
 /** Resolves with what `fetch` returned, or null when the user cancelled. */
 export async function confirmSecret<T>(opts: SecretConfirm<T>): Promise<T | null> {
-  const hasPassword = await vaultStatus().then(
-    (s) => s.passwordSlot,
-    () => true,
-  );
+  const [hasPassword, os] = await Promise.all([
+    vaultStatus().then(
+      (s) => s.passwordSlot,
+      () => true,
+    ),
+    verifyStatus(),
+  ]);
+  // Without a vault password, the system's password (where the OS can ask) guards the secret.
+  const systemOnly = !hasPassword && os.available;
   return new Promise((resolve) => {
     let result: T | null = null;
     const { body, foot, close } = openDialog('confirm-dialog', opts.title, () => resolve(result));
@@ -45,6 +53,8 @@ export async function confirmSecret<T>(opts: SecretConfirm<T>): Promise<T | null
         ),
         error,
       );
+    } else if (systemOnly) {
+      body.append(h('p.hint#confirm-system-only', {}, t('secretConfirm.systemOnly')), error);
     } else {
       body.append(h('p.hint.warning-text#confirm-no-password', {}, t('secretConfirm.noPassword')));
     }
@@ -52,21 +62,28 @@ export async function confirmSecret<T>(opts: SecretConfirm<T>): Promise<T | null
     const ok = h('button.btn.btn-primary#confirm-ok', { type: 'submit', form: 'confirm-form' }, opts.confirmLabel) as HTMLButtonElement;
     const form = h('form#confirm-form', {});
     body.append(form);
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
+    // `viaSystem`: the system's dialog confirms it is the user, then the secret is fetched
+    // without the vault password (Rust takes the confirmation once).
+    const attempt = async (viaSystem: boolean) => {
       error.hidden = true;
       ok.disabled = true;
       try {
-        result = await opts.fetch(hasPassword ? password.value : null);
+        if (viaSystem) await verifyNow();
+        result = await opts.fetch(hasPassword && !viaSystem ? password.value : null);
         close();
       } catch (err) {
-        // A wrong or missing password: say so here and let the user try again.
+        // A wrong or missing password, or the system did not confirm: say so here and let
+        // the user try again.
         error.textContent = describe(err);
         error.hidden = false;
-        password.select();
+        if (hasPassword) password.select();
       } finally {
         ok.disabled = false;
       }
+    };
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void attempt(systemOnly);
     });
     password.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') {
@@ -74,8 +91,17 @@ export async function confirmSecret<T>(opts: SecretConfirm<T>): Promise<T | null
         form.requestSubmit();
       }
     });
+    if (hasPassword && os.available) {
+      const system = h(
+        'button.btn#confirm-system',
+        { type: 'button', title: t('secretConfirm.systemHint'), onclick: () => void attempt(true) },
+        t('secretConfirm.system'),
+      );
+      foot.append(system);
+    }
     foot.append(cancel, ok);
     if (hasPassword) password.focus();
+    else if (systemOnly) ok.focus();
     else cancel.focus();
   });
 }

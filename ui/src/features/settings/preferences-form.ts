@@ -9,6 +9,7 @@ import { showToast } from '../../components/toast';
 import { launchAtLoginSet, settingsGet, settingsSet } from '../../ipc/commands';
 import { systemLanguages, tr } from '../../i18n/i18n';
 import { describe } from '../../ipc/errors';
+import { verifyStatus } from '../vault/os-verify';
 import {
   CLEAR_CHOICES,
   LOCK_CHOICES,
@@ -100,7 +101,7 @@ export function createPreferencesSections(): HTMLElement[] {
       h('h3', {}, t('security.heading')),
       field(t('security.lockAfter'), lockAfter, t('security.lockAfterHint')),
       onSession.el,
-      ...(v.keyringOnly ? [h('p.hint.warning-text#settings-lock-note', {}, t('security.lockNote'))] : []),
+      ...(v.keyringOnly ? [lockNote()] : []),
       field(t('security.clipboardClear'), clear),
       hide.el,
     );
@@ -184,4 +185,17 @@ export function createPreferencesSections(): HTMLElement[] {
   }
 
   return [security, look, lookup];
+}
+
+/** What protects a vault without a password once Twofold locks it: the system's password where
+ * the OS can ask for it (polkit), else nothing but the desktop session (said plainly). */
+function lockNote(): HTMLElement {
+  const note = h('p.hint.warning-text#settings-lock-note', {}, t('security.lockNote'));
+  void verifyStatus().then((os) => {
+    if (os.available) {
+      note.textContent = t('security.lockNoteVerified');
+      note.classList.remove('warning-text');
+    }
+  });
+  return note;
 }

@@ -6,6 +6,7 @@ import { h } from '../../components/dom';
 import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import { exportDefaultPath, exportOptions, exportWrite } from '../../ipc/commands';
+import { withOsVerify } from '../vault/os-verify';
 import { tr } from '../../i18n/i18n';
 import { describe, toIpcError } from '../../ipc/errors';
 import { passwordProblem } from './selection';
@@ -149,12 +150,16 @@ export async function openExportDialog(): Promise<void> {
     const label = submit.textContent;
     submit.textContent = f.encrypted ? t('export.encrypting') : t('export.writing');
     try {
-      const done = await exportWrite(
-        f.name,
-        path.value,
-        f.encrypted ? password.value : null,
-        options.vaultPassword ? vaultPassword.value : null,
-        replace.checked,
+      // A vault without a password: the system's own dialog confirms it is the user first,
+      // where the OS can (Rust asks for that with `notVerified`).
+      const done = await withOsVerify(() =>
+        exportWrite(
+          f.name,
+          path.value,
+          f.encrypted ? password.value : null,
+          options.vaultPassword ? vaultPassword.value : null,
+          replace.checked,
+        ),
       );
       password.value = '';
       password2.value = '';

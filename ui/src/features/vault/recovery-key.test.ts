@@ -22,6 +22,7 @@ describe('keyring-only vaults', () => {
     recoverySlot: false,
     reason: null,
     rolledBack: null,
+    verifyFirst: false,
   };
   it('are the ones with the keyring as the only way in', () => {
     expect(keyringOnly(base)).toBe(true);

@@ -3,8 +3,9 @@
 import type { VaultStatus } from '../../bindings/VaultStatus';
 import { append, h } from '../../components/dom';
 import { field } from '../../components/field';
-import { type UnlockMethod, vaultCreate, vaultUnlock } from '../../ipc/commands';
+import { osVerifyCancel, type UnlockMethod, vaultCreate, vaultUnlock } from '../../ipc/commands';
 import { describe } from '../../ipc/errors';
+import { problemText, verifyStatus, verifyNow } from './os-verify';
 import { recoveryKeyPanel } from './recovery-key';
 import { tr } from '../../i18n/i18n';
 
@@ -81,10 +82,49 @@ export function createVaultScreen(
   const [f1, pw] = passwordField('unlock-password', t('password'), 'current-password');
   const submit = h('button.btn.btn-primary#unlock-submit', { type: 'submit' }, t('unlock.submit'));
   const actions = h('div', { style: 'display:flex;gap:8px;justify-content:flex-end' });
-  if (status.keyringSlot) {
+  const keyringButton = () => {
     const retry = h('button.btn#unlock-keyring', { type: 'button' }, t('unlock.keyring'));
     retry.addEventListener('click', () => unlock(retry, { kind: 'keyring' }));
-    actions.append(retry);
+    return retry;
+  };
+  // After Twofold locked the vault, the keyring opens it again only once the OS has confirmed
+  // it is the user (Rust enforces it); the way in depends on whether the OS can.
+  const systemNote = h('p.hint#unlock-system-note', { hidden: true });
+  if (status.keyringSlot && status.verifyFirst) {
+    void verifyStatus().then((os) => {
+      if (os.available) {
+        const viaSystem = h('button.btn#unlock-system', { type: 'button' }, t('unlock.system'));
+        const waiting = h(
+          'p.hint#unlock-waiting',
+          { hidden: true, role: 'status' },
+          `${t('unlock.waiting')} `,
+          h('button.btn.btn-ghost#unlock-system-cancel', { type: 'button', onclick: () => void osVerifyCancel() }, tc('action.cancel')),
+        );
+        viaSystem.addEventListener('click', () => {
+          lastMethod = { kind: 'keyring' };
+          void busy(viaSystem, async () => {
+            await verifyNow((on) => (waiting.hidden = !on));
+            return vaultUnlock({ kind: 'keyring' });
+          });
+        });
+        actions.prepend(viaSystem);
+        card.insertBefore(waiting, error);
+        if (!status.passwordSlot) viaSystem.focus();
+      } else if (!status.passwordSlot) {
+        // Nothing can ask who it is: the keyring opens it, and the screen says so plainly.
+        const retry = keyringButton();
+        actions.prepend(retry);
+        systemNote.textContent = t('unlock.unprotected', { why: problemText(os.problem) });
+        systemNote.classList.add('warning-text');
+        systemNote.hidden = false;
+        retry.focus();
+      } else {
+        systemNote.textContent = t('unlock.systemUnavailable', { why: problemText(os.problem) });
+        systemNote.hidden = false;
+      }
+    });
+  } else if (status.keyringSlot) {
+    actions.append(keyringButton());
   }
   actions.append(submit);
   const form = h('form#unlock-form', {}, status.passwordSlot ? f1 : null, actions);
@@ -125,13 +165,16 @@ export function createVaultScreen(
       {},
       status.passwordSlot
         ? t('unlock.password')
-        : status.keyringSlot
+        : status.keyringSlot && status.verifyFirst
+          ? t('unlock.lockedText')
+          : status.keyringSlot
           ? status.reason
             ? t('unlock.keyringUnavailable', { reason: status.reason })
             : t('unlock.keyringText')
           : t('unlock.recovery'),
     ),
     form,
+    systemNote,
     status.recoverySlot ? keyForm : null,
     status.recoverySlot && keyForm.hidden ? useKey : null,
     error,
