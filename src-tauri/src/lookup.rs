@@ -36,7 +36,10 @@ pub fn show<R: Runtime>(app: &AppHandle<R>) {
                 .visible(false)
                 .build()
             {
-                Ok(w) => w,
+                Ok(w) => {
+                    crate::lean_webview(&w);
+                    w
+                }
                 Err(e) => {
                     tracing::error!("cannot open the lookup window: {e}");
                     return;
