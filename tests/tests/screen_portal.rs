@@ -4,127 +4,28 @@
 //! xdg-desktop-portal-gnome/-kde/-wlr. This machine has no Wayland compositor; the session type
 //! is what twofold dispatches on, and the portal is the only thing it talks to there.
 //!
-//! Each test gets its own dbus-daemon (no service activation, so nothing starts behind its back
-//! and the tests do not share the portal's well-known name), and kills what it started on drop.
-//!
-//! Needs: `dbus-daemon`, `dbus-send`, xdg-desktop-portal (apt; `TWOFOLD_XDG_DESKTOP_PORTAL`
-//! overrides its path) and a Python with python3-dbus and python3-gi (`TWOFOLD_SYSTEM_PYTHON`,
-//! default `/usr/bin/python3`): `scripts/setup-system.sh` installs them all.
+//! Each test gets its own bus, frontend and backend ([`twofold_e2e::portal`], which says what
+//! they need installed).
 
 // Test helpers outside #[test] fns may unwrap too: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
 
-use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
-use twofold_e2e::harness::{cli_bin, poll, temp_dir, workspace_root, ChildGuard};
+use twofold_e2e::harness::{cli_bin, temp_dir};
+use twofold_e2e::portal::{self, Backend, Portal};
 use twofold_e2e::qr_corpus;
 
-const DESKTOP: &str = "twofoldtest";
-const BACKEND_NAME: &str = "org.freedesktop.impl.portal.desktop.twofoldtest";
-const PORTAL_NAME: &str = "org.freedesktop.portal.Desktop";
-
-/// A private session bus. Dropped last (it is the last field of [`Portal`]).
-struct Bus {
-    address: String,
-    _daemon: ChildGuard,
-}
-
-fn private_bus(dir: &Path) -> Bus {
-    let config = dir.join("bus.conf");
-    // A session bus without <standard_session_servicedirs/>: the installed portal's .service
-    // file must not be activated by the "no portal" test.
-    std::fs::write(
-        &config,
-        format!(
-            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path={}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#,
-            dir.join("bus").display()
-        ),
-    )
-    .unwrap();
-    let mut daemon = ChildGuard::spawn(
-        Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config.display()))
-            .args(["--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(dir.join("bus.log")).unwrap()),
-    );
-    // dbus-daemon prints its address once it listens.
-    let mut address = String::new();
-    std::io::BufReader::new(daemon.0.stdout.take().unwrap())
-        .read_line(&mut address)
-        .unwrap();
-    let address = address.trim().to_string();
-    assert!(
-        address.starts_with("unix:"),
-        "dbus-daemon did not start: {address:?}; log:\n{}",
-        std::fs::read_to_string(dir.join("bus.log")).unwrap_or_default()
-    );
-    Bus {
-        address,
-        _daemon: daemon,
-    }
-}
-
-impl Bus {
-    fn has_owner(&self, name: &str) -> bool {
-        let out = Command::new("dbus-send")
-            .arg(format!("--bus={}", self.address))
-            .args([
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-            ])
-            .arg(format!("string:{name}"))
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).contains("boolean true")
-    }
-
-    /// Waits until `name` is owned on the bus, or panics with `process`'s log.
-    fn wait_for_name(&self, name: &str, process: &mut ChildGuard, log: &Path) {
-        let up = poll(Duration::from_secs(20), Duration::from_millis(50), || {
-            if self.has_owner(name) {
-                return Some(true);
-            }
-            // Exited: stop waiting.
-            process.0.try_wait().ok().flatten().map(|_| false)
-        });
-        assert_eq!(
-            up,
-            Some(true),
-            "{name} did not appear on the test bus; log:\n{}",
-            std::fs::read_to_string(log).unwrap_or_default()
-        );
-    }
-}
-
-/// The real portal frontend and the test backend on a private bus.
-struct Portal {
+/// The portal with the Screenshot test backend, and the backend's files.
+struct Screenshots {
+    portal: Portal,
     /// Where the backend writes its screenshots (the user's Pictures folder, for real).
     out_dir: PathBuf,
     /// One line per Screenshot call the backend answered: "<response> <path> interactive=..".
     calls: PathBuf,
-    // Dropped in this order: frontend, backend, bus.
-    _frontend: Option<ChildGuard>,
-    _backend: Option<ChildGuard>,
-    bus: Bus,
-    _dir: tempfile::TempDir,
+    _files: tempfile::TempDir,
 }
 
 /// What runs on the test bus.
@@ -138,125 +39,45 @@ enum Setup<'a> {
     Backend { response: &'a str, image: &'a Path },
 }
 
-fn frontend_bin() -> PathBuf {
-    let path = std::env::var_os("TWOFOLD_XDG_DESKTOP_PORTAL")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/libexec/xdg-desktop-portal"));
-    assert!(
-        path.exists(),
-        "{} is missing: install xdg-desktop-portal (scripts/setup-system.sh does), or set \
-         TWOFOLD_XDG_DESKTOP_PORTAL to its path",
-        path.display()
-    );
-    path
-}
-
-fn python() -> String {
-    std::env::var("TWOFOLD_SYSTEM_PYTHON")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| "/usr/bin/python3".into())
-}
-
-fn start(setup: Setup<'_>) -> Portal {
-    let dir = temp_dir();
-    let bus = private_bus(dir.path());
-    let out_dir = dir.path().join("Pictures");
-    let calls = dir.path().join("calls.log");
+fn start(setup: Setup<'_>) -> Screenshots {
+    let files = temp_dir();
+    let out_dir = files.path().join("Pictures");
+    let calls = files.path().join("calls.log");
     std::fs::create_dir(&out_dir).unwrap();
-    let mut portal = Portal {
+    let portal = portal::start(match setup {
+        Setup::NoPortal => portal::Setup::NoPortal,
+        Setup::FrontendOnly => portal::Setup::FrontendOnly,
+        Setup::Backend { response, image } => portal::Setup::Backend(Backend {
+            script: "screenshot_backend.py",
+            // 1.16 offers Screenshot only when the backend also implements Access.
+            interfaces: &[
+                "org.freedesktop.impl.portal.Screenshot",
+                "org.freedesktop.impl.portal.Access",
+            ],
+            env: vec![
+                ("TWOFOLD_PORTAL_IMAGE", image.into()),
+                ("TWOFOLD_PORTAL_OUT_DIR", out_dir.clone().into()),
+                ("TWOFOLD_PORTAL_RESPONSE", response.into()),
+                ("TWOFOLD_PORTAL_LOG", calls.clone().into()),
+            ],
+        }),
+    });
+    Screenshots {
+        portal,
         out_dir,
         calls,
-        _frontend: None,
-        _backend: None,
-        bus,
-        _dir: dir,
-    };
-    let dir = portal._dir.path().to_path_buf();
-    if matches!(setup, Setup::NoPortal) {
-        return portal;
+        _files: files,
     }
-    // The backend's .portal file. 1.16 finds it through XDG_DESKTOP_PORTAL_DIR and picks it by
-    // UseIn; newer frontends look under XDG_DATA_DIRS and read <desktop>-portals.conf.
-    let share = dir.join("share/xdg-desktop-portal");
-    let portals = share.join("portals");
-    std::fs::create_dir_all(&portals).unwrap();
-    if let Setup::Backend { response, image } = setup {
-        std::fs::write(
-            portals.join(format!("{DESKTOP}.portal")),
-            format!(
-                "[portal]\nDBusName={BACKEND_NAME}\n\
-                 Interfaces=org.freedesktop.impl.portal.Screenshot;org.freedesktop.impl.portal.Access;\n\
-                 UseIn={DESKTOP}\n"
-            ),
-        )
-        .unwrap();
-        std::fs::write(
-            share.join(format!("{DESKTOP}-portals.conf")),
-            format!("[preferred]\ndefault={DESKTOP}\n"),
-        )
-        .unwrap();
-        let log = dir.join("backend.log");
-        let mut backend = ChildGuard::spawn(
-            Command::new(python())
-                .arg(workspace_root().join("tests/portal/screenshot_backend.py"))
-                .arg(BACKEND_NAME)
-                .env("DBUS_SESSION_BUS_ADDRESS", &portal.bus.address)
-                .env("TWOFOLD_PORTAL_IMAGE", image)
-                .env("TWOFOLD_PORTAL_OUT_DIR", &portal.out_dir)
-                .env("TWOFOLD_PORTAL_RESPONSE", response)
-                .env("TWOFOLD_PORTAL_LOG", &portal.calls)
-                .stdout(Stdio::piped())
-                .stderr(std::fs::File::create(&log).unwrap()),
-        );
-        // It prints "ready" once it owns its name.
-        let mut line = String::new();
-        std::io::BufReader::new(backend.0.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert_eq!(
-            line.trim(),
-            "ready",
-            "the test backend did not start (it needs python3-dbus and python3-gi for {}); \
-             log:\n{}",
-            python(),
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        portal._backend = Some(backend);
-    }
-    let log = dir.join("frontend.log");
-    let data_dirs = std::env::var("XDG_DATA_DIRS")
-        .ok()
-        .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| "/usr/local/share:/usr/share".into());
-    let mut frontend = ChildGuard::spawn(
-        Command::new(frontend_bin())
-            .arg("--verbose")
-            .env("DBUS_SESSION_BUS_ADDRESS", &portal.bus.address)
-            .env("XDG_CURRENT_DESKTOP", DESKTOP)
-            .env("XDG_DESKTOP_PORTAL_DIR", &portals)
-            .env(
-                "XDG_DATA_DIRS",
-                format!("{}:{data_dirs}", dir.join("share").display()),
-            )
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap()),
-    );
-    portal.bus.wait_for_name(PORTAL_NAME, &mut frontend, &log);
-    portal._frontend = Some(frontend);
-    portal
 }
 
-impl Portal {
+impl Screenshots {
     /// `twofold scan --screen ...` on a Wayland session whose bus is this one.
     fn scan(&self, extra: &[&str]) -> Output {
-        let vault = self._dir.path().join("vault.json");
+        let vault = self.portal.dir().join("vault.json");
         Command::new(cli_bin())
             .args(["scan", "--screen"])
             .args(extra)
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus.address)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.portal.bus.address)
             .env("XDG_SESSION_TYPE", "wayland")
             .env("WAYLAND_DISPLAY", "wayland-twofold-test")
             .env("TWOFOLD_VAULT", vault)

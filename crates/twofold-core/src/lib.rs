@@ -24,6 +24,8 @@ pub mod fuzz;
 pub mod install;
 pub mod logging;
 pub mod otp;
+#[cfg(all(unix, not(target_os = "macos"), not(target_os = "android")))]
+pub mod portal;
 pub mod qr;
 pub mod transfer;
 pub mod vault;

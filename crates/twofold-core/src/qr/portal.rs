@@ -5,23 +5,20 @@
 //! The portal answers with a request object, then later a `Response` signal on it that names a
 //! PNG file it wrote (usually into the user's Pictures folder). That file holds whatever the
 //! screen showed, QR secrets included, so it is read once and deleted. This module owns only the
-//! D-Bus exchange and the file; decoding is [`super::decode`], dispatch is [`super::source`].
+//! call and the file; the request exchange is [`crate::portal`], decoding is [`super::decode`],
+//! dispatch is [`super::source`].
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use futures_util::future::Either;
-use futures_util::StreamExt as _;
-use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
+use zbus::zvariant::Value;
 
 use super::source::{load_image, Frame};
+use crate::portal::{error_name, request, RequestError, Vardict};
 use crate::{Error, Result};
 
-const PORTAL_NAME: &str = "org.freedesktop.portal.Desktop";
-const PORTAL_PATH: &str = "/org/freedesktop/portal/desktop";
 const SCREENSHOT_IFACE: &str = "org.freedesktop.portal.Screenshot";
-const REQUEST_IFACE: &str = "org.freedesktop.portal.Request";
 
 /// How long to wait for the portal's answer. Long, because the desktop may ask the user first.
 pub const RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -47,80 +44,25 @@ pub fn capture_with_timeout(timeout: Duration) -> Result<Frame> {
                  save a screenshot and scan the file"
             ))
         })?;
-    let unique = conn
-        .unique_name()
-        .ok_or_else(|| Error::ScreenCapture("the session bus gave no connection name".into()))?
-        .to_string();
-    let token = handle_token()?;
-    let request = request_path(&unique, &token);
-
-    // Subscribe before calling: a fast portal can answer before the call returns. The async
-    // parts run on zbus's own executor (async-io), never on tokio: this is called from the
-    // app's async commands, where starting a tokio runtime would panic.
-    let mut responses = zbus::block_on(subscribe(conn.inner(), &request))
-        .map_err(|e| fail("cannot listen to the desktop portal", &e))?;
-
-    let options: HashMap<&str, Value<'_>> = HashMap::from([
-        ("handle_token", Value::from(token.as_str())),
-        ("interactive", Value::from(false)),
-    ]);
-    let reply = conn
-        .call_method(
-            Some(PORTAL_NAME),
-            PORTAL_PATH,
-            Some(SCREENSHOT_IFACE),
-            "Screenshot",
-            &("", options),
-        )
-        .map_err(call_error)?;
-    let handle: OwnedObjectPath = reply
-        .body()
-        .deserialize()
-        .map_err(|e| fail("the desktop portal sent an unexpected reply", &e))?;
-    // Portals older than 0.9 ignore handle_token; follow the path they chose (they are slower
-    // than this re-subscription, which is the best such a portal allows).
-    if handle.as_str() != request {
-        responses = zbus::block_on(subscribe(conn.inner(), handle.as_str()))
-            .map_err(|e| fail("cannot listen to the desktop portal", &e))?;
-    }
-
-    let answer = zbus::block_on(async {
-        let next = std::pin::pin!(responses.next());
-        match futures_util::future::select(next, async_io::Timer::after(timeout)).await {
-            Either::Left((msg, _)) => Some(msg),
-            Either::Right(_) => None,
-        }
-    });
-    let msg = match answer {
-        Some(Some(Ok(msg))) => msg,
-        Some(Some(Err(e))) => return Err(fail("the desktop portal's answer was unreadable", &e)),
-        Some(None) => {
-            return Err(Error::ScreenCapture(
-                "the session bus closed before the desktop portal answered".into(),
-            ))
-        }
-        None => {
-            // Withdraw the request so a prompt left open does not save a screenshot later.
-            let _ = conn.call_method(
-                Some(PORTAL_NAME),
-                handle.as_str(),
-                Some(REQUEST_IFACE),
-                "Close",
-                &(),
-            );
-            return Err(Error::ScreenCapture(format!(
-                "the desktop portal did not answer within {} s (if it asked for permission, \
-                 allow twofold to take screenshots and scan again)",
-                timeout.as_secs()
-            )));
-        }
-    };
-    let (code, mut results): (u32, HashMap<String, OwnedValue>) = msg
-        .body()
-        .deserialize()
-        .map_err(|e| fail("the desktop portal's answer was unreadable", &e))?;
+    // The request runs on zbus's own executor (async-io), never on tokio: this is called from
+    // the app's async commands, where starting a tokio runtime would panic.
+    let answer = zbus::block_on(request::<_, Vardict>(
+        conn.inner(),
+        SCREENSHOT_IFACE,
+        "Screenshot",
+        timeout,
+        |token| {
+            let options: HashMap<&str, Value<'_>> = HashMap::from([
+                ("handle_token", Value::from(token.to_owned())),
+                ("interactive", Value::from(false)),
+            ]);
+            ("", options)
+        },
+    ))
+    .map_err(|e| request_error(e, timeout))?;
+    let mut results = answer.results;
     let uri = results.remove("uri").and_then(|v| String::try_from(v).ok());
-    let path = uri_to_path(&response_to_uri(code, uri)?)?;
+    let path = uri_to_path(&response_to_uri(answer.code, uri)?)?;
     let file = Screenshot(path);
     let image = load_image(&file.0)?;
     drop(file);
@@ -128,6 +70,24 @@ pub fn capture_with_timeout(timeout: Duration) -> Result<Frame> {
         image,
         origin: "screen (portal)".into(),
     })
+}
+
+/// What a request that got no screenshot means for the user.
+fn request_error(e: RequestError, timeout: Duration) -> Error {
+    match e {
+        RequestError::Token(e) => fail("no randomness for the request", &e),
+        RequestError::Listen(e) => fail("cannot listen to the desktop portal", &e),
+        RequestError::Call(e) => call_error(e),
+        RequestError::Unreadable(e) => fail("the desktop portal's answer was unreadable", &e),
+        RequestError::Closed => {
+            Error::ScreenCapture("the session bus closed before the desktop portal answered".into())
+        }
+        RequestError::TimedOut => Error::ScreenCapture(format!(
+            "the desktop portal did not answer within {} s (if it asked for permission, \
+             allow twofold to take screenshots and scan again)",
+            timeout.as_secs()
+        )),
+    }
 }
 
 /// The screenshot file; deleted when dropped.
@@ -140,29 +100,13 @@ impl Drop for Screenshot {
     }
 }
 
-async fn subscribe(conn: &zbus::Connection, request: &str) -> zbus::Result<zbus::MessageStream> {
-    let rule = zbus::MatchRule::builder()
-        .msg_type(zbus::message::Type::Signal)
-        .sender(PORTAL_NAME)?
-        .path(request)?
-        .interface(REQUEST_IFACE)?
-        .member("Response")?
-        .build();
-    zbus::MessageStream::for_match_rule(rule, conn, Some(4)).await
-}
-
 fn fail(what: &str, e: &dyn std::fmt::Display) -> Error {
     Error::ScreenCapture(format!("{what}: {e}"))
 }
 
 /// What a failed `Screenshot` call means for the user.
 fn call_error(e: zbus::Error) -> Error {
-    let name = match &e {
-        zbus::Error::MethodError(name, _, _) => Some(name.as_str().to_owned()),
-        zbus::Error::FDO(f) => Some(zbus::DBusError::name(f.as_ref()).to_string()),
-        _ => None,
-    };
-    match name.as_deref() {
+    match error_name(&e).as_deref() {
         Some(
             "org.freedesktop.DBus.Error.ServiceUnknown"
             | "org.freedesktop.DBus.Error.NameHasNoOwner",
@@ -179,20 +123,6 @@ fn call_error(e: zbus::Error) -> Error {
         )),
         _ => fail("the desktop portal refused the screenshot", &e),
     }
-}
-
-/// A fresh `handle_token`: unique per call, and a valid object path element.
-fn handle_token() -> Result<String> {
-    let mut bytes = [0u8; 8];
-    getrandom::getrandom(&mut bytes).map_err(|e| fail("no randomness for the request", &e))?;
-    Ok(format!("twofold_{}", crate::hex(&bytes)))
-}
-
-/// The request object the portal will create for `token`, as the Request documentation gives
-/// it: the caller's unique name without the leading ':' and with '.' as '_'.
-fn request_path(unique_name: &str, token: &str) -> String {
-    let sender = unique_name.trim_start_matches(':').replace('.', "_");
-    format!("{PORTAL_PATH}/request/{sender}/{token}")
 }
 
 /// The portal's answer as the screenshot's URI, or why there is none.
@@ -250,28 +180,6 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-
-    #[test]
-    fn the_request_path_comes_from_the_unique_name_and_token() {
-        assert_eq!(
-            request_path(":1.42", "twofold_ab12"),
-            "/org/freedesktop/portal/desktop/request/1_42/twofold_ab12"
-        );
-        assert_eq!(
-            request_path(":1.2345.7", "t"),
-            "/org/freedesktop/portal/desktop/request/1_2345_7/t"
-        );
-        // The path must be valid for the match rule.
-        zbus::zvariant::ObjectPath::try_from(request_path(":1.9", &handle_token().unwrap()))
-            .unwrap();
-    }
-
-    #[test]
-    fn tokens_are_fresh_object_path_elements() {
-        let (a, b) = (handle_token().unwrap(), handle_token().unwrap());
-        assert_ne!(a, b);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    }
 
     #[test]
     fn file_uris_become_paths_with_percent_escapes_decoded() {
