@@ -1,11 +1,40 @@
-//! Steps the app suites share: the AWS wizard's first screens, an IAM user with keys for a
-//! profile, and dropping a file on the window.
+//! Steps the app suites share: starting the app on a vault of the test's own, the AWS wizard's
+//! first screens, an IAM user with keys for a profile, and dropping a file on the window.
 
 use base64::Engine as _;
 use serde_json::json;
 
 use crate::iam::{Credentials, IamEmulator};
 use crate::webdriver::{Session, DEFAULT_WAIT};
+
+/// Starts the app under the WebDriver server `server` with its vault (`vault.json`) and its
+/// settings (`config/`) in `dir`, and `extra` arguments; returns at once.
+#[track_caller]
+pub fn launch(server: &str, dir: &std::path::Path, extra: &[&str]) -> Session {
+    let vault = dir.join("vault.json");
+    let config = dir.join("config");
+    let mut args = vec![
+        "--vault",
+        vault.to_str().expect("a UTF-8 path"),
+        "--config-dir",
+        config.to_str().expect("a UTF-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    Session::start_with_args(server, &crate::harness::app_bin(), &args)
+        .expect("start the app under WebDriver")
+}
+
+/// [`launch`] under the test environment's server, then through the first run (a new vault)
+/// to the account list.
+#[track_caller]
+pub fn start_in(dir: &std::path::Path, extra: &[&str]) -> Session {
+    let session = launch(&crate::harness::webdriver_url(), dir, extra);
+    session.through_first_run();
+    session
+        .wait_for(".accounts-view", DEFAULT_WAIT)
+        .expect("the account list");
+    session
+}
 
 /// How long an AWS step may take in the app (the emulator is local, the app is a release build).
 pub const AWS_WAIT: std::time::Duration = std::time::Duration::from_secs(60);

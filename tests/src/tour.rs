@@ -79,8 +79,17 @@ pub fn every_screen(session: &Session, seen: Seen<'_>) -> Vec<String> {
         "two-codes",
     );
     open_dialog(session, "#scan-qr", "scan-dialog");
-    // No camera here: let the dialog settle on what it offers instead.
-    std::thread::sleep(Duration::from_secs(2));
+    // No camera here: the dialog says so (or why the cameras could not be listed).
+    session
+        .wait_until("the scan dialog's camera answer", DEFAULT_WAIT, |s| {
+            let answered = s.execute(
+                "return !!document.querySelector('#scan-status[data-camera=\"none\"]') || \
+                 !document.getElementById('scan-error').hidden;",
+                &[],
+            )?;
+            Ok((answered == json!(true)).then_some(()))
+        })
+        .expect("the scan dialog answers about the camera");
     seen(session, "scan");
     close_dialog(session, "scan-dialog");
     visit_dialog(seen, session, "#about-open", "about-dialog", "about");

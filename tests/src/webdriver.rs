@@ -241,6 +241,29 @@ impl Session {
         self.call("POST", "/execute/sync", Some(body))
     }
 
+    /// Waits until what just changed on the page is on screen: two animation frames have run
+    /// and every CSS transition or finite animation has finished (spinners are infinite and not
+    /// waited for). What a screenshot or a colour measurement of a dialog that just opened
+    /// needs, instead of a fixed sleep. At most 3 s.
+    pub fn settle(&self) -> Result<()> {
+        let settled = self.execute(
+            "const frames = new Promise((done) => \
+               requestAnimationFrame(() => requestAnimationFrame(() => done()))); \
+             const finite = () => Promise.all(document.getAnimations() \
+               .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity) \
+               .map((a) => a.finished.catch(() => null))); \
+             const limit = new Promise((done) => setTimeout(() => done('timed out'), 3000)); \
+             return Promise.race([frames.then(finite).then(() => 'settled'), limit]);",
+            &[],
+        )?;
+        match settled.as_str() {
+            Some("settled") => Ok(()),
+            _ => Err(Error::Protocol(format!(
+                "the page did not settle within 3 s: {settled}"
+            ))),
+        }
+    }
+
     /// A best-effort screenshot into the artifacts dir (`TWOFOLD_ARTIFACTS/<name>`). Under Xvfb,
     /// WebKitWebDriver's screenshot waits for the next paint, so on an idle page (an empty
     /// state) it never answers: this nudges a repaint first, waits at most 4 s, and never fails

@@ -89,7 +89,7 @@ impl Audit {
     /// Runs axe on the document, writes its report and a screenshot, and records what it found.
     fn screen(&mut self, session: &Session, name: &str) {
         // Let a dialog that just opened settle (focus, first paint) before measuring colours.
-        std::thread::sleep(Duration::from_millis(400));
+        session.settle().unwrap();
         self.inject(session);
         session
             .execute(

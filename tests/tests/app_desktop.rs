@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use twofold_e2e::app;
 use twofold_e2e::harness::{self, ChildGuard};
 use twofold_e2e::webdriver::{unix_now, Session, DEFAULT_WAIT};
 
@@ -22,24 +23,7 @@ const GITLAB: &str = "otpauth://totp/GitLab:dev@example.com?secret=GEZDGNBVGY3TQ
 const SHORTCUT: &str = "ctrl+alt+shift+2";
 
 fn start(dir: &Path) -> Session {
-    let vault = dir.join("vault.json");
-    let config = dir.join("config");
-    let session = Session::start_with_args(
-        &harness::webdriver_url(),
-        &harness::app_bin(),
-        &[
-            "--vault",
-            vault.to_str().unwrap(),
-            "--config-dir",
-            config.to_str().unwrap(),
-        ],
-    )
-    .expect("start the app under WebDriver");
-    session.through_first_run();
-    session
-        .wait_for(".accounts-view", DEFAULT_WAIT)
-        .expect("the account list");
-    session
+    app::start_in(dir, &[])
 }
 
 /// Adds an account over IPC, as the Add dialog does; returns its id.

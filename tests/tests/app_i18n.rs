@@ -127,7 +127,7 @@ impl Check {
 
     fn screen(&mut self, session: &Session, name: &str) {
         // A dialog that just opened paints on the next frame.
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        session.settle().unwrap();
         let lang = session
             .execute("return document.documentElement.lang;", &[])
             .unwrap();

@@ -299,7 +299,6 @@ fn cli_session_from_the_app_right_after_enrolling() {
             session.shot("session-failed.png");
             panic!("no session: {e}")
         });
-    std::thread::sleep(Duration::from_millis(1200)); // let the countdown tick once
     session.shot("session-03-done.png");
     assert_eq!(session.text_of("#session-done-target"), "sam-mfa");
     let file = session.text_of("#session-done-file");

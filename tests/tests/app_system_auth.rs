@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
+use twofold_e2e::app;
 use twofold_e2e::harness::{self, ChildGuard};
 use twofold_e2e::webdriver::{Session, DEFAULT_WAIT};
 
@@ -125,26 +126,7 @@ impl Agent {
 }
 
 fn start(dir: &Path, subject: u32) -> Session {
-    let vault = dir.join("vault.json");
-    let config = dir.join("config");
-    let session = Session::start_with_args(
-        &harness::webdriver_url(),
-        &harness::app_bin(),
-        &[
-            "--vault",
-            vault.to_str().unwrap(),
-            "--config-dir",
-            config.to_str().unwrap(),
-            "--polkit-subject",
-            &subject.to_string(),
-        ],
-    )
-    .expect("start the app under WebDriver");
-    session.through_first_run();
-    session
-        .wait_for(".accounts-view", DEFAULT_WAIT)
-        .expect("the account list");
-    session
+    app::start_in(dir, &["--polkit-subject", &subject.to_string()])
 }
 
 #[test]
