@@ -93,15 +93,21 @@ impl OsVerifier for Unsupported {
 }
 
 /// A verification that succeeded, usable once within [`GRANT_LIFETIME`]: the next unlock through
-/// the keyring or the next secret shown takes it.
-/// It also names the verification being asked, so it can be cancelled.
+/// the keyring or the next secret shown takes it. It also knows the verification being asked,
+/// so that one can be cancelled.
 #[derive(Debug, Default)]
 pub struct Grant {
     at: Option<Instant>,
-    /// The cancellation id of the verification in progress.
-    pub pending: Option<String>,
-    /// The user cancelled the verification in progress.
-    pub cancelled: bool,
+    asking: Option<Asking>,
+}
+
+/// The verification in progress.
+#[derive(Debug)]
+struct Asking {
+    /// Its cancellation id.
+    id: String,
+    /// The user cancelled it in Twofold.
+    cancelled: bool,
 }
 
 impl Grant {
@@ -120,6 +126,26 @@ impl Grant {
     /// Forgets it (the vault locked).
     pub fn clear(&mut self) {
         self.at = None;
+    }
+
+    /// A verification with cancellation id `id` is being asked.
+    pub fn asking(&mut self, id: String) {
+        self.asking = Some(Asking {
+            id,
+            cancelled: false,
+        });
+    }
+
+    /// The verification asked has been answered; true when the user had cancelled it.
+    pub fn answered(&mut self) -> bool {
+        self.asking.take().is_some_and(|a| a.cancelled)
+    }
+
+    /// Marks the verification being asked as cancelled; its id, to withdraw it.
+    pub fn cancel(&mut self) -> Option<String> {
+        let asking = self.asking.as_mut()?;
+        asking.cancelled = true;
+        Some(asking.id.clone())
     }
 }
 
@@ -414,5 +440,18 @@ mod tests {
         g.give();
         g.clear();
         assert!(!g.take(), "a lock forgets it");
+    }
+
+    #[test]
+    fn a_cancel_names_the_verification_asked_and_is_reported_once() {
+        let mut g = Grant::default();
+        assert_eq!(g.cancel(), None, "nothing to cancel");
+        g.asking("twofold-1-1".into());
+        assert!(!g.answered(), "answered without a cancel");
+        g.asking("twofold-1-2".into());
+        assert_eq!(g.cancel().as_deref(), Some("twofold-1-2"));
+        assert!(g.answered());
+        assert!(!g.answered(), "reported once");
+        assert_eq!(g.cancel(), None, "nothing asked any more");
     }
 }

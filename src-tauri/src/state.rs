@@ -242,19 +242,11 @@ impl AppState {
             std::process::id(),
             NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         );
-        {
-            let mut grant = self.grant();
-            grant.pending = Some(id.clone());
-            grant.cancelled = false;
-        }
+        self.grant().asking(id.clone());
         let mut verdict = self.verifier.verify(&id);
-        {
-            let mut grant = self.grant();
-            grant.pending = None;
-            // polkit answers a withdrawn check as a plain "no": it was the user's cancel.
-            if std::mem::take(&mut grant.cancelled) && verdict != Verdict::Verified {
-                verdict = Verdict::Dismissed;
-            }
+        // polkit answers a withdrawn check as a plain "no": it was the user's cancel.
+        if self.grant().answered() && verdict != Verdict::Verified {
+            verdict = Verdict::Dismissed;
         }
         let no = |m: &str| Err(IpcError::new(ErrorKind::NotVerified, m));
         match verdict {
@@ -287,12 +279,8 @@ impl AppState {
 
     /// Withdraws the verification being asked, if any (the user cancelled in Twofold).
     pub fn cancel_verification(&self) {
-        let pending = {
-            let mut grant = self.grant();
-            grant.cancelled = grant.pending.is_some();
-            grant.pending.clone()
-        };
-        if let Some(id) = pending {
+        let asking = self.grant().cancel();
+        if let Some(id) = asking {
             self.verifier.cancel(&id);
         }
     }
