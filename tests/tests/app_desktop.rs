@@ -803,6 +803,53 @@ fn issuers_get_their_icon_offline_and_another_can_be_chosen() {
     session
         .wait_for("dialog#icon-chooser[open]", DEFAULT_WAIT)
         .unwrap();
+    // The grid shows 200 icons sorted by name, from nearly every one of the 64 path shards;
+    // only the cells in view draw their logos (and import their shards), the rest as they
+    // scroll into view.
+    const CELLS: &str = "const grid = document.getElementById('icon-chooser-grid'); \
+        const view = grid.getBoundingClientRect(); \
+        const cells = [...grid.querySelectorAll('.icon-cell')]; \
+        const drawn = (c) => c.querySelector('svg path[d]') !== null; \
+        const inView = (c) => { const r = c.getBoundingClientRect(); \
+          return r.bottom > view.top && r.top < view.bottom; };";
+    let (in_view, drawn) = session
+        .wait_until("the logos of the cells in view", DEFAULT_WAIT, |s| {
+            let v = s.execute(
+                &format!(
+                    "{CELLS} const shown = cells.filter(inView); \
+                     return shown.length > 0 && shown.every(drawn) \
+                       ? [shown.length, cells.filter(drawn).length] : null;"
+                ),
+                &[],
+            )?;
+            Ok(v.as_array()
+                .map(|a| (a[0].as_u64().unwrap(), a[1].as_u64().unwrap())))
+        })
+        .unwrap();
+    eprintln!("icon chooser: 200 cells, {in_view} in view, {drawn} logos drawn");
+    let last_drawn = |s: &Session| {
+        s.execute(
+            &format!("{CELLS} return drawn(cells[cells.length - 1]);"),
+            &[],
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        last_drawn(&session),
+        json!(false),
+        "a cell out of view drew its logo"
+    );
+    session
+        .execute(
+            &format!("{CELLS} cells[cells.length - 1].scrollIntoView({{ block: 'end' }});"),
+            &[],
+        )
+        .unwrap();
+    session
+        .wait_until("the last cell's logo", DEFAULT_WAIT, |s| {
+            Ok((last_drawn(s) == json!(true)).then_some(()))
+        })
+        .expect("scrolled into view, a cell draws its logo");
     session.type_into("#icon-chooser-search", "gitlab");
     session
         .wait_for(".icon-cell[data-slug=\"gitlab\"]", DEFAULT_WAIT)

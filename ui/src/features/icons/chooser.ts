@@ -5,7 +5,7 @@ import { h } from '../../components/dom';
 import { tr } from '../../i18n/i18n';
 import { avatarColor } from '../accounts/list';
 import { matchIssuer, searchIcons } from './match';
-import { renderIcon } from './render';
+import { drawGlyph, renderIcon } from './render';
 import { iconIndex, loadIcons } from './store';
 
 const t = tr('icons');
@@ -107,9 +107,29 @@ export function chooseIcon(current: string, issuer: string): Promise<string | nu
       next.focus();
     });
 
+    // A cell's logo is imported when the cell scrolls into view (the 200 cells, sorted by name,
+    // would otherwise import nearly every path shard at once). Without IntersectionObserver,
+    // every logo is drawn at once.
+    const seen =
+      typeof IntersectionObserver === 'undefined'
+        ? null
+        : new IntersectionObserver(
+            (entries) => {
+              for (const entry of entries) {
+                if (!entry.isIntersecting) continue;
+                seen?.unobserve(entry.target);
+                const svg = entry.target.querySelector<SVGSVGElement>('svg.brand-icon');
+                if (svg) drawGlyph(svg);
+              }
+            },
+            { root: grid, rootMargin: '64px 0px' },
+          );
+    dialog.addEventListener('close', () => seen?.disconnect());
+
     const show = () => {
       const index = iconIndex();
       if (!index) return;
+      seen?.disconnect();
       const query = search.value;
       let found = searchIcons(index, query);
       if (!query.trim()) {
@@ -133,11 +153,12 @@ export function chooseIcon(current: string, issuer: string): Promise<string | nu
               'aria-pressed': String(icon.slug === current),
               onclick: () => pick(icon.slug),
             },
-            renderIcon(icon, 32),
+            renderIcon(icon, 32, seen !== null),
             h('span.icon-cell-name', {}, icon.title),
           );
         }),
       );
+      if (seen) for (const cell of grid.children) seen.observe(cell);
       const focusable =
         grid.querySelector<HTMLButtonElement>('button[aria-pressed="true"]') ?? grid.querySelector('button');
       if (focusable) focusable.tabIndex = 0;

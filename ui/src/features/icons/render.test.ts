@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IconInfo } from './match';
-import { renderIcon } from './render';
+import { drawGlyph, renderIcon } from './render';
 import { shardOf } from './shard.mjs';
 import { iconPath, type PathShard, setShardLoader } from './store';
 
@@ -22,8 +22,8 @@ class FakeElement {
 
 const GITHUB: IconInfo = { slug: 'github', title: 'GitHub', hex: '181717' };
 
-function draw(info: IconInfo) {
-  const svg = renderIcon(info, 40) as unknown as FakeElement;
+function draw(info: IconInfo, deferred = false) {
+  const svg = renderIcon(info, 40, deferred) as unknown as FakeElement;
   const glyph = svg.children.find((c) => c.tag === 'path');
   if (!glyph) throw new Error('no glyph');
   return { svg, glyph };
@@ -84,5 +84,23 @@ describe('renderIcon', () => {
     pending[1].resolve({ github: 'M1 1z' });
     await iconPath('github');
     expect(second.getAttribute('d')).toBe('M1 1z');
+  });
+
+  it('defers the logo until asked, and then imports its shard once', async () => {
+    manual();
+    const { svg, glyph } = draw(GITHUB, true);
+    expect(glyph.getAttribute('d')).toBeNull();
+    expect(calls).toEqual([]);
+
+    drawGlyph(svg as unknown as SVGSVGElement);
+    expect(calls).toEqual([shardOf('github')]);
+    pending[0].resolve({ github: 'M2 2z' });
+    await iconPath('github');
+    expect(glyph.getAttribute('d')).toBe('M2 2z');
+    // Drawn already: asking again imports nothing.
+    drawGlyph(svg as unknown as SVGSVGElement);
+    expect(calls).toHaveLength(1);
+    // With the shard loaded, a deferred tile has its logo at once.
+    expect(draw(GITHUB, true).glyph.getAttribute('d')).toBe('M2 2z');
   });
 });
