@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod lookup;
 pub mod models;
 pub mod os_verify;
+pub mod portal_shortcut;
 pub mod session_lock;
 pub mod settings;
 pub mod shortcut;

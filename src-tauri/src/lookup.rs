@@ -18,6 +18,13 @@ pub const OPENED: &str = "lookup://opened";
 
 /// Shows the lookup window in front, making it the first time.
 pub fn show<R: Runtime>(app: &AppHandle<R>) {
+    show_activated(app, None);
+}
+
+/// [`show`], with the XDG activation token the desktop gave with the shortcut (the
+/// GlobalShortcuts portal's `activation_token`): on Wayland the compositor gives the keyboard
+/// focus only to a window that presents such a token (GTK sends it as the window's startup id).
+pub fn show_activated<R: Runtime>(app: &AppHandle<R>, token: Option<&str>) {
     let state = app.state::<AppState>();
     state.autolock().touch();
     // The window in front now is where "type the code" types.
@@ -50,6 +57,16 @@ pub fn show<R: Runtime>(app: &AppHandle<R>) {
     if let Err(e) = window.emit_to(LABEL, OPENED, ()) {
         tracing::warn!("cannot reset the lookup window: {e}");
     }
+    #[cfg(target_os = "linux")]
+    if let Some(token) = token.filter(|t| !t.is_empty()) {
+        use gtk::prelude::GtkWindowExt as _;
+        match window.gtk_window() {
+            Ok(w) => w.set_startup_id(token),
+            Err(e) => tracing::warn!("no GTK window for the activation token: {e}"),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = token;
     // Best effort: a window manager may refuse focus; the window is still shown.
     let _ = window.center();
     let _ = window.show();

@@ -2,8 +2,9 @@
 //! while another window has the focus opens the lookup window, typing filters it, Enter puts the
 //! code on the clipboard (read back with `xclip`) or types it into that other window; the idle
 //! lock fires and a locked app refuses the reveal command over IPC; a session-lock signal on
-//! the private D-Bus locks it; settings persist across a restart. Screenshots of each step go to
-//! `$TWOFOLD_ARTIFACTS`.
+//! the private D-Bus locks it; settings persist across a restart; on Wayland the desktop's
+//! GlobalShortcuts portal binds the shortcut and its activation opens the lookup window.
+//! Screenshots of each step go to `$TWOFOLD_ARTIFACTS`.
 
 // Test helpers outside #[test] fns may unwrap too: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
@@ -16,6 +17,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use twofold_e2e::app;
 use twofold_e2e::harness::{self, ChildGuard};
+use twofold_e2e::portal::{self, Portal};
 use twofold_e2e::webdriver::{unix_now, Session, DEFAULT_WAIT};
 
 const GITHUB: &str = "otpauth://totp/GitHub:dev@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
@@ -926,4 +928,342 @@ fn with_a_vault_password_showing_a_secret_asks_for_it_again() {
     session.type_into("#confirm-password", "a long password");
     session.click_on("#confirm-ok");
     session.wait_for("#account-qr", DEFAULT_WAIT).unwrap();
+}
+
+// Wayland: the lookup shortcut through the desktop's GlobalShortcuts portal. The real
+// xdg-desktop-portal frontend runs on a private bus with a test backend
+// (`tests/portal/shortcuts_backend.py`) standing in for the desktop's; the app runs as on a
+// Wayland session whose bus that is (its window is still on Xvfb, for WebDriver and xdotool).
+// That bus has no keyring, so the vault is made by the CLI with a password.
+
+const WAYLAND_PASSWORD: &str = "portal test password";
+const BACKEND_CONTROL: &str = "/app/twofold/Test";
+
+/// The portal with the GlobalShortcuts test backend logging to `calls`, or with no backend.
+fn shortcuts_portal(calls: &Path, with_backend: bool) -> Portal {
+    portal::start(if with_backend {
+        portal::Setup::Backend(portal::Backend {
+            script: "shortcuts_backend.py",
+            interfaces: &["org.freedesktop.impl.portal.GlobalShortcuts"],
+            env: vec![("TWOFOLD_PORTAL_LOG", calls.into())],
+        })
+    } else {
+        portal::Setup::FrontendOnly
+    })
+}
+
+/// What the desktop's user does, through the backend's control interface; the reply's number.
+fn desktop_user(portal: &Portal, method: &str, args: &[&str]) -> String {
+    let reply = portal
+        .bus
+        .send(
+            portal::BACKEND_NAME,
+            BACKEND_CONTROL,
+            &format!("app.twofold.Test.{method}"),
+            args,
+        )
+        .unwrap_or_else(|| panic!("the test backend refused {method}"));
+    reply.lines().skip(1).collect::<String>().trim().to_string()
+}
+
+fn backend_calls(calls: &Path) -> Vec<String> {
+    std::fs::read_to_string(calls)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The app under its own WebDriver server, whose environment makes it a Wayland session on the
+/// portal's bus. The session is dropped (the app quits) before the server is stopped.
+struct OnWayland {
+    session: Session,
+    _driver: harness::Driver,
+}
+
+impl std::ops::Deref for OnWayland {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
+/// The app on the portal's bus as a Wayland session, with a password vault holding GitHub,
+/// unlocked.
+fn start_on_wayland(portal: &Portal, dir: &Path) -> OnWayland {
+    let vault = dir.join("vault.json");
+    if !vault.exists() {
+        harness::run_ok(
+            Command::new(harness::cli_bin())
+                .args(["add", "--uri", GITHUB])
+                .env("TWOFOLD_VAULT", &vault)
+                .env("TWOFOLD_PASSWORD", WAYLAND_PASSWORD)
+                .env("TWOFOLD_NO_KEYRING", "1"),
+        );
+    }
+    let driver = harness::Driver::start_with_env(&[
+        ("DBUS_SESSION_BUS_ADDRESS", portal.bus.address.as_str()),
+        ("XDG_SESSION_TYPE", "wayland"),
+    ]);
+    let session = app::launch(&driver.url, dir, &[]);
+    session.wait_for("#unlock-password", DEFAULT_WAIT).unwrap();
+    session.type_into("#unlock-password", WAYLAND_PASSWORD);
+    session.click_on("#unlock-submit");
+    session
+        .wait_for(".account-row[data-issuer=\"GitHub\"]", DEFAULT_WAIT)
+        .expect("the vault opens with its password");
+    OnWayland {
+        session,
+        _driver: driver,
+    }
+}
+
+/// A text property of the X window `window` (as xdotool prints its id), if it has one.
+fn text_property(window: &str, name: &str) -> Option<String> {
+    use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _};
+    let (conn, _) = x11rb::connect(None).expect("connect to the X display");
+    let id: u32 = window.trim().parse().expect("a window id");
+    let atom = conn
+        .intern_atom(false, name.as_bytes())
+        .unwrap()
+        .reply()
+        .unwrap()
+        .atom;
+    let reply = conn
+        .get_property(false, id, atom, AtomEnum::ANY, 0, 1024)
+        .unwrap()
+        .reply()
+        .unwrap();
+    (!reply.value.is_empty()).then(|| String::from_utf8_lossy(&reply.value).into_owned())
+}
+
+/// Waits until the settings view's `key` is `want`; returns the whole view.
+fn wait_view(session: &Session, key: &str, want: Value) -> Value {
+    let mut last = Value::Null;
+    harness::poll(DEFAULT_WAIT, Duration::from_millis(100), || {
+        last = session.invoke("settings_get", json!({})).unwrap().unwrap();
+        (last[key] == want).then_some(())
+    })
+    .unwrap_or_else(|| panic!("{key} never became {want}; the settings view: {last}"));
+    last
+}
+
+#[test]
+fn on_wayland_the_desktop_binds_the_shortcut_through_its_portal_and_pressing_it_opens_the_lookup() {
+    let dir = harness::temp_dir();
+    let calls = dir.path().join("calls.log");
+    let portal = shortcuts_portal(&calls, true);
+    {
+        let session = start_on_wayland(&portal, dir.path());
+        let view = wait_view(
+            &session,
+            "desktopShortcut",
+            json!({ "trigger": "Ctrl+Alt+Shift+2" }),
+        );
+        assert_eq!(view["shortcutProblem"], Value::Null);
+        // It asked what the desktop remembers first, then for the shortcut, offering the keys
+        // from Settings in the portal's own notation.
+        assert_eq!(
+            backend_calls(&calls),
+            vec![
+                "CreateSession app_id=''".to_string(),
+                "ListShortcuts -".to_string(),
+                "BindShortcuts lookup preferred=CTRL+ALT+SHIFT+2 \
+                 description='Find a code (Twofold lookup window)' response=0"
+                    .to_string(),
+            ]
+        );
+        assert!(
+            lookup_hidden(Duration::from_secs(1)),
+            "no lookup window yet"
+        );
+        // The user presses the keys: the desktop tells the portal, the portal tells Twofold.
+        assert_eq!(
+            desktop_user(&portal, "Press", &["string:lookup", "string:"]),
+            "uint32 1"
+        );
+        lookup_shown(DEFAULT_WAIT).expect("the shortcut opens the lookup window");
+        in_lookup_window(&session, |s| {
+            s.wait_for(".lookup-row[data-id]", DEFAULT_WAIT)
+                .expect("the lookup window lists the account");
+            s.shot("desktop-20-wayland-lookup.png");
+        });
+        xdotool(&["key", "Escape"]);
+        assert!(lookup_hidden(DEFAULT_WAIT));
+        // A desktop that sends an activation token with the press (portals from 1.19 on): the
+        // window presents it (GTK's startup id; on X11 the _NET_STARTUP_ID property), which is
+        // what lets a Wayland compositor give it the focus.
+        assert_eq!(
+            desktop_user(
+                &portal,
+                "Press",
+                &["string:lookup", "string:twofold-token-7"]
+            ),
+            "uint32 1"
+        );
+        let window = lookup_shown(DEFAULT_WAIT).expect("shown again");
+        assert_eq!(
+            text_property(&window, "_NET_STARTUP_ID").as_deref(),
+            Some("twofold-token-7")
+        );
+        xdotool(&["key", "Escape"]);
+        assert!(lookup_hidden(DEFAULT_WAIT));
+
+        // The user gives it other keys in the desktop's settings; Settings shows them.
+        assert_eq!(
+            desktop_user(&portal, "Reassign", &["string:lookup", "string:Super+K"]),
+            "uint32 1"
+        );
+        wait_view(&session, "desktopShortcut", json!({ "trigger": "Super+K" }));
+        session.click_on("#settings-open");
+        let said = session
+            .wait_for_text("#settings-shortcut-desktop", "Super+K", DEFAULT_WAIT)
+            .expect("Settings names the desktop's keys");
+        assert!(said.contains("keyboard settings"), "{said}");
+        // The field beside it only suggests keys now.
+        session
+            .wait_for_text(
+                "#settings-lookup .field .hint",
+                "the desktop decides",
+                DEFAULT_WAIT,
+            )
+            .expect("the shortcut field says it is a suggestion");
+        assert!(session
+            .find("#settings-shortcut-problem")
+            .unwrap()
+            .text()
+            .unwrap()
+            .is_empty());
+        session
+        .execute(
+            "document.getElementById('settings-shortcut-desktop').scrollIntoView({ block: 'center' });",
+            &[],
+        )
+        .unwrap();
+        session.shot("desktop-21-wayland-settings.png");
+    }
+    // The app is gone, and with its bus connection the portal session.
+    harness::poll(DEFAULT_WAIT, Duration::from_millis(100), || {
+        backend_calls(&calls)
+            .iter()
+            .any(|c| c.starts_with("Close "))
+            .then_some(())
+    })
+    .expect("the portal closes the session of an app that quit");
+
+    // Started again: the desktop remembers the shortcut, so there is no second dialog.
+    let session = start_on_wayland(&portal, dir.path());
+    wait_view(&session, "desktopShortcut", json!({ "trigger": "Super+K" }));
+    let log = backend_calls(&calls);
+    assert_eq!(
+        log.iter()
+            .filter(|c| c.starts_with("BindShortcuts"))
+            .count(),
+        1,
+        "{log:#?}"
+    );
+    assert_eq!(log.last().map(String::as_str), Some("ListShortcuts lookup"));
+    assert_eq!(
+        desktop_user(&portal, "Press", &["string:lookup", "string:"]),
+        "uint32 1"
+    );
+    lookup_shown(DEFAULT_WAIT).expect("the remembered shortcut opens the lookup window");
+    in_lookup_window(&session, |s| {
+        s.wait_for(".lookup-row[data-id]", DEFAULT_WAIT)
+            .expect("the lookup window lists the account");
+    });
+    xdotool(&["key", "Escape"]);
+    assert!(lookup_hidden(DEFAULT_WAIT));
+}
+
+#[test]
+fn on_wayland_a_declined_dialog_is_asked_again_and_a_desktop_without_the_portal_is_named() {
+    let dir = harness::temp_dir();
+    let calls = dir.path().join("calls.log");
+    {
+        let portal = shortcuts_portal(&calls, true);
+        desktop_user(&portal, "AnswerBind", &["uint32:1"]);
+        let session = start_on_wayland(&portal, dir.path());
+        wait_view(&session, "shortcutProblem", json!({ "kind": "declined" }));
+        session.click_on("#settings-open");
+        session
+            .wait_for_text("#settings-shortcut-problem", "to ask again", DEFAULT_WAIT)
+            .expect("Settings says the dialog was declined");
+        assert!(session
+            .find("#settings-shortcut-desktop")
+            .unwrap()
+            .text()
+            .unwrap()
+            .is_empty());
+        session
+        .execute(
+            "document.getElementById('settings-shortcut-problem').scrollIntoView({ block: 'center' });",
+            &[],
+        )
+        .unwrap();
+        session.shot("desktop-22-wayland-declined.png");
+        // Nothing is bound, so a press reaches no session.
+        assert_eq!(
+            desktop_user(&portal, "Press", &["string:lookup", "string:"]),
+            "uint32 0"
+        );
+
+        // This time the user accepts.
+        desktop_user(&portal, "AnswerBind", &["uint32:0"]);
+        session.click_on("#setting-shortcut-save");
+        session
+            .wait_for_text(
+                "#settings-shortcut-desktop",
+                "Ctrl+Alt+Shift+2",
+                DEFAULT_WAIT,
+            )
+            .expect("asked again, the desktop binds it");
+        assert_eq!(
+            backend_calls(&calls)
+                .iter()
+                .filter(|c| c.starts_with("BindShortcuts"))
+                .count(),
+            2
+        );
+        assert_eq!(
+            desktop_user(&portal, "Press", &["string:lookup", "string:"]),
+            "uint32 1"
+        );
+        lookup_shown(DEFAULT_WAIT).expect("the shortcut opens the lookup window");
+        in_lookup_window(&session, |s| {
+            s.wait_for(".lookup-row[data-id]", DEFAULT_WAIT)
+                .expect("the lookup window lists the account");
+        });
+        xdotool(&["key", "Escape"]);
+        assert!(lookup_hidden(DEFAULT_WAIT));
+    }
+
+    // A portal without GlobalShortcuts for this desktop: Settings says so and offers the
+    // command to bind instead.
+    let portal = shortcuts_portal(&calls, false);
+    let session = start_on_wayland(&portal, dir.path());
+    let view = wait_view(
+        &session,
+        "shortcutProblem",
+        json!({
+            "kind": "noPortal",
+            "detail": "the desktop portal has no GlobalShortcuts for this desktop"
+        }),
+    );
+    assert_eq!(view["desktopShortcut"], Value::Null);
+    session.click_on("#settings-open");
+    session
+        .wait_for_text(
+            "#settings-shortcut-problem",
+            "twofold-app --lookup",
+            DEFAULT_WAIT,
+        )
+        .expect("Settings offers the command to bind");
+    session
+        .execute(
+            "document.getElementById('settings-shortcut-problem').scrollIntoView({ block: 'center' });",
+            &[],
+        )
+        .unwrap();
+    session.shot("desktop-23-wayland-no-portal.png");
 }

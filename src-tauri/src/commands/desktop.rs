@@ -25,6 +25,7 @@ fn view<R: Runtime>(
     SettingsView {
         settings: state.settings().get(),
         shortcut_problem: shortcuts.problem(),
+        desktop_shortcut: shortcuts.desktop(),
         type_code_problem: crate::typist::unavailable_reason(|k| std::env::var(k).ok()),
         keyring_only,
         launch_at_login: launch_at_login(app),

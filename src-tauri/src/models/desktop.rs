@@ -15,6 +15,8 @@ pub struct SettingsView {
     /// Why the lookup shortcut does not work here (Wayland, taken by another app), if it
     /// does not.
     pub shortcut_problem: Option<crate::shortcut::ShortcutProblem>,
+    /// On Wayland, the lookup shortcut as the desktop holds it, once the portal has bound it.
+    pub desktop_shortcut: Option<crate::shortcut::DesktopShortcut>,
     /// Why "type the code" cannot type here (it copies instead), if it cannot.
     pub type_code_problem: Option<crate::typist::TypeCodeProblem>,
     /// The vault opens with the login keyring alone: locking hides the codes, but anyone at

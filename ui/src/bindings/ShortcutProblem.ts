@@ -3,7 +3,11 @@
 /**
  * Why the lookup shortcut does not work in this session; the UI words it.
  */
-export type ShortcutProblem = { "kind": "wayland" } | { "kind": "notTaken", 
+export type ShortcutProblem = { "kind": "noPortal", 
+/**
+ * What was missing, in English, for the details.
+ */
+detail: string, } | { "kind": "declined" } | { "kind": "notTaken", 
 /**
  * What the system said, in English, for the details.
  */

@@ -35,6 +35,14 @@ export function onSettingsChanged(handler: (settings: Settings) => void): () => 
   return toSyncUnsubscribe(listen<Settings>(SETTINGS_CHANGED, (e) => handler(e.payload)));
 }
 
+export const SHORTCUT_STANDING = 'shortcut://standing';
+
+/** What the desktop says about the lookup shortcut changed on its own (Wayland: the portal
+ * answered, or the user gave it other keys): read the settings view again. */
+export function onShortcutStanding(handler: () => void): () => void {
+  return toSyncUnsubscribe(listen(SHORTCUT_STANDING, () => handler()));
+}
+
 export const LOOKUP_OPENED = 'lookup://opened';
 
 /** The lookup window was shown again (by the shortcut, the tray or `--lookup`). */

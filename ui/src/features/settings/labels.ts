@@ -1,5 +1,6 @@
 // The Settings screen's pure parts: words for durations and the look a theme setting gives.
 // No DOM, no IPC, so the unit tests import this alone.
+import type { DesktopShortcut } from '../../bindings/DesktopShortcut';
 import type { ShortcutProblem } from '../../bindings/ShortcutProblem';
 import type { Theme } from '../../bindings/Theme';
 import type { TypeCodeProblem } from '../../bindings/TypeCodeProblem';
@@ -100,8 +101,19 @@ export function languageChoices(preferred: readonly string[]): [string, string][
 
 /** Why the lookup shortcut does not work here, in words. */
 export function shortcutProblemText(p: ShortcutProblem): string {
-  if (p.kind === 'wayland') return t('lookup.problem.wayland');
-  return t('lookup.problem.notTaken', { detail: p.detail });
+  switch (p.kind) {
+    case 'noPortal':
+      return t('lookup.problem.noPortal', { detail: p.detail });
+    case 'declined':
+      return t('lookup.problem.declined');
+    default:
+      return t('lookup.problem.notTaken', { detail: p.detail });
+  }
+}
+
+/** The lookup shortcut as the desktop holds it (Wayland), in words. */
+export function desktopShortcutText(d: DesktopShortcut): string {
+  return d.trigger ? t('lookup.desktop.bound', { trigger: d.trigger }) : t('lookup.desktop.unassigned');
 }
 
 /** Why Enter cannot type the code here, in words. */

@@ -7,6 +7,7 @@ import { h } from '../../components/dom';
 import { field } from '../../components/field';
 import { showToast } from '../../components/toast';
 import { launchAtLoginSet, settingsGet, settingsSet } from '../../ipc/commands';
+import { onShortcutStanding } from '../../ipc/events';
 import { systemLanguages, tr } from '../../i18n/i18n';
 import { describe } from '../../ipc/errors';
 import { verifyStatus } from '../vault/os-verify';
@@ -15,6 +16,7 @@ import {
   LOCK_CHOICES,
   choicesWith,
   clearLabel,
+  desktopShortcutText,
   languageChoices,
   lockLabel,
   shortcutProblemText,
@@ -154,18 +156,33 @@ export function createPreferencesSections(): HTMLElement[] {
       autocomplete: 'off',
       spellcheck: 'false',
     }) as HTMLInputElement;
-    const problem = h(
-      'p.hint.warning-text#settings-shortcut-problem',
-      { hidden: !v.shortcutProblem },
-      v.shortcutProblem ? shortcutProblemText(v.shortcutProblem) : '',
-    );
+    const shortcutField = field(t('lookup.shortcut'), shortcut, t('lookup.shortcutHint'));
+    const problem = h('p.hint.warning-text#settings-shortcut-problem', {});
+    const desktop = h('p.hint#settings-shortcut-desktop', {});
+    const showStanding = (view: SettingsView) => {
+      problem.textContent = view.shortcutProblem ? shortcutProblemText(view.shortcutProblem) : '';
+      problem.hidden = !view.shortcutProblem;
+      desktop.textContent = view.desktopShortcut ? desktopShortcutText(view.desktopShortcut) : '';
+      desktop.hidden = !view.desktopShortcut;
+      // Where the desktop holds the shortcut, the field only suggests keys to it.
+      const hint = shortcutField.querySelector('.hint');
+      if (hint) hint.textContent = view.desktopShortcut ? t('lookup.shortcutHintDesktop') : t('lookup.shortcutHint');
+    };
+    showStanding(v);
+    // The portal answers later than Settings asks; stop listening once the form is gone.
+    const stop = onShortcutStanding(() => {
+      if (!desktop.isConnected) {
+        stop();
+        return;
+      }
+      settingsGet().then(showStanding, () => undefined);
+    });
     const saveShortcut = h('button.btn#setting-shortcut-save', { type: 'button' }, t('lookup.useShortcut'));
     saveShortcut.addEventListener('click', async () => {
       const text = shortcut.value.trim();
       const saved = await save({ shortcut: text === '' ? null : text }, () => (shortcut.value = s.shortcut ?? ''));
       if (saved) {
-        problem.textContent = saved.shortcutProblem ? shortcutProblemText(saved.shortcutProblem) : '';
-        problem.hidden = !saved.shortcutProblem;
+        showStanding(saved);
         showToast(saved.settings.shortcut ? t('lookup.shortcutSet', { shortcut: saved.settings.shortcut }) : t('lookup.noShortcut'));
       }
     });
@@ -176,8 +193,9 @@ export function createPreferencesSections(): HTMLElement[] {
     lookup.replaceChildren(
       h('h3', {}, t('lookup.heading')),
       h('p.hint', {}, t('lookup.hint')),
-      field(t('lookup.shortcut'), shortcut, t('lookup.shortcutHint')),
+      shortcutField,
       h('div.settings-actions', {}, saveShortcut),
+      desktop,
       problem,
       typeCode.el,
       ...(v.typeCodeProblem ? [h('p.hint#settings-type-problem', {}, typeCodeProblemText(v.typeCodeProblem))] : []),

@@ -3,6 +3,7 @@ import { startI18n } from '../../i18n/i18n';
 import {
   choicesWith,
   clearLabel,
+  desktopShortcutText,
   effectiveTheme,
   languageChoices,
   lockedBecause,
@@ -71,7 +72,12 @@ describe('clipboard words', () => {
 
 describe('problems and languages', () => {
   it('words what Rust reports as kinds', () => {
-    expect(shortcutProblemText({ kind: 'wayland' })).toContain('`twofold-app --lookup`');
+    const noPortal = shortcutProblemText({ kind: 'noPortal', detail: 'xdg-desktop-portal is not running' });
+    expect(noPortal).toContain('(xdg-desktop-portal is not running)');
+    expect(noPortal).toContain('`twofold-app --lookup`');
+    expect(shortcutProblemText({ kind: 'declined' })).toContain('“Use this shortcut” to ask again');
+    expect(desktopShortcutText({ trigger: 'Super+K' })).toMatch(/^Your desktop runs this shortcut: Super\+K\. /);
+    expect(desktopShortcutText({ trigger: null })).toContain('no keys for it yet');
     expect(shortcutProblemText({ kind: 'notTaken', detail: 'already taken' })).toBe(
       'The shortcut could not be taken: already taken',
     );
