@@ -45,6 +45,11 @@ pub fn show_activated<R: Runtime>(app: &AppHandle<R>, token: Option<&str>) {
             {
                 Ok(w) => {
                     crate::lean_webview(&w);
+                    w.on_window_event(|event| {
+                        if let tauri::WindowEvent::Focused(focused) = event {
+                            tracing::debug!(focused, "lookup window focus");
+                        }
+                    });
                     w
                 }
                 Err(e) => {

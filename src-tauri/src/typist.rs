@@ -81,6 +81,18 @@ impl Typist {
         });
     }
 
+    /// Whether the keyboard focus is on our window titled `title`, or inside it (X11; false
+    /// elsewhere, and when the display cannot be asked).
+    pub fn focus_is_on(title: &str) -> bool {
+        if unavailable_reason(|k| std::env::var(k).ok()).is_some() {
+            return false;
+        }
+        x11::focus_is_on(title).unwrap_or_else(|e| {
+            tracing::debug!("could not ask who has the focus: {e}");
+            false
+        })
+    }
+
     /// Gives the keyboard back to the remembered window (X11; elsewhere the system does).
     pub fn restore_focus(&self) {
         if let Some(target) = *self.slot() {
@@ -158,6 +170,25 @@ mod x11 {
         }
     }
 
+    /// Whether the focus window is the one named `title` or one of its descendants.
+    pub fn focus_is_on(title: &str) -> Result<bool, Error> {
+        use x11rb::protocol::xproto::AtomEnum;
+        let (conn, screen) = x11rb::connect(None)?;
+        let root = conn.setup().roots[screen].root;
+        let mut w = conn.get_input_focus()?.reply()?.focus;
+        // 0 is None and 1 PointerRoot.
+        while w > 1 && w != root {
+            let name = conn
+                .get_property(false, w, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 64)?
+                .reply()?;
+            if name.value == title.as_bytes() {
+                return Ok(true);
+            }
+            w = conn.query_tree(w)?.reply()?.parent;
+        }
+        Ok(false)
+    }
+
     /// Gives `window` the keyboard focus (it may be gone: then nothing happens).
     pub fn focus(window: u32) -> Result<(), Error> {
         let (conn, _) = x11rb::connect(None)?;
@@ -221,6 +252,9 @@ mod x11 {
     }
     pub fn focus(_: u32) -> Result<(), String> {
         Ok(())
+    }
+    pub fn focus_is_on(_: &str) -> Result<bool, String> {
+        Ok(false)
     }
     pub fn type_into(_: u32, _: &str) -> Result<(), String> {
         Err("not available on this system".into())

@@ -157,9 +157,23 @@ pub fn lookup_choose<R: Runtime>(
     Ok(LookupDone { typed: false, note })
 }
 
-/// Esc in the lookup window, or the window lost the focus.
+/// Esc in the lookup window, or the window lost the focus (`because`: "escape" or "blur", for
+/// the log).
 #[tauri::command]
-pub fn lookup_hide<R: Runtime>(app: AppHandle<R>) {
+pub fn lookup_hide<R: Runtime>(app: AppHandle<R>, because: String) {
+    let because: String = because
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .take(16)
+        .collect();
+    // Giving the window the focus twice as it is shown (GTK, then our own X11 focus for a
+    // session without a window manager) sends it a blur that has already passed: the X server
+    // says who has the keyboard now.
+    if because == "blur" && crate::typist::Typist::focus_is_on(lookup::TITLE) {
+        tracing::debug!("a blur that has passed: the lookup window still has the keyboard");
+        return;
+    }
+    tracing::debug!(because, "the lookup window puts itself away");
     lookup::hide(&app);
 }
 

@@ -383,8 +383,16 @@ export interface Commands {
     };
     result: LookupDone;
   };
-  /** Esc in the lookup window, or the window lost the focus. */
-  lookup_hide: { args: null; result: void };
+  /**
+   * Esc in the lookup window, or the window lost the focus (`because`: "escape" or "blur", for
+   * the log).
+   */
+  lookup_hide: {
+    args: {
+      because: string;
+    };
+    result: void;
+  };
   /** The lookup window's "Open Twofold": shows the main window (to unlock, say). */
   lookup_open_main: { args: null; result: void };
   /** The language the UI chose (from the setting and the OS languages): the tray menu follows it. */

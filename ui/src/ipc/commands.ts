@@ -284,7 +284,8 @@ export const launchAtLoginSet = (enabled: boolean) => call('launch_at_login_set'
 export const appActivity = () => call('app_activity');
 /** Enter in the lookup window: copy (or type) the account's code; hides the window. */
 export const lookupChoose = (id: string) => call('lookup_choose', { id });
-export const lookupHide = () => call('lookup_hide');
+/** `because`: what put the window away, for the log. */
+export const lookupHide = (because: 'escape' | 'blur') => call('lookup_hide', { because });
 /** Shows the main window (to unlock) and hides the lookup window. */
 export const lookupOpenMain = () => call('lookup_open_main');
 

@@ -150,9 +150,9 @@ export function startLookup(root: HTMLElement): void {
     timer = undefined;
   }
   /** Puts the window away (Esc, a click elsewhere). */
-  function hide() {
+  function hide(because: 'escape' | 'blur') {
     stopTimer();
-    void lookupHide();
+    void lookupHide(because);
   }
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') stopTimer();
@@ -188,7 +188,7 @@ export function startLookup(root: HTMLElement): void {
       void choose();
     } else if (e.key === 'Escape') {
       e.preventDefault();
-      hide();
+      hide('escape');
     }
   });
 
@@ -208,7 +208,7 @@ export function startLookup(root: HTMLElement): void {
   });
   // Like a launcher: clicking elsewhere puts it away (once it has had the focus at all).
   onWindowBlur(() => {
-    if (hadFocus) hide();
+    if (hadFocus) hide('blur');
   });
 
   if (document.visibilityState !== 'hidden') startTimer();
