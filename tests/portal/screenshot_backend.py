@@ -28,19 +28,11 @@ import sys
 import urllib.parse
 
 import dbus
-import dbus.mainloop.glib
 import dbus.service
-from gi.repository import GLib
+from backend_main import log_call, serve
 
 IFACE = "org.freedesktop.impl.portal.Screenshot"
 PATH = "/org/freedesktop/portal/desktop"
-
-
-def log_call(line):
-    log = os.environ.get("TWOFOLD_PORTAL_LOG")
-    if log:
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
 
 
 class Backend(dbus.service.Object):
@@ -88,19 +80,7 @@ class Backend(dbus.service.Object):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
-    bus = dbus.SessionBus()
-    backend = Backend(bus)  # noqa: F841 (exported while referenced)
-    name = dbus.service.BusName(sys.argv[1], bus, do_not_queue=True)  # noqa: F841
-    print("ready", flush=True)
-    loop = GLib.MainLoop()
-    # The test kills this process; the bus going away ends it too.
-    bus.call_on_disconnection(lambda _conn: loop.quit())
-    loop.run()
-    return 0
+    return serve(__doc__, Backend)
 
 
 if __name__ == "__main__":

@@ -36,21 +36,13 @@ import sys
 import time
 
 import dbus
-import dbus.mainloop.glib
 import dbus.service
-from gi.repository import GLib
+from backend_main import log_call, serve
 
 IFACE = "org.freedesktop.impl.portal.GlobalShortcuts"
 SESSION_IFACE = "org.freedesktop.impl.portal.Session"
 PATH = "/org/freedesktop/portal/desktop"
 CONTROL_IFACE = "app.twofold.Test"
-
-
-def log_call(line):
-    log = os.environ.get("TWOFOLD_PORTAL_LOG")
-    if log:
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
 
 
 def human(trigger):
@@ -223,20 +215,11 @@ class Control(dbus.service.Object):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
-    bus = dbus.SessionBus()
-    backend = Backend(bus)
-    control = Control(bus, backend)  # noqa: F841 (exported while referenced)
-    name = dbus.service.BusName(sys.argv[1], bus, do_not_queue=True)  # noqa: F841
-    print("ready", flush=True)
-    loop = GLib.MainLoop()
-    # The test kills this process; the bus going away ends it too.
-    bus.call_on_disconnection(lambda _conn: loop.quit())
-    loop.run()
-    return 0
+    def export(bus):
+        backend = Backend(bus)
+        return backend, Control(bus, backend)
+
+    return serve(__doc__, export)
 
 
 if __name__ == "__main__":

@@ -966,6 +966,29 @@ fn desktop_user(portal: &Portal, method: &str, args: &[&str]) -> String {
     reply.lines().skip(1).collect::<String>().trim().to_string()
 }
 
+/// The desktop's user presses the shortcut (with `token` as the activation token, none when
+/// empty): the portal tells the one session that bound it, and the lookup window opens and
+/// lists the account. Returns its X window id.
+fn press_opens_lookup(portal: &Portal, session: &Session, token: &str) -> String {
+    let token = format!("string:{token}");
+    assert_eq!(
+        desktop_user(portal, "Press", &["string:lookup", &token]),
+        "uint32 1"
+    );
+    let window = lookup_shown(DEFAULT_WAIT).expect("the shortcut opens the lookup window");
+    in_lookup_window(session, |s| {
+        s.wait_for(".lookup-row[data-id]", DEFAULT_WAIT)
+            .expect("the lookup window lists the account");
+    });
+    window
+}
+
+/// Esc puts the lookup window away.
+fn escape_hides_lookup() {
+    xdotool(&["key", "Escape"]);
+    assert!(lookup_hidden(DEFAULT_WAIT), "Esc hides the lookup window");
+}
+
 fn backend_calls(calls: &Path) -> Vec<String> {
     std::fs::read_to_string(calls)
         .unwrap_or_default()
@@ -1016,6 +1039,17 @@ fn start_on_wayland(portal: &Portal, dir: &Path) -> OnWayland {
         session,
         _driver: driver,
     }
+}
+
+/// A screenshot with the element `id` scrolled to the middle of the window.
+fn shot_at(session: &Session, id: &str, name: &str) {
+    session
+        .execute(
+            "document.getElementById(arguments[0]).scrollIntoView({ block: 'center' });",
+            &[json!(id)],
+        )
+        .unwrap();
+    session.shot(name);
 }
 
 /// A text property of the X window `window` (as xdotool prints its id), if it has one.
@@ -1078,36 +1112,18 @@ fn on_wayland_the_desktop_binds_the_shortcut_through_its_portal_and_pressing_it_
             "no lookup window yet"
         );
         // The user presses the keys: the desktop tells the portal, the portal tells Twofold.
-        assert_eq!(
-            desktop_user(&portal, "Press", &["string:lookup", "string:"]),
-            "uint32 1"
-        );
-        lookup_shown(DEFAULT_WAIT).expect("the shortcut opens the lookup window");
-        in_lookup_window(&session, |s| {
-            s.wait_for(".lookup-row[data-id]", DEFAULT_WAIT)
-                .expect("the lookup window lists the account");
-            s.shot("desktop-20-wayland-lookup.png");
-        });
-        xdotool(&["key", "Escape"]);
-        assert!(lookup_hidden(DEFAULT_WAIT));
+        press_opens_lookup(&portal, &session, "");
+        in_lookup_window(&session, |s| s.shot("desktop-20-wayland-lookup.png"));
+        escape_hides_lookup();
         // A desktop that sends an activation token with the press (portals from 1.19 on): the
         // window presents it (GTK's startup id; on X11 the _NET_STARTUP_ID property), which is
         // what lets a Wayland compositor give it the focus.
-        assert_eq!(
-            desktop_user(
-                &portal,
-                "Press",
-                &["string:lookup", "string:twofold-token-7"]
-            ),
-            "uint32 1"
-        );
-        let window = lookup_shown(DEFAULT_WAIT).expect("shown again");
+        let window = press_opens_lookup(&portal, &session, "twofold-token-7");
         assert_eq!(
             text_property(&window, "_NET_STARTUP_ID").as_deref(),
             Some("twofold-token-7")
         );
-        xdotool(&["key", "Escape"]);
-        assert!(lookup_hidden(DEFAULT_WAIT));
+        escape_hides_lookup();
 
         // The user gives it other keys in the desktop's settings; Settings shows them.
         assert_eq!(
@@ -1128,19 +1144,12 @@ fn on_wayland_the_desktop_binds_the_shortcut_through_its_portal_and_pressing_it_
                 DEFAULT_WAIT,
             )
             .expect("the shortcut field says it is a suggestion");
-        assert!(session
-            .find("#settings-shortcut-problem")
-            .unwrap()
-            .text()
-            .unwrap()
-            .is_empty());
-        session
-        .execute(
-            "document.getElementById('settings-shortcut-desktop').scrollIntoView({ block: 'center' });",
-            &[],
-        )
-        .unwrap();
-        session.shot("desktop-21-wayland-settings.png");
+        assert!(session.text_of("#settings-shortcut-problem").is_empty());
+        shot_at(
+            &session,
+            "settings-shortcut-desktop",
+            "desktop-21-wayland-settings.png",
+        );
     }
     // The app is gone, and with its bus connection the portal session.
     harness::poll(DEFAULT_WAIT, Duration::from_millis(100), || {
@@ -1163,17 +1172,8 @@ fn on_wayland_the_desktop_binds_the_shortcut_through_its_portal_and_pressing_it_
         "{log:#?}"
     );
     assert_eq!(log.last().map(String::as_str), Some("ListShortcuts lookup"));
-    assert_eq!(
-        desktop_user(&portal, "Press", &["string:lookup", "string:"]),
-        "uint32 1"
-    );
-    lookup_shown(DEFAULT_WAIT).expect("the remembered shortcut opens the lookup window");
-    in_lookup_window(&session, |s| {
-        s.wait_for(".lookup-row[data-id]", DEFAULT_WAIT)
-            .expect("the lookup window lists the account");
-    });
-    xdotool(&["key", "Escape"]);
-    assert!(lookup_hidden(DEFAULT_WAIT));
+    press_opens_lookup(&portal, &session, "");
+    escape_hides_lookup();
 }
 
 #[test]
@@ -1189,19 +1189,12 @@ fn on_wayland_a_declined_dialog_is_asked_again_and_a_desktop_without_the_portal_
         session
             .wait_for_text("#settings-shortcut-problem", "to ask again", DEFAULT_WAIT)
             .expect("Settings says the dialog was declined");
-        assert!(session
-            .find("#settings-shortcut-desktop")
-            .unwrap()
-            .text()
-            .unwrap()
-            .is_empty());
-        session
-        .execute(
-            "document.getElementById('settings-shortcut-problem').scrollIntoView({ block: 'center' });",
-            &[],
-        )
-        .unwrap();
-        session.shot("desktop-22-wayland-declined.png");
+        assert!(session.text_of("#settings-shortcut-desktop").is_empty());
+        shot_at(
+            &session,
+            "settings-shortcut-problem",
+            "desktop-22-wayland-declined.png",
+        );
         // Nothing is bound, so a press reaches no session.
         assert_eq!(
             desktop_user(&portal, "Press", &["string:lookup", "string:"]),
@@ -1225,17 +1218,8 @@ fn on_wayland_a_declined_dialog_is_asked_again_and_a_desktop_without_the_portal_
                 .count(),
             2
         );
-        assert_eq!(
-            desktop_user(&portal, "Press", &["string:lookup", "string:"]),
-            "uint32 1"
-        );
-        lookup_shown(DEFAULT_WAIT).expect("the shortcut opens the lookup window");
-        in_lookup_window(&session, |s| {
-            s.wait_for(".lookup-row[data-id]", DEFAULT_WAIT)
-                .expect("the lookup window lists the account");
-        });
-        xdotool(&["key", "Escape"]);
-        assert!(lookup_hidden(DEFAULT_WAIT));
+        press_opens_lookup(&portal, &session, "");
+        escape_hides_lookup();
     }
 
     // A portal without GlobalShortcuts for this desktop: Settings says so and offers the
@@ -1259,11 +1243,9 @@ fn on_wayland_a_declined_dialog_is_asked_again_and_a_desktop_without_the_portal_
             DEFAULT_WAIT,
         )
         .expect("Settings offers the command to bind");
-    session
-        .execute(
-            "document.getElementById('settings-shortcut-problem').scrollIntoView({ block: 'center' });",
-            &[],
-        )
-        .unwrap();
-    session.shot("desktop-23-wayland-no-portal.png");
+    shot_at(
+        &session,
+        "settings-shortcut-problem",
+        "desktop-23-wayland-no-portal.png",
+    );
 }

@@ -141,13 +141,46 @@ fn request_path(unique_name: &str, token: &str) -> String {
     format!("{PORTAL_PATH}/request/{sender}/{token}")
 }
 
-/// The D-Bus error's name, when the bus or the peer gave one.
-pub fn error_name(e: &zbus::Error) -> Option<String> {
-    match e {
-        zbus::Error::MethodError(name, _, _) => Some(name.as_str().to_owned()),
-        zbus::Error::FDO(f) => Some(zbus::DBusError::name(f.as_ref()).to_string()),
-        _ => None,
+/// What a failed call to the portal means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallFailure {
+    /// No portal on the session bus (xdg-desktop-portal is not installed or not running).
+    NoPortal,
+    /// The portal runs without that interface: it has no backend for it on this desktop.
+    NoInterface,
+    /// Anything else (the error itself says what).
+    Other,
+}
+
+/// Tells a missing portal and a portal without the interface apart from other failures. A
+/// `Properties.Get` of an interface the portal lacks answers `InvalidArgs`, which other calls
+/// answer for bad arguments: `properties` says which kind of call it was.
+pub fn call_failure(e: &zbus::Error, properties: bool) -> CallFailure {
+    let name = match e {
+        zbus::Error::MethodError(name, _, _) => name.as_str().to_owned(),
+        zbus::Error::FDO(f) => zbus::DBusError::name(f.as_ref()).to_string(),
+        _ => return CallFailure::Other,
+    };
+    match name.as_str() {
+        "org.freedesktop.DBus.Error.ServiceUnknown"
+        | "org.freedesktop.DBus.Error.NameHasNoOwner" => CallFailure::NoPortal,
+        "org.freedesktop.DBus.Error.UnknownMethod"
+        | "org.freedesktop.DBus.Error.UnknownInterface"
+        | "org.freedesktop.DBus.Error.UnknownObject"
+        | "org.freedesktop.DBus.Error.UnknownProperty" => CallFailure::NoInterface,
+        "org.freedesktop.DBus.Error.InvalidArgs" if properties => CallFailure::NoInterface,
+        _ => CallFailure::Other,
     }
+}
+
+/// A D-Bus error reply named `name`, as a failed call returns it (for tests).
+#[cfg(test)]
+pub(crate) fn method_error(name: &str) -> zbus::Error {
+    let name = zbus::names::OwnedErrorName::try_from(name.to_string()).expect("an error name");
+    let msg = zbus::message::Message::method_call("/", "M")
+        .and_then(|b| b.build(&()))
+        .expect("a message");
+    zbus::Error::MethodError(name, None, msg)
 }
 
 #[cfg(test)]
@@ -174,5 +207,35 @@ mod tests {
         let (a, b) = (handle_token().unwrap(), handle_token().unwrap());
         assert_ne!(a, b);
         assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    }
+
+    #[test]
+    fn a_missing_portal_and_a_missing_interface_are_told_apart() {
+        let of = |name: &str, properties: bool| call_failure(&method_error(name), properties);
+        assert_eq!(
+            of("org.freedesktop.DBus.Error.ServiceUnknown", false),
+            CallFailure::NoPortal
+        );
+        assert_eq!(
+            of("org.freedesktop.DBus.Error.UnknownMethod", false),
+            CallFailure::NoInterface
+        );
+        // "No such interface" from Properties.Get; elsewhere a bad argument.
+        assert_eq!(
+            of("org.freedesktop.DBus.Error.InvalidArgs", true),
+            CallFailure::NoInterface
+        );
+        assert_eq!(
+            of("org.freedesktop.DBus.Error.InvalidArgs", false),
+            CallFailure::Other
+        );
+        assert_eq!(
+            of("org.freedesktop.portal.Error.NotAllowed", false),
+            CallFailure::Other
+        );
+        assert_eq!(
+            call_failure(&zbus::Error::InvalidReply, false),
+            CallFailure::Other
+        );
     }
 }

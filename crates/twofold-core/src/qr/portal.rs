@@ -15,7 +15,7 @@ use std::time::Duration;
 use zbus::zvariant::Value;
 
 use super::source::{load_image, Frame};
-use crate::portal::{error_name, request, RequestError, Vardict};
+use crate::portal::{call_failure, request, CallFailure, RequestError, Vardict};
 use crate::{Error, Result};
 
 const SCREENSHOT_IFACE: &str = "org.freedesktop.portal.Screenshot";
@@ -106,22 +106,15 @@ fn fail(what: &str, e: &dyn std::fmt::Display) -> Error {
 
 /// What a failed `Screenshot` call means for the user.
 fn call_error(e: zbus::Error) -> Error {
-    match error_name(&e).as_deref() {
-        Some(
-            "org.freedesktop.DBus.Error.ServiceUnknown"
-            | "org.freedesktop.DBus.Error.NameHasNoOwner",
-        ) => Error::ScreenCapture(format!(
+    match call_failure(&e, false) {
+        CallFailure::NoPortal => Error::ScreenCapture(format!(
             "the desktop portal is not available on the session bus: {INSTALL_HINT}"
         )),
-        Some(
-            "org.freedesktop.DBus.Error.UnknownMethod"
-            | "org.freedesktop.DBus.Error.UnknownInterface"
-            | "org.freedesktop.DBus.Error.UnknownObject",
-        ) => Error::ScreenCapture(format!(
+        CallFailure::NoInterface => Error::ScreenCapture(format!(
             "the desktop portal runs but offers no screenshots, so it has no backend for this \
              desktop: {INSTALL_HINT}"
         )),
-        _ => fail("the desktop portal refused the screenshot", &e),
+        CallFailure::Other => fail("the desktop portal refused the screenshot", &e),
     }
 }
 
@@ -245,14 +238,7 @@ mod tests {
 
     #[test]
     fn a_missing_portal_and_a_portal_without_backend_are_told_apart() {
-        let err = |name: &str| {
-            let name = zbus::names::OwnedErrorName::try_from(name.to_string()).unwrap();
-            let msg = zbus::message::Message::method_call("/", "M")
-                .unwrap()
-                .build(&())
-                .unwrap();
-            call_error(zbus::Error::MethodError(name, None, msg)).to_string()
-        };
+        let err = |name: &str| call_error(crate::portal::method_error(name)).to_string();
         let e = err("org.freedesktop.DBus.Error.ServiceUnknown");
         assert!(
             e.contains("the desktop portal is not available") && e.contains("xdg-desktop-portal"),
