@@ -284,7 +284,7 @@ mod linux {
                         continue;
                     };
                     if of.as_str() == session.as_str() && id == SHORTCUT_ID {
-                        // Portals from 1.19 on give a token that lets the window take the focus.
+                        // Newer portals give a token that lets the window take the focus.
                         let token = match options.get("activation_token").map(|v| &**v) {
                             Some(Value::Str(t)) => Some(t.to_string()),
                             _ => None,

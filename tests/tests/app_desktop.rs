@@ -1115,7 +1115,7 @@ fn on_wayland_the_desktop_binds_the_shortcut_through_its_portal_and_pressing_it_
         press_opens_lookup(&portal, &session, "");
         in_lookup_window(&session, |s| s.shot("desktop-20-wayland-lookup.png"));
         escape_hides_lookup();
-        // A desktop that sends an activation token with the press (portals from 1.19 on): the
+        // A desktop that sends an activation token with the press (newer portals do): the
         // window presents it (GTK's startup id; on X11 the _NET_STARTUP_ID property), which is
         // what lets a Wayland compositor give it the focus.
         let window = press_opens_lookup(&portal, &session, "twofold-token-7");
